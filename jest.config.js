@@ -1,0 +1,23 @@
+// Jest runs TypeScript through @swc/jest as CommonJS. Several host clients ship ESM only
+// (@octokit/*, @gitbeaker/*, @middy/*, ...): they are let through the same transform.
+const esmOnly = [
+  '@octokit', 'universal-user-agent', 'before-after-hook', 'content-type', 'fast-content-type-parse',
+  'json-with-bigint', '@middy', '@gitbeaker', 'xcase', 'rate-limiter-flexible', 'async-sema',
+  'p-limit', 'yocto-queue',
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,108 @@
+import type { ProviderKind, TfsVersion } from '../domain/integration';
+import type { Secret } from '../domain/secret';
+
+/**
+ * The credential a git action runs with: a PAT (every host but CodeCommit), or an IAM access key
+ * pair (CodeCommit). The same shape serves a user's own token and the integration's service account.
+ */
+export type HostCredential =
+  | { readonly kind: 'token'; readonly token: Secret }
+  | { readonly kind: 'aws-keys'; readonly accessKeyId: string; readonly secretAccessKey: Secret };
+
+/**
+ * Where a host lives, already resolved from the integration (see `resolveHostTarget`).
+ * - github: apiUrl `https://api.github.com`, webUrl `https://github.com`
+ * - github-enterprise: apiUrl `https://HOST/api/v3`, webUrl `https://HOST`
+ * - gitlab / gitlab-self-managed: apiUrl = webUrl = `https://HOST` (the client adds /api/v4)
+ * - azure-devops / vsts / tfs: apiUrl = webUrl = the organisation / account / collection URL
+ * - codecommit: region, and apiUrl only to point the SDK at a non-AWS endpoint (local simulator)
+ */
+export interface HostTarget {
+  readonly provider: ProviderKind;
+  readonly apiUrl: string;
+  readonly webUrl: string;
+  readonly tfsVersion?: TfsVersion;
+  readonly region?: string;
+}
+
+/** What the host says about a credential. */
+export interface VerifiedIdentity {
+  readonly login: string;
+  readonly displayName?: string;
+  /** Scopes the host reports for the token, when it reports any. */
+  readonly scopes?: readonly string[];
+  /** Scopes (or permissions) that branch and pull-request actions need and the token lacks. */
+  readonly missingScopes?: readonly string[];
+  /** ISO 8601 instant, when the host tells the expiry. */
+  readonly expiresAt?: string;
+}
+
+/**
+ * A repository on the host, as the integration names it:
+ * GitHub `owner/repo`; GitLab the project path `group/sub/project` or numeric id;
+ * Azure DevOps / VSTS / TFS `project/repository`; CodeCommit the repository name.
+ */
+export type RepositoryRef = string;
+
+export interface CreateBranchInput {
+  readonly repository: RepositoryRef;
+  readonly branchName: string;
+  /** A branch name (without refs/heads/). */
+  readonly fromRef: string;
+}
+
+export interface DeleteBranchInput {
+  readonly repository: RepositoryRef;
+  readonly branchName: string;
+}
+
+export interface CreatePullRequestInput {
+  readonly repository: RepositoryRef;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  readonly title: string;
+  readonly description?: string;
+}
+
+export interface BranchResult {
+  /** The host's web URL of the branch. */
+  readonly url: string;
+  readonly commitId?: string;
+}
+
+export interface PullRequestResult {
+  /** The host's web URL of the pull (merge) request. */
+  readonly url: string;
+  readonly id: string;
+}
+
+/**
+ * One adapter per host family. Every method throws AppError on failure:
+ * - host 401 (or Azure's HTML sign-in 203) → code SERVICE_CREDENTIAL_REJECTED with hostReason 'unauthorized'
+ *   (callers acting with a user's PAT translate it to PAT_INVALID / TOKEN_REJECTED)
+ * - 403 without rate-limit headers, 404 → NOT_FOUND (hostReason 'forbidden' | 'not-found'), never telling which
+ * - "already exists" → CONFLICT
+ * - 429 / rate-limit 403 → HOST_RATE_LIMITED with retryAfterSeconds
+ * - 5xx, malformed bodies, connection errors → HOST_UNAVAILABLE; timeouts → HOST_TIMEOUT (504)
+ * - 400 invalid name etc. → VALIDATION_FAILED (hostReason 'bad-request')
+ * - PAT auth not supported (TFS 2013/2015) → PAT_NOT_SUPPORTED
+ */
+export interface GitProvider {
+  verifyToken(credential: HostCredential): Promise<VerifiedIdentity>;
+  createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult>;
+  deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void>;
+  createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult>;
+  /** The host's page where a user makes a new token, name and minimal scopes prefilled where supported. */
+  newTokenUrl(): string;
+}
+
+export interface HostCallOptions {
+  /** Milliseconds to wait for a connection (DESIGN §8: 3 s). */
+  readonly connectTimeoutMs: number;
+  /** Milliseconds for a whole call (DESIGN §8: 10 s). */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_HOST_CALL_OPTIONS: HostCallOptions = { connectTimeoutMs: 3_000, requestTimeoutMs: 10_000 };
+
+export type GitProviderFactory = (target: HostTarget, options?: HostCallOptions) => GitProvider;

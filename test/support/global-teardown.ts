@@ -1,0 +1,5 @@
+import type { DynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __patgateDynamo?: DynamoDbLocal }).__patgateDynamo?.stop();
+}
