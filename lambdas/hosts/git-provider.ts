@@ -7,7 +7,9 @@ import type { Secret } from '../domain/secret';
  */
 export type HostCredential =
   | { readonly kind: 'token'; readonly token: Secret }
-  | { readonly kind: 'aws-keys'; readonly accessKeyId: string; readonly secretAccessKey: Secret };
+  | { readonly kind: 'aws-keys'; readonly accessKeyId: string; readonly secretAccessKey: Secret }
+  /** TFS 2013/2015 service accounts only: those versions have no PATs, so IIS Basic auth with a user name. */
+  | { readonly kind: 'basic'; readonly username: string; readonly password: Secret };
 
 /**
  * Where a host lives, already resolved from the integration (see `resolveHostTarget`).

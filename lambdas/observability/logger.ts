@@ -27,7 +27,7 @@ export const redactingReplacer = (key: string, value: unknown): unknown => {
 };
 
 export const createLogger = (serviceName: string): Logger =>
-  new Logger({ serviceName, jsonReplacerFn: redactingReplacer, logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO' });
+  new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
 
 /** The process-wide logger; handlers append the correlation id and tenant per request. */
 export const logger = createLogger('patgate');

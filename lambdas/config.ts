@@ -1,0 +1,83 @@
+import * as z from 'zod';
+
+/**
+ * All configuration, read from the environment once at start (STYLE §9). Names are what the CDK
+ * stack sets on each function and what the local runtime sets for itself.
+ */
+const schema = z.object({
+  PATGATE_TABLE_NAME: z.string().min(1).default('patgate'),
+  /** KMS key for PATs and service credentials (AWS). Absent: the local raw AES keyring. */
+  PATGATE_CREDENTIALS_KEY_ID: z.string().min(1).optional(),
+  /** KMS key for tenants' shared secrets (AWS). */
+  PATGATE_TENANT_KEY_ID: z.string().min(1).optional(),
+  /** Base64 AES-256 key for the local keyring; otherwise a generated key file (mode 0600). */
+  PATGATE_LOCAL_KEY: z.string().optional(),
+  PATGATE_LOCAL_KEY_FILE: z.string().default('.local/patgate.key'),
+  PATGATE_EVENT_BUS_NAME: z.string().default('default'),
+  /** The app's own base URL: the `aud` of Atlassian's signed install callbacks. */
+  PATGATE_APP_BASE_URL: z.string().url().default('http://localhost:3000'),
+  PATGATE_APP_KEY: z.string().default('patgate'),
+  PATGATE_INSTALL_KEYS_URL: z.string().url().default('https://connect-install-keys.atlassian.com'),
+  /** Local mode allows http and loopback base URLs for hosts and Jira sites (simulators). */
+  PATGATE_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
+  PATGATE_DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** Origin of the Jira app's iframe, for CORS. */
+  PATGATE_ALLOWED_ORIGIN: z.string().optional(),
+  /** Host endpoints for the public kinds, overridable only in local mode (simulators). */
+  PATGATE_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  PATGATE_GITHUB_WEB_URL: z.string().url().default('https://github.com'),
+  PATGATE_GITLAB_URL: z.string().url().default('https://gitlab.com'),
+  PATGATE_CODECOMMIT_ENDPOINT: z.string().url().optional(),
+  PATGATE_PERMISSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+export type Config = Readonly<{
+  tableName: string;
+  credentialsKeyId: string | undefined;
+  tenantKeyId: string | undefined;
+  localKey: string | undefined;
+  localKeyFile: string;
+  eventBusName: string;
+  appBaseUrl: string;
+  appKey: string;
+  installKeysUrl: string;
+  localMode: boolean;
+  dynamoDbEndpoint: string | undefined;
+  allowedOrigin: string | undefined;
+  githubApiUrl: string;
+  githubWebUrl: string;
+  gitlabUrl: string;
+  codecommitEndpoint: string | undefined;
+  permissionCacheSeconds: number;
+  region: string;
+}>;
+
+export const parseConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`patgate configuration is invalid: ${fields}`);
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.PATGATE_TABLE_NAME,
+    credentialsKeyId: e.PATGATE_CREDENTIALS_KEY_ID,
+    tenantKeyId: e.PATGATE_TENANT_KEY_ID,
+    localKey: e.PATGATE_LOCAL_KEY,
+    localKeyFile: e.PATGATE_LOCAL_KEY_FILE,
+    eventBusName: e.PATGATE_EVENT_BUS_NAME,
+    appBaseUrl: e.PATGATE_APP_BASE_URL.replace(/\/+$/, ''),
+    appKey: e.PATGATE_APP_KEY,
+    installKeysUrl: e.PATGATE_INSTALL_KEYS_URL.replace(/\/+$/, ''),
+    localMode: e.PATGATE_LOCAL_MODE === 'true',
+    dynamoDbEndpoint: e.PATGATE_DYNAMODB_ENDPOINT,
+    allowedOrigin: e.PATGATE_ALLOWED_ORIGIN,
+    githubApiUrl: e.PATGATE_GITHUB_API_URL.replace(/\/+$/, ''),
+    githubWebUrl: e.PATGATE_GITHUB_WEB_URL.replace(/\/+$/, ''),
+    gitlabUrl: e.PATGATE_GITLAB_URL.replace(/\/+$/, ''),
+    codecommitEndpoint: e.PATGATE_CODECOMMIT_ENDPOINT,
+    permissionCacheSeconds: e.PATGATE_PERMISSION_CACHE_SECONDS,
+    region: e.AWS_REGION,
+  };
+};

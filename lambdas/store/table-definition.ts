@@ -1,0 +1,14 @@
+/**
+ * The one table of DESIGN §5. Shared by the CDK stack, the local runtime and the tests so the three
+ * never drift apart.
+ */
+export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
+
+/** Tokens with a known expiry: GSI partition `expiryDay` (YYYY-MM-DD), sort `expiresAt` (ISO). */
+export const BY_EXPIRY_INDEX = { name: 'byExpiry', partitionKey: 'expiryDay', sortKey: 'expiresAt' } as const;
+
+/** Tokens whose host tells no expiry: GSI partition `reverifyDay` (YYYY-MM-DD), sort `PK`. */
+export const BY_REVERIFY_INDEX = { name: 'byReverify', partitionKey: 'reverifyDay', sortKey: 'PK' } as const;
+
+/** Epoch seconds after which DynamoDB deletes audit and idempotency items. */
+export const TTL_ATTRIBUTE = 'ttl';
