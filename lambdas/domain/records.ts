@@ -1,0 +1,87 @@
+import type { ProviderKind, TfsVersion } from './integration';
+
+/** A Jira site that installed the app. */
+export interface TenantRecord {
+  readonly clientKey: string;
+  readonly baseUrl: string;
+  readonly sharedSecretCiphertext: string;
+  readonly installedAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export type CredentialKind = 'token' | 'aws-keys' | 'basic';
+
+/** What is stored of a credential: ciphertext and display metadata, never plaintext. */
+export interface StoredCredential {
+  readonly kind: CredentialKind;
+  readonly ciphertext: string;
+  readonly hint: string;
+  readonly setAt: string;
+  /** CodeCommit: the access key id is not secret and is shown. */
+  readonly accessKeyId?: string;
+  /** TFS 2013/2015 Basic accounts. */
+  readonly username?: string;
+}
+
+export interface IntegrationRecord {
+  readonly tenant: string;
+  readonly id: string;
+  readonly name: string;
+  readonly provider: ProviderKind;
+  readonly baseUrl?: string;
+  readonly region?: string;
+  readonly tfsVersion?: TfsVersion;
+  readonly requireUserPat: boolean;
+  readonly serviceCredential: StoredCredential;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface RepositoryOverrideRecord {
+  readonly integrationId: string;
+  readonly repositoryId: string;
+  readonly requireUserPat: boolean;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export const TOKEN_STATUSES = ['valid', 'expiring', 'expired', 'invalid'] as const;
+export type StoredTokenStatus = (typeof TOKEN_STATUSES)[number];
+
+/** A user's own PAT (or CodeCommit key pair) for one integration. */
+export interface UserTokenRecord {
+  readonly tenant: string;
+  readonly accountId: string;
+  readonly integrationId: string;
+  readonly credential: StoredCredential;
+  readonly providerLogin: string;
+  readonly displayName?: string;
+  readonly scopes?: readonly string[];
+  readonly expiresAt?: string;
+  readonly status: StoredTokenStatus;
+  readonly savedAt: string;
+  readonly verifiedAt: string;
+  readonly version: number;
+}
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actorAccountId: string;
+  readonly action: string;
+  readonly integrationId?: string;
+  readonly repositoryId?: string;
+  readonly issueKey?: string;
+  readonly outcome: 'success' | 'refused' | 'failed';
+  /** Refusal or error code. */
+  readonly code?: string;
+  /** As whom the host saw the action. */
+  readonly actedAs?: { readonly credential: 'user-pat' | 'service-account'; readonly login?: string };
+  readonly url?: string;
+  /** What changed (field names and non-secret values). */
+  readonly changes?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AppError } from '../domain/errors';
+import type { Caller, RequestAuthenticator } from '../jira/request-authenticator';
+import { logger } from '../observability/logger';
+import type { ApiEvent, ApiRequest, ApiResponse, ApiResult } from './api-types';
+import { problemResponse } from './problem-response';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Atlassian's signed callbacks,
+ * verified by the route itself), `admin` (Jira ADMINISTER), `user` (any verified Jira user of the
+ * tenant; routes about an issue also check VIEW_DEV_TOOLS on its project through `Caller`).
+ */
+export type Access = 'public' | 'lifecycle' | 'admin' | 'user';
+
+export interface RouteContext {
+  readonly request: ApiRequest;
+  /** Present on `admin` and `user` routes. */
+  readonly caller: Caller;
+}
+
+export interface RouteDefinition {
+  readonly routeKey: string;
+  readonly access: Access;
+  /** Iframe-facing GETs accept Connect's `context-qsh` tokens. */
+  readonly contextQsh?: boolean;
+  readonly handle: (context: RouteContext) => Promise<ApiResult>;
+}
+
+export interface ApiHandlerDependencies {
+  readonly authenticator: () => RequestAuthenticator;
+}
+
+type Handler = (event: ApiEvent, context?: Partial<Context>) => Promise<ApiResponse>;
+
+const lowerCaseHeaders = (headers: ApiEvent['headers']): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+
+const readBody = (event: ApiEvent, headers: Record<string, string | undefined>): { raw: string; parsed: unknown } => {
+  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+  if (raw.trim() === '') return { raw, parsed: undefined };
+  const type = headers['content-type'] ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
+  }
+  try {
+    return { raw, parsed: JSON.parse(raw) as unknown };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.', { errors: [{ field: '(body)', message: 'malformed JSON' }] });
+  }
+};
+
+const toRequest = (event: ApiEvent, correlationId: string): ApiRequest => {
+  const headers = lowerCaseHeaders(event.headers);
+  const { raw, parsed } = readBody(event, headers);
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    routeKey: event.routeKey,
+    path: event.rawPath,
+    pathParameters: event.pathParameters ?? {},
+    query: event.queryStringParameters ?? {},
+    headers,
+    body: parsed,
+    rawBody: raw,
+    correlationId,
+  };
+};
+
+const toResponse = (result: ApiResult, correlationId: string): ApiResponse => {
+  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...(result.headers ?? {}) };
+  if (result.body === undefined) return { statusCode: result.status, headers, body: '' };
+  headers['content-type'] ??= 'application/json';
+  return { statusCode: result.status, headers, body: JSON.stringify(result.body) };
+};
+
+const NO_CALLER: Caller = {
+  get tenant(): never {
+    throw new AppError('INTERNAL', 'This route has no authenticated caller.');
+  },
+  accountId: '',
+  contextQsh: false,
+  requireProjectAccess: () => Promise.reject(new AppError('INTERNAL', 'This route has no authenticated caller.')),
+} as unknown as Caller;
+
+/**
+ * The pipeline every API Lambda runs: correlation id, body limits and JSON parsing, JWT
+ * authentication and permission checks, then the route; every failure becomes problem+json.
+ */
+export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHandlerDependencies): Handler => {
+  const byKey = new Map(routes.map((r) => [r.routeKey, r]));
+
+  const base = async (event: ApiEvent): Promise<ApiResponse> => {
+    const correlationId = correlationIdOf(event);
+    logger.appendKeys({ correlationId, routeKey: event.routeKey });
+    try {
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new AppError('NOT_FOUND', 'No such route.');
+      const request = toRequest(event, correlationId);
+      const caller = await authorize(route, request, deps);
+      const result = await route.handle({ request, caller });
+      logger.info('request handled', { status: result.status });
+      return toResponse(result, correlationId);
+    } catch (error) {
+      const response = problemResponse(error, correlationId, event.rawPath);
+      const log = response.statusCode >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+      log('request refused', { status: response.statusCode, code: JSON.parse(response.body).code, error: describe(error) });
+      return response;
+    } finally {
+      logger.removeKeys(['correlationId', 'routeKey', 'tenant', 'accountId']);
+    }
+  };
+
+  const handler = middy<ApiEvent, ApiResponse>().handler(base);
+  return (event, context) => handler(event, (context ?? {}) as Context);
+};
+
+const correlationIdOf = (event: ApiEvent): string => {
+  const given = event.headers?.['x-correlation-id'] ?? event.headers?.['X-Correlation-Id'];
+  return given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : event.requestContext?.requestId ?? randomUUID();
+};
+
+const describe = (error: unknown): Record<string, unknown> =>
+  error instanceof AppError
+    ? { code: error.code, message: error.message, cause: error.cause instanceof Error ? error.cause.message : undefined }
+    : error instanceof Error
+      ? { name: error.name, message: error.message, stack: error.stack }
+      : { value: String(error) };
+
+const authorize = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
+  if (route.access === 'public' || route.access === 'lifecycle') return NO_CALLER;
+  const caller = await deps.authenticator().authenticate(request, route.contextQsh === true);
+  logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
+  if (route.access === 'admin') await caller.requireAdmin();
+  return caller;
+};

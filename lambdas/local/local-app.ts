@@ -1,0 +1,27 @@
+import type { Config } from '../config';
+import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import { lifecycleRoutes } from '../handlers/lifecycle';
+import { publicRoutes } from '../handlers/public';
+import { createDependencies, type DependencyOverrides, type Dependencies } from '../wiring/dependencies';
+import { LocalApiServer, type LocalRoute } from './api-server';
+
+/** Every API function with its routes, exactly as the CDK stack maps them. */
+export const functionRoutes = (deps: () => Dependencies): Record<string, RouteDefinition[]> => ({
+  public: publicRoutes(),
+  lifecycle: lifecycleRoutes(deps),
+});
+
+export interface LocalApp {
+  readonly deps: Dependencies;
+  readonly server: LocalApiServer;
+}
+
+/** The API as the Lambdas run it, behind the local API Gateway stand-in. */
+export const createLocalApp = (config: Config, overrides: DependencyOverrides = {}): LocalApp => {
+  const deps = createDependencies(config, overrides);
+  const routes: LocalRoute[] = Object.values(functionRoutes(() => deps)).flatMap((group) => {
+    const handler = createApiHandler(group, { authenticator: () => deps.authenticator });
+    return group.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) }));
+  });
+  return { deps, server: new LocalApiServer(routes) };
+};

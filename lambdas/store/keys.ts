@@ -1,0 +1,17 @@
+/**
+ * The key design of DESIGN §5. Every key begins with the tenant, so no query can cross tenants.
+ * Ids are validated before they reach here (no '#'), so a key can never be forged from input.
+ */
+export const tenantPk = (clientKey: string): string => `T#${clientKey}`;
+export const TENANT_SK = 'TENANT';
+export const integrationSk = (integrationId: string): string => `INT#${integrationId}`;
+export const INTEGRATION_SK_PREFIX = 'INT#';
+export const overrideSk = (integrationId: string, repositoryId: string): string => `INT#${integrationId}#REPO#${repositoryId}`;
+export const overrideSkPrefix = (integrationId: string): string => `INT#${integrationId}#REPO#`;
+/** A marker per user with anything stored, so uninstall and integration deletes find users' partitions without a scan. */
+export const userMarkerSk = (accountId: string): string => `USER#${accountId}`;
+export const USER_MARKER_PREFIX = 'USER#';
+export const userPk = (clientKey: string, accountId: string): string => `T#${clientKey}#U#${accountId}`;
+export const tokenSk = (integrationId: string): string => `PAT#${integrationId}`;
+export const auditPk = (clientKey: string): string => `T#${clientKey}#AUDIT`;
+export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM`;

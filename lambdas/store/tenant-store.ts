@@ -1,0 +1,82 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TenantRecord } from '../domain/records';
+import { auditPk, idempotencyPk, tenantPk, TENANT_SK, USER_MARKER_PREFIX, userPk } from './keys';
+
+export class TenantStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(clientKey: string): Promise<TenantRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
+    return Item ? toTenant(Item) : undefined;
+  }
+
+  /** Creates the tenant, or replaces it only if it is still at `expectedVersion` (no lost update). */
+  async put(tenant: TenantRecord, expectedVersion: number | undefined): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: tenantPk(tenant.clientKey), SK: TENANT_SK, type: 'tenant', ...tenant },
+        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#v = :v',
+        ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+      }),
+    );
+  }
+
+  /** Uninstall: every item of the tenant, its users' partitions, audit and idempotency records. */
+  async deleteEverything(clientKey: string): Promise<number> {
+    const tenantItems = await this.#keysOf(tenantPk(clientKey));
+    const userPartitions = tenantItems
+      .filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))
+      .map((k) => userPk(clientKey, k.SK.slice(USER_MARKER_PREFIX.length)));
+    const others = await Promise.all([auditPk(clientKey), idempotencyPk(clientKey), ...userPartitions].map((pk) => this.#keysOf(pk)));
+    // The tenant item goes last so a retried uninstall still finds the user markers.
+    const keys = [...others.flat(), ...tenantItems.filter((k) => k.SK !== TENANT_SK)];
+    await this.#deleteKeys(keys);
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
+    return keys.length + 1;
+  }
+
+  async #keysOf(pk: string): Promise<{ PK: string; SK: string }[]> {
+    const keys: { PK: string; SK: string }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'PK, SK',
+          ExclusiveStartKey: start,
+        }),
+      );
+      keys.push(...((page.Items ?? []) as { PK: string; SK: string }[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  async #deleteKeys(keys: readonly { PK: string; SK: string }[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let requests: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
+        [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      };
+      for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 8; attempt += 1) {
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));
+        requests = out.UnprocessedItems as typeof requests;
+        if (requests && Object.keys(requests).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+const toTenant = (item: Record<string, unknown>): TenantRecord => ({
+  clientKey: String(item.clientKey),
+  baseUrl: String(item.baseUrl),
+  sharedSecretCiphertext: String(item.sharedSecretCiphertext),
+  installedAt: String(item.installedAt),
+  updatedAt: String(item.updatedAt),
+  version: Number(item.version),
+});

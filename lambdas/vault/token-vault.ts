@@ -1,0 +1,121 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  KmsKeyringNode,
+  RawAesKeyringNode,
+  RawAesWrappingSuiteIdentifier,
+  type KeyringNode,
+} from '@aws-crypto/client-node';
+import { AppError } from '../domain/errors';
+import { Secret } from '../domain/secret';
+
+/** What a ciphertext is for; part of its encryption context and of the KMS key policy conditions. */
+export type SecretPurpose = 'user-pat' | 'service-credential' | 'shared-secret';
+
+/** Binds a ciphertext to its row (DESIGN §6): a ciphertext copied elsewhere does not decrypt. */
+export interface SecretContext {
+  readonly tenant: string;
+  readonly purpose: SecretPurpose;
+  readonly integrationId?: string;
+  readonly accountId?: string;
+}
+
+/** The port the domain uses: envelope encryption with an encryption context. */
+export interface TokenVault {
+  encrypt(plaintext: string, context: SecretContext): Promise<string>;
+  decrypt(ciphertext: string, context: SecretContext): Promise<Secret>;
+}
+
+const toEncryptionContext = (context: SecretContext): Record<string, string> => {
+  const out: Record<string, string> = { tenant: context.tenant, purpose: context.purpose };
+  if (context.integrationId !== undefined) out.integrationId = context.integrationId;
+  if (context.accountId !== undefined) out.accountId = context.accountId;
+  return out;
+};
+
+// Committing key derivation without a signature: both sides are this service's own functions, and
+// skipping ECDSA keeps a decrypt to one KMS call and well under a millisecond of local work.
+const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+const client = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+
+/**
+ * AWS Encryption SDK envelope encryption. The purpose picks the keyring: shared secrets use the
+ * tenant key; PATs and service credentials the credentials key (DESIGN §6, two KMS keys).
+ */
+export class EnvelopeVault implements TokenVault {
+  readonly #keyringFor: (purpose: SecretPurpose) => KeyringNode;
+
+  constructor(keyringFor: (purpose: SecretPurpose) => KeyringNode) {
+    this.#keyringFor = keyringFor;
+  }
+
+  async encrypt(plaintext: string, context: SecretContext): Promise<string> {
+    const { result } = await client.encrypt(this.#keyringFor(context.purpose), Buffer.from(plaintext, 'utf8'), {
+      encryptionContext: toEncryptionContext(context),
+      suiteId: SUITE,
+    });
+    return Buffer.from(result).toString('base64');
+  }
+
+  async decrypt(ciphertext: string, context: SecretContext): Promise<Secret> {
+    const expected = toEncryptionContext(context);
+    let decrypted: Awaited<ReturnType<typeof client.decrypt>>;
+    try {
+      decrypted = await client.decrypt(this.#keyringFor(context.purpose), Buffer.from(ciphertext, 'base64'));
+    } catch (error) {
+      throw unreadable(context, error);
+    }
+    // The SDK authenticates the context stored in the message; binding it to *this* row is our check.
+    const actual = decrypted.messageHeader.encryptionContext;
+    const matches = Object.entries(expected).every(([key, value]) => actual[key] === value);
+    if (!matches) throw unreadable(context);
+    return new Secret(Buffer.from(decrypted.plaintext).toString('utf8'));
+  }
+}
+
+const unreadable = (context: SecretContext, cause?: unknown): AppError =>
+  new AppError(
+    'CREDENTIAL_UNREADABLE',
+    context.purpose === 'user-pat'
+      ? 'The saved token cannot be read. Save the token again.'
+      : 'The stored credential cannot be read. An administrator must enter it again.',
+    { cause: cause instanceof Error ? new Error(cause.name) : undefined },
+  );
+
+const rawAesKeyring = (keyName: string, key: Buffer): RawAesKeyringNode =>
+  new RawAesKeyringNode({
+    keyName,
+    keyNamespace: 'patgate-local',
+    unencryptedMasterKey: new Uint8Array(key),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
+
+/** Locally: one raw AES-256 key (two names so the two purposes never share wrapped keys). */
+export const localVault = (key: Buffer): EnvelopeVault => {
+  if (key.length !== 32) throw new Error('the local key must be 32 bytes (AES-256)');
+  const credentials = rawAesKeyring('credentials', key);
+  const tenant = rawAesKeyring('tenant', key);
+  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+};
+
+/** In AWS: KMS keyrings on the two keys. */
+export const kmsVault = (credentialsKeyId: string, tenantKeyId: string): EnvelopeVault => {
+  const credentials = new KmsKeyringNode({ generatorKeyId: credentialsKeyId });
+  const tenant = new KmsKeyringNode({ generatorKeyId: tenantKeyId });
+  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+};
+
+/** The local key: PATGATE_LOCAL_KEY (base64), else a key file generated once with mode 0600. */
+export const loadLocalKey = (inlineKey: string | undefined, keyFile: string): Buffer => {
+  if (inlineKey) return Buffer.from(inlineKey, 'base64');
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  chmodSync(keyFile, 0o600);
+  return Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+};

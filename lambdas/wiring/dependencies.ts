@@ -1,0 +1,56 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseConfig, type Config } from '../config';
+import { systemClock, type Clock } from '../domain/clock';
+import { InstallKeys } from '../jira/install-keys';
+import { LifecycleService } from '../jira/lifecycle-service';
+import { JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
+import { RequestAuthenticator } from '../jira/request-authenticator';
+import { AuditStore } from '../store/audit-store';
+import { createDocumentClient } from '../store/dynamo-client';
+import { TenantStore } from '../store/tenant-store';
+import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
+
+/** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
+export interface Dependencies {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly db: DynamoDBDocumentClient;
+  readonly vault: TokenVault;
+  readonly tenants: TenantStore;
+  readonly audit: AuditStore;
+  readonly permissions: PermissionChecker;
+  readonly authenticator: RequestAuthenticator;
+  readonly lifecycle: LifecycleService;
+}
+
+export interface DependencyOverrides {
+  readonly clock?: Clock;
+  readonly vault?: TokenVault;
+  readonly db?: DynamoDBDocumentClient;
+  readonly permissions?: PermissionChecker;
+}
+
+const vaultFor = (config: Config): TokenVault => {
+  if (config.credentialsKeyId && config.tenantKeyId) return kmsVault(config.credentialsKeyId, config.tenantKeyId);
+  return localVault(loadLocalKey(config.localKey, config.localKeyFile));
+};
+
+export const createDependencies = (config: Config, overrides: DependencyOverrides = {}): Dependencies => {
+  const clock = overrides.clock ?? systemClock;
+  const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  const vault = overrides.vault ?? vaultFor(config);
+  const tenants = new TenantStore(db, config.tableName);
+  const audit = new AuditStore(db, config.tableName, clock);
+  const permissions = overrides.permissions ?? new JiraPermissionChecker(config.appKey, clock, config.permissionCacheSeconds);
+  const authenticator = new RequestAuthenticator(tenants, vault, permissions, clock);
+  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl), authenticator, audit, clock, {
+    appBaseUrl: config.appBaseUrl,
+    localMode: config.localMode,
+  });
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle };
+};
+
+let production: Dependencies | undefined;
+
+/** The Lambda runtime's dependencies, from the environment, built on first use. */
+export const productionDependencies = (): Dependencies => (production ??= createDependencies(parseConfig(process.env)));

@@ -1,0 +1,73 @@
+import { Harness } from '../support/harness';
+
+describe('Atlassian Connect lifecycle', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(() => h.stop());
+
+  it('serves health without authentication', async () => {
+    const res = await h.call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('installs a site signed with the install key and stores the shared secret only encrypted', async () => {
+    const site = await h.installSite();
+    const items = await h.scanAll();
+    const tenant = items.find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    expect(tenant).toMatchObject({ clientKey: site.clientKey, baseUrl: site.baseUrl, version: 1 });
+    expect(JSON.stringify(items)).not.toContain(site.sharedSecret);
+    expect(h.logs.text()).not.toContain(site.sharedSecret);
+  });
+
+  it.each(['foreign-key', 'none'] as const)('refuses an install signed with %s and stores nothing', async (signing) => {
+    const site = h.jira.createSite();
+    expect(await h.jira.install(site.clientKey, h.url, signing)).toBe(401);
+    const items = await h.scanAll();
+    expect(items.some((i) => String(i.PK).includes(site.clientKey))).toBe(false);
+  });
+
+  it('refuses a first install signed with a shared secret (nothing to verify it against)', async () => {
+    const site = h.jira.createSite();
+    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret')).toBe(401);
+  });
+
+  it('never lets an unsigned or wrongly signed re-install replace the secret', async () => {
+    const site = await h.installSite();
+    const before = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    h.jira.rotateSecret(site.clientKey);
+    expect(await h.jira.install(site.clientKey, h.url, 'foreign-key')).toBe(401);
+    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret', 'not-the-old-secret-xxxxxxxxxxxxxxxxxxxx')).toBe(401);
+    const after = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    expect(after).toEqual(before);
+  });
+
+  it('accepts a re-install signed with the old shared secret and rotates the secret', async () => {
+    const site = await h.installSite();
+    const oldSecret = site.sharedSecret;
+    h.jira.rotateSecret(site.clientKey);
+    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret', oldSecret)).toBe(204);
+    const tenant = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    expect(tenant).toMatchObject({ version: 2 });
+  });
+
+  it('uninstall deletes every item of the tenant and nothing of another', async () => {
+    const a = await h.installSite();
+    const b = await h.installSite();
+    expect(await h.jira.uninstall(a.clientKey, h.url)).toBe(204);
+    const items = await h.scanAll();
+    expect(items.filter((i) => String(i.PK).startsWith(`T#${a.clientKey}`))).toEqual([]);
+    expect(items.some((i) => i.PK === `T#${b.clientKey}`)).toBe(true);
+  });
+
+  it('answers a bad lifecycle body with 400 problem+json and writes nothing', async () => {
+    const before = await h.scanAll();
+    const res = await h.call('POST', '/lifecycle/installed', { rawBody: '{"clientKey":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(await h.scanAll()).toEqual(before);
+  });
+});

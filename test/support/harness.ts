@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { parseConfig, type Config } from '../../lambdas/config';
+import { JiraSimulator, type SiteInfo } from '../../lambdas/jira/jira-simulator';
+import { freePort, LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
+import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import { createTable } from '../../lambdas/store/create-table';
+import type { DependencyOverrides } from '../../lambdas/wiring/dependencies';
+import { captureLogs, type CapturedLogs } from './capture-logs';
+
+export interface CallOptions {
+  readonly as?: { readonly site: SiteInfo; readonly accountId: string };
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  readonly contextQsh?: boolean;
+}
+
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+  readonly text: string;
+}
+
+/**
+ * One API under test: its own table in the shared DynamoDB Local, a Jira simulator, the local API
+ * server with the real handlers, and captured log lines.
+ */
+export class Harness {
+  private constructor(
+    readonly app: LocalApp,
+    readonly jira: JiraSimulator,
+    readonly url: string,
+    readonly config: Config,
+    readonly logs: CapturedLogs,
+    private readonly dynamo: DynamoDBClient,
+  ) {}
+
+  static async start(env: Record<string, string> = {}, overrides: DependencyOverrides = {}): Promise<Harness> {
+    const endpoint = process.env.PATGATE_TEST_DYNAMODB_ENDPOINT;
+    if (!endpoint) throw new Error('DynamoDB Local is not running (Jest globalSetup)');
+    const jira = new JiraSimulator();
+    await jira.start();
+    const port = await freePort();
+    const config = parseConfig({
+      PATGATE_TABLE_NAME: `patgate-test-${randomUUID()}`,
+      PATGATE_DYNAMODB_ENDPOINT: endpoint,
+      PATGATE_LOCAL_KEY: randomBytes(32).toString('base64'),
+      PATGATE_INSTALL_KEYS_URL: jira.installKeysUrl,
+      PATGATE_APP_BASE_URL: `http://127.0.0.1:${port}`,
+      PATGATE_LOCAL_MODE: 'true',
+      AWS_REGION: 'us-east-1',
+      ...env,
+    });
+    const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
+    await createTable(dynamo, config.tableName);
+    const app = createLocalApp(config, overrides);
+    const url = await app.server.start(port);
+    return new Harness(app, jira, url, config, captureLogs(), dynamo);
+  }
+
+  async stop(): Promise<void> {
+    this.logs.restore();
+    await this.app.server.stop();
+    await this.jira.stop();
+    this.dynamo.destroy();
+  }
+
+  /** A new Jira site with the app installed. */
+  async installSite(): Promise<SiteInfo> {
+    const site = this.jira.createSite();
+    const status = await this.jira.install(site.clientKey, this.url);
+    if (status !== 204) throw new Error(`install answered ${status}`);
+    return site;
+  }
+
+  async call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+    const url = new URL(path, this.url);
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.append(k, v);
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.as) {
+      const query = Object.fromEntries(url.searchParams);
+      const jwt = this.jira.userJwt(options.as.site.clientKey, options.as.accountId, { method, path: url.pathname, query }, { contextQsh: options.contextQsh });
+      headers.authorization ??= `JWT ${jwt}`;
+    }
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(url, { method, headers, body });
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = {};
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  /** Every item of the table (tests only: the service itself never scans). */
+  async scanAll(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await this.dynamo.send(new ScanCommand({ TableName: this.config.tableName, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
