@@ -1,2 +1,90 @@
-// Placeholder until the handler lands (the lead is writing it); the CDK stack bundles this entry.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '' });
+import {
+  auditQuerySchema,
+  createIntegrationSchema,
+  integrationIdSchema,
+  patchIntegrationSchema,
+  repositoryIdSchema,
+  repositoryOverrideSchema,
+} from '../domain/integration-schemas';
+import { AppError } from '../domain/errors';
+import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import type { ApiRequest } from '../http/api-types';
+import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
+import { productionDependencies, type Dependencies } from '../wiring/dependencies';
+
+const integrationIdOf = (request: ApiRequest): string => {
+  const parsed = integrationIdSchema.safeParse(request.pathParameters.integrationId);
+  // A malformed id can name no integration: the same answer as a missing one.
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'Integration was not found.');
+  return parsed.data;
+};
+
+export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] => [
+  {
+    routeKey: 'GET /api/admin/integrations',
+    access: 'admin',
+    contextQsh: true,
+    handle: async ({ caller }) => ({ status: 200, body: { integrations: await deps().integrations.list(caller.tenant.clientKey) } }),
+  },
+  {
+    routeKey: 'POST /api/admin/integrations',
+    access: 'admin',
+    handle: async ({ request, caller }) => {
+      const input = parseInput(createIntegrationSchema, request.body, 'body');
+      const view = await deps().integrations.create(caller.tenant.clientKey, caller.accountId, input);
+      return { status: 201, body: view, headers: { etag: etag(view.version), location: `/api/admin/integrations/${view.id}` } };
+    },
+  },
+  {
+    routeKey: 'GET /api/admin/integrations/{integrationId}',
+    access: 'admin',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      const view = await deps().integrations.get(caller.tenant.clientKey, integrationIdOf(request));
+      return { status: 200, body: view, headers: { etag: etag(view.version) } };
+    },
+  },
+  {
+    routeKey: 'PATCH /api/admin/integrations/{integrationId}',
+    access: 'admin',
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      const version = versionFromIfMatch(request.headers['if-match'], true) as number;
+      const input = parseInput(patchIntegrationSchema, request.body, 'body');
+      const view = await deps().integrations.patch(caller.tenant.clientKey, caller.accountId, id, version, input);
+      return { status: 200, body: view, headers: { etag: etag(view.version) } };
+    },
+  },
+  {
+    routeKey: 'DELETE /api/admin/integrations/{integrationId}',
+    access: 'admin',
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      await deps().integrations.delete(caller.tenant.clientKey, caller.accountId, id, versionFromIfMatch(request.headers['if-match'], false));
+      return { status: 204 };
+    },
+  },
+  {
+    routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories/{repositoryId}',
+    access: 'admin',
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      const repositoryId = parseInput(repositoryIdSchema, request.pathParameters.repositoryId, 'repositoryId');
+      const { requireUserPat } = parseInput(repositoryOverrideSchema, request.body, 'body');
+      return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat) };
+    },
+  },
+  {
+    routeKey: 'GET /api/admin/audit',
+    access: 'admin',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      const query = parseInput(auditQuerySchema, request.query, 'query');
+      const page = await deps().audit.list(caller.tenant.clientKey, query);
+      return { status: 200, body: page };
+    },
+  },
+];
+
+export const handler = createApiHandler(adminRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });
+

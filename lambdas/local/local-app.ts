@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import { adminRoutes } from '../handlers/admin';
 import { lifecycleRoutes } from '../handlers/lifecycle';
 import { publicRoutes } from '../handlers/public';
 import { createDependencies, type DependencyOverrides, type Dependencies } from '../wiring/dependencies';
@@ -9,6 +10,7 @@ import { LocalApiServer, type LocalRoute } from './api-server';
 export const functionRoutes = (deps: () => Dependencies): Record<string, RouteDefinition[]> => ({
   public: publicRoutes(),
   lifecycle: lifecycleRoutes(deps),
+  admin: adminRoutes(deps),
 });
 
 export interface LocalApp {

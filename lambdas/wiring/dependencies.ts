@@ -5,7 +5,10 @@ import { InstallKeys } from '../jira/install-keys';
 import { LifecycleService } from '../jira/lifecycle-service';
 import { JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
+import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
+import { IntegrationService } from '../services/integration-service';
 import { AuditStore } from '../store/audit-store';
+import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
 import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
@@ -21,6 +24,8 @@ export interface Dependencies {
   readonly permissions: PermissionChecker;
   readonly authenticator: RequestAuthenticator;
   readonly lifecycle: LifecycleService;
+  readonly integrationStore: IntegrationStore;
+  readonly integrations: IntegrationService;
 }
 
 export interface DependencyOverrides {
@@ -28,6 +33,7 @@ export interface DependencyOverrides {
   readonly vault?: TokenVault;
   readonly db?: DynamoDBDocumentClient;
   readonly permissions?: PermissionChecker;
+  readonly resolveHost?: HostResolver;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -47,7 +53,12 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     appBaseUrl: config.appBaseUrl,
     localMode: config.localMode,
   });
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle };
+  const integrationStore = new IntegrationStore(db, config.tableName);
+  const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
+    localMode: config.localMode,
+    resolveHost: overrides.resolveHost ?? systemResolver,
+  });
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle, integrationStore, integrations };
 };
 
 let production: Dependencies | undefined;

@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { PROVIDER_KINDS, TFS_VERSIONS } from './integration';
+
+/** zod schemas: the single source for request types and the OpenAPI document (STYLE §4). */
+export const tokenCredentialSchema = z.strictObject({ token: z.string().min(8).max(1024).regex(/^\S+$/, 'no white space') });
+export const awsKeysCredentialSchema = z.strictObject({
+  accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'an IAM access key id (AKIA… or ASIA…, 20 characters)'),
+  secretAccessKey: z.string().length(40, 'a secret access key has 40 characters'),
+});
+export const basicCredentialSchema = z.strictObject({ username: z.string().min(1).max(256), password: z.string().min(1).max(1024) });
+export const credentialSchema = z.union([tokenCredentialSchema, awsKeysCredentialSchema, basicCredentialSchema]);
+export type CredentialInput = z.infer<typeof credentialSchema>;
+
+const name = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1');
+
+export const createIntegrationSchema = z.strictObject({
+  name,
+  provider: z.enum(PROVIDER_KINDS),
+  baseUrl: z.string().max(2048).optional(),
+  region: region.optional(),
+  tfsVersion: z.enum(TFS_VERSIONS).optional(),
+  requireUserPat: z.boolean().default(false),
+  serviceCredential: credentialSchema,
+});
+export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
+
+export const patchIntegrationSchema = z.strictObject({
+  name: name.optional(),
+  baseUrl: z.string().max(2048).optional(),
+  region: region.optional(),
+  tfsVersion: z.enum(TFS_VERSIONS).optional(),
+  requireUserPat: z.boolean().optional(),
+  serviceCredential: credentialSchema.optional(),
+});
+export type PatchIntegrationInput = z.infer<typeof patchIntegrationSchema>;
+
+export const repositoryOverrideSchema = z.strictObject({ requireUserPat: z.boolean().nullable() });
+
+/** Ids we mint and repository ids admins name; never `#` (our key separator) nor control characters. */
+export const integrationIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/, 'not an integration id');
+export const repositoryIdSchema = z.string().min(1).max(300).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
+
+export const auditQuerySchema = z.strictObject({
+  integrationId: integrationIdSchema.optional(),
+  accountId: z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});

@@ -1,0 +1,183 @@
+import { Branches, GitbeakerRequestError, MergeRequests, PersonalAccessTokens, Users } from '@gitbeaker/rest';
+import * as z from 'zod';
+import { AppError } from '../../domain/errors';
+import {
+  DEFAULT_HOST_CALL_OPTIONS,
+  type BranchResult,
+  type CreateBranchInput,
+  type CreatePullRequestInput,
+  type DeleteBranchInput,
+  type GitProvider,
+  type GitProviderFactory,
+  type HostCallOptions,
+  type HostCredential,
+  type HostTarget,
+  type PullRequestResult,
+  type VerifiedIdentity,
+} from '../git-provider';
+import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
+import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
+
+/**
+ * GitLab.com and GitLab self-managed, through @gitbeaker/rest with patgate's own requester
+ * (timeouts, GET-only retries). Both kinds speak the same REST API v4; only the host differs.
+ */
+const GITLAB_KINDS = new Set(['gitlab', 'gitlab-self-managed']);
+
+const userSchema = z.object({ username: z.string().min(1), name: z.string().nullish() });
+const tokenSelfSchema = z.object({
+  scopes: z.array(z.string()),
+  expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}/).nullish(),
+  active: z.boolean(),
+  revoked: z.boolean(),
+});
+const branchSchema = z.object({ web_url: z.string().optional(), commit: z.object({ id: z.string().min(1) }) });
+const mergeRequestSchema = z.object({ iid: z.number().int(), web_url: z.string().optional() });
+
+type TokenSelf = z.infer<typeof tokenSelfSchema>;
+
+interface ResourceOptions {
+  readonly host: string;
+  readonly token: () => Promise<string>;
+  readonly queryTimeout: number;
+  readonly requesterFn: GitLabRequesterFn;
+  /** Gitbeaker's client-side throttle queues requests; the host's 429 is the only limit patgate honours. */
+  readonly rateLimits: Record<string, never>;
+}
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
+const unexpectedAnswer = (): AppError =>
+  new AppError('HOST_UNAVAILABLE', 'GitLab gave an unexpected answer.', { hostReason: 'unavailable' });
+
+const parseAnswer = <T>(schema: z.ZodType<T>, value: unknown): T => {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw unexpectedAnswer();
+  return parsed.data;
+};
+
+/** Printable ASCII without spaces: anything else cannot be a GitLab token, nor go into a header. */
+const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
+
+const revealToken = (credential: HostCredential): string => {
+  if (credential.kind !== 'token') {
+    throw new AppError('VALIDATION_FAILED', 'GitLab takes a personal access token.', { hostReason: 'bad-request' });
+  }
+  const token = credential.token.reveal();
+  if (!TOKEN_SHAPE.test(token)) throw new AppError('SERVICE_CREDENTIAL_REJECTED', 'GitLab rejected the token.', { hostReason: 'unauthorized' });
+  return token;
+};
+
+/**
+ * GitLab stores `expires_at` as a date and treats a token as expired once that date begins
+ * (`expires_at > now` in UTC), so the last usable instant is the start of that day, UTC.
+ */
+const expiryInstant = (expiresAt: string): string => new Date(`${expiresAt.slice(0, 10)}T00:00:00.000Z`).toISOString();
+
+const identityOf = (user: z.infer<typeof userSchema>, token: TokenSelf | undefined): VerifiedIdentity => ({
+  login: user.username,
+  ...(user.name ? { displayName: user.name } : {}),
+  ...(token ? { scopes: token.scopes } : {}),
+  ...(token && !token.scopes.includes(REQUIRED_GITLAB_SCOPE) ? { missingScopes: [REQUIRED_GITLAB_SCOPE] } : {}),
+  ...(token?.expires_at ? { expiresAt: expiryInstant(token.expires_at) } : {}),
+});
+
+const isNotFound = (error: unknown): boolean => error instanceof GitbeakerRequestError && error.cause?.response.status === 404;
+
+/** A link from the host is only shown when it is a web link. */
+const webLink = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const pathOf = (text: string): string => text.split('/').map(encodeURIComponent).join('/');
+
+class GitLabProvider implements GitProvider {
+  readonly #apiUrl: string;
+  readonly #webUrl: string;
+  readonly #options: HostCallOptions;
+
+  constructor(target: HostTarget, options: HostCallOptions) {
+    if (!GITLAB_KINDS.has(target.provider)) throw new Error(`The GitLab adapter does not serve ${target.provider}.`);
+    this.#apiUrl = withoutTrailingSlash(target.apiUrl);
+    this.#webUrl = withoutTrailingSlash(target.webUrl);
+    this.#options = options;
+  }
+
+  verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
+    return this.#call(credential, async (options) => {
+      const user = parseAnswer(userSchema, await new Users(options).showCurrentUser());
+      const token = await this.#readTokenSelf(options);
+      if (token && (token.revoked || !token.active)) {
+        throw new AppError('SERVICE_CREDENTIAL_REJECTED', 'GitLab reports the token as revoked or inactive.', { hostReason: 'unauthorized' });
+      }
+      return identityOf(user, token);
+    });
+  }
+
+  createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
+    return this.#call(credential, async (options) => {
+      const answer = await new Branches(options).create(input.repository, input.branchName, input.fromRef);
+      const branch = parseAnswer(branchSchema, answer);
+      const fallback = `${this.#webUrl}/${pathOf(input.repository)}/-/tree/${pathOf(input.branchName)}`;
+      return { url: webLink(branch.web_url) ?? fallback, commitId: branch.commit.id };
+    });
+  }
+
+  deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
+    return this.#call(credential, async (options) => {
+      await new Branches(options).remove(input.repository, input.branchName);
+    });
+  }
+
+  createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
+    return this.#call(credential, async (options) => {
+      const description = input.description === undefined ? {} : { description: input.description };
+      const answer = await new MergeRequests(options).create(input.repository, input.sourceBranch, input.targetBranch, input.title, description);
+      const mergeRequest = parseAnswer(mergeRequestSchema, answer);
+      const fallback = `${this.#webUrl}/${pathOf(input.repository)}/-/merge_requests/${mergeRequest.iid}`;
+      return { url: webLink(mergeRequest.web_url) ?? fallback, id: String(mergeRequest.iid) };
+    });
+  }
+
+  /** The `/-/user_settings/` path is GitLab 16+; older self-managed instances use `/-/profile/`. */
+  newTokenUrl(): string {
+    return `${this.#webUrl}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=${REQUIRED_GITLAB_SCOPE}`;
+  }
+
+  /** GitLab before 15.5 has no `/personal_access_tokens/self`: its 404 means scopes and expiry are unknown. */
+  async #readTokenSelf(options: ResourceOptions): Promise<TokenSelf | undefined> {
+    try {
+      return parseAnswer(tokenSelfSchema, await new PersonalAccessTokens(options).show());
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** One adapter call: one whole-call deadline shared by every request it makes. */
+  async #call<T>(credential: HostCredential, work: (options: ResourceOptions) => Promise<T>): Promise<T> {
+    const token = revealToken(credential);
+    const deadline = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    const options: ResourceOptions = {
+      host: this.#apiUrl,
+      token: () => Promise.resolve(token),
+      queryTimeout: this.#options.requestTimeoutMs,
+      requesterFn: createGitLabRequester({ connectTimeoutMs: this.#options.connectTimeoutMs, deadline }),
+      rateLimits: {},
+    };
+    try {
+      return await work(options);
+    } catch (error) {
+      throw mapGitLabError(error, token);
+    }
+  }
+}
+
+export const createGitLabProvider: GitProviderFactory = (target: HostTarget, options: HostCallOptions = DEFAULT_HOST_CALL_OPTIONS) =>
+  new GitLabProvider(target, options);

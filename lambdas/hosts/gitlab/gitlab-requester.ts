@@ -1,0 +1,197 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequestOptions,
+  type RequesterType,
+  type ResourceOptions,
+} from '@gitbeaker/requester-utils';
+import { GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
+
+/**
+ * Gitbeaker's own request handler retries 429 and 502 ten times for every method (writes too) and
+ * has no connect timeout. This one replaces it: node:http with a connect timeout and a whole-call
+ * deadline, retries only GETs on 502/503/504 or a reset connection (at most twice), never a 429.
+ * Failures keep gitbeaker's error classes so `mapGitLabError` reads them the same way.
+ */
+export interface GitLabRequesterLimits {
+  readonly connectTimeoutMs: number;
+  /** Aborts every request of one adapter call once the call's budget is spent. */
+  readonly deadline: AbortSignal;
+}
+
+export type GitLabRequesterFn = (resourceOptions: ResourceOptions) => RequesterType;
+
+const RETRY_DELAYS_MS = [100, 200] as const;
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+}
+
+interface OutgoingRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+}
+
+class ConnectTimeoutError extends Error {
+  constructor() {
+    super('Connection timeout was reached');
+    this.name = 'ConnectTimeoutError';
+  }
+}
+
+class ResponseTooLargeError extends Error {
+  constructor() {
+    super('The host answered with a body over 1 MiB');
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+const flattenHeaders = (headers: http.IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
+
+const clearOnConnect = (socket: Socket, timer: NodeJS.Timeout): void => {
+  if (!socket.connecting) {
+    clearTimeout(timer);
+    return;
+  }
+  socket.once('connect', () => clearTimeout(timer));
+};
+
+const collectAnswer = (res: http.IncomingMessage, req: http.ClientRequest): Promise<RawAnswer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_RESPONSE_BYTES) req.destroy(new ResponseTooLargeError());
+      else chunks.push(chunk);
+    });
+    res.once('error', reject);
+    res.once('close', () => {
+      if (!res.complete) reject(new Error('The host closed the connection mid-answer'));
+    });
+    res.once('end', () =>
+      resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
+    );
+  });
+
+const sendOnce = (request: OutgoingRequest, connectTimeoutMs: number, signal: AbortSignal): Promise<RawAnswer> =>
+  new Promise((resolve, reject) => {
+    const transport = request.url.protocol === 'https:' ? https : http;
+    const headers = request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) };
+    const req = transport.request(request.url, { method: request.method, headers, signal });
+    const connectTimer = setTimeout(() => req.destroy(new ConnectTimeoutError()), connectTimeoutMs);
+    req.once('socket', (socket) => clearOnConnect(socket, connectTimer));
+    req.once('close', () => clearTimeout(connectTimer));
+    req.once('error', reject);
+    req.once('response', (res) => collectAnswer(res, req).then(resolve, reject));
+    req.end(request.body);
+  });
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+const isConnectionReset = (error: unknown): boolean =>
+  error instanceof Error && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || error.message === 'socket hang up');
+
+/** Timeouts become GitbeakerTimeoutError; everything else stays a connection failure. */
+const asTimeout = (error: unknown, signal: AbortSignal): unknown =>
+  signal.aborted || error instanceof ConnectTimeoutError ? new GitbeakerTimeoutError('Query timeout was reached') : error;
+
+const sendWithRetries = async (request: OutgoingRequest, connectTimeoutMs: number, signal: AbortSignal): Promise<RawAnswer> => {
+  const delays = request.method === 'GET' ? RETRY_DELAYS_MS : [];
+  for (let attempt = 0; ; attempt += 1) {
+    const delay = delays[attempt];
+    try {
+      const answer = await sendOnce(request, connectTimeoutMs, signal);
+      if (delay === undefined || !RETRYABLE_STATUSES.has(answer.status)) return answer;
+    } catch (error) {
+      if (delay === undefined || signal.aborted || !isConnectionReset(error)) throw asTimeout(error, signal);
+    }
+    await sleep(delay, signal).catch((error: unknown) => {
+      throw asTimeout(error, signal);
+    });
+  }
+};
+
+/** Gitbeaker's own rule for the error description: the body's `error`, else its `message`, else the text. */
+const describe = (answer: RawAnswer): string => {
+  if (!(answer.headers['content-type'] ?? '').includes('application/json')) return answer.text;
+  try {
+    const parsed = JSON.parse(answer.text) as { error?: unknown; message?: unknown } | null;
+    const content = parsed?.error ?? parsed?.message ?? '';
+    return typeof content === 'string' ? content : JSON.stringify(content);
+  } catch {
+    return answer.text;
+  }
+};
+
+const failedRequestError = (request: OutgoingRequest, answer: RawAnswer): GitbeakerRequestError => {
+  const description = describe(answer);
+  // The Request copy carries no headers: nothing that logs this error can print the token.
+  const requestCopy = new Request(request.url, { method: request.method });
+  const response = new Response(answer.text, { status: answer.status, headers: answer.headers });
+  return new GitbeakerRequestError(description, { cause: { description, request: requestCopy, response } });
+};
+
+/** A 2xx body the way gitbeaker reads it; JSON that does not parse throws (HOST_UNAVAILABLE upstream). */
+const parseBody = (answer: RawAnswer): unknown => {
+  if (answer.status === 204) return null;
+  const contentType = (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  if (contentType === 'application/json') return answer.text === '' ? {} : (JSON.parse(answer.text) as unknown) ?? {};
+  return answer.text;
+};
+
+const toOutgoingRequest = (endpoint: string, options: RequestOptions): OutgoingRequest => {
+  if (options.body !== undefined && typeof options.body !== 'string') throw new TypeError('Form bodies are not supported');
+  const prefix = options.prefixUrl ?? '';
+  const url = new URL(endpoint, prefix.endsWith('/') ? prefix : `${prefix}/`);
+  url.search = options.searchParams ?? '';
+  return {
+    url,
+    method: options.method ?? 'GET',
+    headers: { accept: 'application/json', 'user-agent': 'patgate', ...(options.headers ?? {}) },
+    body: options.body,
+  };
+};
+
+export const createGitLabRequester = (limits: GitLabRequesterLimits): GitLabRequesterFn =>
+  createRequesterFn(
+    (_resourceOptions, requestOptions) => Promise.resolve(requestOptions),
+    async (endpoint, rawOptions) => {
+      const options = (rawOptions ?? {}) as RequestOptions;
+      const request = toOutgoingRequest(endpoint, options);
+      const signal = options.signal ? AbortSignal.any([limits.deadline, options.signal]) : limits.deadline;
+      const answer = await sendWithRetries(request, limits.connectTimeoutMs, signal);
+      if (answer.status < 200 || answer.status >= 300) throw failedRequestError(request, answer);
+      const response: FormattedResponse = { status: answer.status, headers: answer.headers, body: parseBody(answer) as FormattedResponse['body'] };
+      return response;
+    },
+  );

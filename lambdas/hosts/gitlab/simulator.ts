@@ -1,0 +1,288 @@
+import * as z from 'zod';
+import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import { API_PREFIX, handleGitLabApi } from './gitlab-api';
+import { GitLabSimState, PROJECT_ROLES, type IssueTokenInput, type ProjectRole, type SeedProjectInput, type SimProject } from './gitlab-sim-state';
+
+/**
+ * A loopback GitLab (GitLab.com or self-managed) for tests and `npm start`: REST v4 under `/api/v4`
+ * with GitLab's wire format, state kept in memory, and control under `/_control` (see SIMULATOR.md).
+ */
+export interface GitLabSimulatorOptions {
+  /** Personal access token prefix; self-managed admins may change it. Default `glpat-`. */
+  readonly tokenPrefix?: string;
+  /** false behaves as GitLab before 15.5, which has no `GET /personal_access_tokens/self`. Default true. */
+  readonly tokenSelfEndpoint?: boolean;
+  /** The clock that decides token expiry. */
+  readonly now?: () => Date;
+}
+
+export interface SeededProject {
+  readonly id: number;
+  readonly path: string;
+  readonly webUrl: string;
+  readonly defaultBranch: string;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly id: number;
+  readonly username: string;
+  readonly scopes: readonly string[];
+  /** `YYYY-MM-DD`, or null for a token that never expires. */
+  readonly expiresAt: string | null;
+  readonly name: string;
+}
+
+export interface BranchInfo {
+  readonly name: string;
+  readonly commitId: string;
+  /** The acting user whose token created the branch; null for seeded branches. */
+  readonly createdBy: string | null;
+}
+
+export interface PullRequestInfo {
+  readonly id: number;
+  readonly iid: number;
+  readonly title: string;
+  readonly description: string | null;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  readonly state: string;
+  readonly webUrl: string;
+  /** The acting user whose token created the merge request. */
+  readonly createdBy: string;
+}
+
+const CONTROL_PREFIX = '/_control';
+
+const roleSchema = z.enum(PROJECT_ROLES as [ProjectRole, ...ProjectRole[]]);
+const userBody = z.object({ username: z.string().min(1), name: z.string().optional(), email: z.string().optional() });
+const projectBody = z.object({
+  path: z.string().min(3),
+  defaultBranch: z.string().min(1).optional(),
+  branches: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)).optional(),
+  members: z.record(z.string(), roleSchema).optional(),
+  visibility: z.enum(['private', 'internal', 'public']).optional(),
+});
+const tokenBody = z.object({
+  username: z.string().min(1),
+  scopes: z.array(z.string()).optional(),
+  expiresAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+});
+const tokenRef = z.object({ token: z.string().min(1) });
+const memberBody = z.object({ role: roleSchema });
+const faultBody = z.object({
+  method: z.string().optional(),
+  pathIncludes: z.string().optional(),
+  times: z.number().int().positive().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+  malformedBody: z.boolean().optional(),
+  resetConnection: z.boolean().optional(),
+});
+
+const json = (status: number, body?: unknown): SimResponse => ({ status, body });
+const controlError = (status: number, text: string): SimResponse => json(status, { error: text });
+
+const parseJson = (rawBody: string): unknown => {
+  try {
+    return rawBody.trim() === '' ? {} : (JSON.parse(rawBody) as unknown);
+  } catch {
+    return undefined;
+  }
+};
+
+const decodeSegment = (segment: string | undefined): string | undefined => {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+export class GitLabSimulator {
+  readonly #state: GitLabSimState;
+  readonly #server: LoopbackServer;
+  readonly #tokenSelfEndpoint: boolean;
+
+  constructor(options: GitLabSimulatorOptions = {}) {
+    this.#state = new GitLabSimState(options.now ?? (() => new Date()), options.tokenPrefix ?? 'glpat-');
+    this.#tokenSelfEndpoint = options.tokenSelfEndpoint ?? true;
+    this.#server = new LoopbackServer((request) => this.#serve(request));
+  }
+
+  start(port = 0, host = '127.0.0.1'): Promise<string> {
+    return this.#server.start(port, host);
+  }
+
+  stop(): Promise<void> {
+    return this.#server.stop();
+  }
+
+  /** Base URL: both the target's apiUrl and webUrl (the client adds /api/v4). */
+  get url(): string {
+    return this.#server.url;
+  }
+
+  /** Every /api/v4 request received, credentials removed. */
+  get requests(): readonly RecordedRequest[] {
+    return this.#server.requests;
+  }
+
+  clearRequests(): void {
+    this.#server.clearRequests();
+  }
+
+  injectFault(fault: Fault): void {
+    this.#server.injectFault(fault);
+  }
+
+  clearFaults(): void {
+    this.#server.clearFaults();
+  }
+
+  get latencyMs(): number {
+    return this.#server.latencyMs;
+  }
+
+  set latencyMs(value: number) {
+    this.#server.latencyMs = value;
+  }
+
+  /** Forgets users, tokens and projects (faults and the request log stay). */
+  reset(): void {
+    this.#state.reset();
+  }
+
+  addUser(input: { readonly username: string; readonly name?: string; readonly email?: string }): { id: number; username: string; name: string } {
+    const { id, username, name } = this.#state.addUser(input.username, input.name, input.email);
+    return { id, username, name };
+  }
+
+  seedProject(input: SeedProjectInput): SeededProject {
+    return this.#seeded(this.#state.seedProject(input));
+  }
+
+  addMember(project: string, username: string, role: ProjectRole): void {
+    this.#state.addMember(project, username, role);
+  }
+
+  issueToken(input: IssueTokenInput): IssuedToken {
+    const token = this.#state.issueToken(input);
+    return { token: token.value, id: token.id, username: token.username, scopes: token.scopes, expiresAt: token.expiresAt, name: token.name };
+  }
+
+  revokeToken(token: string): void {
+    if (!this.#state.revokeToken(token)) throw new Error('No such token');
+  }
+
+  /** Sets the expiry date to today (UTC): from then on GitLab answers 401 "Token is expired". */
+  expireToken(token: string): void {
+    if (!this.#state.expireToken(token)) throw new Error('No such token');
+  }
+
+  getBranch(project: string, name: string): BranchInfo | undefined {
+    return this.listBranches(project).find((branch) => branch.name === name);
+  }
+
+  listBranches(project: string): BranchInfo[] {
+    return [...this.#project(project).branches.values()].map(({ name, commit, createdBy }) => ({ name, commitId: commit.id, createdBy }));
+  }
+
+  listPullRequests(project: string): PullRequestInfo[] {
+    const found = this.#project(project);
+    return found.mergeRequests.map((mr) => ({
+      id: mr.id,
+      iid: mr.iid,
+      title: mr.title,
+      description: mr.description,
+      sourceBranch: mr.sourceBranch,
+      targetBranch: mr.targetBranch,
+      state: mr.state,
+      webUrl: `${this.url}/${found.path}/-/merge_requests/${mr.iid}`,
+      createdBy: mr.createdBy,
+    }));
+  }
+
+  #project(ref: string): SimProject {
+    const project = this.#state.project(ref);
+    if (!project) throw new Error(`No project ${ref}`);
+    return project;
+  }
+
+  #seeded(project: SimProject): SeededProject {
+    return { id: project.id, path: project.path, webUrl: `${this.url}/${project.path}`, defaultBranch: project.defaultBranch };
+  }
+
+  #serve(request: SimRequest): SimResponse {
+    if (request.path.startsWith(`${CONTROL_PREFIX}/`)) return this.#control(request);
+    if (request.path.startsWith(`${API_PREFIX}/`)) {
+      return handleGitLabApi({ state: this.#state, baseUrl: this.url, tokenSelfEndpoint: this.#tokenSelfEndpoint }, request);
+    }
+    return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><title>Not Found (404)</title>' };
+  }
+
+  #control(request: SimRequest): SimResponse {
+    const body = parseJson(request.rawBody);
+    if (body === undefined) return controlError(400, 'The body is not JSON');
+    const segments = request.path.slice(CONTROL_PREFIX.length + 1).split('/');
+    try {
+      return this.#controlRoute(request.method, segments, body) ?? controlError(404, 'No such control route');
+    } catch (error) {
+      const text = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+      return controlError(error instanceof z.ZodError ? 400 : 404, text);
+    }
+  }
+
+  #controlRoute(method: string, segments: readonly string[], body: unknown): SimResponse | undefined {
+    const [first, second, third, fourth] = segments;
+    const route = `${method} ${first ?? ''}${second === undefined ? '' : '/' + (first === 'projects' ? ':project' : second)}${third === undefined ? '' : '/' + third}${fourth === undefined ? '' : '/:item'}`;
+    const project = decodeSegment(second) ?? '';
+    const item = decodeSegment(fourth) ?? '';
+    switch (route) {
+      case 'POST reset':
+        this.reset();
+        return json(204);
+      case 'POST users':
+        return json(201, this.addUser(userBody.parse(body)));
+      case 'POST projects':
+        return json(201, this.seedProject(projectBody.parse(body)));
+      case 'PUT projects/:project/members/:item':
+        this.addMember(project, item, memberBody.parse(body).role);
+        return json(204);
+      case 'GET projects/:project/branches':
+        return json(200, this.listBranches(project));
+      case 'GET projects/:project/branches/:item':
+        return this.#branchOrNotFound(project, item);
+      case 'GET projects/:project/merge_requests':
+        return json(200, this.listPullRequests(project));
+      case 'POST tokens':
+        return json(201, this.issueToken(tokenBody.parse(body)));
+      case 'POST tokens/revoke':
+        this.revokeToken(tokenRef.parse(body).token);
+        return json(204);
+      case 'POST tokens/expire':
+        this.expireToken(tokenRef.parse(body).token);
+        return json(204);
+      case 'POST faults':
+        this.injectFault(faultBody.parse(body));
+        return json(204);
+      case 'DELETE faults':
+        this.clearFaults();
+        return json(204);
+      case 'GET requests':
+        return json(200, this.requests);
+      default:
+        return undefined;
+    }
+  }
+
+  #branchOrNotFound(project: string, name: string): SimResponse {
+    const branch = this.getBranch(project, name);
+    return branch ? json(200, branch) : controlError(404, 'No such branch');
+  }
+}

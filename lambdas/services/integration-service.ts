@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import { AppError, type FieldError } from '../domain/errors';
+import { TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../domain/integration';
+import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } from '../domain/integration-schemas';
+import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, StoredCredential } from '../domain/records';
+import { Secret } from '../domain/secret';
+import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
+import type { AuditStore } from '../store/audit-store';
+import type { IntegrationStore } from '../store/integration-store';
+import type { TokenVault } from '../vault/token-vault';
+
+const SELF_HOSTED: readonly ProviderKind[] = ['github-enterprise', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs'];
+
+export const credentialKindFor = (provider: ProviderKind, tfsVersion?: TfsVersion): CredentialKind => {
+  if (provider === 'codecommit') return 'aws-keys';
+  if (provider === 'tfs' && tfsVersion && TFS_VERSIONS_WITHOUT_PAT.includes(tfsVersion)) return 'basic';
+  return 'token';
+};
+
+const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');
+
+const CREDENTIAL_SHAPE: Record<CredentialKind, string> = {
+  token: '{ "token": "…" } (a personal access token)',
+  'aws-keys': '{ "accessKeyId", "secretAccessKey" } (an IAM access key pair)',
+  basic: '{ "username", "password" } (TFS 2013/2015 have no personal access tokens)',
+};
+
+export interface IntegrationView {
+  readonly id: string;
+  readonly name: string;
+  readonly provider: ProviderKind;
+  readonly baseUrl?: string;
+  readonly region?: string;
+  readonly tfsVersion?: TfsVersion;
+  readonly requireUserPat: boolean;
+  readonly serviceCredential: { kind: CredentialKind; hint: string; setAt: string; accessKeyId?: string; username?: string };
+  readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; updatedAt: string; updatedBy: string }[];
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */
+export const integrationView = (record: IntegrationRecord, overrides: readonly RepositoryOverrideRecord[]): IntegrationView => ({
+  id: record.id,
+  name: record.name,
+  provider: record.provider,
+  ...(record.baseUrl ? { baseUrl: record.baseUrl } : {}),
+  ...(record.region ? { region: record.region } : {}),
+  ...(record.tfsVersion ? { tfsVersion: record.tfsVersion } : {}),
+  requireUserPat: record.requireUserPat,
+  serviceCredential: {
+    kind: record.serviceCredential.kind,
+    hint: record.serviceCredential.hint,
+    setAt: record.serviceCredential.setAt,
+    ...(record.serviceCredential.accessKeyId ? { accessKeyId: record.serviceCredential.accessKeyId } : {}),
+    ...(record.serviceCredential.username ? { username: record.serviceCredential.username } : {}),
+  },
+  repositories: overrides
+    .filter((o) => o.integrationId === record.id)
+    .map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat, updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
+  version: record.version,
+  createdAt: record.createdAt,
+  createdBy: record.createdBy,
+  updatedAt: record.updatedAt,
+  updatedBy: record.updatedBy,
+});
+
+export interface IntegrationServiceOptions {
+  readonly localMode: boolean;
+  readonly resolveHost: HostResolver;
+}
+
+interface Shape {
+  readonly provider: ProviderKind;
+  readonly baseUrl?: string;
+  readonly region?: string;
+  readonly tfsVersion?: TfsVersion;
+}
+
+/** Admin settings: integrations, their service credentials and the Require User PAT policy. */
+export class IntegrationService {
+  constructor(
+    private readonly store: IntegrationStore,
+    private readonly vault: TokenVault,
+    private readonly audit: AuditStore,
+    private readonly clock: Clock,
+    private readonly options: IntegrationServiceOptions,
+  ) {}
+
+  async list(tenant: string): Promise<IntegrationView[]> {
+    const { integrations, overrides } = await this.store.listWithOverrides(tenant);
+    return integrations.sort((a, b) => a.name.localeCompare(b.name)).map((i) => integrationView(i, overrides));
+  }
+
+  async get(tenant: string, integrationId: string): Promise<IntegrationView> {
+    const record = await this.#require(tenant, integrationId);
+    return integrationView(record, await this.store.overridesOf(tenant, integrationId));
+  }
+
+  async create(tenant: string, actor: string, input: CreateIntegrationInput): Promise<IntegrationView> {
+    const shape = await this.#checkShape(input);
+    this.#checkCredentialKind(shape, input.serviceCredential);
+    const id = randomBytes(10).toString('hex');
+    const now = this.clock.now().toISOString();
+    const record: IntegrationRecord = {
+      tenant,
+      id,
+      name: input.name,
+      ...shape,
+      requireUserPat: input.requireUserPat,
+      serviceCredential: await this.#storeCredential(tenant, id, input.serviceCredential, now),
+      version: 1,
+      createdAt: now,
+      createdBy: actor,
+      updatedAt: now,
+      updatedBy: actor,
+    };
+    await this.store.create(record);
+    await this.audit.append(tenant, {
+      actorAccountId: actor,
+      action: 'integration.created',
+      integrationId: id,
+      outcome: 'success',
+      changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, serviceCredential: 'set' },
+    });
+    return integrationView(record, []);
+  }
+
+  async patch(tenant: string, actor: string, integrationId: string, expectedVersion: number, input: PatchIntegrationInput): Promise<IntegrationView> {
+    const previous = await this.#require(tenant, integrationId);
+    if (previous.version !== expectedVersion) throw new AppError('PRECONDITION_FAILED', 'The integration has changed since you read it; reload and try again.');
+    const shape = await this.#checkShape({
+      provider: previous.provider,
+      baseUrl: input.baseUrl ?? previous.baseUrl,
+      region: input.region ?? previous.region,
+      tfsVersion: input.tfsVersion ?? previous.tfsVersion,
+    });
+    const now = this.clock.now().toISOString();
+    const credentialKindChanged = credentialKindFor(shape.provider, shape.tfsVersion) !== previous.serviceCredential.kind;
+    if (input.serviceCredential) this.#checkCredentialKind(shape, input.serviceCredential);
+    else if (credentialKindChanged) {
+      throw new AppError('VALIDATION_FAILED', 'This change needs a new service credential.', {
+        errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[credentialKindFor(shape.provider, shape.tfsVersion)]}` }],
+      });
+    }
+    const next: IntegrationRecord = {
+      ...previous,
+      name: input.name ?? previous.name,
+      ...shape,
+      requireUserPat: input.requireUserPat ?? previous.requireUserPat,
+      serviceCredential: input.serviceCredential ? await this.#storeCredential(tenant, integrationId, input.serviceCredential, now) : previous.serviceCredential,
+      version: previous.version + 1,
+      updatedAt: now,
+      updatedBy: actor,
+    };
+    await this.store.update(previous, next, expectedVersion);
+    await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input) });
+    return integrationView(next, await this.store.overridesOf(tenant, integrationId));
+  }
+
+  async delete(tenant: string, actor: string, integrationId: string, expectedVersion?: number): Promise<void> {
+    const record = await this.#require(tenant, integrationId);
+    await this.store.delete(record, expectedVersion);
+    await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.deleted', integrationId, outcome: 'success', changes: { name: record.name } });
+  }
+
+  async setOverride(tenant: string, actor: string, integrationId: string, repositoryId: string, requireUserPat: boolean | null): Promise<{ repositoryId: string; requireUserPat: boolean | null; effective: boolean }> {
+    const integration = await this.#require(tenant, integrationId);
+    const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
+    if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
+    else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, updatedAt: this.clock.now().toISOString(), updatedBy: actor });
+    await this.audit.append(tenant, {
+      actorAccountId: actor,
+      action: requireUserPat === null ? 'repository-override.removed' : 'repository-override.set',
+      integrationId,
+      repositoryId,
+      outcome: 'success',
+      changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat } },
+    });
+    return { repositoryId, requireUserPat, effective: requireUserPat ?? integration.requireUserPat };
+  }
+
+  async #require(tenant: string, integrationId: string): Promise<IntegrationRecord> {
+    const record = await this.store.get(tenant, integrationId);
+    if (!record) throw new AppError('NOT_FOUND', 'Integration was not found.');
+    return record;
+  }
+
+  async #storeCredential(tenant: string, integrationId: string, input: CredentialInput, now: string): Promise<StoredCredential> {
+    const kind = kindOfInput(input);
+    const secret = new Secret('token' in input ? input.token : 'secretAccessKey' in input ? input.secretAccessKey : input.password);
+    const plaintext = JSON.stringify(input);
+    return {
+      kind,
+      ciphertext: await this.vault.encrypt(plaintext, { tenant, integrationId, purpose: 'service-credential' }),
+      hint: secret.hint(),
+      setAt: now,
+      ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
+      ...('username' in input ? { username: input.username } : {}),
+    };
+  }
+
+  #checkCredentialKind(shape: Shape, input: CredentialInput): void {
+    const expected = credentialKindFor(shape.provider, shape.tfsVersion);
+    if (kindOfInput(input) !== expected) {
+      throw new AppError('VALIDATION_FAILED', 'The service credential does not fit this kind of integration.', {
+        errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[expected]}` }],
+      });
+    }
+  }
+
+  /** Per-kind rules: which of baseUrl / region / tfsVersion a kind needs, and safe base URLs. */
+  async #checkShape(input: Shape): Promise<Shape> {
+    const errors: FieldError[] = [];
+    const selfHosted = SELF_HOSTED.includes(input.provider);
+    if (selfHosted && !input.baseUrl) errors.push({ field: 'baseUrl', message: `required for ${input.provider}` });
+    if (!selfHosted && input.baseUrl) errors.push({ field: 'baseUrl', message: `not used for ${input.provider}` });
+    if (input.provider === 'codecommit' && !input.region) errors.push({ field: 'region', message: 'required for codecommit' });
+    if (input.provider !== 'codecommit' && input.region) errors.push({ field: 'region', message: `not used for ${input.provider}` });
+    if (input.provider === 'tfs' && !input.tfsVersion) errors.push({ field: 'tfsVersion', message: 'required for tfs' });
+    if (input.provider !== 'tfs' && input.tfsVersion) errors.push({ field: 'tfsVersion', message: `not used for ${input.provider}` });
+    if (errors.length) throw new AppError('VALIDATION_FAILED', 'The integration is not valid.', { errors });
+    if (!input.baseUrl) return { provider: input.provider, region: input.region, tfsVersion: input.tfsVersion };
+    const baseUrl = await checkBaseUrl(input.baseUrl, { localMode: this.options.localMode, resolve: this.options.resolveHost });
+    this.#checkHostFamily(input.provider, baseUrl);
+    return { provider: input.provider, baseUrl, region: input.region, tfsVersion: input.tfsVersion };
+  }
+
+  #checkHostFamily(provider: ProviderKind, baseUrl: string): void {
+    if (this.options.localMode) return;
+    const url = new URL(baseUrl);
+    const segments = url.pathname.split('/').filter(Boolean);
+    const fail = (message: string): never => {
+      throw new AppError('VALIDATION_FAILED', 'The base URL does not fit this kind of integration.', { errors: [{ field: 'baseUrl', message }] });
+    };
+    if (provider === 'azure-devops' && (url.hostname !== 'dev.azure.com' || segments.length !== 1)) fail('expected https://dev.azure.com/{organization}');
+    if (provider === 'vsts' && (!url.hostname.endsWith('.visualstudio.com') || segments.length !== 0)) fail('expected https://{account}.visualstudio.com');
+    if (provider === 'tfs' && segments.length === 0) fail('expected the collection URL, e.g. https://tfs.example.com/tfs/DefaultCollection');
+  }
+}
+
+const diff = (previous: IntegrationRecord, next: IntegrationRecord, input: PatchIntegrationInput): Record<string, unknown> => {
+  const changes: Record<string, unknown> = {};
+  for (const field of ['name', 'baseUrl', 'region', 'tfsVersion', 'requireUserPat'] as const) {
+    if (previous[field] !== next[field]) changes[field] = { from: previous[field] ?? null, to: next[field] ?? null };
+  }
+  if (input.serviceCredential) changes.serviceCredential = 'replaced';
+  return changes;
+};

@@ -1,0 +1,195 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { AppError } from '../domain/errors';
+import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
+import {
+  INTEGRATION_SK_PREFIX,
+  integrationSk,
+  overrideSk,
+  overrideSkPrefix,
+  tenantPk,
+  tokenSk,
+  USER_MARKER_PREFIX,
+  userPk,
+} from './keys';
+
+const nameSk = (name: string): string => `NAME#${name.trim().toLowerCase()}`;
+
+const conflictOnName = (): AppError => new AppError('CONFLICT', 'An integration with this name already exists.', { errors: [{ field: 'name', message: 'already used' }] });
+const changedSince = (): AppError => new AppError('PRECONDITION_FAILED', 'The integration has changed since you read it; reload and try again.');
+
+/** Integrations, their names (unique per tenant) and their per-repository overrides. */
+export class IntegrationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenant: string, integrationId: string): Promise<IntegrationRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(integrationId) } }));
+    return Item ? toIntegration(Item) : undefined;
+  }
+
+  /** The tenant's integrations and all their overrides, in one Query of the tenant partition. */
+  async listWithOverrides(tenant: string): Promise<{ integrations: IntegrationRecord[]; overrides: RepositoryOverrideRecord[] }> {
+    const items = await this.#query(tenantPk(tenant), INTEGRATION_SK_PREFIX);
+    return {
+      integrations: items.filter((i) => i.type === 'integration').map(toIntegration),
+      overrides: items.filter((i) => i.type === 'override').map(toOverride),
+    };
+  }
+
+  async overridesOf(tenant: string, integrationId: string): Promise<RepositoryOverrideRecord[]> {
+    return (await this.#query(tenantPk(tenant), overrideSkPrefix(integrationId))).map(toOverride);
+  }
+
+  async getOverride(tenant: string, integrationId: string, repositoryId: string): Promise<RepositoryOverrideRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: overrideSk(integrationId, repositoryId) } }));
+    return Item ? toOverride(Item) : undefined;
+  }
+
+  async create(record: IntegrationRecord): Promise<void> {
+    const pk = tenantPk(record.tenant);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationSk(record.id), type: 'integration', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(record.name), type: 'name', integrationId: record.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw conflictOnName();
+      throw error;
+    }
+  }
+
+  /** Replaces the integration if it is still at `expectedVersion`; keeps the name index in step. */
+  async update(previous: IntegrationRecord, next: IntegrationRecord, expectedVersion: number): Promise<void> {
+    const pk = tenantPk(next.tenant);
+    const renamed = nameSk(previous.name) !== nameSk(next.name);
+    const put = {
+      Put: {
+        TableName: this.tableName,
+        Item: { PK: pk, SK: integrationSk(next.id), type: 'integration', ...next },
+        ConditionExpression: 'attribute_exists(PK) AND #v = :v',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      },
+    };
+    const items = renamed
+      ? [
+          put,
+          { Delete: { TableName: this.tableName, Key: { PK: pk, SK: nameSk(previous.name) } } },
+          { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(next.name), type: 'name', integrationId: next.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ]
+      : [put];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw changedSince();
+        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw conflictOnName();
+        throw changedSince();
+      }
+      throw error;
+    }
+  }
+
+  /** Removes the integration, its name, its overrides and every user's token for it. */
+  async delete(record: IntegrationRecord, expectedVersion?: number): Promise<void> {
+    const pk = tenantPk(record.tenant);
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: pk, SK: integrationSk(record.id) },
+          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND #v = :v',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw changedSince();
+      throw error;
+    }
+    const overrides = await this.#query(pk, overrideSkPrefix(record.id));
+    const users = await this.#query(pk, USER_MARKER_PREFIX);
+    const keys = [
+      { PK: pk, SK: nameSk(record.name) },
+      ...overrides.map((o) => ({ PK: pk, SK: String(o.SK) })),
+      ...users.map((u) => ({ PK: userPk(record.tenant, String(u.SK).slice(USER_MARKER_PREFIX.length)), SK: tokenSk(record.id) })),
+    ];
+    await this.#deleteAll(keys);
+  }
+
+  async putOverride(tenant: string, override: RepositoryOverrideRecord): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          // The integration must still exist: an override never outlives it.
+          { ConditionCheck: { TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(override.integrationId) }, ConditionExpression: 'attribute_exists(PK)' } },
+          { Put: { TableName: this.tableName, Item: { PK: tenantPk(tenant), SK: overrideSk(override.integrationId, override.repositoryId), type: 'override', ...override } } },
+        ],
+      }),
+    ).catch((error: unknown) => {
+      if (error instanceof TransactionCanceledException) throw new AppError('NOT_FOUND', 'Integration was not found.');
+      throw error;
+    });
+  }
+
+  async deleteOverride(tenant: string, integrationId: string, repositoryId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: overrideSk(integrationId, repositoryId) } }));
+  }
+
+  async #query(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async #deleteAll(keys: readonly { PK: string; SK: string }[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
+        [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      };
+      for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 8; attempt += 1) {
+        pending = (await this.db.send(new BatchWriteCommand({ RequestItems: pending }))).UnprocessedItems as typeof pending;
+      }
+    }
+  }
+}
+
+export const toIntegration = (item: Record<string, unknown>): IntegrationRecord => {
+  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+  return rest as unknown as IntegrationRecord;
+};
+
+export const toOverride = (item: Record<string, unknown>): RepositoryOverrideRecord => ({
+  integrationId: String(item.integrationId),
+  repositoryId: String(item.repositoryId),
+  requireUserPat: item.requireUserPat === true,
+  updatedAt: String(item.updatedAt),
+  updatedBy: String(item.updatedBy),
+});
+
