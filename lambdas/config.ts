@@ -20,6 +20,8 @@ const schema = z.object({
   PATGATE_INSTALL_KEYS_URL: z.string().url().default('https://connect-install-keys.atlassian.com'),
   /** Local mode allows http and loopback base URLs for hosts and Jira sites (simulators). */
   PATGATE_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
+  /** Accept http Jira sites (the Jira simulator) even outside local mode; tests only. */
+  PATGATE_JIRA_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
   PATGATE_DYNAMODB_ENDPOINT: z.string().url().optional(),
   /** Origin of the Jira app's iframe, for CORS. */
   PATGATE_ALLOWED_ORIGIN: z.string().optional(),
@@ -43,6 +45,7 @@ export type Config = Readonly<{
   appKey: string;
   installKeysUrl: string;
   localMode: boolean;
+  jiraAllowHttp: boolean;
   dynamoDbEndpoint: string | undefined;
   allowedOrigin: string | undefined;
   githubApiUrl: string;
@@ -71,6 +74,7 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     appKey: e.PATGATE_APP_KEY,
     installKeysUrl: e.PATGATE_INSTALL_KEYS_URL.replace(/\/+$/, ''),
     localMode: e.PATGATE_LOCAL_MODE === 'true',
+    jiraAllowHttp: e.PATGATE_LOCAL_MODE === 'true' || e.PATGATE_JIRA_ALLOW_HTTP === 'true',
     dynamoDbEndpoint: e.PATGATE_DYNAMODB_ENDPOINT,
     allowedOrigin: e.PATGATE_ALLOWED_ORIGIN,
     githubApiUrl: e.PATGATE_GITHUB_API_URL.replace(/\/+$/, ''),

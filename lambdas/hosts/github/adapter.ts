@@ -123,6 +123,8 @@ class GitHubProvider implements GitProvider {
     return this.#call(credential, async (octokit) => {
       const deleted = await octokit.rest.git.deleteRef({ ...coordinates, ref: `heads/${input.branchName}` });
       requireSuccess(deleted.status);
+      // GitHub confirms a deletion with an empty 204; any other answer is not one we understand.
+      if ((deleted.status as number) !== 204) throw malformedAnswer();
     });
   }
 

@@ -23,7 +23,7 @@ const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']
 const HOST_MESSAGE_LIMIT = 300;
 
 const asHttpFailure = (error: unknown): HttpFailure | undefined =>
-  error instanceof Error && error.name === 'HttpError' && typeof (error as Partial<HttpFailure>).status === 'number' ? (error as HttpFailure) : undefined;
+  error instanceof Error && error.name === 'HttpError' && typeof (error as Partial<HttpFailure>).status === 'number' ? (error as unknown as HttpFailure) : undefined;
 
 const errorCode = (error: unknown): unknown => (error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined);
 

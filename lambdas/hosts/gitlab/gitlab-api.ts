@@ -1,6 +1,7 @@
 import type { SimRequest, SimResponse } from '../loopback-server';
 import { branchEntity, mergeRequestEntity, projectEntity, tokenEntity, userEntity } from './gitlab-entities';
 import type { GitLabSimState, SimProject, SimToken, SimUser } from './gitlab-sim-state';
+import { matchPathPattern } from './match-path-pattern';
 
 /**
  * The GitLab REST v4 routes the simulator serves under `/api/v4`, with GitLab's own status codes
@@ -68,7 +69,8 @@ const insufficientScope = (scopes: readonly string[]): SimResponse => ({
 export const isValidBranchName = (name: string): boolean => {
   if (name === '' || name === 'HEAD' || name === '@') return false;
   if (name.startsWith('-') || name.startsWith('refs/') || name.endsWith('/') || name.endsWith('.')) return false;
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name) || name.includes('..') || name.includes('//') || name.includes('@{')) return false;
+  if ([...name].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) return false;
+  if (/[~^:?*[\\]/.test(name) || name.includes('..') || name.includes('//') || name.includes('@{')) return false;
   return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
 };
 
@@ -189,25 +191,6 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: ['projects', ':id', 'merge_requests'], scopes: WRITE_SCOPES, handle: createMergeRequest },
 ];
 
-/** Path parameters come percent-encoded (`group%2Fproject`, `feature%2Fx`): a raw `/` never matches one. */
-const matchPattern = (pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined => {
-  if (pattern.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [index, part] of pattern.entries()) {
-    const segment = segments[index] ?? '';
-    if (!part.startsWith(':')) {
-      if (part !== segment) return undefined;
-      continue;
-    }
-    try {
-      params[part.slice(1)] = decodeURIComponent(segment);
-    } catch {
-      return undefined;
-    }
-  }
-  return params;
-};
-
 /** Query string and body (JSON or form) merged, as Grape's `params`. */
 const requestInput = (request: SimRequest): Record<string, string> | undefined => {
   const input: Record<string, string> = Object.fromEntries(request.query.entries());
@@ -254,7 +237,7 @@ const availableRoutes = (context: GitLabApiContext): readonly Route[] =>
 export const handleGitLabApi = (context: GitLabApiContext, request: SimRequest): SimResponse => {
   const segments = request.path.slice(API_PREFIX.length + 1).split('/');
   const matches = availableRoutes(context).flatMap((route) => {
-    const params = matchPattern(route.pattern, segments);
+    const params = matchPathPattern(route.pattern, segments);
     return params ? [{ route, params }] : [];
   });
   if (matches.length === 0) return grapeError(404, '404 Not Found');

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
 import { API_PREFIX, handleGitLabApi } from './gitlab-api';
+import { matchPathPattern } from './match-path-pattern';
 import { GitLabSimState, PROJECT_ROLES, type IssueTokenInput, type ProjectRole, type SeedProjectInput, type SimProject } from './gitlab-sim-state';
 
 /**
@@ -96,13 +97,14 @@ const parseJson = (rawBody: string): unknown => {
   }
 };
 
-const decodeSegment = (segment: string | undefined): string | undefined => {
-  try {
-    return segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
+interface ControlRoute {
+  readonly method: string;
+  readonly pattern: readonly string[];
+  readonly run: (params: Readonly<Record<string, string>>, body: unknown) => SimResponse;
+}
+
+/** A project or token the control call names does not exist: 404, not 400. */
+class UnknownItemError extends Error {}
 
 export class GitLabSimulator {
   readonly #state: GitLabSimState;
@@ -168,7 +170,7 @@ export class GitLabSimulator {
   }
 
   addMember(project: string, username: string, role: ProjectRole): void {
-    this.#state.addMember(project, username, role);
+    this.#state.addMember(this.#project(project).path, username, role);
   }
 
   issueToken(input: IssueTokenInput): IssuedToken {
@@ -177,12 +179,12 @@ export class GitLabSimulator {
   }
 
   revokeToken(token: string): void {
-    if (!this.#state.revokeToken(token)) throw new Error('No such token');
+    if (!this.#state.revokeToken(token)) throw new UnknownItemError('No such token');
   }
 
   /** Sets the expiry date to today (UTC): from then on GitLab answers 401 "Token is expired". */
   expireToken(token: string): void {
-    if (!this.#state.expireToken(token)) throw new Error('No such token');
+    if (!this.#state.expireToken(token)) throw new UnknownItemError('No such token');
   }
 
   getBranch(project: string, name: string): BranchInfo | undefined {
@@ -210,7 +212,7 @@ export class GitLabSimulator {
 
   #project(ref: string): SimProject {
     const project = this.#state.project(ref);
-    if (!project) throw new Error(`No project ${ref}`);
+    if (!project) throw new UnknownItemError(`No project ${ref}`);
     return project;
   }
 
@@ -230,55 +232,43 @@ export class GitLabSimulator {
     const body = parseJson(request.rawBody);
     if (body === undefined) return controlError(400, 'The body is not JSON');
     const segments = request.path.slice(CONTROL_PREFIX.length + 1).split('/');
+    const match = this.#controlRoutes().flatMap((route) => {
+      const params = route.method === request.method ? matchPathPattern(route.pattern, segments) : undefined;
+      return params ? [{ route, params }] : [];
+    })[0];
+    if (!match) return controlError(404, 'No such control route');
     try {
-      return this.#controlRoute(request.method, segments, body) ?? controlError(404, 'No such control route');
+      return match.route.run(match.params, body);
     } catch (error) {
-      const text = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
-      return controlError(error instanceof z.ZodError ? 400 : 404, text);
+      if (error instanceof z.ZodError) return controlError(400, z.prettifyError(error));
+      return controlError(error instanceof UnknownItemError ? 404 : 400, (error as Error).message);
     }
   }
 
-  #controlRoute(method: string, segments: readonly string[], body: unknown): SimResponse | undefined {
-    const [first, second, third, fourth] = segments;
-    const route = `${method} ${first ?? ''}${second === undefined ? '' : '/' + (first === 'projects' ? ':project' : second)}${third === undefined ? '' : '/' + third}${fourth === undefined ? '' : '/:item'}`;
-    const project = decodeSegment(second) ?? '';
-    const item = decodeSegment(fourth) ?? '';
-    switch (route) {
-      case 'POST reset':
-        this.reset();
-        return json(204);
-      case 'POST users':
-        return json(201, this.addUser(userBody.parse(body)));
-      case 'POST projects':
-        return json(201, this.seedProject(projectBody.parse(body)));
-      case 'PUT projects/:project/members/:item':
-        this.addMember(project, item, memberBody.parse(body).role);
-        return json(204);
-      case 'GET projects/:project/branches':
-        return json(200, this.listBranches(project));
-      case 'GET projects/:project/branches/:item':
-        return this.#branchOrNotFound(project, item);
-      case 'GET projects/:project/merge_requests':
-        return json(200, this.listPullRequests(project));
-      case 'POST tokens':
-        return json(201, this.issueToken(tokenBody.parse(body)));
-      case 'POST tokens/revoke':
-        this.revokeToken(tokenRef.parse(body).token);
-        return json(204);
-      case 'POST tokens/expire':
-        this.expireToken(tokenRef.parse(body).token);
-        return json(204);
-      case 'POST faults':
-        this.injectFault(faultBody.parse(body));
-        return json(204);
-      case 'DELETE faults':
-        this.clearFaults();
-        return json(204);
-      case 'GET requests':
-        return json(200, this.requests);
-      default:
-        return undefined;
-    }
+  #controlRoutes(): readonly ControlRoute[] {
+    return [
+      { method: 'POST', pattern: ['reset'], run: () => (this.reset(), json(204)) },
+      { method: 'POST', pattern: ['users'], run: (_, body) => json(201, this.addUser(userBody.parse(body))) },
+      { method: 'POST', pattern: ['projects'], run: (_, body) => json(201, this.seedProject(projectBody.parse(body))) },
+      {
+        method: 'PUT',
+        pattern: ['projects', ':project', 'members', ':username'],
+        run: (params, body) => (this.addMember(params.project ?? '', params.username ?? '', memberBody.parse(body).role), json(204)),
+      },
+      { method: 'GET', pattern: ['projects', ':project', 'branches'], run: (params) => json(200, this.listBranches(params.project ?? '')) },
+      {
+        method: 'GET',
+        pattern: ['projects', ':project', 'branches', ':branch'],
+        run: (params) => this.#branchOrNotFound(params.project ?? '', params.branch ?? ''),
+      },
+      { method: 'GET', pattern: ['projects', ':project', 'merge_requests'], run: (params) => json(200, this.listPullRequests(params.project ?? '')) },
+      { method: 'POST', pattern: ['tokens'], run: (_, body) => json(201, this.issueToken(tokenBody.parse(body))) },
+      { method: 'POST', pattern: ['tokens', 'revoke'], run: (_, body) => (this.revokeToken(tokenRef.parse(body).token), json(204)) },
+      { method: 'POST', pattern: ['tokens', 'expire'], run: (_, body) => (this.expireToken(tokenRef.parse(body).token), json(204)) },
+      { method: 'POST', pattern: ['faults'], run: (_, body) => (this.injectFault(faultBody.parse(body)), json(204)) },
+      { method: 'DELETE', pattern: ['faults'], run: () => (this.clearFaults(), json(204)) },
+      { method: 'GET', pattern: ['requests'], run: () => json(200, this.requests) },
+    ];
   }
 
   #branchOrNotFound(project: string, name: string): SimResponse {

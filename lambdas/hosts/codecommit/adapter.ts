@@ -1,0 +1,218 @@
+import {
+  CodeCommitClient,
+  CreateBranchCommand,
+  CreatePullRequestCommand,
+  DeleteBranchCommand,
+  GetBranchCommand,
+  GetPullRequestCommand,
+  ListPullRequestsCommand,
+  type PullRequest,
+} from '@aws-sdk/client-codecommit';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AppError, isAppError } from '../../domain/errors';
+import {
+  DEFAULT_HOST_CALL_OPTIONS,
+  type BranchResult,
+  type CreateBranchInput,
+  type CreatePullRequestInput,
+  type DeleteBranchInput,
+  type GitProvider,
+  type GitProviderFactory,
+  type HostCallOptions,
+  type HostCredential,
+  type HostTarget,
+  type PullRequestResult,
+  type VerifiedIdentity,
+} from '../git-provider';
+import { appErrorFromAws } from './app-error-from-aws';
+import { CallDeadline } from './call-deadline';
+import { retryRead } from './retry-read';
+
+const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
+const HEADS = 'refs/heads/';
+/** GetPullRequest calls in flight at once while looking for a duplicate among the open pull requests. */
+const LOOKUP_CONCURRENCY = 5;
+
+type AwsKeys = Extract<HostCredential, { kind: 'aws-keys' }>;
+interface Clients {
+  readonly codeCommit: CodeCommitClient;
+  readonly sts: STSClient;
+}
+
+const branchOf = (reference: string | undefined): string | undefined =>
+  reference?.startsWith(HEADS) ? reference.slice(HEADS.length) : reference;
+
+const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/** `arn:aws:iam::123456789012:user/division/alice` → `alice` (the IAM user name; `root` for the root user). */
+const loginFromArn = (arn: string): string => {
+  const resource = arn.split(':').slice(5).join(':');
+  return resource.slice(resource.lastIndexOf('/') + 1) || arn;
+};
+
+const unreadableAnswer = (what: string): AppError =>
+  new AppError('HOST_UNAVAILABLE', `CodeCommit answered ${what} without the expected data.`, { hostReason: 'unavailable' });
+
+const awsKeysOf = (credential: HostCredential): AwsKeys => {
+  if (credential.kind === 'aws-keys') return credential;
+  throw new AppError('VALIDATION_FAILED', 'CodeCommit needs an IAM access key pair.', { hostReason: 'bad-request' });
+};
+
+const isDuplicate = (pr: PullRequest | undefined, input: CreatePullRequestInput): boolean =>
+  pr?.pullRequestStatus === 'OPEN' &&
+  (pr.pullRequestTargets ?? []).some(
+    (t) => t.repositoryName === input.repository && branchOf(t.sourceReference) === input.sourceBranch && branchOf(t.destinationReference) === input.targetBranch,
+  );
+
+/**
+ * AWS CodeCommit through the AWS SDK. The "token" is an IAM access key pair; STS GetCallerIdentity
+ * says whose. The SDK's own retries are off (`maxAttempts: 1`): reads are retried by `retryRead`
+ * on gateway errors and resets only, writes are sent exactly once, throttling is reported, not retried.
+ */
+class CodeCommitProvider implements GitProvider {
+  readonly #region: string | undefined;
+  readonly #endpoint: string | undefined;
+  readonly #options: HostCallOptions;
+  /** One connection pool for every client this provider makes. */
+  readonly #requestHandler: NodeHttpHandler;
+
+  constructor(target: HostTarget, options: HostCallOptions) {
+    this.#region = target.region;
+    this.#endpoint = target.apiUrl === '' ? undefined : target.apiUrl;
+    this.#options = options;
+    this.#requestHandler = new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    });
+  }
+
+  newTokenUrl(): string {
+    return NEW_ACCESS_KEY_URL;
+  }
+
+  verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
+    return this.#withinBudget(credential, async ({ sts }, deadline) => {
+      const identity = await retryRead(deadline, () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: deadline.signal }));
+      if (!identity.Arn) throw unreadableAnswer('GetCallerIdentity');
+      return { login: loginFromArn(identity.Arn), displayName: identity.Arn };
+    });
+  }
+
+  createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
+    return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
+      const { repository: repositoryName, branchName, fromRef } = input;
+      const source = await retryRead(deadline, () =>
+        codeCommit.send(new GetBranchCommand({ repositoryName, branchName: fromRef }), { abortSignal: deadline.signal }),
+      );
+      const commitId = source.branch?.commitId;
+      if (!commitId) throw unreadableAnswer('GetBranch');
+      await codeCommit.send(new CreateBranchCommand({ repositoryName, branchName, commitId }), { abortSignal: deadline.signal });
+      return { url: this.#branchUrl(repositoryName, branchName), commitId };
+    });
+  }
+
+  /** CodeCommit reports a missing branch by leaving `deletedBranch` out, not by an error. */
+  deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
+    return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
+      const { repository: repositoryName, branchName } = input;
+      const result = await codeCommit.send(new DeleteBranchCommand({ repositoryName, branchName }), { abortSignal: deadline.signal });
+      if (!result.deletedBranch) throw new AppError('NOT_FOUND', 'The repository or branch was not found.', { hostReason: 'not-found' });
+    });
+  }
+
+  /** CodeCommit accepts any number of identical pull requests, so look for an open one first. */
+  createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
+    return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
+      const existing = await this.#findOpenDuplicate(codeCommit, input, deadline);
+      if (existing) {
+        throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
+          hostReason: 'conflict',
+          extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
+        });
+      }
+      const created = await codeCommit.send(
+        new CreatePullRequestCommand({
+          title: input.title,
+          description: input.description,
+          targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
+        }),
+        { abortSignal: deadline.signal },
+      );
+      const id = created.pullRequest?.pullRequestId;
+      if (!id) throw unreadableAnswer('CreatePullRequest');
+      return { id, url: this.#pullRequestUrl(input.repository, id) };
+    });
+  }
+
+  async #findOpenDuplicate(codeCommit: CodeCommitClient, input: CreatePullRequestInput, deadline: CallDeadline): Promise<string | undefined> {
+    let nextToken: string | undefined;
+    do {
+      const page = await retryRead(deadline, () =>
+        codeCommit.send(new ListPullRequestsCommand({ repositoryName: input.repository, pullRequestStatus: 'OPEN', nextToken }), {
+          abortSignal: deadline.signal,
+        }),
+      );
+      const match = await this.#firstDuplicate(codeCommit, page.pullRequestIds ?? [], input, deadline);
+      if (match) return match;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return undefined;
+  }
+
+  async #firstDuplicate(codeCommit: CodeCommitClient, ids: readonly string[], input: CreatePullRequestInput, deadline: CallDeadline): Promise<string | undefined> {
+    for (let start = 0; start < ids.length; start += LOOKUP_CONCURRENCY) {
+      const batch = ids.slice(start, start + LOOKUP_CONCURRENCY);
+      const answers = await Promise.all(
+        batch.map((pullRequestId) =>
+          retryRead(deadline, () => codeCommit.send(new GetPullRequestCommand({ pullRequestId }), { abortSignal: deadline.signal })),
+        ),
+      );
+      const match = answers.find((answer) => isDuplicate(answer.pullRequest, input));
+      if (match) return match.pullRequest?.pullRequestId;
+    }
+    return undefined;
+  }
+
+  async #withinBudget<T>(credential: HostCredential, work: (clients: Clients, deadline: CallDeadline) => Promise<T>): Promise<T> {
+    const clients = this.#clients(awsKeysOf(credential));
+    const deadline = new CallDeadline(this.#options.requestTimeoutMs);
+    try {
+      return await work(clients, deadline);
+    } catch (error) {
+      throw isAppError(error) ? error : appErrorFromAws(error, { timedOut: deadline.expired });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  #clients(keys: AwsKeys): Clients {
+    const region = this.#region;
+    if (!region) throw new AppError('VALIDATION_FAILED', 'The CodeCommit integration has no region.', { hostReason: 'bad-request' });
+    const config = {
+      region,
+      endpoint: this.#endpoint,
+      // A provider, so the secret is read only when the SDK signs a request.
+      credentials: async () => ({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey.reveal() }),
+      requestHandler: this.#requestHandler,
+      maxAttempts: 1,
+    };
+    return { codeCommit: new CodeCommitClient(config), sts: new STSClient(config) };
+  }
+
+  #consoleRepositoryUrl(repository: string): string {
+    return `https://${this.#region}.console.aws.amazon.com/codesuite/codecommit/repositories/${encodeURIComponent(repository)}`;
+  }
+
+  #branchUrl(repository: string, branch: string): string {
+    return `${this.#consoleRepositoryUrl(repository)}/browse/refs/heads/${encodePath(branch)}?region=${this.#region}`;
+  }
+
+  #pullRequestUrl(repository: string, id: string): string {
+    return `${this.#consoleRepositoryUrl(repository)}/pull-requests/${encodeURIComponent(id)}?region=${this.#region}`;
+  }
+}
+
+/** The CodeCommit `GitProviderFactory`: `target.region` is required; `target.apiUrl` only for the local simulator. */
+export const createCodeCommitProvider: GitProviderFactory = (target, options = DEFAULT_HOST_CALL_OPTIONS) => new CodeCommitProvider(target, options);
