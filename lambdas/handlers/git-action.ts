@@ -1,2 +1,40 @@
-// Placeholder until the handler lands (the lead is writing it); the CDK stack bundles this entry.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '' });
+import { AppError } from '../domain/errors';
+import { createApiHandler, type RouteDefinition, type RouteContext } from '../http/create-api-handler';
+import { parseInput } from '../http/parse-input';
+import { createBranchSchema, createPullRequestSchema, deleteBranchSchema, type GitAction } from '../services/git-action-service';
+import { productionDependencies, type Dependencies } from '../wiring/dependencies';
+
+const idempotencyKeyOf = (context: RouteContext): string | undefined => {
+  const key = context.request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(key)) {
+    throw new AppError('VALIDATION_FAILED', 'The Idempotency-Key header is not valid.', { errors: [{ field: 'Idempotency-Key', message: '1-128 of A-Z a-z 0-9 . _ : -' }] });
+  }
+  return key;
+};
+
+const run = async (deps: () => Dependencies, context: RouteContext, action: GitAction) => {
+  await context.caller.requireProjectAccess(action.input.issueKey);
+  const result = await deps().gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKeyOf(context));
+  return { status: result.status, body: result.body };
+};
+
+export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] => [
+  {
+    routeKey: 'POST /api/git/branches',
+    access: 'user',
+    handle: (context) => run(deps, context, { action: 'create-branch', input: parseInput(createBranchSchema, context.request.body, 'body') }),
+  },
+  {
+    routeKey: 'DELETE /api/git/branches',
+    access: 'user',
+    handle: (context) => run(deps, context, { action: 'delete-branch', input: parseInput(deleteBranchSchema, context.request.body, 'body') }),
+  },
+  {
+    routeKey: 'POST /api/git/pull-requests',
+    access: 'user',
+    handle: (context) => run(deps, context, { action: 'create-pull-request', input: parseInput(createPullRequestSchema, context.request.body, 'body') }),
+  },
+];
+
+export const handler = createApiHandler(gitActionRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });

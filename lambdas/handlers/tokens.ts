@@ -1,2 +1,54 @@
-// Placeholder until the handler lands (the lead is writing it); the CDK stack bundles this entry.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '' });
+import * as z from 'zod';
+import { AppError } from '../domain/errors';
+import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
+import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import type { ApiRequest } from '../http/api-types';
+import { parseInput } from '../http/parse-input';
+import { saveTokenSchema } from '../services/token-service';
+import { productionDependencies, type Dependencies } from '../wiring/dependencies';
+
+const integrationIdOf = (request: ApiRequest): string => {
+  const parsed = integrationIdSchema.safeParse(request.pathParameters.integrationId);
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'Integration was not found.');
+  return parsed.data;
+};
+
+const readinessQuery = z.strictObject({ integrationId: integrationIdSchema, repositoryId: repositoryIdSchema });
+
+export const tokenRoutes = (deps: () => Dependencies): RouteDefinition[] => [
+  {
+    routeKey: 'GET /api/me/integrations',
+    access: 'user',
+    contextQsh: true,
+    handle: async ({ caller }) => ({ status: 200, body: { integrations: await deps().tokenService.listMine(caller.tenant, caller.accountId) } }),
+  },
+  {
+    routeKey: 'PUT /api/me/tokens/{integrationId}',
+    access: 'user',
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      const input = parseInput(saveTokenSchema, request.body, 'body');
+      return { status: 200, body: await deps().tokenService.save(caller.tenant, caller.accountId, id, input) };
+    },
+  },
+  {
+    routeKey: 'DELETE /api/me/tokens/{integrationId}',
+    access: 'user',
+    handle: async ({ request, caller }) => {
+      await deps().tokenService.delete(caller.tenant, caller.accountId, integrationIdOf(request));
+      return { status: 204 };
+    },
+  },
+  {
+    routeKey: 'GET /api/issues/{issueKey}/git-readiness',
+    access: 'user',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      await caller.requireProjectAccess(String(request.pathParameters.issueKey ?? ''));
+      const query = parseInput(readinessQuery, request.query, 'query');
+      return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId) };
+    },
+  },
+];
+
+export const handler = createApiHandler(tokenRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });

@@ -1,7 +1,9 @@
 import type { Config } from '../config';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { adminRoutes } from '../handlers/admin';
+import { gitActionRoutes } from '../handlers/git-action';
 import { lifecycleRoutes } from '../handlers/lifecycle';
+import { tokenRoutes } from '../handlers/tokens';
 import { publicRoutes } from '../handlers/public';
 import { createDependencies, type DependencyOverrides, type Dependencies } from '../wiring/dependencies';
 import { LocalApiServer, type LocalRoute } from './api-server';
@@ -11,6 +13,8 @@ export const functionRoutes = (deps: () => Dependencies): Record<string, RouteDe
   public: publicRoutes(),
   lifecycle: lifecycleRoutes(deps),
   admin: adminRoutes(deps),
+  tokens: tokenRoutes(deps),
+  'git-action': gitActionRoutes(deps),
 });
 
 export interface LocalApp {

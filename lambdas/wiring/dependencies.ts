@@ -6,7 +6,12 @@ import { LifecycleService } from '../jira/lifecycle-service';
 import { JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
+import { providerLookup, type ProviderLookup } from '../hosts/provider-registry';
+import { GitActionService } from '../services/git-action-service';
 import { IntegrationService } from '../services/integration-service';
+import { TokenService } from '../services/token-service';
+import { IdempotencyStore } from '../store/idempotency-store';
+import { TokenStore } from '../store/token-store';
 import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
@@ -26,6 +31,10 @@ export interface Dependencies {
   readonly lifecycle: LifecycleService;
   readonly integrationStore: IntegrationStore;
   readonly integrations: IntegrationService;
+  readonly tokenStore: TokenStore;
+  readonly providers: ProviderLookup;
+  readonly tokenService: TokenService;
+  readonly gitActions: GitActionService;
 }
 
 export interface DependencyOverrides {
@@ -34,6 +43,7 @@ export interface DependencyOverrides {
   readonly db?: DynamoDBDocumentClient;
   readonly permissions?: PermissionChecker;
   readonly resolveHost?: HostResolver;
+  readonly providers?: ProviderLookup;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -58,7 +68,15 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     localMode: config.localMode,
     resolveHost: overrides.resolveHost ?? systemResolver,
   });
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle, integrationStore, integrations };
+  const tokenStore = new TokenStore(db, config.tableName);
+  // Public hosts' endpoints are fixed in AWS; only local mode points them at the simulators.
+  const defaults = parseConfig({});
+  const providers =
+    overrides.providers ??
+    providerLookup(config.localMode ? config : { githubApiUrl: defaults.githubApiUrl, githubWebUrl: defaults.githubWebUrl, gitlabUrl: defaults.gitlabUrl, codecommitEndpoint: undefined });
+  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey);
+  const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
 };
 
 let production: Dependencies | undefined;

@@ -83,7 +83,9 @@ export class Harness {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.as) {
       const query = Object.fromEntries(url.searchParams);
-      const jwt = this.jira.userJwt(options.as.site.clientKey, options.as.accountId, { method, path: url.pathname, query }, { contextQsh: options.contextQsh });
+      // Valid for as long as the app's (possibly advanced) test clock needs.
+      const offset = Math.ceil(((this.app.deps.clock.now().getTime() - Date.now()) / 1000));
+      const jwt = this.jira.userJwt(options.as.site.clientKey, options.as.accountId, { method, path: url.pathname, query }, { contextQsh: options.contextQsh, expiresInSeconds: 600 + Math.max(0, offset) });
       headers.authorization ??= `JWT ${jwt}`;
     }
     let body: string | undefined = options.rawBody;

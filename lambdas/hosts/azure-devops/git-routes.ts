@@ -3,8 +3,8 @@ import type { SimRequest, SimResponse } from '../loopback-server';
 import { compareApiVersions, MAX_API_VERSION, parseApiVersion, requestedApiVersion } from './api-version';
 import { findLocation, PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES_LOCATION_ID } from './resource-locations';
 import { hasScope, refusal } from './sim-auth';
+import { isObjectId, ZERO_OBJECT_ID } from './ref-names';
 import {
-  ZERO_OBJECT_ID,
   type SimCollection,
   type SimPullRequest,
   type SimRepository,
@@ -95,8 +95,6 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-const isObjectId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-fA-F]{40}$/.test(value);
-
 /** git check-ref-format, as far as the server enforces it. */
 const isValidRefName = (name: string): boolean =>
   name.startsWith('refs/') &&
@@ -104,7 +102,8 @@ const isValidRefName = (name: string): boolean =>
   !name.endsWith('.lock') &&
   !name.includes('..') &&
   !name.includes('@{') &&
-  !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(name) &&
+  !/[\s~^:?*[\\]/.test(name) &&
+  ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
   name.split('/').every((part) => part !== '' && !part.startsWith('.'));
 
 const findRef = (repository: SimRepository, name: string): [string, { commitId: string; createdBy: string }] | undefined =>

@@ -1,9 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { MAX_API_VERSION, type ServerVersion } from './api-version';
 
-/** The all-zero object id that means "no ref" in a ref update. */
-export const ZERO_OBJECT_ID = '0000000000000000000000000000000000000000';
-
 export interface SimUser {
   readonly login: string;
   readonly displayName: string;

@@ -32,7 +32,7 @@ import { retryRead } from './retry-read';
 const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
 const HEADS = 'refs/heads/';
 /** GetPullRequest calls in flight at once while looking for a duplicate among the open pull requests. */
-const LOOKUP_CONCURRENCY = 5;
+const LOOKUP_CONCURRENCY = 10;
 
 type AwsKeys = Extract<HostCredential, { kind: 'aws-keys' }>;
 interface Clients {

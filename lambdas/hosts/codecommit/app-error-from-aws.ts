@@ -35,6 +35,8 @@ const CONFLICT = new Set(['BranchNameExistsException', 'DefaultBranchCannotBeDel
 const NOT_MODELLED = new Set(['Unknown', 'UnknownError', 'UnknownOperationException', 'SerializationException', 'InvalidAction', 'NotFound']);
 
 const TIMEOUT_NAMES = new Set(['AbortError', 'TimeoutError']);
+/** The SDK's Node handler names a reset socket `TimeoutError` too; its code tells the two apart. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /** Retry-After is delta-seconds or an HTTP date. */
 const retryAfterSeconds = (header: string | undefined, now = Date.now()): number => {
@@ -51,7 +53,8 @@ const retryAfterSeconds = (header: string | undefined, now = Date.now()): number
 export const appErrorFromAws = (error: unknown, context: { readonly timedOut: boolean }): AppError => {
   const facts = readSdkError(error);
   const cause = error;
-  if (context.timedOut || TIMEOUT_NAMES.has(facts.name) || facts.errno === 'ETIMEDOUT') {
+  const reset = facts.errno !== undefined && RESET_CODES.has(facts.errno);
+  if (context.timedOut || (!reset && (TIMEOUT_NAMES.has(facts.name) || facts.errno === 'ETIMEDOUT'))) {
     return new AppError('HOST_TIMEOUT', 'CodeCommit did not answer in time.', { hostReason: 'timeout', cause });
   }
   if (CREDENTIAL_REJECTED.has(facts.name)) {

@@ -50,10 +50,10 @@ const parseBody = <T>(schema: z.ZodType<T>, raw: string): Parsed<T> => {
   return { ok: false, response: json(400, { message: 'The body is not valid.', issues: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }) };
 };
 
-const repositoryView = (simulator: CodeCommitSimulator, name: string): SimResponse => {
+const repositoryView = (simulator: CodeCommitSimulator, name: string, status = 200): SimResponse => {
   const branches = simulator.listBranches(name);
   if (!branches) return json(404, { message: `${name} does not exist` });
-  return json(200, { name, defaultBranch: simulator.defaultBranch(name), branches, pullRequests: simulator.listPullRequests(name) });
+  return json(status, { name, defaultBranch: simulator.defaultBranch(name), branches, pullRequests: simulator.listPullRequests(name) });
 };
 
 type Route = (simulator: CodeCommitSimulator, request: SimRequest, params: readonly string[]) => SimResponse;
@@ -66,18 +66,35 @@ const withBody =
   };
 
 const routes: readonly { method: string; path: RegExp; route: Route }[] = [
-  { method: 'POST', path: /^\/_control\/reset$/, route: (s) => (s.reset(), noContent()) },
+  {
+    method: 'POST',
+    path: /^\/_control\/reset$/,
+    route: (s) => {
+      s.reset();
+      return noContent();
+    },
+  },
   { method: 'POST', path: /^\/_control\/access-keys$/, route: withBody(accessKeyBody, (s, body) => json(201, s.issueAccessKey(body))) },
   {
     method: 'POST',
     path: /^\/_control\/access-keys\/([^/]+)\/deactivate$/,
     route: (s, _r, [id = '']) => (s.deactivateAccessKey(id) ? noContent() : json(404, { message: `No access key ${id}.` })),
   },
-  { method: 'PUT', path: /^\/_control\/access$/, route: withBody(accessBody, (s, b) => (s.setAccess(b.userName, b.repositoryName, b.allowed), noContent())) },
+  {
+    method: 'PUT',
+    path: /^\/_control\/access$/,
+    route: withBody(accessBody, (s, body) => {
+      s.setAccess(body.userName, body.repositoryName, body.allowed);
+      return noContent();
+    }),
+  },
   {
     method: 'POST',
     path: /^\/_control\/repositories$/,
-    route: withBody(repositoryBody, (s, body) => (s.createRepository(body), repositoryView(s, body.name))),
+    route: withBody(repositoryBody, (s, body) => {
+      s.createRepository(body);
+      return repositoryView(s, body.name, 201);
+    }),
   },
   { method: 'GET', path: /^\/_control\/repositories\/([^/]+)$/, route: (s, _r, [name = '']) => repositoryView(s, name) },
   {
@@ -89,15 +106,39 @@ const routes: readonly { method: string; path: RegExp; route: Route }[] = [
       return json(201, s.seedPullRequest({ ...body, repository: name }));
     }),
   },
-  { method: 'POST', path: /^\/_control\/throttle$/, route: withBody(throttleBody, (s, body) => (s.throttle(body), noContent())) },
+  {
+    method: 'POST',
+    path: /^\/_control\/throttle$/,
+    route: withBody(throttleBody, (s, body) => {
+      s.throttle(body);
+      return noContent();
+    }),
+  },
   {
     method: 'POST',
     path: /^\/_control\/faults$/,
-    route: withBody(faultBody, (s, { passCount, ...fault }) => (s.injectFaultAfter(passCount ?? 0, fault), noContent())),
+    route: withBody(faultBody, (s, { passCount, ...fault }) => {
+      s.injectFaultAfter(passCount ?? 0, fault);
+      return noContent();
+    }),
   },
-  { method: 'DELETE', path: /^\/_control\/faults$/, route: (s) => (s.clearFaults(), noContent()) },
+  {
+    method: 'DELETE',
+    path: /^\/_control\/faults$/,
+    route: (s) => {
+      s.clearFaults();
+      return noContent();
+    },
+  },
   { method: 'GET', path: /^\/_control\/requests$/, route: (s) => json(200, { operations: s.operations(), requests: s.requests }) },
-  { method: 'DELETE', path: /^\/_control\/requests$/, route: (s) => (s.clearRequests(), noContent()) },
+  {
+    method: 'DELETE',
+    path: /^\/_control\/requests$/,
+    route: (s) => {
+      s.clearRequests();
+      return noContent();
+    },
+  },
 ];
 
 /** The simulator's JSON control API under `/_control` (documented in SIMULATOR.md). */

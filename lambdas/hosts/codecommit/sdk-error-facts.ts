@@ -16,6 +16,17 @@ const stringAt = (value: unknown, key: string): string | undefined => {
   return typeof member === 'string' ? member : undefined;
 };
 
+/**
+ * Node core errors thrown across a VM realm (as under Jest) fail the SDK's `instanceof Error` and reach
+ * us flattened into "AWS SDK error wrapper for TimeoutError: socket hang up"; the socket code then
+ * survives only in the text. "socket hang up" is how Node reports ECONNRESET on a client request.
+ */
+const errnoFromMessage = (message: string | undefined): string | undefined => {
+  if (message === undefined) return undefined;
+  if (message.includes('socket hang up')) return 'ECONNRESET';
+  return /\b(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT)\b/.exec(message)?.[1];
+};
+
 export const readSdkError = (error: unknown): SdkErrorFacts => {
   if (!isRecord(error)) return { name: 'Unknown' };
   const metadata = error['$metadata'];
@@ -26,7 +37,7 @@ export const readSdkError = (error: unknown): SdkErrorFacts => {
   return {
     name: stringAt(error, 'name') ?? 'Unknown',
     httpStatus: typeof status === 'number' ? status : undefined,
-    errno: stringAt(error, 'code'),
+    errno: stringAt(error, 'code') ?? errnoFromMessage(stringAt(error, 'message')),
     retryAfter: stringAt(headers, 'retry-after'),
   };
 };

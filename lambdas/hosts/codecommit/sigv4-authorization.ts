@@ -63,6 +63,9 @@ export class SigV4Authorization {
   matches(request: SimRequest, secretAccessKey: string): boolean {
     const amzDate = request.headers['x-amz-date'];
     if (!amzDate?.startsWith(this.date) || !this.signedHeaders.includes('host')) return false;
+    // The SDK also sends the body's hash as a header; a body changed after signing must not pass on it.
+    const claimedHash = request.headers['x-amz-content-sha256'];
+    if (claimedHash !== undefined && claimedHash !== sha256Hex(request.rawBody)) return false;
     const stringToSign = [ALGORITHM, amzDate, this.scope, sha256Hex(this.canonicalRequest(request))].join('\n');
     const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, this.date), this.region), this.service), 'aws4_request');
     const expected = Buffer.from(createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex'));
@@ -71,14 +74,13 @@ export class SigV4Authorization {
 
   private canonicalRequest(request: SimRequest): string {
     const headers = this.signedHeaders.map((name) => `${name}:${(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}`);
-    const payloadHash = request.headers['x-amz-content-sha256'] ?? sha256Hex(request.rawBody);
     return [
       request.method,
       canonicalPath(request.path),
       canonicalQuery(request.query),
       `${headers.join('\n')}\n`,
       this.signedHeaders.join(';'),
-      payloadHash,
+      sha256Hex(request.rawBody),
     ].join('\n');
   }
 }

@@ -18,7 +18,7 @@ import {
 } from '../git-provider';
 import { CallBudget } from './call-budget';
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
-import { createTimedFetch } from './timed-fetch';
+import { createCallAgent, createTimedFetch } from './timed-fetch';
 import { readTokenFacts } from './token-facts';
 
 const USER_AGENT = 'patgate';
@@ -33,12 +33,15 @@ interface RepositoryCoordinates {
 
 type Work<T> = (octokit: Octokit, budget: CallBudget) => Promise<T>;
 
-// Octokit's deprecation notices go to our logger; it has nothing else to say.
+/**
+ * Octokit's own log lines (method, path, status, GitHub's request id; never headers). A failed request
+ * is logged at debug only: the caller gets an AppError and decides whether it is worth a log line.
+ */
 const OCTOKIT_LOG = {
   debug: (): void => undefined,
   info: (): void => undefined,
   warn: (message: string): void => logger.warn('GitHub client warning', { detail: message }),
-  error: (message: string): void => logger.error('GitHub client error', { detail: message }),
+  error: (message: string): void => logger.debug('GitHub request failed', { detail: message }),
 };
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
@@ -80,16 +83,16 @@ class GitHubProvider implements GitProvider {
   readonly #apiUrl: string;
   readonly #webUrl: string;
   readonly #requestTimeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #connectTimeoutMs: number;
 
   constructor(target: HostTarget, options: HostCallOptions) {
     this.#apiUrl = withoutTrailingSlash(target.apiUrl);
     this.#webUrl = withoutTrailingSlash(target.webUrl);
     this.#requestTimeoutMs = options.requestTimeoutMs;
-    this.#fetch = createTimedFetch(options.connectTimeoutMs);
+    this.#connectTimeoutMs = options.connectTimeoutMs;
   }
 
-  verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
+  async verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
     return this.#call(credential, async (octokit, budget) => {
       const response = await budget.retryRead(() => octokit.rest.users.getAuthenticated(), isTransientFailure);
       requireSuccess(response.status);
@@ -106,7 +109,7 @@ class GitHubProvider implements GitProvider {
     });
   }
 
-  createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
+  async createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit, budget) => {
       const source = await budget.retryRead(() => octokit.rest.git.getRef({ ...coordinates, ref: `heads/${input.fromRef}` }), isTransientFailure);
@@ -114,11 +117,11 @@ class GitHubProvider implements GitProvider {
       const sha = readSha(source.data);
       const created = await octokit.rest.git.createRef({ ...coordinates, ref: `refs/heads/${input.branchName}`, sha });
       requireSuccess(created.status);
-      return { url: this.#branchUrl(coordinates, input.branchName), commitId: sha };
+      return { url: this.#branchUrl(coordinates, input.branchName), commitId: readSha(created.data) };
     });
   }
 
-  deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
+  async deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit) => {
       const deleted = await octokit.rest.git.deleteRef({ ...coordinates, ref: `heads/${input.branchName}` });
@@ -128,7 +131,7 @@ class GitHubProvider implements GitProvider {
     });
   }
 
-  createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
+  async createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit) => {
       const created = await octokit.rest.pulls.create({
@@ -153,23 +156,31 @@ class GitHubProvider implements GitProvider {
     return `${this.#webUrl}/${owner}/${repo}/tree/${encodeBranch(branch)}`;
   }
 
-  /** One Octokit per call: the token is revealed here only, and every request shares the call's time budget. */
+  /**
+   * One Octokit per call: the token is revealed here only, every request shares the call's time
+   * budget, and its connections close with it (a pooled socket idle across calls, or across a frozen
+   * Lambda, may be dead by the next write, which must not be retried).
+   */
   async #call<T>(credential: HostCredential, work: Work<T>): Promise<T> {
     const token = tokenOf(credential);
     const budget = new CallBudget(this.#requestTimeoutMs);
+    const agent = createCallAgent(this.#apiUrl);
+    const fetch = createTimedFetch({ connectTimeoutMs: this.#connectTimeoutMs, agent });
     try {
       const octokit = new Octokit({
         auth: token.reveal(),
         baseUrl: this.#apiUrl,
         userAgent: USER_AGENT,
         log: OCTOKIT_LOG,
-        request: { fetch: this.#fetch, signal: budget.signal },
+        // `log` in request options too: Octokit's fetch wrapper warns about deprecations through it, not `log` above.
+        request: { fetch, signal: budget.signal, log: OCTOKIT_LOG },
       });
       return await work(octokit, budget);
     } catch (error) {
       throw mapGitHubError(error, budget.spent);
     } finally {
       budget.dispose();
+      agent.destroy();
     }
   }
 }

@@ -22,22 +22,23 @@ const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const HOST_MESSAGE_LIMIT = 300;
 
+// Duck-typed, not `instanceof Error`: errors raised by node:http come from another realm under Jest's VM.
+const field = (value: unknown, name: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined);
+
 const asHttpFailure = (error: unknown): HttpFailure | undefined =>
-  error instanceof Error && error.name === 'HttpError' && typeof (error as Partial<HttpFailure>).status === 'number' ? (error as unknown as HttpFailure) : undefined;
+  field(error, 'name') === 'HttpError' && typeof field(error, 'status') === 'number' ? (error as HttpFailure) : undefined;
 
-const errorCode = (error: unknown): unknown => (error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined);
-
-const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+const isAbort = (error: unknown): boolean => field(error, 'name') === 'AbortError';
 
 const isConnectTimeout = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'ConnectTimeoutError' || (error.cause instanceof Error && error.cause.name === 'ConnectTimeoutError'));
+  field(error, 'name') === 'ConnectTimeoutError' || field(field(error, 'cause'), 'name') === 'ConnectTimeoutError';
 
 /** 502/503/504 answers and connection resets: worth another try when the call is an idempotent read. */
 export const isTransientFailure = (error: unknown): boolean => {
   const failure = asHttpFailure(error);
   if (!failure) return false;
   if (failure.response) return TRANSIENT_STATUSES.has(failure.response.status);
-  return CONNECTION_RESET_CODES.has(String(errorCode(failure.cause)));
+  return CONNECTION_RESET_CODES.has(String(field(failure.cause, 'code')));
 };
 
 const headerValue = (headers: ResponseHeaders, name: string): string | undefined => {

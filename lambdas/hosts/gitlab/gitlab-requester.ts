@@ -118,8 +118,9 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
+/** Duck-typed: errors from node:http may come from another realm (Jest's sandbox) and fail instanceof. */
 const isConnectionReset = (error: unknown): boolean =>
-  error instanceof Error && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || error.message === 'socket hang up');
+  typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
 
 /** Timeouts become GitbeakerTimeoutError; everything else stays a connection failure. */
 const asTimeout = (error: unknown, signal: AbortSignal): unknown =>

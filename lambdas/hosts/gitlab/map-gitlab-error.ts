@@ -34,9 +34,21 @@ export const retryAfterSeconds = (headers: Headers, nowMs = Date.now()): number 
   return Math.max(1, seconds);
 };
 
+/** GitLab's `message` may be a list (`["Source branch \"x\" does not exist"]`), which gitbeaker passes on as JSON. */
+const readable = (description: string): string => {
+  if (!description.startsWith('[')) return description;
+  try {
+    const parsed = JSON.parse(description) as unknown;
+    return Array.isArray(parsed) ? parsed.map(String).join('; ') : description;
+  } catch {
+    return description;
+  }
+};
+
 /** Host text may be shown to users: shortened, and stripped of the credential should a host echo it. */
 const detail = (description: string, redact: string): string => {
-  const clean = redact === '' ? description : description.split(redact).join('[redacted]');
+  const text = readable(description);
+  const clean = redact === '' ? text : text.split(redact).join('[redacted]');
   return clean.length > MAX_DETAIL_LENGTH ? `${clean.slice(0, MAX_DETAIL_LENGTH)}…` : clean;
 };
 

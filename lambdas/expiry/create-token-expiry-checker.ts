@@ -1,0 +1,30 @@
+import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
+import type { ProviderLookup } from '../hosts/provider-registry';
+import type { IntegrationStore } from '../store/integration-store';
+import type { TokenVault } from '../vault/token-vault';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventSink } from './event-sink';
+import { ExpiryTokenStore } from './expiry-token-store';
+import { TokenExpiryChecker } from './token-expiry-checker';
+
+/** The parts of the composed dependencies (wiring/dependencies.ts) the checker uses. */
+export interface ExpiryCheckerParts {
+  readonly config: Pick<Config, 'tableName'>;
+  readonly db: DynamoDBDocumentClient;
+  readonly clock: Clock;
+  readonly vault: TokenVault;
+  readonly integrationStore: Pick<IntegrationStore, 'get'>;
+  readonly providers: ProviderLookup;
+}
+
+/** The checker over the same table, vault and host registry as the API functions. */
+export const createTokenExpiryChecker = (parts: ExpiryCheckerParts, sink: EventSink): TokenExpiryChecker =>
+  new TokenExpiryChecker({
+    tokens: new ExpiryTokenStore(parts.db, parts.config.tableName),
+    integrations: parts.integrationStore,
+    vault: parts.vault,
+    providers: parts.providers,
+    sink,
+    clock: parts.clock,
+  });

@@ -1,0 +1,221 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../domain/clock';
+import { isAppError } from '../domain/errors';
+import { EXPIRING_WINDOW_MS } from '../domain/policy';
+import type { IntegrationRecord } from '../domain/records';
+import type { ProviderLookup } from '../hosts/provider-registry';
+import { logger as defaultLogger } from '../observability/logger';
+import { openCredential } from '../services/host-credentials';
+import type { IntegrationStore } from '../store/integration-store';
+import type { TokenVault } from '../vault/token-vault';
+import { calendarDay } from './calendar-day';
+import { CheckRun, hostKey, type ExpiryCheckSummary } from './check-run';
+import type { CheckedToken } from './checked-token';
+import type { EventSink, TokenEventDetail } from './event-sink';
+import type { ExpiryTokenStore, PageKey, TokenPage } from './expiry-token-store';
+import { expiryTransition } from './expiry-transition';
+import { forEachBounded } from './for-each-bounded';
+
+export type { ExpiryCheckSummary } from './check-run';
+
+export interface TokenExpiryCheckerOptions {
+  readonly tokens: ExpiryTokenStore;
+  readonly integrations: Pick<IntegrationStore, 'get'>;
+  readonly vault: TokenVault;
+  readonly providers: ProviderLookup;
+  readonly sink: EventSink;
+  readonly clock: Clock;
+  readonly logger?: Pick<Logger, 'warn'>;
+  /** Tokens worked on at once, host calls included (DESIGN §7: bounded). @default 10 */
+  readonly concurrency?: number;
+  /** Items per Query page: the batch size. @default 100 */
+  readonly pageSize?: number;
+  /** How many past `reverifyDay` partitions are read, for tokens a failing host kept back. @default 30 */
+  readonly reverifyLookbackDays?: number;
+}
+
+type HostVerdict = { readonly kind: 'accepted' } | { readonly kind: 'rejected' } | { readonly kind: 'rate-limited' } | { readonly kind: 'failed'; readonly code: string };
+
+const errorCode = (error: unknown): string => (isAppError(error) ? error.code : error instanceof Error ? error.name : 'unknown');
+
+const verdictOf = (error: unknown): HostVerdict => {
+  if (!isAppError(error)) return { kind: 'failed', code: errorCode(error) };
+  if (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED') return { kind: 'rejected' };
+  if (error.code === 'HOST_RATE_LIMITED') return { kind: 'rate-limited' };
+  return { kind: 'failed', code: error.code };
+};
+
+const detailOf = (token: CheckedToken): TokenEventDetail => ({
+  tenant: token.tenant,
+  integrationId: token.integrationId,
+  accountId: token.accountId,
+  ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+});
+
+/**
+ * The hourly token-expiry checker (DESIGN §7). One run:
+ * 1. reads the `byExpiry` partitions from yesterday to today + 7 days (expiring within 7 days) and marks
+ *    tokens `expiring` / `expired`;
+ * 2. reads the `byReverify` partitions from today − 30 days to today and asks the host about tokens whose
+ *    host tells no expiry: a 401 marks them `invalid`, success moves them to tomorrow.
+ *
+ * Each status change is one conditional write that also records the event it owes (`eventPendingFor`);
+ * the event is emitted after the write and the mark removed after the sink accepted it. A run stopped by
+ * its budget or a failed emit leaves the mark, and the next run that reads the token emits it then: no
+ * event is lost, and none is emitted twice unless the process dies between the sink accepting it and
+ * the mark's removal (the budget only stops a run between tokens).
+ */
+export class TokenExpiryChecker {
+  readonly #concurrency: number;
+  readonly #pageSize: number;
+  readonly #lookbackDays: number;
+  readonly #logger: Pick<Logger, 'warn'>;
+
+  constructor(private readonly options: TokenExpiryCheckerOptions) {
+    this.#concurrency = options.concurrency ?? 10;
+    this.#pageSize = options.pageSize ?? 100;
+    this.#lookbackDays = options.reverifyLookbackDays ?? 30;
+    this.#logger = options.logger ?? defaultLogger;
+  }
+
+  /** One run, starting no work after `budgetMs` (by the injected clock). */
+  async run(options: { readonly budgetMs: number }): Promise<ExpiryCheckSummary> {
+    const run = new CheckRun(this.options.clock, options.budgetMs, (tenant, id) => this.options.integrations.get(tenant, id));
+    await this.#expiryPass(run);
+    await this.#reverifyPass(run);
+    return run.summary();
+  }
+
+  async #expiryPass(run: CheckRun): Promise<void> {
+    const until = new Date(run.now.getTime() + EXPIRING_WINDOW_MS).toISOString();
+    for (let offset = -1; offset <= 7; offset += 1) {
+      const day = calendarDay(run.now, offset);
+      await this.#eachToken(run, (start) => this.options.tokens.queryExpiring(day, until, this.#pageSize, start), (token) => this.#checkExpiry(run, token));
+    }
+  }
+
+  async #reverifyPass(run: CheckRun): Promise<void> {
+    for (let offset = -this.#lookbackDays; offset <= 0; offset += 1) {
+      const day = calendarDay(run.now, offset);
+      await this.#eachToken(run, (start) => this.options.tokens.queryReverify(day, this.#pageSize, start), (token) => this.#reverify(run, token));
+    }
+  }
+
+  /** Page by page (a bounded batch each), tokens at bounded concurrency, while the budget lasts. */
+  async #eachToken(run: CheckRun, fetch: (start?: PageKey) => Promise<TokenPage>, work: (token: CheckedToken) => Promise<void>): Promise<void> {
+    let start: PageKey | undefined;
+    do {
+      if (!run.budget.hasTime()) return;
+      const page = await fetch(start);
+      run.add('itemsRead', page.itemsRead);
+      await forEachBounded(page.tokens, this.#concurrency, (token) => this.#examine(run, token, work), () => run.budget.hasTime());
+      start = page.next;
+    } while (start);
+  }
+
+  /** One token's failure (a DynamoDB hiccup) is that token's, not the run's: it is picked up next run. */
+  async #examine(run: CheckRun, token: CheckedToken, work: (token: CheckedToken) => Promise<void>): Promise<void> {
+    run.add('examined');
+    try {
+      await work(token);
+    } catch (error) {
+      run.add('deferred');
+      this.#logger.warn('token check failed; next run retries it', { tenant: token.tenant, integrationId: token.integrationId, accountId: token.accountId, code: errorCode(error) });
+    }
+  }
+
+  async #checkExpiry(run: CheckRun, read: CheckedToken): Promise<void> {
+    const token = await this.#settlePendingEvent(run, read);
+    if (!token) return;
+    const transition = expiryTransition(token, run.now);
+    if (!transition) return;
+    const marked = await this.options.tokens.markStatus(token, transition.status, transition.event, run.at);
+    if (!marked) return;
+    run.add(transition.status === 'expired' ? 'markedExpired' : 'markedExpiring');
+    await this.#deliver(run, marked);
+  }
+
+  async #reverify(run: CheckRun, read: CheckedToken): Promise<void> {
+    const token = await this.#settlePendingEvent(run, read);
+    if (!token || token.status === 'invalid') return;
+    const integration = await run.integrationOf(token);
+    if (!integration) {
+      run.add('deferred');
+      return;
+    }
+    const host = hostKey(integration);
+    if (run.isPaused(host)) {
+      run.add('deferred');
+      return;
+    }
+    const verdict = await this.#askHost(token, integration);
+    await this.#apply(run, token, integration, verdict);
+  }
+
+  async #apply(run: CheckRun, token: CheckedToken, integration: IntegrationRecord, verdict: HostVerdict): Promise<void> {
+    switch (verdict.kind) {
+      case 'accepted':
+        if (await this.options.tokens.moveReverifyDay(token, calendarDay(run.now, 1), run.at)) run.add('reverified');
+        return;
+      case 'rejected': {
+        const marked = await this.options.tokens.markStatus(token, 'invalid', 'Token Invalid', run.at);
+        if (!marked) return;
+        run.add('markedInvalid');
+        await this.#deliver(run, marked);
+        return;
+      }
+      case 'rate-limited':
+        run.pause(hostKey(integration));
+        run.add('deferred');
+        this.#logger.warn('host rate-limited the re-verification; its tokens wait for the next run', { provider: integration.provider, tenant: token.tenant, integrationId: token.integrationId });
+        return;
+      case 'failed':
+        run.add('deferred');
+        this.#logger.warn('host could not re-verify a token; next run retries it', { tenant: token.tenant, integrationId: token.integrationId, accountId: token.accountId, code: verdict.code });
+    }
+  }
+
+  async #askHost(token: CheckedToken, integration: IntegrationRecord): Promise<HostVerdict> {
+    let credential;
+    try {
+      credential = await openCredential(this.options.vault, token.credential, { tenant: token.tenant, integrationId: token.integrationId, accountId: token.accountId, purpose: 'user-pat' });
+    } catch (error) {
+      // Unreadable here is our problem, not the host's verdict on the token.
+      return { kind: 'failed', code: errorCode(error) };
+    }
+    try {
+      await this.options.providers(integration).verifyToken(credential);
+      return { kind: 'accepted' };
+    } catch (error) {
+      return verdictOf(error);
+    }
+  }
+
+  /**
+   * Emits the event an earlier run wrote but could not deliver. Returns the token ready for this run's
+   * checks, or undefined when it must wait (not delivered) or the index was stale.
+   */
+  async #settlePendingEvent(run: CheckRun, token: CheckedToken): Promise<CheckedToken | undefined> {
+    const event = token.eventPendingFor;
+    if (!event) return token;
+    if (!(await this.options.tokens.stillPending(token, event))) return undefined;
+    if (!(await this.#deliver(run, token))) return undefined;
+    const { eventPendingFor: _delivered, ...rest } = token;
+    return rest;
+  }
+
+  /** Emits the token's pending event, then removes the mark. A refused emit keeps the mark for the next run. */
+  async #deliver(run: CheckRun, token: CheckedToken): Promise<boolean> {
+    const event = token.eventPendingFor;
+    if (!event) return true;
+    try {
+      await this.options.sink.emit({ detailType: event, detail: detailOf(token), time: run.now });
+    } catch (error) {
+      run.add('deferred');
+      this.#logger.warn('token event not accepted; next run emits it', { detailType: event, tenant: token.tenant, integrationId: token.integrationId, accountId: token.accountId, code: errorCode(error) });
+      return false;
+    }
+    await this.options.tokens.clearPendingEvent(token, event, event === 'Token Invalid');
+    return true;
+  }
+}

@@ -1,0 +1,117 @@
+import type { GitApi } from 'azure-devops-node-api/GitApi';
+import type { ConnectionData } from 'azure-devops-node-api/interfaces/LocationsInterfaces';
+import { AppError } from '../../domain/errors';
+import {
+  DEFAULT_HOST_CALL_OPTIONS,
+  type BranchResult,
+  type CreateBranchInput,
+  type CreatePullRequestInput,
+  type DeleteBranchInput,
+  type GitProvider,
+  type GitProviderFactory,
+  type HostCallOptions,
+  type HostCredential,
+  type HostTarget,
+  type PullRequestResult,
+  type VerifiedIdentity,
+} from '../git-provider';
+import { HostCall } from './host-call';
+import { branchRefName, isObjectId, ZERO_OBJECT_ID } from './ref-names';
+import { refUpdateFailure, type RefUpdateKind } from './ref-update-failure';
+import { parseRepositoryRef, type ProjectRepository } from './repository-ref';
+import { PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID } from './resource-locations';
+import { WebLinks } from './web-links';
+
+const unreadable = (what: string): AppError =>
+  new AppError('HOST_UNAVAILABLE', `Azure DevOps answered without ${what}.`, { hostReason: 'unavailable' });
+
+/**
+ * `authenticatedUser` of connectionData. The login is the account name (`properties.Account.$value`:
+ * the UPN on Services, DOMAIN\user on premises), else the identity id. A PAT's expiry is not readable
+ * with the PAT itself, so none is reported.
+ */
+const identityOf = (data: ConnectionData | null): VerifiedIdentity => {
+  const user = data?.authenticatedUser;
+  if (!user?.id) throw unreadable('the authenticated user');
+  const account: unknown = (user.properties as { Account?: { $value?: unknown } } | undefined)?.Account?.$value;
+  return {
+    login: typeof account === 'string' && account !== '' ? account : user.id,
+    displayName: user.providerDisplayName ?? undefined,
+  };
+};
+
+const writeRef = async (git: GitApi, repository: ProjectRepository, update: { name: string; oldObjectId: string; newObjectId: string }, kind: RefUpdateKind) => {
+  const results = await git.updateRefs([update], repository.repository, repository.project);
+  const failure = refUpdateFailure(results, kind);
+  if (failure) throw failure;
+};
+
+/** Azure DevOps Services (dev.azure.com), VSTS ({account}.visualstudio.com) and TFS / Azure DevOps Server collections. */
+class AzureDevOpsProvider implements GitProvider {
+  readonly #links: WebLinks;
+
+  constructor(
+    private readonly target: HostTarget,
+    private readonly options: HostCallOptions,
+  ) {
+    this.#links = new WebLinks(target.webUrl, target.provider === 'tfs');
+  }
+
+  async verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
+    const call = new HostCall(this.target, credential, this.options, 'verify the credential');
+    return call.run(async () => identityOf(await call.read(() => call.webApi.connect())));
+  }
+
+  async createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
+    const repository = parseRepositoryRef(input.repository);
+    const call = new HostCall(this.target, credential, this.options, 'create the branch');
+    return call.run(async () => {
+      const git = await call.gitApi(REFS_LOCATION_ID);
+      const commitId = await this.#branchCommit(call, git, repository, input.fromRef);
+      const update = { name: branchRefName(input.branchName), oldObjectId: ZERO_OBJECT_ID, newObjectId: commitId };
+      await writeRef(git, repository, update, 'create');
+      return { url: this.#links.branch(repository, input.branchName), commitId };
+    });
+  }
+
+  async deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
+    const repository = parseRepositoryRef(input.repository);
+    const call = new HostCall(this.target, credential, this.options, 'delete the branch');
+    return call.run(async () => {
+      const git = await call.gitApi(REFS_LOCATION_ID);
+      const commitId = await this.#branchCommit(call, git, repository, input.branchName);
+      await writeRef(git, repository, { name: branchRefName(input.branchName), oldObjectId: commitId, newObjectId: ZERO_OBJECT_ID }, 'delete');
+    });
+  }
+
+  async createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
+    const repository = parseRepositoryRef(input.repository);
+    const call = new HostCall(this.target, credential, this.options, 'create the pull request');
+    return call.run(async () => {
+      const git = await call.gitApi(PULL_REQUESTS_LOCATION_ID);
+      const created = await git.createPullRequest(
+        { sourceRefName: branchRefName(input.sourceBranch), targetRefName: branchRefName(input.targetBranch), title: input.title, description: input.description },
+        repository.repository,
+        repository.project,
+      );
+      const id = created?.pullRequestId;
+      if (typeof id !== 'number') throw unreadable('the pull request id');
+      return { id: String(id), url: this.#links.pullRequest(repository, id) };
+    });
+  }
+
+  newTokenUrl(): string {
+    return this.#links.newToken();
+  }
+
+  /** The commit a branch points at; the refs filter is a prefix match, so only the exact name counts. */
+  async #branchCommit(call: HostCall, git: GitApi, repository: ProjectRepository, branch: string): Promise<string> {
+    const refs = await call.read(() => git.getRefs(repository.repository, repository.project, `heads/${branch}`));
+    const ref = (refs ?? []).find((candidate) => candidate.name === branchRefName(branch));
+    if (!ref) throw new AppError('NOT_FOUND', `The branch ${branch} does not exist in ${repository.project}/${repository.repository}.`, { hostReason: 'not-found' });
+    if (!isObjectId(ref.objectId)) throw unreadable('the commit of the branch');
+    return ref.objectId.toLowerCase();
+  }
+}
+
+export const createAzureDevOpsProvider: GitProviderFactory = (target, options = DEFAULT_HOST_CALL_OPTIONS) => new AzureDevOpsProvider(target, options);

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getBasicHandler, getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
+import { GitApi } from 'azure-devops-node-api/GitApi';
+import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
+import { VsoClient } from 'azure-devops-node-api/VsoClient';
+import { AppError } from '../../domain/errors';
+import { CallRequestHandler } from './call-request-handler';
+import type { HostCallOptions, HostCredential, HostTarget } from '../git-provider';
+import { isTransient, toAppError } from './host-error';
+import { StrictRestClient } from './strict-rest-client';
+
+const USER_AGENT = 'patgate (azure-devops-node-api)';
+
+/** Backoff before each retry of an idempotent read: at most two retries. */
+const READ_RETRY_DELAYS_MS = [100, 200];
+
+const authHandler = (credential: HostCredential): IRequestHandler => {
+  // No cross-origin authentication: a redirect must never carry the credential to another host.
+  if (credential.kind === 'token') return getPersonalAccessTokenHandler(credential.token.reveal(), false);
+  if (credential.kind === 'basic') return getBasicHandler(credential.username, credential.password.reveal(), false);
+  throw new AppError('VALIDATION_FAILED', 'Azure DevOps and TFS take a personal access token, or a user name and password on TFS 2013/2015.', {
+    hostReason: 'bad-request',
+  });
+};
+
+const requestOptions = (options: HostCallOptions): IRequestOptions => ({
+  socketTimeout: options.requestTimeoutMs,
+  allowRetries: false,
+  // A redirect is an answer (often the sign-in page), not something to follow with credentials.
+  allowRedirects: false,
+  keepAlive: false,
+  // Without it a bad PAT may get a 203 sign-in page instead of 401.
+  headers: { 'X-TFS-FedAuthRedirect': 'Suppress' },
+});
+
+/**
+ * One adapter call against one organisation / account / collection: a WebApi and a GitApi sharing the
+ * caller's credential, a whole-call deadline that aborts the requests in flight, retries for idempotent
+ * reads, and the translation of every failure into AppError.
+ */
+export class HostCall {
+  readonly webApi: WebApi;
+  readonly #controller = new AbortController();
+  readonly #handler: IRequestHandler;
+  readonly #options: IRequestOptions;
+  #git: GitApi | undefined;
+  #deadline = 0;
+  #timedOut = false;
+
+  constructor(
+    private readonly target: HostTarget,
+    private readonly credential: HostCredential,
+    private readonly callOptions: HostCallOptions,
+    private readonly action: string,
+  ) {
+    this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs);
+    this.#options = requestOptions(callOptions);
+    this.webApi = new WebApi(this.#baseUrl, this.#handler, this.#options, { productName: 'patgate', productVersion: '1', userAgent: USER_AGENT });
+    this.webApi.rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
+  }
+
+  get #baseUrl(): string {
+    return this.target.apiUrl.replace(/\/+$/, '');
+  }
+
+  /** Runs the whole call under the deadline and maps whatever fails to AppError. */
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    this.#deadline = Date.now() + this.callOptions.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.#timedOut = true;
+        this.#controller.abort();
+        reject(new Error('deadline exceeded'));
+      }, this.callOptions.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([operation(), expired]);
+    } catch (error) {
+      throw toAppError(error, { target: this.target, credential: this.credential.kind, action: this.action, timedOut: this.#timedOut, now: new Date() });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** An idempotent read, retried on 502/503/504 or a reset connection while the budget allows. */
+  async read<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await operation();
+      } catch (error) {
+        const delay = READ_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || !isTransient(error) || this.#deadline - Date.now() <= delay) throw error;
+        await sleep(delay, undefined, { signal: this.#controller.signal });
+      }
+    }
+  }
+
+  /**
+   * The Git client, after negotiating the API version: `OPTIONS {collection}/_apis/git` lists the
+   * resource locations with their released and max versions, and the library sends the highest the
+   * server speaks. Built on the collection URL directly: `WebApi.getGitApi()` would first look up
+   * ResourceAreas, two more round trips with up to five retries of its own, and a resource TFS 2015 and
+   * 2017 RTM lack.
+   */
+  async gitApi(locationId: string): Promise<GitApi> {
+    const git = this.#git ?? this.#newGitApi();
+    this.#git = git;
+    const location = await this.read(() => git.vsoClient.beginGetLocation('git', locationId));
+    if (!location) throw new AppError('HOST_UNAVAILABLE', `Azure DevOps does not offer the Git REST API needed to ${this.action}.`, { hostReason: 'unavailable' });
+    return git;
+  }
+
+  #newGitApi(): GitApi {
+    const git = new GitApi(this.#baseUrl, [this.#handler], this.#options, USER_AGENT);
+    git.rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
+    git.vsoClient = new VsoClient(this.#baseUrl, git.rest);
+    return git;
+  }
+}

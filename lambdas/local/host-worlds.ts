@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderKind, TfsVersion } from '../domain/integration';
+import { AzureDevOpsSimulator } from '../hosts/azure-devops/simulator';
+import { CodeCommitSimulator } from '../hosts/codecommit/simulator';
+import { GitHubSimulator } from '../hosts/github/simulator';
+import { GitLabSimulator } from '../hosts/gitlab/simulator';
+
+/**
+ * The four loopback host simulators seeded alike, with one uniform handle per integration kind:
+ * used by `npm start` (demo data) and by the end-to-end tests.
+ */
+export interface HostWorld {
+  readonly kind: string;
+  readonly provider: ProviderKind;
+  readonly tfsVersion?: TfsVersion;
+  /** The repository id as the integration names it. */
+  readonly repositoryId: string;
+  readonly defaultBranch: string;
+  /** The admin's create-integration body (service credential included). */
+  integrationBody(name: string, requireUserPat: boolean): Record<string, unknown>;
+  readonly serviceLogin: string;
+  /** A user on the host with push rights and a fresh token; the body for PUT /api/me/tokens. */
+  userToken(login: string, options?: { expiresAt?: Date }): { body: Record<string, string>; secret: string };
+  expire(secret: string): void;
+  revoke(secret: string): void;
+  branchAuthor(name: string): string | null | undefined;
+  /** Someone pushes work to the branch (GitHub refuses a pull request with no commits between branches). */
+  commitTo(branch: string): void;
+  pullRequestAuthors(): string[];
+}
+
+export interface HostSimulators {
+  readonly github: GitHubSimulator;
+  readonly gitlab: GitLabSimulator;
+  readonly azure: AzureDevOpsSimulator;
+  readonly codecommit: CodeCommitSimulator;
+  readonly worlds: readonly HostWorld[];
+  /** Environment that points the public kinds (github, gitlab, codecommit) at the simulators. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const sha = (): string => randomBytes(20).toString('hex');
+
+export const startHostSimulators = async (): Promise<HostSimulators> => {
+  const github = new GitHubSimulator();
+  const gitlab = new GitLabSimulator();
+  const azure = new AzureDevOpsSimulator();
+  const codecommit = new CodeCommitSimulator();
+  await Promise.all([github.start(), gitlab.start(), azure.start(), codecommit.start()]);
+  const worlds: HostWorld[] = [
+    ...githubWorlds(github),
+    ...gitlabWorlds(gitlab),
+    ...azureWorlds(azure),
+    codecommitWorld(codecommit),
+  ];
+  return {
+    github,
+    gitlab,
+    azure,
+    codecommit,
+    worlds,
+    env: {
+      PATGATE_GITHUB_API_URL: github.url,
+      PATGATE_GITHUB_WEB_URL: github.url,
+      PATGATE_GITLAB_URL: gitlab.url,
+      PATGATE_CODECOMMIT_ENDPOINT: codecommit.url,
+    },
+    stop: async () => {
+      await Promise.all([github.stop(), gitlab.stop(), azure.stop(), codecommit.stop()]);
+    },
+  };
+};
+
+const githubWorlds = (sim: GitHubSimulator): HostWorld[] => {
+  sim.addUser({ login: 'svc-bot', name: 'Service Bot' });
+  sim.seedRepository({ fullName: 'acme/web', defaultBranch: 'main', branches: { main: sha() }, collaborators: { 'svc-bot': 'write' } });
+  const serviceToken = sim.issueToken({ login: 'svc-bot' });
+  const world = (provider: 'github' | 'github-enterprise'): HostWorld => ({
+    kind: provider,
+    provider,
+    repositoryId: 'acme/web',
+    defaultBranch: 'main',
+    serviceLogin: 'svc-bot',
+    integrationBody: (name, requireUserPat) => ({
+      name,
+      provider,
+      requireUserPat,
+      ...(provider === 'github-enterprise' ? { baseUrl: sim.url } : {}),
+      serviceCredential: { token: serviceToken },
+    }),
+    userToken: (login, options = {}) => {
+      sim.addUser({ login, name: login });
+      sim.setCollaborator('acme/web', login, 'write');
+      const secret = sim.issueToken({ login, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
+      return { body: { token: secret }, secret };
+    },
+    expire: (secret) => void sim.expireToken(secret),
+    revoke: (secret) => void sim.revokeToken(secret),
+    branchAuthor: (name) => sim.getBranch('acme/web', name)?.createdBy,
+    commitTo: (branch) => void sim.pushCommit('acme/web', branch),
+    pullRequestAuthors: () => (sim.listPullRequests('acme/web') ?? []).map((p) => p.createdBy),
+  });
+  return [world('github'), world('github-enterprise')];
+};
+
+const gitlabWorlds = (sim: GitLabSimulator): HostWorld[] => {
+  sim.addUser({ username: 'svc-bot', name: 'Service Bot' });
+  sim.seedProject({ path: 'acme/web', defaultBranch: 'main', branches: { main: sha() }, members: { 'svc-bot': 'developer' } });
+  const serviceToken = sim.issueToken({ username: 'svc-bot' }).token;
+  const world = (provider: 'gitlab' | 'gitlab-self-managed'): HostWorld => ({
+    kind: provider,
+    provider,
+    repositoryId: 'acme/web',
+    defaultBranch: 'main',
+    serviceLogin: 'svc-bot',
+    integrationBody: (name, requireUserPat) => ({
+      name,
+      provider,
+      requireUserPat,
+      ...(provider === 'gitlab-self-managed' ? { baseUrl: sim.url } : {}),
+      serviceCredential: { token: serviceToken },
+    }),
+    userToken: (login, options = {}) => {
+      sim.addUser({ username: login, name: login });
+      sim.addMember('acme/web', login, 'developer');
+      const secret = sim.issueToken({ username: login, ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString().slice(0, 10) } : {}) }).token;
+      return { body: { token: secret }, secret };
+    },
+    expire: (secret) => sim.expireToken(secret),
+    revoke: (secret) => sim.revokeToken(secret),
+    branchAuthor: (name) => sim.getBranch('acme/web', name)?.createdBy,
+    commitTo: () => undefined,
+    pullRequestAuthors: () => sim.listPullRequests('acme/web').map((p) => p.createdBy),
+  });
+  return [world('gitlab'), world('gitlab-self-managed')];
+};
+
+const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
+  const collections: { kind: string; provider: ProviderKind; path: string; version: 'services' | TfsVersion; tfsVersion?: TfsVersion }[] = [
+    { kind: 'azure-devops', provider: 'azure-devops', path: '/contoso', version: 'services' },
+    { kind: 'vsts', provider: 'vsts', path: '/vsts-contoso', version: 'services' },
+    { kind: 'tfs 2018', provider: 'tfs', path: '/tfs2018/DefaultCollection', version: '2018', tfsVersion: '2018' },
+    { kind: 'tfs 2015', provider: 'tfs', path: '/tfs2015/DefaultCollection', version: '2015', tfsVersion: '2015' },
+  ];
+  sim.addUser({ login: 'svc-bot', displayName: 'Service Bot', password: 'svc-bot-password' });
+  const serviceToken = sim.issueToken({ owner: 'svc-bot' });
+  return collections.map(({ kind, provider, path, version, tfsVersion }) => {
+    sim.addCollection({ path, serverVersion: version });
+    sim.seedRepository({ collection: path, project: 'web-project', name: 'web', branches: { main: sha() }, defaultBranch: 'main', owner: 'svc-bot' });
+    const basic = tfsVersion === '2015';
+    return {
+      kind,
+      provider,
+      tfsVersion,
+      repositoryId: 'web-project/web',
+      defaultBranch: 'main',
+      serviceLogin: 'svc-bot',
+      integrationBody: (name, requireUserPat) => ({
+        name,
+        provider,
+        requireUserPat,
+        baseUrl: sim.collectionUrl(path),
+        ...(tfsVersion ? { tfsVersion } : {}),
+        serviceCredential: basic ? { username: 'svc-bot', password: 'svc-bot-password' } : { token: serviceToken },
+      }),
+      userToken: (login, options = {}) => {
+        sim.addUser({ login, displayName: login });
+        const secret = sim.issueToken({ owner: login, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
+        return { body: { token: secret }, secret };
+      },
+      expire: (secret) => sim.expireToken(secret),
+      revoke: (secret) => sim.revokeToken(secret),
+      branchAuthor: (name) => sim.getBranch('web-project/web', name, path)?.createdBy,
+      commitTo: () => undefined,
+      pullRequestAuthors: () => sim.listPullRequests('web-project/web', path).map((p) => p.createdBy),
+    };
+  });
+};
+
+const codecommitWorld = (sim: CodeCommitSimulator): HostWorld => {
+  sim.createRepository({ name: 'web', defaultBranch: 'main', branches: { main: sha() } });
+  const service = sim.issueAccessKey({ userName: 'svc-bot' });
+  // Access keys never expire on their own: "expired" and "revoked" both mean a deactivated key.
+  const keyOf = new Map<string, string>();
+  const deactivate = (secret: string): void => void sim.deactivateAccessKey(keyOf.get(secret) ?? '');
+  return {
+    kind: 'codecommit',
+    provider: 'codecommit',
+    repositoryId: 'web',
+    defaultBranch: 'main',
+    serviceLogin: 'svc-bot',
+    integrationBody: (name, requireUserPat) => ({
+      name,
+      provider: 'codecommit',
+      requireUserPat,
+      region: sim.region,
+      serviceCredential: { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey },
+    }),
+    userToken: (login) => {
+      const key = sim.issueAccessKey({ userName: login });
+      keyOf.set(key.secretAccessKey, key.accessKeyId);
+      return { body: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, secret: key.secretAccessKey };
+    },
+    expire: deactivate,
+    revoke: deactivate,
+    branchAuthor: (name) => sim.getBranch('web', name)?.createdBy,
+    commitTo: () => undefined,
+    pullRequestAuthors: () => sim.listPullRequests('web').map((p) => p.createdBy),
+  };
+};

@@ -1,0 +1,179 @@
+import * as z from 'zod';
+import type { Clock } from '../domain/clock';
+import { AppError, isAppError } from '../domain/errors';
+import { supportsPersonalAccessTokens } from '../domain/integration';
+import { awsKeysCredentialSchema, tokenCredentialSchema } from '../domain/integration-schemas';
+import { tokenStatus, type TokenStatus } from '../domain/policy';
+import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
+import { Secret } from '../domain/secret';
+import type { HostCredential } from '../hosts/git-provider';
+import type { ProviderLookup } from '../hosts/provider-registry';
+import type { AuditStore } from '../store/audit-store';
+import type { IntegrationStore } from '../store/integration-store';
+import type { TokenStore } from '../store/token-store';
+import type { TokenVault } from '../vault/token-vault';
+import { setupUrl } from './setup-links';
+
+export const saveTokenSchema = z.union([tokenCredentialSchema, awsKeysCredentialSchema]);
+export type SaveTokenInput = z.infer<typeof saveTokenSchema>;
+
+export interface MyIntegrationView {
+  readonly integrationId: string;
+  readonly name: string;
+  readonly provider: IntegrationRecord['provider'];
+  readonly requireUserPat: boolean;
+  readonly repositoryOverrides: readonly { repositoryId: string; requireUserPat: boolean }[];
+  readonly patSupported: boolean;
+  readonly status: TokenStatus;
+  readonly hint?: string;
+  readonly providerLogin?: string;
+  readonly scopes?: readonly string[];
+  readonly expiresAt?: string;
+  readonly savedAt?: string;
+  readonly newTokenUrl: string;
+  readonly setupUrl: string;
+}
+
+const nextDay = (now: Date): string => new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+
+/** The user token API: one PAT per user per integration, verified with the host before it is kept. */
+export class TokenService {
+  constructor(
+    private readonly integrations: IntegrationStore,
+    private readonly tokens: TokenStore,
+    private readonly vault: TokenVault,
+    private readonly providers: ProviderLookup,
+    private readonly audit: AuditStore,
+    private readonly clock: Clock,
+    private readonly appKey: string,
+  ) {}
+
+  async listMine(tenant: TenantRecord, accountId: string): Promise<MyIntegrationView[]> {
+    const [{ integrations, overrides }, tokens] = await Promise.all([
+      this.integrations.listWithOverrides(tenant.clientKey),
+      this.tokens.listForUser(tenant.clientKey, accountId),
+    ]);
+    const byIntegration = new Map(tokens.map((t) => [t.integrationId, t]));
+    return integrations
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((integration) =>
+        this.#view(
+          tenant,
+          integration,
+          overrides.filter((o) => o.integrationId === integration.id).map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat })),
+          byIntegration.get(integration.id),
+        ),
+      );
+  }
+
+  async save(tenant: TenantRecord, accountId: string, integrationId: string, input: SaveTokenInput): Promise<MyIntegrationView> {
+    const integration = await this.#integration(tenant.clientKey, integrationId);
+    if (!supportsPersonalAccessTokens(integration.provider, integration.tfsVersion)) {
+      throw new AppError('PAT_NOT_SUPPORTED', `TFS ${integration.tfsVersion} has no personal access tokens, so none can be saved for ${integration.name}.`);
+    }
+    const credential = this.#credential(integration, input);
+    const [existing] = (await this.tokens.listForUser(tenant.clientKey, accountId)).filter((t) => t.integrationId === integrationId);
+    const identity = await this.#verify(integration, credential);
+    const now = this.clock.now();
+    const secret = 'token' in input ? new Secret(input.token) : new Secret(input.secretAccessKey);
+    const record: UserTokenRecord = {
+      tenant: tenant.clientKey,
+      accountId,
+      integrationId,
+      credential: {
+        kind: credential.kind,
+        ciphertext: await this.vault.encrypt(JSON.stringify(input), { tenant: tenant.clientKey, integrationId, accountId, purpose: 'user-pat' }),
+        hint: secret.hint(),
+        setAt: now.toISOString(),
+        ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
+      },
+      providerLogin: identity.login,
+      ...(identity.displayName ? { displayName: identity.displayName } : {}),
+      ...(identity.scopes ? { scopes: identity.scopes } : {}),
+      ...(identity.expiresAt ? { expiresAt: identity.expiresAt } : {}),
+      status: 'valid',
+      savedAt: now.toISOString(),
+      verifiedAt: now.toISOString(),
+      version: (existing?.version ?? 0) + 1,
+    };
+    await this.tokens.save(record, existing?.version, identity.expiresAt ? undefined : nextDay(now));
+    await this.audit.append(tenant.clientKey, {
+      actorAccountId: accountId,
+      action: existing ? 'user-token.replaced' : 'user-token.saved',
+      integrationId,
+      outcome: 'success',
+      actedAs: { credential: 'user-pat', login: identity.login },
+    });
+    const overrides = await this.integrations.overridesOf(tenant.clientKey, integrationId);
+    return this.#view(tenant, integration, overrides.map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat })), record);
+  }
+
+  async delete(tenant: TenantRecord, accountId: string, integrationId: string): Promise<void> {
+    await this.#integration(tenant.clientKey, integrationId);
+    if (await this.tokens.delete(tenant.clientKey, accountId, integrationId)) {
+      await this.audit.append(tenant.clientKey, { actorAccountId: accountId, action: 'user-token.deleted', integrationId, outcome: 'success' });
+    }
+  }
+
+  async #integration(tenant: string, integrationId: string): Promise<IntegrationRecord> {
+    const integration = await this.integrations.get(tenant, integrationId);
+    if (!integration) throw new AppError('NOT_FOUND', 'Integration was not found.');
+    return integration;
+  }
+
+  #credential(integration: IntegrationRecord, input: SaveTokenInput): HostCredential {
+    const wantsKeys = integration.provider === 'codecommit';
+    if (wantsKeys !== 'accessKeyId' in input) {
+      throw new AppError('VALIDATION_FAILED', 'The token does not fit this integration.', {
+        errors: [{ field: wantsKeys ? 'accessKeyId' : 'token', message: wantsKeys ? 'CodeCommit takes { "accessKeyId", "secretAccessKey" }' : 'send { "token": "…" }' }],
+      });
+    }
+    return 'accessKeyId' in input
+      ? { kind: 'aws-keys', accessKeyId: input.accessKeyId, secretAccessKey: new Secret(input.secretAccessKey) }
+      : { kind: 'token', token: new Secret(input.token) };
+  }
+
+  async #verify(integration: IntegrationRecord, credential: HostCredential) {
+    let identity;
+    try {
+      identity = await this.providers(integration).verifyToken(credential);
+    } catch (error) {
+      if (isAppError(error) && (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED' || error.code === 'TOKEN_REJECTED')) {
+        throw new AppError('TOKEN_REJECTED', `${integration.name} did not accept this token (unknown, revoked or expired). Nothing was saved.`);
+      }
+      throw error;
+    }
+    if (identity.missingScopes?.length) {
+      throw new AppError('TOKEN_REJECTED', `This token lacks what branch and pull-request actions need: ${identity.missingScopes.join(', ')}. Nothing was saved.`, {
+        extensions: { missingScopes: identity.missingScopes },
+      });
+    }
+    if (identity.expiresAt && Date.parse(identity.expiresAt) <= this.clock.now().getTime()) {
+      throw new AppError('TOKEN_REJECTED', 'This token has already expired. Nothing was saved.');
+    }
+    return identity;
+  }
+
+  #view(tenant: TenantRecord, integration: IntegrationRecord, overrides: MyIntegrationView['repositoryOverrides'], token: UserTokenRecord | undefined): MyIntegrationView {
+    return {
+      integrationId: integration.id,
+      name: integration.name,
+      provider: integration.provider,
+      requireUserPat: integration.requireUserPat,
+      repositoryOverrides: overrides,
+      patSupported: supportsPersonalAccessTokens(integration.provider, integration.tfsVersion),
+      status: tokenStatus(token, this.clock.now()),
+      ...(token
+        ? {
+            hint: token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
+            providerLogin: token.providerLogin,
+            ...(token.scopes ? { scopes: token.scopes } : {}),
+            ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+            savedAt: token.savedAt,
+          }
+        : {}),
+      newTokenUrl: this.providers(integration).newTokenUrl(),
+      setupUrl: setupUrl(tenant, this.appKey, integration.id),
+    };
+  }
+}

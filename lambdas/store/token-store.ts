@@ -1,0 +1,127 @@
+import { BatchGetCommand, DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { AppError } from '../domain/errors';
+import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
+import { integrationSk, overrideSk, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { toIntegration, toOverride } from './integration-store';
+
+/** What one git action needs, read in a single BatchGetItem (DESIGN §5). */
+export interface ActionRecords {
+  readonly integration?: IntegrationRecord;
+  readonly override?: RepositoryOverrideRecord;
+  readonly token?: UserTokenRecord;
+}
+
+const dayOf = (iso: string): string => iso.slice(0, 10);
+
+/** Users' own tokens: one item per user per integration in the user's partition. */
+export class TokenStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async readForAction(tenant: string, accountId: string, integrationId: string, repositoryId: string | undefined): Promise<ActionRecords> {
+    const keys = [
+      { PK: tenantPk(tenant), SK: integrationSk(integrationId) },
+      ...(repositoryId ? [{ PK: tenantPk(tenant), SK: overrideSk(integrationId, repositoryId) }] : []),
+      { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) },
+    ];
+    let pending: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: keys } };
+    const items: Record<string, unknown>[] = [];
+    for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 5; attempt += 1) {
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: pending }));
+      items.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = out.UnprocessedKeys as typeof pending;
+    }
+    const integration = items.find((i) => i.type === 'integration');
+    const override = items.find((i) => i.type === 'override');
+    const token = items.find((i) => i.type === 'user-token');
+    return {
+      ...(integration ? { integration: toIntegration(integration) } : {}),
+      ...(override ? { override: toOverride(override) } : {}),
+      ...(token ? { token: toToken(token) } : {}),
+    };
+  }
+
+  async listForUser(tenant: string, accountId: string): Promise<UserTokenRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': userPk(tenant, accountId), ':sk': 'PAT#' },
+      }),
+    );
+    return (out.Items ?? []).map(toToken);
+  }
+
+  /**
+   * Saves (or replaces) the token if the stored one is still at `expectedVersion` (absent: none
+   * stored), while the integration still exists; marks the user so uninstall finds the partition.
+   */
+  async save(token: UserTokenRecord, expectedVersion: number | undefined, reverifyDay: string | undefined): Promise<void> {
+    const item: Record<string, unknown> = { PK: userPk(token.tenant, token.accountId), SK: tokenSk(token.integrationId), type: 'user-token', ...token };
+    if (token.expiresAt) item.expiryDay = dayOf(token.expiresAt);
+    else if (reverifyDay) item.reverifyDay = reverifyDay;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: this.tableName, Key: { PK: tenantPk(token.tenant), SK: integrationSk(token.integrationId) }, ConditionExpression: 'attribute_exists(PK)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: item,
+                ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#v = :v',
+                ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { PK: tenantPk(token.tenant), SK: userMarkerSk(token.accountId), type: 'user-marker', accountId: token.accountId } } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new AppError('NOT_FOUND', 'Integration was not found.');
+        throw new AppError('CONFLICT', 'Your token was changed by another request at the same time; reload and try again.');
+      }
+      throw error;
+    }
+  }
+
+  async delete(tenant: string, accountId: string, integrationId: string): Promise<boolean> {
+    const out = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) }, ReturnValues: 'ALL_OLD' }));
+    return out.Attributes !== undefined;
+  }
+
+  /** Sets the status (e.g. `invalid` after a host 401) unless the token was replaced meanwhile. */
+  async setStatus(token: Pick<UserTokenRecord, 'tenant' | 'accountId' | 'integrationId' | 'version'>, status: StoredTokenStatus, at: string, extra: { removeReverify?: boolean; reverifyDay?: string } = {}): Promise<boolean> {
+    const sets = ['#s = :s', 'statusChangedAt = :at', '#v = :next'];
+    const values: Record<string, unknown> = { ':s': status, ':at': at, ':v': token.version, ':next': token.version + 1 };
+    if (extra.reverifyDay) {
+      sets.push('reverifyDay = :rd', 'verifiedAt = :at');
+      values[':rd'] = extra.reverifyDay;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: userPk(token.tenant, token.accountId), SK: tokenSk(token.integrationId) },
+          UpdateExpression: `SET ${sets.join(', ')}${extra.removeReverify ? ' REMOVE reverifyDay' : ''}`,
+          ConditionExpression: 'attribute_exists(PK) AND #v = :v',
+          ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
+
+export const toToken = (item: Record<string, unknown>): UserTokenRecord => {
+  const { PK: _pk, SK: _sk, type: _type, expiryDay: _d, reverifyDay: _r, statusChangedAt: _c, ...rest } = item;
+  return rest as unknown as UserTokenRecord;
+};

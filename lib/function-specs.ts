@@ -1,0 +1,162 @@
+import { Duration } from 'aws-cdk-lib';
+import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
+import type { SecretPurpose } from '../lambdas/vault/token-vault';
+
+export type FunctionName = 'public' | 'lifecycle' | 'admin' | 'tokens' | 'gitAction' | 'tokenExpiry';
+
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:ConditionCheckItem';
+
+export type KeyAction = 'kms:Decrypt' | 'kms:GenerateDataKey';
+
+/** One KMS right, limited to ciphertexts whose encryption context names one of these purposes. */
+export interface KeyGrant {
+  readonly actions: readonly KeyAction[];
+  readonly purposes: readonly SecretPurpose[];
+}
+
+/** Settings of the app a function reads (beyond the table, keys and bus, which follow its rights). */
+export type AppSetting = 'appBaseUrl' | 'appKey' | 'allowedOrigin' | 'installKeysUrl';
+
+export interface FunctionSpec {
+  /** Path of the handler file, relative to the project root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Served by the HTTP API (the others are invoked by the scheduler). */
+  readonly api: boolean;
+  /** Actions on the table's items (never on its indexes). */
+  readonly table: readonly TableAction[];
+  /** Actions on named indexes only. */
+  readonly indexes: readonly { readonly names: readonly string[]; readonly actions: readonly TableAction[] }[];
+  readonly credentialsKey: readonly KeyGrant[];
+  readonly tenantKey: readonly KeyGrant[];
+  readonly settings: readonly AppSetting[];
+}
+
+const JIRA_FACING: readonly AppSetting[] = ['appBaseUrl', 'appKey', 'allowedOrigin'];
+const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared-secret'] };
+// API functions call a git host (10 s whole-call budget) and Jira; 15 s leaves room for both
+// and stays under the HTTP API's 30 s integration limit.
+const HOST_CALLING_TIMEOUT = Duration.seconds(15);
+
+/**
+ * Every Lambda of DESIGN §1 and exactly the rights it uses (DESIGN §6, least privilege). The stack
+ * turns these into explicit policy statements; the infrastructure tests read the template back.
+ * There is no `dynamodb:TransactWriteItems` IAM action: a transaction is authorised by the
+ * Put/Update/Delete/ConditionCheckItem rights of its parts.
+ */
+export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
+  public: {
+    entry: 'lambdas/handlers/public.ts',
+    description: 'patgate: GET /health and GET /openapi.json',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+    api: true,
+    table: [],
+    indexes: [],
+    credentialsKey: [],
+    tenantKey: [],
+    settings: ['appBaseUrl', 'allowedOrigin'],
+  },
+  lifecycle: {
+    entry: 'lambdas/handlers/lifecycle.ts',
+    description: 'patgate: Atlassian Connect install and uninstall callbacks',
+    timeout: Duration.seconds(10),
+    memorySize: 512,
+    api: true,
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+    ],
+    indexes: [],
+    credentialsKey: [],
+    tenantKey: [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], purposes: ['shared-secret'] }],
+    settings: [...JIRA_FACING, 'installKeysUrl'],
+  },
+  admin: {
+    entry: 'lambdas/handlers/admin.ts',
+    description: 'patgate: admin API (integrations, repository overrides, audit)',
+    timeout: HOST_CALLING_TIMEOUT,
+    memorySize: 512,
+    api: true,
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+    ],
+    indexes: [],
+    // Encrypt only: the Encryption SDK's KMS keyring encrypts with GenerateDataKey alone.
+    credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['service-credential'] }],
+    tenantKey: [VERIFY_JIRA_JWT],
+    settings: JIRA_FACING,
+  },
+  tokens: {
+    entry: 'lambdas/handlers/tokens.ts',
+    description: 'patgate: user token API and git readiness',
+    timeout: HOST_CALLING_TIMEOUT,
+    memorySize: 512,
+    api: true,
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+    ],
+    indexes: [],
+    credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['user-pat'] }],
+    tenantKey: [VERIFY_JIRA_JWT],
+    settings: JIRA_FACING,
+  },
+  gitAction: {
+    entry: 'lambdas/handlers/git-action.ts',
+    description: 'patgate: create/delete branch and create pull request on the git host',
+    timeout: HOST_CALLING_TIMEOUT,
+    memorySize: 512,
+    api: true,
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    ],
+    indexes: [],
+    credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],
+    tenantKey: [VERIFY_JIRA_JWT],
+    settings: JIRA_FACING,
+  },
+  tokenExpiry: {
+    entry: 'lambdas/handlers/token-expiry.ts',
+    description: 'patgate: hourly token expiry checker',
+    timeout: Duration.minutes(5),
+    memorySize: 512,
+    api: false,
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_REVERIFY_INDEX.name], actions: ['dynamodb:Query'] }],
+    // Re-verifies users' tokens only (DESIGN §7); service credentials are never its business.
+    credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],
+    tenantKey: [],
+    settings: ['appBaseUrl'],
+  },
+};
+
+export const functionNames = Object.keys(functionSpecs) as FunctionName[];

@@ -1,0 +1,194 @@
+import * as path from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Data } from './data';
+import {
+  functionNames,
+  functionSpecs,
+  type AppSetting,
+  type FunctionName,
+  type FunctionSpec,
+  type KeyGrant,
+} from './function-specs';
+import type { Keys } from './keys';
+
+/** The project root: entries, lock file and esbuild are resolved from it. */
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** The values behind each `AppSetting`, as the runtime's `lambdas/config.ts` names them. */
+export interface AppSettings {
+  /** The app's base URL (the `aud` of Atlassian's signed install callbacks); may be set later. */
+  readonly appBaseUrl?: string;
+  readonly appKey: string;
+  /** Origin of the Jira app's iframe; absent when the app is served from the API's own origin. */
+  readonly allowedOrigin?: string;
+  readonly installKeysUrl: string;
+}
+
+const SETTING_VARIABLES: Readonly<Record<AppSetting, string>> = {
+  appBaseUrl: 'PATGATE_APP_BASE_URL',
+  appKey: 'PATGATE_APP_KEY',
+  allowedOrigin: 'PATGATE_ALLOWED_ORIGIN',
+  installKeysUrl: 'PATGATE_INSTALL_KEYS_URL',
+};
+
+export interface FunctionsProps {
+  readonly data: Data;
+  readonly keys: Keys;
+  readonly settings: AppSettings;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** Active X-Ray tracing on every function. @default false */
+  readonly tracing?: boolean;
+  /** Reserved concurrency per function (caps a runaway function; needs account headroom). @default none */
+  readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
+}
+
+/**
+ * One `NodejsFunction` per handler (DESIGN §10), each with its own role holding only the explicit
+ * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more.
+ */
+export class Functions extends Construct {
+  public readonly byName: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const entries = functionNames.map((name) => [name, this.createFunction(name, functionSpecs[name], props)] as const);
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, nodejs.NodejsFunction>;
+  }
+
+  /** Roles of the functions whose specs allow `kms:Decrypt` on the given key. */
+  public rolesDecrypting(key: 'credentialsKey' | 'tenantKey'): iam.IRole[] {
+    return functionNames
+      .filter((name) => functionSpecs[name][key].some((grant) => grant.actions.includes('kms:Decrypt')))
+      .map((name) => this.roleOf(name));
+  }
+
+  public roleOf(name: FunctionName): iam.IRole {
+    const role = this.byName[name].role;
+    if (!role) throw new Error(`function ${name} has no role`);
+    return role;
+  }
+
+  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps): nodejs.NodejsFunction {
+    const scope = new Construct(this, upperFirst(name));
+    const logGroup = new logs.LogGroup(scope, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    const role = new iam.Role(scope, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `patgate ${name} function`,
+    });
+    const fn = new nodejs.NodejsFunction(scope, 'Function', {
+      entry: path.join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      role,
+      logGroup,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      reservedConcurrentExecutions: props.reservedConcurrency?.[name],
+      environment: this.environmentOf(spec, props),
+      bundling: bundlingOptions,
+    });
+    grantLogWriting(role, logGroup);
+    grantTableRights(role, spec, props.data);
+    grantKeyRights(role, spec.credentialsKey, props.keys.credentials);
+    grantKeyRights(role, spec.tenantKey, props.keys.tenant);
+    acknowledgeFindings(fn, role, name, props.tracing ?? false);
+    return fn;
+  }
+
+  private environmentOf(spec: FunctionSpec, props: FunctionsProps): Record<string, string> {
+    const env: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    if (spec.table.length > 0 || spec.indexes.length > 0) env.PATGATE_TABLE_NAME = props.data.table.tableName;
+    // Both key ARNs (never aliases: a KMS keyring decrypts only with the key ARN recorded in the
+    // ciphertext) go to every function that uses the vault, which builds keyrings for both; the
+    // IAM statements, not the variables, decide what each function may do with them.
+    if (spec.credentialsKey.length > 0 || spec.tenantKey.length > 0) {
+      env.PATGATE_CREDENTIALS_KEY_ID = props.keys.credentials.keyArn;
+      env.PATGATE_TENANT_KEY_ID = props.keys.tenant.keyArn;
+    }
+    for (const setting of spec.settings) {
+      const value = props.settings[setting];
+      if (value !== undefined) env[SETTING_VARIABLES[setting]] = value;
+    }
+    return env;
+  }
+}
+
+/** What the bundle-size test mirrors: SDK v3 left to the Node.js 22 runtime, minified, source maps. */
+export const bundlingOptions: nodejs.BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: nodejs.OutputFormat.CJS,
+  externalModules: ['@aws-sdk/*'],
+  forceDockerBundling: false,
+};
+
+const grantLogWriting = (role: iam.Role, logGroup: logs.LogGroup): void => {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+};
+
+const grantTableRights = (role: iam.Role, spec: FunctionSpec, data: Data): void => {
+  if (spec.table.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table], resources: [data.table.tableArn] }),
+    );
+  }
+  spec.indexes.forEach((grant, i) => {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `TableIndexes${i}`,
+        actions: [...grant.actions],
+        resources: grant.names.map((indexName) => data.indexArn(indexName)),
+      }),
+    );
+  });
+};
+
+const grantKeyRights = (role: iam.Role, grants: readonly KeyGrant[], key: kms.IKey): void => {
+  for (const grant of grants) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...grant.actions],
+        resources: [key.keyArn],
+        // The purpose is part of every ciphertext's encryption context (DESIGN §6), so a function
+        // allowed user PATs cannot be pointed at a service credential or a shared secret.
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...grant.purposes] } },
+      }),
+    );
+  }
+};
+
+const acknowledgeFindings = (fn: lambda.Function, role: iam.Role, name: FunctionName, tracing: boolean): void => {
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, DESIGN §10); moving to a newer runtime is a deliberate upgrade, not a drift.',
+  });
+  if (!tracing) return;
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; the ${name} role gets them only because tracing is on.`,
+  });
+};
+
+const upperFirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

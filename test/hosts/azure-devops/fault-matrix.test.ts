@@ -1,0 +1,127 @@
+import type { Fault } from '../../../lambdas/hosts/loopback-server';
+import { rateLimitFault, type FaultMatch } from '../../../lambdas/hosts/azure-devops/simulator';
+import type { GitProvider, HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
+import { AzureDevOpsWorld, kind, MAIN_COMMIT, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';
+import { callWithoutLeaks, failure } from './call-without-leaks';
+
+/**
+ * Every fault on every request of every action: the adapter reports the mapped code, retries only
+ * idempotent reads on 502/503/reset, and the host's state is what it was before the call.
+ */
+let world: AzureDevOpsWorld;
+
+beforeAll(async () => {
+  world = await AzureDevOpsWorld.start();
+});
+
+afterAll(() => world.stop());
+
+afterEach(() => world.reset());
+
+const services = kind('Azure DevOps Services');
+
+interface Step {
+  readonly label: string;
+  readonly match: Required<Pick<FaultMatch, 'method' | 'pathIncludes'>>;
+  readonly read: boolean;
+}
+
+const CONNECTION_DATA: Step = { label: 'GET connectionData', match: { method: 'GET', pathIncludes: '/_apis/connectionData' }, read: true };
+const NEGOTIATE: Step = { label: 'OPTIONS _apis/git', match: { method: 'OPTIONS', pathIncludes: '/_apis/git' }, read: true };
+const GET_REFS: Step = { label: 'GET refs', match: { method: 'GET', pathIncludes: '/refs' }, read: true };
+const POST_REFS: Step = { label: 'POST refs', match: { method: 'POST', pathIncludes: '/refs' }, read: false };
+const POST_PULL_REQUEST: Step = { label: 'POST pullRequests', match: { method: 'POST', pathIncludes: '/pullRequests' }, read: false };
+
+interface Action {
+  readonly label: string;
+  readonly steps: readonly Step[];
+  /** Sets the stage (faults not yet injected) and returns the call plus a check that nothing changed. */
+  prepare(provider: GitProvider, credential: HostCredential): Promise<{ run: () => Promise<unknown>; unchanged: () => void }>;
+}
+
+const ACTIONS: readonly Action[] = [
+  {
+    label: 'verifyToken',
+    steps: [CONNECTION_DATA],
+    prepare: async (provider, credential) => ({ run: () => provider.verifyToken(credential), unchanged: () => undefined }),
+  },
+  {
+    label: 'createBranch',
+    steps: [NEGOTIATE, GET_REFS, POST_REFS],
+    prepare: async (provider, credential) => {
+      const branch = uniqueBranch();
+      return {
+        run: () => provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' }),
+        unchanged: () => expect(world.sim.getBranch(REPOSITORY, branch, services.path)).toBeUndefined(),
+      };
+    },
+  },
+  {
+    label: 'deleteBranch',
+    steps: [NEGOTIATE, GET_REFS, POST_REFS],
+    prepare: async (provider, credential) => {
+      const branch = uniqueBranch();
+      await provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' });
+      return {
+        run: () => provider.deleteBranch(credential, { repository: REPOSITORY, branchName: branch }),
+        unchanged: () => expect(world.sim.getBranch(REPOSITORY, branch, services.path)?.commitId).toBe(MAIN_COMMIT),
+      };
+    },
+  },
+  {
+    label: 'createPullRequest',
+    steps: [NEGOTIATE, POST_PULL_REQUEST],
+    prepare: async (provider, credential) => {
+      const branch = uniqueBranch();
+      await provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' });
+      return {
+        run: () => provider.createPullRequest(credential, { repository: REPOSITORY, sourceBranch: branch, targetBranch: 'develop', title: 't' }),
+        unchanged: () => expect(world.sim.listPullRequests(REPOSITORY, services.path).filter((pr) => pr.sourceBranch === branch)).toEqual([]),
+      };
+    },
+  },
+];
+
+interface FaultCase {
+  readonly label: string;
+  readonly fault: (match: FaultMatch) => Fault;
+  readonly code: string;
+  readonly retryAfterSeconds?: number;
+  /** Whether an idempotent read meets it again after backoff. */
+  readonly retried: boolean;
+  readonly options: HostCallOptions;
+}
+
+const NORMAL: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1500 };
+const SHORT: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 500 };
+
+const FAULTS: readonly FaultCase[] = [
+  { label: '500', fault: (m) => ({ ...m, status: 500 }), code: 'HOST_UNAVAILABLE', retried: false, options: NORMAL },
+  { label: '502', fault: (m) => ({ ...m, status: 502 }), code: 'HOST_UNAVAILABLE', retried: true, options: NORMAL },
+  { label: '503', fault: (m) => ({ ...m, status: 503 }), code: 'HOST_UNAVAILABLE', retried: true, options: NORMAL },
+  { label: 'timeout', fault: (m) => ({ ...m, delayMs: 1200, resetConnection: true }), code: 'HOST_TIMEOUT', retried: false, options: SHORT },
+  { label: 'connection reset', fault: (m) => ({ ...m, resetConnection: true }), code: 'HOST_UNAVAILABLE', retried: true, options: NORMAL },
+  { label: 'malformed JSON', fault: (m) => ({ ...m, malformedBody: true }), code: 'HOST_UNAVAILABLE', retried: false, options: NORMAL },
+  { label: '429', fault: (m) => rateLimitFault(m, { retryAfterSeconds: 7 }), code: 'HOST_RATE_LIMITED', retryAfterSeconds: 7, retried: false, options: NORMAL },
+];
+
+const CASES = ACTIONS.flatMap((action) =>
+  action.steps.flatMap((step, index) => FAULTS.map((fault) => ({ action, step, later: action.steps.slice(index + 1), fault }))),
+);
+
+test.each(CASES.map((c) => [`${c.action.label} · ${c.step.label} · ${c.fault.label}`, c] as const))('%s', async (_label, { action, step, later, fault }) => {
+  const pat = world.pat();
+  const provider = world.provider(services, fault.options);
+  const { run, unchanged } = await action.prepare(provider, tokenCredential(pat));
+  world.reset();
+  world.sim.injectFault(fault.fault(step.match));
+
+  const error = failure(await callWithoutLeaks(pat, run));
+
+  expect(error.code).toBe(fault.code);
+  if (fault.retryAfterSeconds !== undefined) expect(error.retryAfterSeconds).toBe(fault.retryAfterSeconds);
+  const attempts = world.sim.requests.filter((r) => r.method === step.match.method && r.path.includes(step.match.pathIncludes)).length;
+  expect(attempts).toBe(step.read && fault.retried ? 3 : 1);
+  for (const next of later) expect(world.sim.requests.some((r) => r.method === next.match.method && r.path.includes(next.match.pathIncludes))).toBe(false);
+  unchanged();
+});

@@ -1,0 +1,178 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { functionNames, type FunctionName } from '../../lib/function-specs';
+import type { PatgateStack } from '../../lib/patgate-stack';
+import { allowsAction, iamStatements, keyOfAlias, mayReach, type IamStatement } from './iam-statements';
+import { logicalIdOf, synthPatgate } from './synth-patgate';
+
+// Written from DESIGN §6 and the brief, not from lib/function-specs.ts: the template must match this.
+const TABLE_ACTIONS: Record<FunctionName, string[]> = {
+  public: [],
+  lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem'],
+  admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
+  tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
+  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
+  tokenExpiry: ['GetItem', 'UpdateItem'],
+};
+const INDEX_ACTIONS: Record<FunctionName, string[]> = {
+  public: [],
+  lifecycle: [],
+  admin: [],
+  tokens: [],
+  gitAction: [],
+  tokenExpiry: ['byExpiry:Query', 'byReverify:Query'],
+};
+
+interface Fixture {
+  readonly stack: PatgateStack;
+  readonly template: Template;
+  readonly statements: IamStatement[];
+  readonly roleOf: Record<FunctionName, string>;
+  readonly credentialsKey: string;
+  readonly tenantKey: string;
+  readonly table: string;
+}
+
+const fixture = (tamper?: (stack: PatgateStack) => void): Fixture => {
+  const { stack, template } = synthPatgate({}, tamper);
+  const roleOf = Object.fromEntries(functionNames.map((name) => [name, logicalIdOf(stack.functions.roleOf(name))])) as Record<FunctionName, string>;
+  return {
+    stack,
+    template,
+    statements: iamStatements(template),
+    roleOf,
+    credentialsKey: keyOfAlias(template, 'alias/patgate/credentials'),
+    tenantKey: keyOfAlias(template, 'alias/patgate/tenant'),
+    table: logicalIdOf(stack.data.table),
+  };
+};
+
+/** Functions (by name; unknown roles by logical id) whose policies allow `action` on the resource. */
+const functionsAllowed = (f: Fixture, action: string, resourceId: string, service: string): string[] => {
+  const nameOfRole = new Map(Object.entries(f.roleOf).map(([name, role]) => [role, name]));
+  const roles = f.statements
+    .filter((statement) => allowsAction(statement, action) && mayReach(statement, resourceId, service))
+    .flatMap((statement) => statement.roles);
+  return [...new Set(roles.map((role) => nameOfRole.get(role) ?? role))].sort();
+};
+
+const statementsOfRole = (f: Fixture, name: FunctionName): IamStatement[] =>
+  f.statements.filter((statement) => statement.roles.includes(f.roleOf[name]));
+
+describe('least privilege (DESIGN §6)', () => {
+  const f = fixture();
+
+  it('lets only git-action and token-expiry kms:Decrypt the credentials key, across every policy of the template', () => {
+    expect(functionsAllowed(f, 'kms:Decrypt', f.credentialsKey, 'kms')).toEqual(['gitAction', 'tokenExpiry']);
+  });
+
+  it('catches a planted over-broad grant (the walk above can fail)', () => {
+    const tampered = fixture((stack) => {
+      stack.functions.roleOf('admin').addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:*'], resources: ['*'] }));
+      stack.functions.roleOf('tokens').addToPrincipalPolicy(
+        new iam.PolicyStatement({ notActions: ['s3:*'], resources: [stack.keys.credentials.keyArn] }),
+      );
+    });
+    expect(functionsAllowed(tampered, 'kms:Decrypt', tampered.credentialsKey, 'kms')).toEqual(['admin', 'gitAction', 'tokenExpiry', 'tokens']);
+  });
+
+  it('binds every credentials-key decrypt to the purposes of the encryption context', () => {
+    const decrypts = (name: FunctionName) =>
+      statementsOfRole(f, name).filter((s) => allowsAction(s, 'kms:Decrypt') && mayReach(s, f.credentialsKey, 'kms'));
+    expect(decrypts('gitAction').map((s) => s.condition)).toEqual([
+      { StringEquals: { 'kms:EncryptionContext:purpose': ['user-pat', 'service-credential'] } },
+    ]);
+    expect(decrypts('tokenExpiry').map((s) => s.condition)).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['user-pat'] } }]);
+  });
+
+  it('lets admin and tokens encrypt with the credentials key (GenerateDataKey) for their own purpose only', () => {
+    expect(functionsAllowed(f, 'kms:GenerateDataKey', f.credentialsKey, 'kms')).toEqual(['admin', 'tokens']);
+    const purposeOf = (name: FunctionName) =>
+      statementsOfRole(f, name)
+        .filter((s) => allowsAction(s, 'kms:GenerateDataKey') && mayReach(s, f.credentialsKey, 'kms'))
+        .map((s) => s.condition);
+    expect(purposeOf('admin')).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['service-credential'] } }]);
+    expect(purposeOf('tokens')).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['user-pat'] } }]);
+    expect(functionsAllowed(f, 'kms:Encrypt', f.credentialsKey, 'kms')).toEqual([]);
+    expect(functionsAllowed(f, 'kms:ReEncryptFrom', f.credentialsKey, 'kms')).toEqual([]);
+  });
+
+  it('lets every API function decrypt the tenant key, and only lifecycle encrypt with it', () => {
+    expect(functionsAllowed(f, 'kms:Decrypt', f.tenantKey, 'kms')).toEqual(['admin', 'gitAction', 'lifecycle', 'tokens']);
+    expect(functionsAllowed(f, 'kms:GenerateDataKey', f.tenantKey, 'kms')).toEqual(['lifecycle']);
+    const tenantStatements = f.statements.filter((s) => s.effect === 'Allow' && mayReach(s, f.tenantKey, 'kms') && s.actions?.some((a) => a.startsWith('kms:')));
+    for (const statement of tenantStatements) {
+      expect(statement.condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': ['shared-secret'] } });
+    }
+  });
+
+  it('has the credentials key policy deny kms:Decrypt to every principal but git-action and token-expiry', () => {
+    const key = f.template.toJSON().Resources[f.credentialsKey] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
+    const deny = key.Properties.KeyPolicy.Statement.find((s) => s.Effect === 'Deny');
+    expect(deny).toMatchObject({ Action: 'kms:Decrypt', Principal: { AWS: '*' }, Resource: '*' });
+    expect(deny?.Condition).toEqual({
+      ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [f.roleOf.gitAction, 'Arn'] }, { 'Fn::GetAtt': [f.roleOf.tokenExpiry, 'Arn'] }] },
+    });
+  });
+
+  it('gives each function exactly the DynamoDB actions it uses, on the table or the named indexes only', () => {
+    for (const name of functionNames) {
+      const onTable = new Set<string>();
+      const onIndexes = new Set<string>();
+      for (const statement of statementsOfRole(f, name).filter((s) => s.actions?.some((a) => a.startsWith('dynamodb:')))) {
+        for (const resource of statement.resources ?? []) {
+          const target = tableTarget(resource, f.table);
+          for (const action of statement.actions ?? []) {
+            const short = action.replace(/^dynamodb:/, '');
+            if (target === 'table') onTable.add(short);
+            else onIndexes.add(`${target}:${short}`);
+          }
+        }
+      }
+      expect({ name, table: [...onTable].sort(), indexes: [...onIndexes].sort() }).toEqual({
+        name,
+        table: [...TABLE_ACTIONS[name]].sort(),
+        indexes: [...INDEX_ACTIONS[name]].sort(),
+      });
+    }
+  });
+
+  it('uses no managed policy and no wildcard action on any function role', () => {
+    for (const name of functionNames) {
+      const role = f.template.toJSON().Resources[f.roleOf[name]] as { Properties: Record<string, unknown> };
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const actions = statementsOfRole(f, name).flatMap((s) => [...(s.actions ?? []), ...(s.notActions ? ['NotAction'] : [])]);
+      expect(actions.filter((action) => action.includes('*') || action === 'NotAction')).toEqual([]);
+    }
+  });
+
+  it('lets each function write its own log group only', () => {
+    for (const name of functionNames) {
+      const logGroup = logicalIdOf(f.stack.functions.byName[name].logGroup);
+      const writes = statementsOfRole(f, name).filter((s) => allowsAction(s, 'logs:PutLogEvents'));
+      expect(writes.map((s) => s.resources)).toEqual([[{ 'Fn::GetAtt': [logGroup, 'Arn'] }]]);
+    }
+  });
+
+  it('lets only token-expiry put events, on the patgate bus, as patgate.tokens', () => {
+    const bus = logicalIdOf(f.stack.schedule.eventBus);
+    expect(functionsAllowed(f, 'events:PutEvents', bus, 'events')).toEqual(['tokenExpiry']);
+    const [statement] = statementsOfRole(f, 'tokenExpiry').filter((s) => allowsAction(s, 'events:PutEvents'));
+    expect(statement?.resources).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
+    expect(statement?.condition).toEqual({ StringEquals: { 'events:source': 'patgate.tokens' } });
+  });
+
+  it('gives the public function nothing beyond its logs', () => {
+    const actions = statementsOfRole(f, 'public').flatMap((s) => s.actions ?? []);
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+});
+
+/** 'table', an index name, or the resource's JSON when it is neither (which fails the test). */
+const tableTarget = (resource: unknown, table: string): string => {
+  const text = JSON.stringify(resource);
+  if (text === JSON.stringify({ 'Fn::GetAtt': [table, 'Arn'] })) return 'table';
+  const index = /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["(\w+)","Arn"\]\},"\/index\/(\w+)"\]\]\}$/.exec(text);
+  if (index && index[1] === table && index[2]) return index[2];
+  return text;
+};

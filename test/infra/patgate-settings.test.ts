@@ -1,0 +1,46 @@
+import { App } from 'aws-cdk-lib';
+import { readPatgateSettings } from '../../lib/patgate-settings';
+
+const settingsFrom = (context: Record<string, unknown>) => readPatgateSettings(new App({ context }).node);
+
+describe('deployment settings from CDK context', () => {
+  it('defaults to no CORS, the API as base URL, Atlassian install keys, no tracing', () => {
+    expect(settingsFrom({})).toEqual({
+      appBaseUrl: undefined,
+      allowedOrigin: undefined,
+      installKeysUrl: 'https://connect-install-keys.atlassian.com',
+      appKey: 'patgate',
+      tracing: false,
+      alarmTopicArn: undefined,
+    });
+  });
+
+  it('reads the values a deploy passes with -c', () => {
+    const settings = settingsFrom({
+      appBaseUrl: 'https://patgate.example.com/',
+      allowedOrigin: 'https://patgate-app.example.com',
+      tracing: 'true',
+      appKey: 'com.example.patgate',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
+    });
+    expect(settings).toMatchObject({
+      appBaseUrl: 'https://patgate.example.com',
+      allowedOrigin: 'https://patgate-app.example.com',
+      tracing: true,
+      appKey: 'com.example.patgate',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
+    });
+  });
+
+  it.each(['*', 'https://*.atlassian.net', 'http://patgate.example.com', 'https://patgate.example.com/app', 'patgate.example.com'])(
+    'refuses %s as the CORS origin',
+    (origin) => {
+      expect(() => settingsFrom({ allowedOrigin: origin })).toThrow(/allowedOrigin must be one https origin/);
+    },
+  );
+
+  it('refuses a non-https base URL or install keys URL', () => {
+    expect(() => settingsFrom({ appBaseUrl: 'http://patgate.example.com' })).toThrow(/appBaseUrl must be an https URL/);
+    expect(() => settingsFrom({ installKeysUrl: 'ftp://keys.example.com' })).toThrow(/installKeysUrl must be an https URL/);
+  });
+});
