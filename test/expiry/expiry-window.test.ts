@@ -18,7 +18,7 @@ const noHostCalls: ProviderLookup = () => {
 
 /**
  * 20,000 tokens; 200 expire in the checker's window (50 already expired, 150 within 7 days). The rest:
- * later expiries, tokens of the last window day beyond now + 7 days, long-expired tokens, and tokens
+ * later expiries, tokens of the last window day beyond now + 7 days (from + 1 h), long-expired tokens, and tokens
  * re-verified tomorrow.
  */
 const seedTwentyThousand = (): Record<string, unknown>[] => {
@@ -26,7 +26,7 @@ const seedTwentyThousand = (): Record<string, unknown>[] => {
   for (let i = 0; i < 50; i += 1) items.push(tokenItem({ accountId: `expired-${i}`, expiresAt: at(-(i + 1) * 30 * 60 * 1000) }));
   for (let i = 0; i < 150; i += 1) items.push(tokenItem({ accountId: `expiring-${i}`, expiresAt: at((i + 1) * HOUR_MS) }));
   for (let i = 0; i < 12_000; i += 1) items.push(tokenItem({ accountId: `later-${i}`, expiresAt: at((8 + (i % 358)) * DAY_MS + HOUR_MS) }));
-  for (let i = 0; i < 300; i += 1) items.push(tokenItem({ accountId: `edge-${i}`, expiresAt: at(7 * DAY_MS + (i + 1) * 60 * 1000) }));
+  for (let i = 0; i < 300; i += 1) items.push(tokenItem({ accountId: `edge-${i}`, expiresAt: at(7 * DAY_MS + HOUR_MS + (i + 1) * 60 * 1000) }));
   for (let i = 0; i < 2_000; i += 1) items.push(tokenItem({ accountId: `old-${i}`, expiresAt: at(-(2 + (i % 58)) * DAY_MS), status: 'expired', version: 2 }));
   for (let i = 0; i < 5_500; i += 1) items.push(tokenItem({ accountId: `ado-${i}`, integrationId: 'int-ado', reverifyDay: '2030-03-11' }));
   return items;
@@ -103,14 +103,14 @@ describe('token-expiry checker over 20,000 tokens', () => {
     const before = sink.events.length;
     const summary = await checker.run({ budgetMs: 60_000 });
     const fresh = sink.events.slice(before);
-    // expiring-0 and -1 expire (now + 1 h, + 2 h); edge tokens up to now + 7 d + 2 h enter the window.
+    // expiring-0 and -1 expire (now + 1 h, + 2 h); the 60 edge tokens up to now + 7 d + 2 h enter the window.
     expect(fresh.filter((e) => e.detailType === 'Token Expired').map((e) => e.detail.accountId).sort()).toEqual(['expiring-0', 'expiring-1']);
-    expect(fresh.filter((e) => e.detailType === 'Token Expiring')).toHaveLength(120);
-    expect(summary).toMatchObject({ markedExpired: 2, markedExpiring: 120 });
+    expect(fresh.filter((e) => e.detailType === 'Token Expiring')).toHaveLength(60);
+    expect(summary).toMatchObject({ markedExpired: 2, markedExpiring: 60 });
     expect(await statusOf('expiring-1')).toMatchObject({ status: 'expired', version: 3 });
 
     const again = await checker.run({ budgetMs: 60_000 });
-    expect(sink.events.length).toBe(before + 122);
+    expect(sink.events.length).toBe(before + 62);
     expect(again).toMatchObject({ markedExpired: 0, markedExpiring: 0 });
   });
 });

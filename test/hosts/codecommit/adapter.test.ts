@@ -307,15 +307,16 @@ describe('host trouble', () => {
   });
 
   it('gives up on a host that hangs past the call budget: HOST_TIMEOUT', async () => {
-    simulator.injectFault({ delayMs: SHORT_TIMEOUTS.requestTimeoutMs + 500, resetConnection: true });
+    const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700 };
+    simulator.injectFault({ delayMs: 1_000, resetConnection: true });
     const started = Date.now();
 
-    const failure = await failureOf(createBranch(world));
+    const failure = await failureOf(world.provider(tight).createBranch(world.alice, { repository: REPOSITORY, branchName: 'feature/x', fromRef: 'main' }));
 
     const elapsed = Date.now() - started;
     await untilRecorded(simulator, 1);
     expect(failure).toMatchObject({ code: 'HOST_TIMEOUT', status: 504, hostReason: 'timeout' });
-    expect(elapsed).toBeLessThan(SHORT_TIMEOUTS.requestTimeoutMs + 400);
+    expect(elapsed).toBeLessThan(tight.requestTimeoutMs + 250);
     expect(simulator.getBranch(REPOSITORY, 'feature/x')).toBeUndefined();
   });
 

@@ -314,7 +314,3 @@ describe('newTokenUrl', () => {
     expect(() => createGitLabProvider({ provider: 'github', apiUrl: 'https://api.github.com', webUrl: 'https://github.com' })).toThrow();
   });
 });
-afterAll(async () => {
-  await new Promise((r) => setTimeout(r, 300));
-  console.log('ACTIVE', process.getActiveResourcesInfo());
-});

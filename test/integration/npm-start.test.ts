@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from '../../lambdas/local/dynamodb-local';
+
+/** `npm start` as a new user runs it: the API answers and the printed curl lines work. */
+describe('npm start', () => {
+  it('serves GET /health and the printed walkthrough works', async () => {
+    const port = await freePort();
+    const child = spawn('npx', ['tsx', 'lambdas/local/start.ts'], {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...process.env, PORT: String(port), NODE_OPTIONS: '--disable-warning=NodeVersionSupportWarning' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const started = Date.now();
+      while (!output.includes('# the user lists their integrations') && Date.now() - started < 90_000) {
+        if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      const curls = output.split('\n').filter((l) => l.startsWith('curl -s'));
+      expect(curls.length).toBeGreaterThanOrEqual(6);
+      const results: string[] = [];
+      for (const line of curls) {
+        const out = await new Promise<string>((done) => {
+          const c = spawn('bash', ['-c', line]);
+          let text = '';
+          c.stdout.on('data', (d: Buffer) => (text += d.toString()));
+          c.on('close', () => done(text));
+        });
+        results.push(out);
+      }
+      expect(JSON.parse(results[0] ?? '')).toEqual({ status: 'ok' });
+      expect(JSON.parse(results[1] ?? '').integrations).toHaveLength(1);
+      expect(JSON.parse(results[2] ?? '')).toMatchObject({ status: 'refused', code: 'PAT_REQUIRED' });
+      expect(JSON.parse(results[3] ?? '')).toMatchObject({ status: 'valid' });
+      expect(JSON.parse(results[4] ?? '')).toMatchObject({ actedAs: { credential: 'user-pat' } });
+      expect(JSON.parse(results[5] ?? '').integrations[0]).toMatchObject({ status: 'valid' });
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 120_000);
+});
