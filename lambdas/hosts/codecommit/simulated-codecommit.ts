@@ -332,12 +332,13 @@ export class SimulatedCodeCommit {
     if (!repo.branches.has(source) || !repo.branches.has(destination)) throw error.referenceDoesNotExist();
     if (source === destination) throw error.sourceAndDestinationAreSame();
     const token = text(input, 'clientRequestToken');
-    const replay = this.#replay(token, { title, description, repo: repo.name, source, destination, caller: caller.arn });
+    const requestPrint = fingerprint({ title, description, repo: repo.name, source, destination, caller: caller.arn });
+    const replay = this.#replay(token, requestPrint);
     if (replay) return { pullRequest: this.#pullRequestOutput(replay) };
     const open = this.listPullRequests(repo.name).filter((pr) => pr.status === 'OPEN');
     if (open.length >= MAX_OPEN_PULL_REQUESTS) throw error.maximumOpenPullRequests();
     const pr = this.#addPullRequest(repo, { title, description, source, destination, authorArn: caller.arn, token });
-    if (token) this.#requestTokens.set(token, { pullRequestId: pr.pullRequestId, fingerprint: fingerprint({ title, description, repo: repo.name, source, destination, caller: caller.arn }) });
+    if (token) this.#requestTokens.set(token, { pullRequestId: pr.pullRequestId, fingerprint: requestPrint });
     return { pullRequest: this.#pullRequestOutput(pr) };
   }
 
@@ -430,10 +431,11 @@ export class SimulatedCodeCommit {
     return branch;
   }
 
-  #replay(token: string | undefined, request: unknown): PullRequestState | undefined {
+  /** The pull request an earlier call with the same client request token made, if any. */
+  #replay(token: string | undefined, requestPrint: string): PullRequestState | undefined {
     const previous = token === undefined ? undefined : this.#requestTokens.get(token);
     if (!previous) return undefined;
-    if (previous.fingerprint !== fingerprint(request)) throw error.idempotencyMismatch();
+    if (previous.fingerprint !== requestPrint) throw error.idempotencyMismatch();
     return this.#pullRequests.get(previous.pullRequestId);
   }
 
