@@ -13,6 +13,7 @@ export const branchNameProblem = (name: string): string | undefined => {
   if (name.includes('..')) return 'must not contain ".."';
   if (name.includes('@{')) return 'must not contain "@{"';
   if (name.endsWith('.')) return 'must not end with "."';
+  // eslint-disable-next-line no-control-regex -- git forbids control characters in ref names
   if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name)) return 'must not contain spaces, control characters or any of ~ ^ : ? * [ \\';
   for (const component of name.split('/')) {
     if (component.startsWith('.')) return 'no path component may start with "."';

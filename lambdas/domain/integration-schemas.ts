@@ -11,6 +11,7 @@ export const basicCredentialSchema = z.strictObject({ username: z.string().min(1
 export const credentialSchema = z.union([tokenCredentialSchema, awsKeysCredentialSchema, basicCredentialSchema]);
 export type CredentialInput = z.infer<typeof credentialSchema>;
 
+// eslint-disable-next-line no-control-regex -- names and ids must not carry control characters
 const name = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1');
 
@@ -39,6 +40,7 @@ export const repositoryOverrideSchema = z.strictObject({ requireUserPat: z.boole
 
 /** Ids we mint and repository ids admins name; never `#` (our key separator) nor control characters. */
 export const integrationIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/, 'not an integration id');
+// eslint-disable-next-line no-control-regex -- ids must not carry control characters
 export const repositoryIdSchema = z.string().min(1).max(300).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
 
 export const auditQuerySchema = z.strictObject({

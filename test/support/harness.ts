@@ -95,7 +95,7 @@ export class Harness {
     }
     const response = await fetch(url, { method, headers, body });
     const text = await response.text();
-    let parsed: Record<string, unknown> = {};
+    let parsed: Record<string, unknown>;
     try {
       parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
