@@ -49,8 +49,9 @@ const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared
 const HOST_CALLING_TIMEOUT = Duration.seconds(15);
 
 /**
- * Every Lambda of DESIGN §1 and exactly the rights it uses (DESIGN §6, least privilege). The stack
- * turns these into explicit policy statements; the infrastructure tests read the template back.
+ * Every Lambda of DESIGN §1 and exactly the rights its code uses (DESIGN §6, least privilege): the
+ * DynamoDB actions follow the stores each handler wires (lambdas/store). The stack turns these into
+ * explicit policy statements; the infrastructure tests read the template back.
  * There is no `dynamodb:TransactWriteItems` IAM action: a transaction is authorised by the
  * Put/Update/Delete/ConditionCheckItem rights of its parts.
  */
@@ -120,6 +121,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:DeleteItem',
       'dynamodb:Query',
       'dynamodb:BatchGetItem',
+      // Saving a token is one transaction that first checks the integration still exists.
+      'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
     credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['user-pat'] }],
@@ -138,6 +141,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:Query',
+      // A failed action releases its Idempotency-Key claim so the client's retry can run.
+      'dynamodb:DeleteItem',
     ],
     indexes: [],
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],

@@ -69,6 +69,13 @@ export class Functions extends Construct {
       .map((name) => this.roleOf(name));
   }
 
+  /** Sets the app base URL once it is known (the API's own URL, created after the functions). */
+  public useAppBaseUrl(url: string): void {
+    for (const name of functionNames) {
+      if (functionSpecs[name].settings.includes('appBaseUrl')) this.byName[name].addEnvironment(SETTING_VARIABLES.appBaseUrl, url);
+    }
+  }
+
   public roleOf(name: FunctionName): iam.IRole {
     const role = this.byName[name].role;
     if (!role) throw new Error(`function ${name} has no role`);
@@ -110,7 +117,9 @@ export class Functions extends Construct {
   }
 
   private environmentOf(spec: FunctionSpec, props: FunctionsProps): Record<string, string> {
-    const env: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    // Local mode would allow http and loopback hosts (the simulators): pinned off, whatever the
+    // runtime's default becomes.
+    const env: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps', PATGATE_LOCAL_MODE: 'false' };
     if (spec.table.length > 0 || spec.indexes.length > 0) env.PATGATE_TABLE_NAME = props.data.table.tableName;
     // Both key ARNs (never aliases: a KMS keyring decrypts only with the key ARN recorded in the
     // ciphertext) go to every function that uses the vault, which builds keyrings for both; the

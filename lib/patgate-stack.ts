@@ -37,7 +37,7 @@ export class PatgateStack extends Stack {
     this.keys.restrictTenantDecryptTo(this.functions.rolesDecrypting('tenantKey'));
     this.api = new Api(this, 'Api', { functions: this.functions.byName, allowedOrigin: settings.allowedOrigin });
     // Without a base URL of its own, the API is the app: its URL is what Connect signs for.
-    if (settings.appBaseUrl === undefined) this.useApiAsAppBaseUrl();
+    if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.api.url);
     const checker = this.functions.byName.tokenExpiry;
     this.schedule = new Schedule(this, 'Schedule', { checker });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -48,10 +48,6 @@ export class PatgateStack extends Stack {
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
     });
     this.addOutputs();
-  }
-
-  private useApiAsAppBaseUrl(): void {
-    for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('PATGATE_APP_BASE_URL', this.api.url);
   }
 
   private addOutputs(): void {

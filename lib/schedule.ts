@@ -1,13 +1,11 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-
-/** The `source` of every event the checker emits (DESIGN §7). */
-export const TOKEN_EVENTS_SOURCE = 'patgate.tokens';
+import { TOKEN_EVENTS_SOURCE } from '../lambdas/expiry/event-sink';
 
 export interface ScheduleProps {
   /** The token-expiry checker. */
@@ -45,7 +43,7 @@ export class Schedule extends Construct {
     const target = new targets.LambdaInvoke(props.checker, {
       role,
       retryAttempts: 2,
-      // An hour-old run is superseded by the next one.
+      // A run still undelivered after half an hour would crowd the next hourly one: drop it.
       maxEventAge: Duration.minutes(30),
     });
     this.schedule = new scheduler.Schedule(this, 'TokenExpiryHourly', {

@@ -25,8 +25,8 @@ const EXPECTED_ROUTES: Record<string, FunctionName> = {
 };
 
 type Props = Record<string, unknown>;
-const propsOf = (resources: Record<string, { Properties: Props }>): [string, Props][] =>
-  Object.entries(resources).map(([id, resource]) => [id, resource.Properties]);
+const propsOf = (resources: Record<string, Record<string, unknown>>): [string, Props][] =>
+  Object.entries(resources).map(([id, resource]) => [id, resource.Properties as Props]);
 
 describe('HTTP API (DESIGN §4)', () => {
   const { stack, template } = synthPatgate();

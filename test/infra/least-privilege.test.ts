@@ -5,13 +5,15 @@ import type { PatgateStack } from '../../lib/patgate-stack';
 import { allowsAction, iamStatements, keyOfAlias, mayReach, type IamStatement } from './iam-statements';
 import { logicalIdOf, synthPatgate } from './synth-patgate';
 
-// Written from DESIGN §6 and the brief, not from lib/function-specs.ts: the template must match this.
+// Written from DESIGN §6 and the stores each handler uses, not from lib/function-specs.ts: the
+// template must match this. tokens' ConditionCheckItem: TokenStore.save's transaction; gitAction's
+// DeleteItem: IdempotencyStore.release after a failed action.
 const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
   lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem'],
   admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
-  tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
-  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
+  tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'],
+  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
   tokenExpiry: ['GetItem', 'UpdateItem'],
 };
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
@@ -106,12 +108,16 @@ describe('least privilege (DESIGN §6)', () => {
     }
   });
 
-  it('has the credentials key policy deny kms:Decrypt to every principal but git-action and token-expiry', () => {
-    const key = f.template.toJSON().Resources[f.credentialsKey] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
-    const deny = key.Properties.KeyPolicy.Statement.find((s) => s.Effect === 'Deny');
-    expect(deny).toMatchObject({ Action: 'kms:Decrypt', Principal: { AWS: '*' }, Resource: '*' });
-    expect(deny?.Condition).toEqual({
-      ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [f.roleOf.gitAction, 'Arn'] }, { 'Fn::GetAtt': [f.roleOf.tokenExpiry, 'Arn'] }] },
+  it.each([
+    ['credentials', (x: Fixture) => x.credentialsKey, ['gitAction', 'tokenExpiry']],
+    ['tenant', (x: Fixture) => x.tenantKey, ['lifecycle', 'admin', 'tokens', 'gitAction']],
+  ] as const)('has the %s key policy deny kms:Decrypt to every principal but its functions %j', (_key, keyOf, allowed) => {
+    const key = f.template.toJSON().Resources[keyOf(f)] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
+    const denies = key.Properties.KeyPolicy.Statement.filter((s) => s.Effect === 'Deny');
+    expect(denies).toHaveLength(1);
+    expect(denies[0]).toMatchObject({ Action: 'kms:Decrypt', Principal: { AWS: '*' }, Resource: '*' });
+    expect(denies[0]?.Condition).toEqual({
+      ArnNotEquals: { 'aws:PrincipalArn': allowed.map((name) => ({ 'Fn::GetAtt': [f.roleOf[name], 'Arn'] })) },
     });
   });
 

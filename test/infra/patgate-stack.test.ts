@@ -77,7 +77,10 @@ describe('the patgate stack', () => {
         const fn = stack.functions.byName[name];
         const { Properties } = resource(logicalIdOf(fn));
         expect(Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
-        expect((Properties.Environment as { Variables: Props }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+        expect((Properties.Environment as { Variables: Props }).Variables).toMatchObject({
+          NODE_OPTIONS: '--enable-source-maps',
+          PATGATE_LOCAL_MODE: 'false',
+        });
         expect(Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalIdOf(fn.logGroup) } });
         expect(resource(logicalIdOf(fn.logGroup)).Properties.RetentionInDays).toBe(90);
         const timeout = Number(Properties.Timeout);
