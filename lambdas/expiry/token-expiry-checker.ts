@@ -62,8 +62,8 @@ const detailOf = (token: CheckedToken): TokenEventDetail => ({
  * Each status change is one conditional write that also records the event it owes (`eventPendingFor`);
  * the event is emitted after the write and the mark removed after the sink accepted it. A run stopped by
  * its budget or a failed emit leaves the mark, and the next run that reads the token emits it then: no
- * event is lost, and none is emitted twice unless the process dies between the sink accepting it and
- * the mark's removal (the budget only stops a run between tokens).
+ * event is lost, and none is emitted twice unless the mark's removal itself fails after the sink took
+ * the event (process killed, DynamoDB error); the budget only ever stops a run between tokens.
  */
 export class TokenExpiryChecker {
   readonly #concurrency: number;

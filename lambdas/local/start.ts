@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../config';
+import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';
+import { JsonLinesEventSink, LOCAL_EVENTS_FILE } from '../expiry/json-lines-event-sink';
 import { JiraSimulator } from '../jira/jira-simulator';
 import { createTable } from '../store/create-table';
 import { startDynamoDbLocal, LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
@@ -49,6 +51,13 @@ const main = async (): Promise<void> => {
     await app.server.start(port);
     stops.push(() => app.server.stop());
 
+    // DESIGN §7: locally the expiry checker runs every minute; its events go to a JSON-lines file.
+    const checker = createTokenExpiryChecker(app.deps, new JsonLinesEventSink(LOCAL_EVENTS_FILE));
+    const timer = setInterval(() => {
+      checker.run({ budgetMs: 50_000 }).catch((error: Error) => console.error(`expiry check failed: ${error.message}`));
+    }, 60_000);
+    stops.push(async () => clearInterval(timer));
+
     const site = jira.createSite('demo');
     const installed = await jira.install(site.clientKey, appBaseUrl);
     if (installed !== 204) throw new Error(`the demo install answered ${installed}`);
@@ -83,6 +92,7 @@ const main = async (): Promise<void> => {
       '# the user lists their integrations and token status',
       `curl -s ${appBaseUrl}/api/me/integrations -H 'Authorization: JWT ${jwt('demo-user', 'GET', '/api/me/integrations')}'`,
       '',
+      `Token-expiry events (checker runs every minute): tail -f ${LOCAL_EVENTS_FILE}`,
       `More JWTs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/jwt -d '{"accountId":"demo-user","method":"GET","path":"/api/me/integrations"}'`,
     ];
     console.log(lines.join('\n'));

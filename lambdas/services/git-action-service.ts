@@ -143,7 +143,7 @@ export class GitActionService {
   async #hostFailure(error: unknown, tenant: TenantRecord, integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<AppError> {
     if (!isAppError(error)) return new AppError('HOST_UNAVAILABLE', `${integration.name} could not be reached.`);
     if (!token || error.hostReason !== 'unauthorized') return error;
-    await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString());
+    await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString(), { removeReverify: true });
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
       extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: this.providers(integration).newTokenUrl() },
     });

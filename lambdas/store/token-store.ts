@@ -122,6 +122,6 @@ export class TokenStore {
 }
 
 export const toToken = (item: Record<string, unknown>): UserTokenRecord => {
-  const { PK: _pk, SK: _sk, type: _type, expiryDay: _d, reverifyDay: _r, statusChangedAt: _c, ...rest } = item;
+  const { PK: _pk, SK: _sk, type: _type, expiryDay: _d, reverifyDay: _r, statusChangedAt: _c, eventPendingFor: _e, ...rest } = item;
   return rest as unknown as UserTokenRecord;
 };

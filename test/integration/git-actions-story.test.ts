@@ -206,6 +206,26 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
     expect((await h.call('POST', '/api/git/branches', { as: outsider, body: branchBody(w, id, 'x/y') })).status).toBe(403);
   });
 
+  it('audits every git action, allowed or refused: who, as whom on the host, where, outcome and URL', async () => {
+    const w = world('gitlab');
+    const id = await createIntegration(w, true);
+    const login = `audited-${Math.random().toString(36).slice(2, 6)}`;
+    const as = newUser(login);
+    await h.call('POST', '/api/git/branches', { as, body: branchBody(w, id, `audit/${login}`) });
+    const token = w.userToken(login);
+    secrets.push(token.secret);
+    await h.call('PUT', `/api/me/tokens/${id}`, { as, body: token.body });
+    const created = await h.call('POST', '/api/git/branches', { as, body: branchBody(w, id, `audit/${login}`) });
+    const audit = await h.call('GET', '/api/admin/audit', { as: { site, accountId: admin }, query: { accountId: as.accountId, integrationId: id } });
+    const entries = audit.body.entries as Record<string, unknown>[];
+    expect(entries.map((e) => [e.action, e.outcome, e.code ?? null])).toEqual([
+      ['create-branch', 'success', null],
+      ['user-token.saved', 'success', null],
+      ['create-branch', 'refused', 'PAT_REQUIRED'],
+    ]);
+    expect(entries[0]).toMatchObject({ actorAccountId: as.accountId, repositoryId: w.repositoryId, issueKey: 'PROJ-1', actedAs: { credential: 'user-pat', login }, url: created.body.url });
+  });
+
   it('keeps every PAT out of the table, the responses and the logs; a ciphertext copied to another user does not decrypt', async () => {
     expect(secrets.length).toBeGreaterThan(8);
     const table = JSON.stringify(await h.scanAll());
