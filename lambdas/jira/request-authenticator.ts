@@ -20,11 +20,17 @@ export interface Caller {
 
 export const ISSUE_KEY_PATTERN = /^([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})$/;
 
-/** Decrypted shared secrets are kept for a few minutes, so a request costs no KMS call. */
-const SECRET_CACHE_MS = 5 * 60 * 1000;
+/** How long a container trusts its copy of a tenant (an uninstall's data is gone at once regardless). */
+const SITE_CACHE_MS = 60 * 1000;
+
+interface CachedSite {
+  readonly tenant: TenantRecord;
+  readonly secret: Secret;
+  readonly until: number;
+}
 
 export class RequestAuthenticator {
-  readonly #secrets = new Map<string, { secret: Secret; version: number; until: number }>();
+  readonly #sites = new Map<string, CachedSite>();
 
   constructor(
     private readonly tenants: TenantStore,
@@ -41,26 +47,55 @@ export class RequestAuthenticator {
     if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 255) {
       throw new AppError('UNAUTHENTICATED', 'Authentication failed: the token has no issuer (iss).');
     }
-    const tenant = await this.tenants.get(issuer);
-    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Authentication failed: the issuer is not an installed Jira site.');
-    const secret = await this.sharedSecretOf(tenant);
-    const verified = verifySymmetric(token, secret.reveal());
+    let site = await this.#site(issuer, false);
+    let verified: Record<string, unknown>;
+    try {
+      verified = verifySymmetric(token, site.secret.reveal());
+    } catch (error) {
+      // A cached secret may predate a re-install: verify once more against the stored one.
+      if (!site.cached) throw error;
+      site = await this.#site(issuer, true);
+      verified = verifySymmetric(token, site.secret.reveal());
+    }
     checkExpiry(verified, epochSeconds(this.clock));
     const contextQsh = checkQsh(verified, request, allowContextQsh);
     const accountId = verified.sub;
     if (typeof accountId !== 'string' || !/^[A-Za-z0-9:_-]{1,128}$/.test(accountId)) {
       throw new AppError('UNAUTHENTICATED', 'Authentication failed: the token names no Atlassian account (sub).');
     }
-    return this.#caller(tenant, secret, accountId, contextQsh);
+    return this.#caller(site.tenant, site.secret, accountId, contextQsh);
   }
 
   async sharedSecretOf(tenant: TenantRecord): Promise<Secret> {
-    const now = this.clock.now().getTime();
-    const cached = this.#secrets.get(tenant.clientKey);
-    if (cached && cached.version === tenant.version && cached.until > now) return cached.secret;
-    const secret = await this.vault.decrypt(tenant.sharedSecretCiphertext, { tenant: tenant.clientKey, purpose: 'shared-secret' });
-    this.#secrets.set(tenant.clientKey, { secret, version: tenant.version, until: now + SECRET_CACHE_MS });
-    return secret;
+    const cached = this.#sites.get(tenant.clientKey);
+    if (cached && cached.tenant.version === tenant.version && cached.until > this.clock.now().getTime()) return cached.secret;
+    return (await this.#remember(tenant)).secret;
+  }
+
+  /**
+   * The tenant and its decrypted secret, kept for a few minutes per container so a request costs
+   * neither a DynamoDB read nor a KMS call. Unknown issuers are never cached.
+   */
+  async #site(clientKey: string, fresh: boolean): Promise<CachedSite & { cached: boolean }> {
+    const cached = this.#sites.get(clientKey);
+    if (!fresh && cached && cached.until > this.clock.now().getTime()) return { ...cached, cached: true };
+    const tenant = await this.tenants.get(clientKey);
+    if (!tenant) {
+      this.#sites.delete(clientKey);
+      throw new AppError('UNAUTHENTICATED', 'Authentication failed: the issuer is not an installed Jira site.');
+    }
+    return { ...(await this.#remember(tenant)), cached: false };
+  }
+
+  async #remember(tenant: TenantRecord): Promise<CachedSite> {
+    const cached = this.#sites.get(tenant.clientKey);
+    const secret =
+      cached && cached.tenant.version === tenant.version
+        ? cached.secret
+        : await this.vault.decrypt(tenant.sharedSecretCiphertext, { tenant: tenant.clientKey, purpose: 'shared-secret' });
+    const entry = { tenant, secret, until: this.clock.now().getTime() + SITE_CACHE_MS };
+    this.#sites.set(tenant.clientKey, entry);
+    return entry;
   }
 
   #caller(tenant: TenantRecord, sharedSecret: Secret, accountId: string, contextQsh: boolean): Caller {

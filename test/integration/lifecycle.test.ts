@@ -53,6 +53,20 @@ describe('Atlassian Connect lifecycle', () => {
     expect(tenant).toMatchObject({ version: 2 });
   });
 
+  it('after a re-install, requests signed with the new secret pass at once and the old secret is refused', async () => {
+    const site = await h.installSite();
+    h.jira.grant(site.clientKey, 'admin-r', 'ADMINISTER');
+    const as = { site, accountId: 'admin-r' };
+    expect((await h.call('GET', '/api/admin/integrations', { as })).status).toBe(200);
+    const oldSecret = site.sharedSecret;
+    h.jira.rotateSecret(site.clientKey);
+    expect(await h.jira.install(site.clientKey, h.url)).toBe(204);
+    expect((await h.call('GET', '/api/admin/integrations', { as })).status).toBe(200);
+    const stale = h.jira.userJwt(site.clientKey, 'admin-r', { method: 'GET', path: '/api/admin/integrations' }, { secret: oldSecret });
+    const refused = await h.call('GET', '/api/admin/integrations', { headers: { authorization: `JWT ${stale}` } });
+    expect(refused.status).toBe(401);
+  });
+
   it('uninstall deletes every item of the tenant and nothing of another', async () => {
     const a = await h.installSite();
     const b = await h.installSite();
