@@ -72,7 +72,7 @@ export class TokenService {
       throw new AppError('PAT_NOT_SUPPORTED', `TFS ${integration.tfsVersion} has no personal access tokens, so none can be saved for ${integration.name}.`);
     }
     const credential = this.#credential(integration, input);
-    const [existing] = (await this.tokens.listForUser(tenant.clientKey, accountId)).filter((t) => t.integrationId === integrationId);
+    const existing = await this.tokens.get(tenant.clientKey, accountId, integrationId);
     const identity = await this.#verify(integration, credential);
     const now = this.clock.now();
     const secret = 'token' in input ? new Secret(input.token) : new Secret(input.secretAccessKey);

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
@@ -42,6 +42,11 @@ export class TokenStore {
       ...(override ? { override: toOverride(override) } : {}),
       ...(token ? { token: toToken(token) } : {}),
     };
+  }
+
+  async get(tenant: string, accountId: string, integrationId: string): Promise<UserTokenRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) }, ConsistentRead: true }));
+    return Item ? toToken(Item) : undefined;
   }
 
   async listForUser(tenant: string, accountId: string): Promise<UserTokenRecord[]> {
