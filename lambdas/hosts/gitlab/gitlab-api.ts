@@ -66,7 +66,7 @@ const insufficientScope = (scopes: readonly string[]): SimResponse => ({
 });
 
 /** Git's check-ref-format rules as GitLab applies them to new branch names (Gitlab::GitRefValidator). */
-export const isValidBranchName = (name: string): boolean => {
+const isValidBranchName = (name: string): boolean => {
   if (name === '' || name === 'HEAD' || name === '@') return false;
   if (name.startsWith('-') || name.startsWith('refs/') || name.endsWith('/') || name.endsWith('.')) return false;
   if ([...name].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) return false;
