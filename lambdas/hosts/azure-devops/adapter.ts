@@ -59,7 +59,7 @@ class AzureDevOpsProvider implements GitProvider {
 
   async verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
     const call = new HostCall(this.target, credential, this.options, 'verify the credential');
-    return call.run(async () => identityOf(await call.read(() => call.webApi.connect())));
+    return call.run(async () => identityOf(await call.read(() => call.connectionData())));
   }
 
   async createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {

@@ -57,8 +57,14 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
     const scopes = Array.isArray(b.scopes) ? (b.scopes as string[]) : undefined;
     return json(201, { token: c.issueToken({ owner: text(b, 'owner'), scopes, expiresAt: expiresAt ? new Date(expiresAt) : undefined }) });
   },
-  'POST /_control/tokens/revoke': (c, b) => (c.revokeToken(text(b, 'token')), json(204)),
-  'POST /_control/tokens/expire': (c, b) => (c.expireToken(text(b, 'token')), json(204)),
+  'POST /_control/tokens/revoke': (c, b) => {
+    c.revokeToken(text(b, 'token'));
+    return json(204);
+  },
+  'POST /_control/tokens/expire': (c, b) => {
+    c.expireToken(text(b, 'token'));
+    return json(204);
+  },
   'POST /_control/repositories': (c, b) =>
     json(
       201,
@@ -71,17 +77,28 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
         owner: optionalText(b, 'owner'),
       }),
     ),
-  'POST /_control/permissions/deny-create-branch': (c, b) =>
-    (c.denyCreateBranch({ repository: text(b, 'repository'), login: text(b, 'login'), collection: optionalText(b, 'collection') }), json(204)),
+  'POST /_control/permissions/deny-create-branch': (c, b) => {
+    c.denyCreateBranch({ repository: text(b, 'repository'), login: text(b, 'login'), collection: optionalText(b, 'collection') });
+    return json(204);
+  },
   'GET /_control/branches': (c, _b, q) => {
     const branch = c.getBranch(q.get('repository') ?? '', q.get('name') ?? '', q.get('collection') ?? undefined);
     return branch ? json(200, branch) : json(404, { message: 'no such branch' });
   },
   'GET /_control/pullrequests': (c, _b, q) => json(200, c.listPullRequests(q.get('repository') ?? '', q.get('collection') ?? undefined)),
-  'POST /_control/faults': (c, b) => (c.injectFault(presetFault(b)), json(204)),
-  'DELETE /_control/faults': (c) => (c.clearFaults(), json(204)),
+  'POST /_control/faults': (c, b) => {
+    c.injectFault(presetFault(b));
+    return json(204);
+  },
+  'DELETE /_control/faults': (c) => {
+    c.clearFaults();
+    return json(204);
+  },
   'GET /_control/requests': (c) => json(200, c.requests),
-  'DELETE /_control/requests': (c) => (c.clearRequests(), json(204)),
+  'DELETE /_control/requests': (c) => {
+    c.clearRequests();
+    return json(204);
+  },
 };
 
 /** JSON control over HTTP for `npm start` and curl (see SIMULATOR.md). */

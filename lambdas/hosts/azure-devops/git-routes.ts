@@ -5,6 +5,7 @@ import { findLocation, PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES
 import { hasScope, refusal } from './sim-auth';
 import { isObjectId, ZERO_OBJECT_ID } from './ref-names';
 import {
+  type SimBranch,
   type SimCollection,
   type SimPullRequest,
   type SimRepository,
@@ -45,9 +46,11 @@ interface GitTarget {
   readonly tail: readonly string[];
 }
 
-const JSON_HEADERS = (version: string) => ({ 'content-type': `application/json; charset=utf-8; api-version=${version}` });
-
-const ok = (status: number, body: unknown, version: string): SimResponse => ({ status, headers: JSON_HEADERS(version), body });
+const ok = (status: number, body: unknown, version: string): SimResponse => ({
+  status,
+  headers: { 'content-type': `application/json; charset=utf-8; api-version=${version}` },
+  body,
+});
 
 /** `{project}/_apis/git/repositories/{repo}/…` or the project-less `_apis/git/repositories/{repo}/…`. */
 export const parseGitTarget = (segments: readonly string[]): GitTarget | undefined => {
@@ -106,7 +109,7 @@ const isValidRefName = (name: string): boolean =>
   ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
   name.split('/').every((part) => part !== '' && !part.startsWith('.'));
 
-const findRef = (repository: SimRepository, name: string): [string, { commitId: string; createdBy: string }] | undefined =>
+const findRef = (repository: SimRepository, name: string): [string, SimBranch] | undefined =>
   [...repository.refs.entries()].find(([existing]) => existing.toLowerCase() === name.toLowerCase());
 
 interface RefUpdateRequest {
@@ -162,7 +165,7 @@ const listRefs = (context: GitRouteContext, repository: SimRepository, pathFilte
   const prefix = filter === undefined || filter.trim() === '' ? 'refs/' : `refs/${filter.trim()}`;
   const refs = [...repository.refs.entries()]
     .filter(([name]) => name.toLowerCase().startsWith(prefix.toLowerCase()))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, branch]) => gitRefJson(context.base, repository, name, branch.commitId, context.state.ensureUser(branch.createdBy)));
   return ok(200, wrapped(refs), version);
 };

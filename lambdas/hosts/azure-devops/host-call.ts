@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getBasicHandler, getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
+// Deep imports on purpose: the package root (WebApi) requires every Azure DevOps API client, ~1 MB bundled.
 import { GitApi } from 'azure-devops-node-api/GitApi';
+import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
+import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
+import type { ConnectionData } from 'azure-devops-node-api/interfaces/LocationsInterfaces';
 import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
 import { VsoClient } from 'azure-devops-node-api/VsoClient';
 import { AppError } from '../../domain/errors';
-import { CallRequestHandler } from './call-request-handler';
 import type { HostCallOptions, HostCredential, HostTarget } from '../git-provider';
+import { CallRequestHandler } from './call-request-handler';
 import { isTransient, toAppError } from './host-error';
 import { StrictRestClient } from './strict-rest-client';
 
@@ -16,8 +19,8 @@ const READ_RETRY_DELAYS_MS = [100, 200];
 
 const authHandler = (credential: HostCredential): IRequestHandler => {
   // No cross-origin authentication: a redirect must never carry the credential to another host.
-  if (credential.kind === 'token') return getPersonalAccessTokenHandler(credential.token.reveal(), false);
-  if (credential.kind === 'basic') return getBasicHandler(credential.username, credential.password.reveal(), false);
+  if (credential.kind === 'token') return new PersonalAccessTokenCredentialHandler(credential.token.reveal(), false);
+  if (credential.kind === 'basic') return new BasicCredentialHandler(credential.username, credential.password.reveal(), false);
   throw new AppError('VALIDATION_FAILED', 'Azure DevOps and TFS take a personal access token, or a user name and password on TFS 2013/2015.', {
     hostReason: 'bad-request',
   });
@@ -34,12 +37,12 @@ const requestOptions = (options: HostCallOptions): IRequestOptions => ({
 });
 
 /**
- * One adapter call against one organisation / account / collection: a WebApi and a GitApi sharing the
+ * One adapter call against one organisation / account / collection: a REST client and a GitApi sharing the
  * caller's credential, a whole-call deadline that aborts the requests in flight, retries for idempotent
  * reads, and the translation of every failure into AppError.
  */
 export class HostCall {
-  readonly webApi: WebApi;
+  readonly #rest: StrictRestClient;
   readonly #controller = new AbortController();
   readonly #handler: IRequestHandler;
   readonly #options: IRequestOptions;
@@ -55,8 +58,12 @@ export class HostCall {
   ) {
     this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs);
     this.#options = requestOptions(callOptions);
-    this.webApi = new WebApi(this.#baseUrl, this.#handler, this.#options, { productName: 'patgate', productVersion: '1', userAgent: USER_AGENT });
-    this.webApi.rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
+    this.#rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
+  }
+
+  /** `GET {collection}/_apis/connectionData`: who the credential is (what `WebApi.connect()` sends). */
+  async connectionData(): Promise<ConnectionData | null> {
+    return (await this.#rest.get<ConnectionData>(`${this.#baseUrl}/_apis/connectionData`)).result;
   }
 
   get #baseUrl(): string {

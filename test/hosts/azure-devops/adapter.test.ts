@@ -133,7 +133,7 @@ describe.each(PAT_KINDS)('$label with a personal access token', (hostKind: HostK
   test('an unknown PAT is refused as unauthorized, for every action', async () => {
     const pat = 'x'.repeat(52);
     const provider = world.provider(hostKind);
-    const calls = [
+    const calls: Array<() => Promise<unknown>> = [
       () => provider.verifyToken(tokenCredential(pat)),
       () => provider.createBranch(tokenCredential(pat), { repository: REPOSITORY, branchName: uniqueBranch(), fromRef: 'main' }),
       () => provider.deleteBranch(tokenCredential(pat), { repository: REPOSITORY, branchName: 'develop' }),
@@ -163,10 +163,11 @@ describe.each(PRE_PAT_KINDS)('$label (no personal access tokens)', (hostKind: Ho
     const pat = world.pat();
     const provider = world.provider(hostKind);
     const branch = uniqueBranch();
-    for (const call of [
+    const calls: Array<() => Promise<unknown>> = [
       () => provider.verifyToken(tokenCredential(pat)),
       () => provider.createBranch(tokenCredential(pat), { repository: REPOSITORY, branchName: branch, fromRef: 'main' }),
-    ]) {
+    ];
+    for (const call of calls) {
       const error = failure(await callWithoutLeaks(pat, call));
       expect(error).toMatchObject({ code: 'PAT_NOT_SUPPORTED', status: 422, hostReason: 'not-supported' });
       expect(error.message).toContain(`TFS ${hostKind.tfsVersion} has no personal access tokens`);

@@ -36,14 +36,14 @@ interface Action {
   readonly label: string;
   readonly steps: readonly Step[];
   /** Sets the stage (faults not yet injected) and returns the call plus a check that nothing changed. */
-  prepare(provider: GitProvider, credential: HostCredential): Promise<{ run: () => Promise<unknown>; unchanged: () => void }>;
+  prepare(provider: GitProvider, credential: HostCredential): Promise<{ run: (provider: GitProvider) => Promise<unknown>; unchanged: () => void }>;
 }
 
 const ACTIONS: readonly Action[] = [
   {
     label: 'verifyToken',
     steps: [CONNECTION_DATA],
-    prepare: async (provider, credential) => ({ run: () => provider.verifyToken(credential), unchanged: () => undefined }),
+    prepare: async (_provider, credential) => ({ run: (provider) => provider.verifyToken(credential), unchanged: () => undefined }),
   },
   {
     label: 'createBranch',
@@ -51,7 +51,7 @@ const ACTIONS: readonly Action[] = [
     prepare: async (provider, credential) => {
       const branch = uniqueBranch();
       return {
-        run: () => provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' }),
+        run: (faulted) => faulted.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' }),
         unchanged: () => expect(world.sim.getBranch(REPOSITORY, branch, services.path)).toBeUndefined(),
       };
     },
@@ -63,7 +63,7 @@ const ACTIONS: readonly Action[] = [
       const branch = uniqueBranch();
       await provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' });
       return {
-        run: () => provider.deleteBranch(credential, { repository: REPOSITORY, branchName: branch }),
+        run: (faulted) => faulted.deleteBranch(credential, { repository: REPOSITORY, branchName: branch }),
         unchanged: () => expect(world.sim.getBranch(REPOSITORY, branch, services.path)?.commitId).toBe(MAIN_COMMIT),
       };
     },
@@ -75,7 +75,7 @@ const ACTIONS: readonly Action[] = [
       const branch = uniqueBranch();
       await provider.createBranch(credential, { repository: REPOSITORY, branchName: branch, fromRef: 'main' });
       return {
-        run: () => provider.createPullRequest(credential, { repository: REPOSITORY, sourceBranch: branch, targetBranch: 'develop', title: 't' }),
+        run: (faulted) => faulted.createPullRequest(credential, { repository: REPOSITORY, sourceBranch: branch, targetBranch: 'develop', title: 't' }),
         unchanged: () => expect(world.sim.listPullRequests(REPOSITORY, services.path).filter((pr) => pr.sourceBranch === branch)).toEqual([]),
       };
     },
@@ -92,7 +92,7 @@ interface FaultCase {
   readonly options: HostCallOptions;
 }
 
-const NORMAL: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1500 };
+const NORMAL: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 3000 };
 const SHORT: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 500 };
 
 const FAULTS: readonly FaultCase[] = [
@@ -120,12 +120,11 @@ const settled = async (step: Step): Promise<void> => {
 
 test.each(CASES.map((c) => [`${c.action.label} · ${c.step.label} · ${c.fault.label}`, c] as const))('%s', async (_label, { action, step, later, fault }) => {
   const pat = world.pat();
-  const provider = world.provider(services, fault.options);
-  const { run, unchanged } = await action.prepare(provider, tokenCredential(pat));
+  const { run, unchanged } = await action.prepare(world.provider(services, NORMAL), tokenCredential(pat));
   world.reset();
   world.sim.injectFault(fault.fault(step.match));
 
-  const error = failure(await callWithoutLeaks(pat, run));
+  const error = failure(await callWithoutLeaks(pat, () => run(world.provider(services, fault.options))));
   if (fault.label === 'timeout') await settled(step);
 
   expect(error.code).toBe(fault.code);

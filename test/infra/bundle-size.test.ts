@@ -1,0 +1,26 @@
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { bundlingOptions } from '../../lib/functions';
+
+const MAX_BYTES = 1.5 * 1024 * 1024;
+
+describe('git-action bundle', () => {
+  it('stays under 1.5 MB, bundled as NodejsFunction bundles it', async () => {
+    const result = await build({
+      entryPoints: [path.join(__dirname, '../../lambdas/handlers/git-action.ts')],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      target: bundlingOptions.target,
+      format: 'cjs',
+      minify: bundlingOptions.minify,
+      external: bundlingOptions.externalModules,
+      logLevel: 'silent',
+    });
+    const [output] = result.outputFiles;
+    const bytes = output?.contents.byteLength ?? 0;
+    console.log(`git-action bundle: ${(bytes / 1024).toFixed(1)} KB (limit ${MAX_BYTES / 1024} KB)`);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(MAX_BYTES);
+  });
+});
