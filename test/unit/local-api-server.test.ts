@@ -22,7 +22,7 @@ describe('local API server', () => {
       expect(missing.headers.get('content-type')).toBe('application/problem+json');
       const wrong = await fetch(`${url}/health`, { method: 'POST' });
       expect(wrong.status).toBe(405);
-      expect((await wrong.json()).code).toBe('METHOD_NOT_ALLOWED');
+      expect(((await wrong.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
     } finally {
       await server.stop();
     }
