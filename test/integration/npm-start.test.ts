@@ -8,7 +8,7 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn('npx', ['tsx', 'lambdas/local/start.ts'], {
       cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, PORT: String(port), NODE_OPTIONS: '--disable-warning=NodeVersionSupportWarning' },
+      env: { ...process.env, PORT: String(port), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

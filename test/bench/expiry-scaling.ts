@@ -1,0 +1,148 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../lambdas/domain/clock';
+import { createTokenExpiryChecker } from '../../lambdas/expiry/create-token-expiry-checker';
+import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
+import type { ProviderLookup } from '../../lambdas/hosts/provider-registry';
+import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
+import { createTable } from '../../lambdas/store/create-table';
+import { IntegrationStore } from '../../lambdas/store/integration-store';
+import { localVault } from '../../lambdas/vault/token-vault';
+import { tokenItem } from '../expiry/expiry-fixtures';
+import { DynamoRequestCounter } from './dynamo-request-counter';
+
+export interface ExpiryScalingRow {
+  readonly totalTokens: number;
+  readonly inWindow: number;
+  /** Items written before this run (the growth since the last size, and the window afresh). */
+  readonly seededItems: number;
+  readonly seedMs: number;
+  readonly runMs: number;
+  /** Items DynamoDB read for the run (the checker's ScannedCount sum). */
+  readonly itemsRead: number;
+  readonly queries: number;
+  readonly scans: number;
+  readonly writes: number;
+  readonly marked: number;
+  readonly events: number;
+}
+
+const NOW = new Date('2030-03-10T12:00:00.000Z');
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const at = (offsetMs: number): string => new Date(NOW.getTime() + offsetMs).toISOString();
+
+const noHostCalls: ProviderLookup = () => {
+  throw new Error('no seeded token needs its host');
+};
+
+/** Tokens in the checker's window: a fifth expired within the last 30 h, the rest expiring within 7 days. */
+const windowTokens = (count: number): Record<string, unknown>[] =>
+  Array.from({ length: count }, (_, i) => {
+    const expiresAt = i % 5 === 0 ? at(-((i % 30) + 1) * HOUR + 60_000) : at((((i * 7919) % (7 * 24 * 60 - 1)) + 1) * 60_000);
+    return tokenItem({ accountId: `window-${i}`, expiresAt });
+  });
+
+/**
+ * Tokens the checker must not read: the rest of the window's last day, later expiries, long-expired
+ * tokens, and tokens without an expiry due for re-verification tomorrow.
+ */
+const otherTokens = (from: number, to: number): Record<string, unknown>[] =>
+  Array.from({ length: Math.max(0, to - from) }, (_, n) => {
+    const i = from + n;
+    const accountId = `other-${i}`;
+    const kind = i % 20;
+    if (kind === 0) return tokenItem({ accountId, expiresAt: at(7 * DAY + ((i % 700) + 1) * 60_000) });
+    if (kind < 13) return tokenItem({ accountId, expiresAt: at((8 + (i % 358)) * DAY) });
+    if (kind < 17) return tokenItem({ accountId, expiresAt: at(-(2 + (i % 58)) * DAY), status: 'expired', version: 2 });
+    return tokenItem({ accountId, integrationId: 'int-ado', reverifyDay: '2030-03-11' });
+  });
+
+/** Parallel BatchWriteItem, 25 items each, unprocessed items sent again. */
+const seed = async (db: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], concurrency = 16): Promise<void> => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      let pending = items.slice(next, next + 25).map((Item) => ({ PutRequest: { Item } }));
+      next += 25;
+      while (pending.length > 0) {
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+/** One table that grows from size to size; before each run the window's tokens are written afresh, unmarked. */
+class GrowingTable {
+  readonly tableName = `patgate-bench-expiry-${randomUUID()}`;
+  #others = 0;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly db: DynamoDBDocumentClient,
+  ) {}
+
+  create(): Promise<void> {
+    return createTable(this.client, this.tableName);
+  }
+
+  /** Grows to `total` tokens, 1 % of them in the window. */
+  async growTo(total: number): Promise<{ inWindow: number; written: number }> {
+    const inWindow = Math.round(total / 100);
+    const items = [...otherTokens(this.#others, total - inWindow), ...windowTokens(inWindow)];
+    await seed(this.db, this.tableName, items);
+    this.#others = total - inWindow;
+    return { inWindow, written: items.length };
+  }
+}
+
+const runChecker = async (table: GrowingTable, counter: DynamoRequestCounter) => {
+  const clock: Clock = { now: () => new Date(NOW) };
+  const sink = new MemoryEventSink();
+  const { db, tableName } = table;
+  const checker = createTokenExpiryChecker({ config: { tableName }, db, clock, vault: localVault(randomBytes(32)), integrationStore: new IntegrationStore(db, tableName), providers: noHostCalls }, sink);
+  counter.take();
+  const started = performance.now();
+  const summary = await checker.run({ budgetMs: 10 * 60_000 });
+  const runMs = performance.now() - started;
+  const { requests } = counter.take();
+  const count = (operation: string): number => requests.filter((r) => r.operation === operation).length;
+  return {
+    runMs,
+    itemsRead: summary.itemsRead,
+    queries: count('Query'),
+    scans: count('Scan'),
+    writes: count('UpdateItem') + count('PutItem'),
+    marked: summary.markedExpired + summary.markedExpiring,
+    events: sink.events.length,
+  };
+};
+
+/**
+ * Benchmark 5: what one checker run reads, and how long it takes, as the table grows with 1 % of its
+ * tokens in the window. Seeding (parallel BatchWriteItem) is timed apart: it is the slow part locally.
+ */
+export const measureExpiryScaling = async (endpoint: string, totals: readonly number[] = [10_000, 50_000, 100_000]): Promise<ExpiryScalingRow[]> => {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const counter = new DynamoRequestCounter();
+  counter.attach(db);
+  try {
+    const table = new GrowingTable(client, db);
+    await table.create();
+    const rows: ExpiryScalingRow[] = [];
+    for (const total of [...totals].sort((a, b) => a - b)) {
+      const seedStarted = performance.now();
+      const { inWindow, written } = await table.growTo(total);
+      const seedMs = performance.now() - seedStarted;
+      rows.push({ totalTokens: total, inWindow, seededItems: written, seedMs, ...(await runChecker(table, counter)) });
+    }
+    return rows;
+  } finally {
+    client.destroy();
+  }
+};

@@ -1,0 +1,88 @@
+import type { ThroughputRow } from './api-throughput';
+import type { ColdStartRow } from './cold-start';
+import type { ExpiryScalingRow } from './expiry-scaling';
+import { formatTable } from './format-table';
+import type { OverheadResult } from './overhead-ratio';
+import type { RoundTripRow } from './round-trips';
+
+const ms = (value: number): string => value.toFixed(1);
+const ratio = (value: number): string => `${value.toFixed(2)}×`;
+const size = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);
+
+const decryptsOf = (row: RoundTripRow): string => {
+  const parts = Object.entries(row.decrypts).filter(([, n]) => n > 0).map(([purpose, n]) => `${n} ${purpose}`);
+  return parts.length ? parts.join(' + ') : '0';
+};
+
+const hostCallsOf = (row: RoundTripRow): string => (row.hostCalls.length ? `${row.hostCalls.length}: ${row.hostCalls.join(', ')}` : '0');
+
+const floorOf = (row: RoundTripRow): string => `${row.floor.reads} / ${row.floor.decrypts} / ${row.floor.hostCalls} / ${row.floor.writes}`;
+
+/** The five printed tables (Markdown, ready for the README). */
+export const reportTables = {
+  roundTrips: (rows: readonly RoundTripRow[]): string =>
+    formatTable(
+      '1. Round trips per git action (one request each; tenant, secret and permission caches warm, as in a busy container)',
+      ['kind', 'policy', 'action', 'status', 'as', 'DynamoDB reads', 'DynamoDB writes', 'decrypts', 'host calls', 'Azure OPTIONS', 'Jira', 'floor r/d/h/w', 'within floor'],
+      rows.map((r) => [
+        r.kind,
+        r.policy,
+        r.action,
+        r.status,
+        r.outcome,
+        [...Array<string>(r.authReads).fill('GetItem tenant'), ...r.reads].join(' + ') || '0',
+        r.writes.join(' + ') || '0',
+        decryptsOf(r),
+        hostCallsOf(r),
+        r.negotiation,
+        r.jiraCalls,
+        floorOf(r),
+        r.violations.length ? 'NO' : 'yes',
+      ]),
+    ),
+
+  overhead: (r: OverheadResult): string =>
+    formatTable(
+      `2. Overhead: create branch through the API vs the same calls direct (GitHub simulator +${r.hostLatencyMs} ms per call, ${r.iterations} iterations each after ${r.warmup} warm-up, alternating)`,
+      ['path', 'p50 ms', 'p99 ms'],
+      [
+        ['API: POST /api/git/branches', ms(r.api.p50Ms), ms(r.api.p99Ms)],
+        ['direct: BatchGetItem + Octokit getRef + createRef', ms(r.direct.p50Ms), ms(r.direct.p99Ms)],
+        ['ratio API / direct', ratio(r.p50Ratio), ratio(r.p99Ratio)],
+      ],
+    ),
+
+  coldStart: (rows: readonly ColdStartRow[]): string =>
+    formatTable(
+      '3. Cold start: esbuild bundle (minified, node22, cjs, @aws-sdk/* and @smithy/* external) and require time in a fresh process, median of 10',
+      ['handler', 'bundle', 'require ms', 'vs empty handler'],
+      rows.map((r) => [r.handler, size(r.bytes), ms(r.medianRequireMs), ratio(r.ratio)]),
+    ),
+
+  throughput: (rows: readonly ThroughputRow[]): string =>
+    formatTable(
+      '4. Local API throughput (autocannon in a child process, GitHub simulator, a user and PAT per connection)',
+      ['route', 'connections', 'seconds', 'requests/s', 'p50 ms', 'p99 ms', 'answered', '2xx', 'non-2xx', 'errors', 'timeouts', 'sent', 'branches created on host'],
+      rows.map((r) => [r.route, r.connections, r.durationSeconds, r.requestsPerSecond.toFixed(1), r.p50Ms, r.p99Ms, r.total, r.ok2xx, r.non2xx, r.errors, r.timeouts, r.sent, r.hostBranchesCreated ?? '-']),
+    ),
+
+  expiry: (rows: readonly ExpiryScalingRow[]): string =>
+    formatTable(
+      '5. Token-expiry checker: one run as the table grows, 1 % of tokens in the window',
+      ['tokens', 'in window', 'items read', 'read / in window', 'read / tokens', 'Queries', 'Scans', 'writes', 'events', 'run ms', 'seeded before run', 'seed ms'],
+      rows.map((r) => [
+        r.totalTokens,
+        r.inWindow,
+        r.itemsRead,
+        ratio(r.itemsRead / r.inWindow),
+        `${((100 * r.itemsRead) / r.totalTokens).toFixed(2)} %`,
+        r.queries,
+        r.scans,
+        r.writes,
+        r.events,
+        Math.round(r.runMs),
+        r.seededItems,
+        Math.round(r.seedMs),
+      ]),
+    ),
+};

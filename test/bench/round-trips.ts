@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import type { HostWorld } from '../../lambdas/local/host-worlds';
+import { createDocumentClient } from '../../lambdas/store/dynamo-client';
+import { localVault } from '../../lambdas/vault/token-vault';
+import type { CallResult } from '../support/harness';
+import { BenchSite, ISSUE_KEY, type BenchUser } from './bench-site';
+import { CountingVault, type DecryptCounts } from './counting-vault';
+import { DynamoRequestCounter, type DynamoRequest } from './dynamo-request-counter';
+import { hostCallLabel } from './host-call-label';
+import { roundTripFloor, type GitActionName, type RoundTripFloor } from './round-trip-floor';
+
+/** Every integration kind; TFS twice: 2018 (PATs) and 2015 (none, so the policy refuses). */
+export const ROUND_TRIP_KINDS = ['github', 'github-enterprise', 'gitlab', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs 2018', 'tfs 2015', 'codecommit'] as const;
+
+export interface RoundTripRow {
+  readonly kind: string;
+  readonly policy: 'on' | 'off';
+  readonly action: GitActionName;
+  readonly status: number;
+  /** `user-pat`, `service-account`, or the refusal code. */
+  readonly outcome: string;
+  /** The tenant GetItem that verifying the JWT costs when the container's tenant cache is cold. */
+  readonly authReads: number;
+  /** The action's own reads, by operation. */
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly dynamoAttempts: number;
+  readonly decrypts: DecryptCounts;
+  readonly hostCalls: readonly string[];
+  /** Azure DevOps' OPTIONS negotiation before the call, reported apart from the floor. */
+  readonly negotiation: number;
+  readonly jiraCalls: number;
+  readonly floor: RoundTripFloor;
+  readonly violations: readonly string[];
+}
+
+const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+
+const isAuthRead = (r: DynamoRequest): boolean => r.operation === 'GetItem' && r.sk === 'TENANT';
+
+const describeWrite = (r: DynamoRequest): string => (r.pk?.endsWith('#AUDIT') ? `${r.operation} audit` : `${r.operation} ${r.pk ?? ''} ${r.sk ?? ''}`.trim());
+
+const sumDecrypts = (d: DecryptCounts): number => d['user-pat'] + d['service-credential'] + d['shared-secret'];
+
+const violationsOf = (row: Omit<RoundTripRow, 'violations'>, expectedStatus: number): string[] => {
+  const out: string[] = [];
+  const where = `${row.kind} policy ${row.policy} ${row.action}`;
+  if (row.status !== expectedStatus) out.push(`${where}: answered ${row.status}, expected ${expectedStatus}`);
+  const reads = [...Array<string>(row.authReads).fill('GetItem tenant'), ...row.reads];
+  if (reads.length !== row.floor.reads || reads[0] !== 'BatchGetItem') out.push(`${where}: reads ${reads.join(' + ') || 'none'}, floor one BatchGetItem`);
+  const audits = row.writes.filter((w) => w.endsWith(' audit')).length;
+  if (row.writes.length > row.floor.writes || audits !== 1) out.push(`${where}: writes ${row.writes.join(' + ') || 'none'}, floor one audit PutItem`);
+  if (sumDecrypts(row.decrypts) > row.floor.decrypts) out.push(`${where}: ${sumDecrypts(row.decrypts)} decrypts ${JSON.stringify(row.decrypts)}, floor ${row.floor.decrypts}`);
+  if (row.hostCalls.length > row.floor.hostCalls) out.push(`${where}: ${row.hostCalls.length} host calls (${row.hostCalls.join(', ')}), floor ${row.floor.hostCalls}`);
+  return out;
+};
+
+/** Counts what each git action sends to DynamoDB, the vault, the host and Jira, one action at a time. */
+class RoundTripProbe {
+  constructor(
+    readonly site: BenchSite,
+    private readonly dynamo: DynamoRequestCounter,
+    private readonly vault: CountingVault,
+  ) {}
+
+  #simulators() {
+    const { github, gitlab, azure, codecommit } = this.site.hosts;
+    return [github, gitlab, azure, codecommit];
+  }
+
+  #reset(): void {
+    for (const sim of this.#simulators()) sim.clearRequests();
+    this.site.harness.jira.server.clearRequests();
+    this.dynamo.take();
+    this.vault.take();
+  }
+
+  async measure(world: HostWorld, policy: 'on' | 'off', action: GitActionName, expectedStatus: number, floor: RoundTripFloor, send: () => Promise<CallResult>): Promise<RoundTripRow> {
+    this.#reset();
+    const result = await send();
+    const traffic = this.dynamo.take();
+    const host = this.#simulators().flatMap((sim) => sim.requests.map(hostCallLabel));
+    const actedAs = result.body.actedAs as { credential?: string } | undefined;
+    const measured = {
+      kind: world.kind,
+      policy,
+      action,
+      status: result.status,
+      outcome: actedAs?.credential ?? String(result.body.code ?? ''),
+      authReads: traffic.requests.filter(isAuthRead).length,
+      reads: traffic.requests.filter((r) => READ_OPERATIONS.has(r.operation) && !isAuthRead(r)).map((r) => r.operation),
+      writes: traffic.requests.filter((r) => !READ_OPERATIONS.has(r.operation)).map(describeWrite),
+      dynamoAttempts: traffic.attempts,
+      decrypts: this.vault.take(),
+      hostCalls: host.filter((c) => !c.negotiation).map((c) => c.label),
+      negotiation: host.filter((c) => c.negotiation).length,
+      jiraCalls: this.site.harness.jira.server.requests.length,
+      floor,
+    };
+    return { ...measured, violations: violationsOf(measured, expectedStatus) };
+  }
+}
+
+const openPullRequests = (site: BenchSite, world: HostWorld): number =>
+  world.provider === 'codecommit' ? site.hosts.codecommit.listPullRequests(world.repositoryId).filter((p) => p.status === 'OPEN').length : 0;
+
+/** Create branch, create pull request from it, delete another branch: one integration, one user. */
+const measureKind = async (probe: RoundTripProbe, kind: string, policy: 'on' | 'off'): Promise<RoundTripRow[]> => {
+  const { site } = probe;
+  const world = site.world(kind);
+  const refused = policy === 'on' && world.tfsVersion === '2015';
+  const integrationId = await site.createIntegration(world, policy === 'on');
+  const user = await site.newUser(world, integrationId, policy === 'on' && !refused);
+  // Warm, as a Lambda serving this user is: the permission answer and the shared secret are cached.
+  await site.harness.call('GET', `/api/issues/${ISSUE_KEY}/git-readiness`, { as: user.as, query: { integrationId, repositoryId: world.repositoryId } });
+  const call = (method: string, path: string, body: Record<string, string>) => () => site.harness.call(method, path, { as: user.as, body });
+  const branch = `bench/rt-${user.login}`;
+  const status = (success: number) => (refused ? 422 : success);
+  const floor = (action: GitActionName) => roundTripFloor(world.provider, action, refused, openPullRequests(site, world));
+
+  const created = await probe.measure(world, policy, 'create-branch', status(201), floor('create-branch'), call('POST', '/api/git/branches', site.branchBody(world, integrationId, branch)));
+  world.commitTo(branch);
+  const prBody = { integrationId, repositoryId: world.repositoryId, issueKey: ISSUE_KEY, sourceBranch: branch, targetBranch: world.defaultBranch, title: `${ISSUE_KEY} bench` };
+  const pr = await probe.measure(world, policy, 'create-pull-request', status(201), floor('create-pull-request'), call('POST', '/api/git/pull-requests', prBody));
+  await prepareBranch(site, user, world, integrationId, `${branch}-gone`, refused);
+  const { fromRef: _from, ...deleteBody } = site.branchBody(world, integrationId, `${branch}-gone`);
+  const deleted = await probe.measure(world, policy, 'delete-branch', status(200), floor('delete-branch'), call('DELETE', '/api/git/branches', deleteBody));
+  return [created, pr, deleted];
+};
+
+const prepareBranch = async (site: BenchSite, user: BenchUser, world: HostWorld, integrationId: string, branch: string, refused: boolean): Promise<void> => {
+  if (refused) return;
+  const res = await site.harness.call('POST', '/api/git/branches', { as: user.as, body: site.branchBody(world, integrationId, branch) });
+  if (res.status !== 201) throw new Error(`could not create ${branch} on ${world.kind}: ${res.status} ${res.text}`);
+};
+
+/** Benchmark 1: round trips per git action for every kind, policy on and off. */
+export const measureRoundTrips = async (dynamoEndpoint: string): Promise<RoundTripRow[]> => {
+  const dynamo = new DynamoRequestCounter();
+  const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint });
+  dynamo.attach(db);
+  const vault = new CountingVault(localVault(randomBytes(32)));
+  const site = await BenchSite.start({ db, vault });
+  try {
+    const probe = new RoundTripProbe(site, dynamo, vault);
+    const rows: RoundTripRow[] = [];
+    for (const kind of ROUND_TRIP_KINDS) {
+      for (const policy of ['on', 'off'] as const) rows.push(...(await measureKind(probe, kind, policy)));
+    }
+    return rows;
+  } finally {
+    await site.stop();
+    db.destroy();
+  }
+};

@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { measureApiThroughput, type ThroughputRow } from './api-throughput';
+import { measureColdStart } from './cold-start';
+import { measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
+import { measureOverheadRatio } from './overhead-ratio';
+import { reportTables } from './report-tables';
+import { measureRoundTrips } from './round-trips';
+
+// The SDK's Node 20 notice is a plain `Warning`, which the npm script's --disable-warning flag cannot name.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ROOT = join(__dirname, '..', '..');
+
+const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+
+const seconds: Record<string, number> = {};
+
+/** Runs one benchmark, saying so on stderr, and keeps its wall time. */
+const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  progress(name);
+  const started = performance.now();
+  const result = await work();
+  seconds[name] = Math.round((performance.now() - started) / 1000);
+  progress(`${name}: ${seconds[name]} s`);
+  return result;
+};
+
+const expiryFailures = (rows: readonly ExpiryScalingRow[]): string[] =>
+  rows.flatMap((r) => [
+    ...(r.itemsRead !== r.inWindow ? [`expiry checker at ${r.totalTokens} tokens read ${r.itemsRead} items for ${r.inWindow} in its window`] : []),
+    ...(r.scans > 0 ? [`expiry checker at ${r.totalTokens} tokens sent ${r.scans} Scans`] : []),
+  ]);
+
+const throughputWarnings = (rows: readonly ThroughputRow[]): string[] =>
+  rows.filter((r) => r.non2xx + r.errors + r.timeouts > 0).map((r) => `${r.route}: ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`);
+
+/** `npm run bench`: the five benchmarks of issue 7, printed as tables and kept in bench/results.json. */
+const main = async (): Promise<void> => {
+  const started = performance.now();
+  const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, loadAverage1m: loadavg()[0] };
+  console.log(`patgate benchmarks: Node.js ${environment.node}, ${environment.platform}, ${environment.cpus} CPUs, load average ${environment.loadAverage1m?.toFixed(1)}\n`);
+  const dynamo = await phase('starting DynamoDB Local', () => startDynamoDbLocal({ timeoutMs: 120_000 }));
+  process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  try {
+    const roundTrips = await phase('1/5 round trips per git action', () => measureRoundTrips(dynamo.endpoint));
+    console.log(reportTables.roundTrips(roundTrips));
+    const overhead = await phase('2/5 overhead ratio', () => measureOverheadRatio(dynamo.endpoint));
+    console.log(reportTables.overhead(overhead));
+    const coldStart = await phase('3/5 cold start', () => measureColdStart());
+    console.log(reportTables.coldStart(coldStart));
+    const throughput = await phase('4/5 API throughput (2 × 10 s)', () => measureApiThroughput());
+    console.log(reportTables.throughput(throughput));
+    const expiry = await phase('5/5 expiry checker scaling', () => measureExpiryScaling(dynamo.endpoint));
+    console.log(reportTables.expiry(expiry));
+
+    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry)];
+    const warnings = throughputWarnings(throughput);
+    const totalSeconds = (performance.now() - started) / 1000;
+    mkdirSync(join(ROOT, 'bench'), { recursive: true });
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry };
+    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
+    for (const warning of warnings) console.warn(`WARNING ${warning}`);
+    if (failures.length > 0) {
+      for (const failure of failures) console.error(`FLOOR NOT MET: ${failure}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await dynamo.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+});
