@@ -2,6 +2,7 @@ import { AppError } from '../domain/errors';
 import { createApiHandler, type RouteDefinition, type RouteContext } from '../http/create-api-handler';
 import { parseInput } from '../http/parse-input';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema, type GitAction } from '../services/git-action-service';
+import { providersFor } from '../hosts/provider-registry';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
 const idempotencyKeyOf = (context: RouteContext): string | undefined => {
@@ -37,4 +38,6 @@ export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] => 
   },
 ];
 
-export const handler = createApiHandler(gitActionRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });
+const deps = (): Dependencies => productionDependencies(providersFor);
+
+export const handler = createApiHandler(gitActionRoutes(deps), { authenticator: () => deps().authenticator });

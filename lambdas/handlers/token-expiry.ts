@@ -4,6 +4,7 @@ import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker'
 import { EventBridgeEventSink } from '../expiry/eventbridge-event-sink';
 import type { ExpiryCheckSummary, TokenExpiryChecker } from '../expiry/token-expiry-checker';
 import { logger } from '../observability/logger';
+import { providersFor } from '../hosts/provider-registry';
 import { productionDependencies } from '../wiring/dependencies';
 
 /**
@@ -15,7 +16,7 @@ export const SAFETY_MARGIN_MS = 15_000;
 let checker: TokenExpiryChecker | undefined;
 
 const checkerFromEnvironment = (): TokenExpiryChecker => {
-  const deps = productionDependencies();
+  const deps = productionDependencies(providersFor);
   const sink = new EventBridgeEventSink(new EventBridgeClient({ region: deps.config.region }), deps.config.eventBusName);
   return createTokenExpiryChecker(deps, sink);
 };

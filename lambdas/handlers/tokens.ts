@@ -5,6 +5,7 @@ import { createApiHandler, type RouteDefinition } from '../http/create-api-handl
 import type { ApiRequest } from '../http/api-types';
 import { parseInput } from '../http/parse-input';
 import { saveTokenSchema } from '../services/token-service';
+import { providersFor } from '../hosts/provider-registry';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
 const integrationIdOf = (request: ApiRequest): string => {
@@ -51,4 +52,6 @@ export const tokenRoutes = (deps: () => Dependencies): RouteDefinition[] => [
   },
 ];
 
-export const handler = createApiHandler(tokenRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });
+const deps = (): Dependencies => productionDependencies(providersFor);
+
+export const handler = createApiHandler(tokenRoutes(deps), { authenticator: () => deps().authenticator });

@@ -5,6 +5,7 @@ import { gitActionRoutes } from '../handlers/git-action';
 import { lifecycleRoutes } from '../handlers/lifecycle';
 import { tokenRoutes } from '../handlers/tokens';
 import { publicRoutes } from '../handlers/public';
+import { providersFor } from '../hosts/provider-registry';
 import { createDependencies, type DependencyOverrides, type Dependencies } from '../wiring/dependencies';
 import { LocalApiServer, type LocalRoute } from './api-server';
 
@@ -24,7 +25,7 @@ export interface LocalApp {
 
 /** The API as the Lambdas run it, behind the local API Gateway stand-in. */
 export const createLocalApp = (config: Config, overrides: DependencyOverrides = {}): LocalApp => {
-  const deps = createDependencies(config, overrides);
+  const deps = createDependencies(config, { providers: providersFor(config), ...overrides });
   const routes: LocalRoute[] = Object.values(functionRoutes(() => deps)).flatMap((group) => {
     const handler = createApiHandler(group, { authenticator: () => deps.authenticator });
     return group.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) }));

@@ -6,7 +6,8 @@ import { LifecycleService } from '../jira/lifecycle-service';
 import { JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
-import { providerLookup, type ProviderLookup } from '../hosts/provider-registry';
+import type { ProviderLookup } from '../hosts/provider-registry';
+import { AppError } from '../domain/errors';
 import { GitActionService } from '../services/git-action-service';
 import { IntegrationService } from '../services/integration-service';
 import { TokenService } from '../services/token-service';
@@ -69,17 +70,29 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     resolveHost: overrides.resolveHost ?? systemResolver,
   });
   const tokenStore = new TokenStore(db, config.tableName);
-  // Public hosts' endpoints are fixed in AWS; only local mode points them at the simulators.
-  const defaults = parseConfig({});
-  const providers =
-    overrides.providers ??
-    providerLookup(config.localMode ? config : { githubApiUrl: defaults.githubApiUrl, githubWebUrl: defaults.githubWebUrl, gitlabUrl: defaults.gitlabUrl, codecommitEndpoint: undefined });
+  const providers = overrides.providers ?? noHostAccess;
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey);
   const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
   return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
 };
 
+/**
+ * Functions that never call a git host (public, lifecycle, admin) are built without the adapters,
+ * so their bundles do not carry four host clients.
+ */
+const noHostAccess: ProviderLookup = () => {
+  throw new AppError('INTERNAL', 'This function has no access to git hosts.');
+};
+
 let production: Dependencies | undefined;
 
-/** The Lambda runtime's dependencies, from the environment, built on first use. */
-export const productionDependencies = (): Dependencies => (production ??= createDependencies(parseConfig(process.env)));
+/**
+ * The Lambda runtime's dependencies, from the environment, built on first use. A function that
+ * calls git hosts passes `hostProviders` (see `providersFor` in hosts/provider-registry.ts).
+ */
+export const productionDependencies = (hostProviders?: (config: Config) => ProviderLookup): Dependencies => {
+  if (production) return production;
+  const config = parseConfig(process.env);
+  production = createDependencies(config, hostProviders ? { providers: hostProviders(config) } : {});
+  return production;
+};

@@ -24,3 +24,23 @@ describe('git-action bundle', () => {
     expect(bytes).toBeLessThan(MAX_BYTES);
   });
 });
+
+describe('functions that never call a git host', () => {
+  it.each(['public', 'lifecycle', 'admin'])('%s bundles no host client', async (name) => {
+    const result = await build({
+      entryPoints: [path.join(__dirname, `../../lambdas/handlers/${name}.ts`)],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      target: bundlingOptions.target,
+      format: 'cjs',
+      minify: bundlingOptions.minify,
+      external: bundlingOptions.externalModules,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    console.log(`${name} bundle: ${((result.outputFiles[0]?.contents.byteLength ?? 0) / 1024).toFixed(1)} KB`);
+    expect(inputs.filter((i) => /node_modules\/(azure-devops-node-api|@octokit|@gitbeaker|@aws-sdk\/client-codecommit)\//.test(i))).toEqual([]);
+  });
+});

@@ -52,7 +52,8 @@ const retryAfterSeconds = (header: string | undefined, now = Date.now()): number
  */
 export const appErrorFromAws = (error: unknown, context: { readonly timedOut: boolean }): AppError => {
   const facts = readSdkError(error);
-  const cause = error;
+  // Only the error's name travels on: its message is the host's text, which the pipeline logs.
+  const cause = new Error(facts.name);
   const reset = facts.errno !== undefined && RESET_CODES.has(facts.errno);
   if (context.timedOut || (!reset && (TIMEOUT_NAMES.has(facts.name) || facts.errno === 'ETIMEDOUT'))) {
     return new AppError('HOST_TIMEOUT', 'CodeCommit did not answer in time.', { hostReason: 'timeout', cause });

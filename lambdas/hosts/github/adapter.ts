@@ -177,7 +177,7 @@ class GitHubProvider implements GitProvider {
       });
       return await work(octokit, budget);
     } catch (error) {
-      throw mapGitHubError(error, budget.spent);
+      throw mapGitHubError(error, budget.spent, new Date(), token.reveal());
     } finally {
       budget.dispose();
       agent.destroy();

@@ -76,8 +76,11 @@ const rateLimited = (seconds: number): AppError =>
 const notFound = (hostReason: 'forbidden' | 'not-found'): AppError =>
   new AppError('NOT_FOUND', 'The repository or branch was not found on GitHub, or the token may not use it.', { hostReason });
 
-const classifyUnprocessable = (messages: readonly string[]): AppError => {
-  const all = messages.join(' ');
+/** GitHub's text may be shown to the caller and logged: never with the credential, should a host echo it. */
+const withoutCredential = (text: string, credential: string): string => (credential === '' ? text : text.split(credential).join('[redacted]'));
+
+const classifyUnprocessable = (messages: readonly string[], credential: string): AppError => {
+  const all = withoutCredential(messages.join(' '), credential);
   if (/Reference already exists|A pull request already exists/i.test(all)) {
     return new AppError('CONFLICT', 'The branch or pull request already exists on GitHub.', { hostReason: 'conflict' });
   }
@@ -94,7 +97,7 @@ const classifyForbidden = (failure: HostAnswer, now: Date): AppError => {
   return notFound('forbidden');
 };
 
-const classifyAnswer = (response: HostAnswer, now: Date): AppError => {
+const classifyAnswer = (response: HostAnswer, now: Date, credential: string): AppError => {
   const { status } = response;
   if (status === 401) return new AppError('SERVICE_CREDENTIAL_REJECTED', 'GitHub rejected the token.', { hostReason: 'unauthorized' });
   if (status === 429) return rateLimited(rateLimitWait(response.headers, now) ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS);
@@ -103,7 +106,7 @@ const classifyAnswer = (response: HostAnswer, now: Date): AppError => {
   // A renamed or transferred repository answers with a redirect: the integration names it wrongly now.
   if (status >= 300 && status < 400) return notFound('not-found');
   if (status === 409) return new AppError('CONFLICT', 'GitHub reported a conflict (the repository may be empty).', { hostReason: 'conflict' });
-  if (status === 422) return classifyUnprocessable(hostMessages(response.data));
+  if (status === 422) return classifyUnprocessable(hostMessages(response.data), credential);
   if (status === 400) return new AppError('VALIDATION_FAILED', 'GitHub could not parse the request.', { hostReason: 'bad-request' });
   return new AppError('HOST_UNAVAILABLE', `GitHub answered ${status}.`, { hostReason: 'unavailable' });
 };
@@ -112,13 +115,13 @@ const classifyAnswer = (response: HostAnswer, now: Date): AppError => {
  * Translates whatever an Octokit call threw into the GitProvider error contract. Messages are
  * patgate's own (plus GitHub's validation text), so no credential can travel in them.
  */
-export const mapGitHubError = (error: unknown, budgetSpent: boolean, now: Date = new Date()): AppError => {
+export const mapGitHubError = (error: unknown, budgetSpent: boolean, now: Date = new Date(), credential = ''): AppError => {
   if (isAppError(error)) return error;
   if (budgetSpent || isAbort(error) || isConnectTimeout(error)) {
     return new AppError('HOST_TIMEOUT', 'GitHub did not answer in time.', { hostReason: 'timeout' });
   }
   const failure = asHttpFailure(error);
-  if (failure?.response) return classifyAnswer(failure.response, now);
+  if (failure?.response) return classifyAnswer(failure.response, now, credential);
   return new AppError('HOST_UNAVAILABLE', 'GitHub could not be reached.', { hostReason: 'unavailable' });
 };
 
