@@ -10,8 +10,9 @@ export class InstallKeys {
   ) {}
 
   async publicKey(kid: unknown): Promise<string> {
-    // The kid becomes a URL path segment: only plain ids, so it can never steer the fetch elsewhere.
-    if (typeof kid !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(kid)) {
+    // The kid becomes a URL path segment: only plain ids, so it can never steer the fetch elsewhere
+    // (a kid of only dots, `.` or `..`, would be resolved as a relative path segment).
+    if (typeof kid !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(kid) || /^\.+$/.test(kid)) {
       throw new AppError('UNAUTHENTICATED', 'Authentication failed: the install callback names no valid key id (kid).');
     }
     const cached = this.#cache.get(kid);
