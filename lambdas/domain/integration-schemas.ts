@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { PROVIDER_KINDS, TFS_VERSIONS } from './integration';
 
 /** zod schemas: the single source for request types and the OpenAPI document (STYLE §4). */
-export const tokenCredentialSchema = z.strictObject({ token: z.string().min(8).max(1024).regex(/^\S+$/, 'no white space') });
+// Every host's tokens are printable ASCII; anything else could never be sent in an HTTP header.
+export const tokenCredentialSchema = z.strictObject({ token: z.string().min(8).max(1024).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces') });
 export const awsKeysCredentialSchema = z.strictObject({
   accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'an IAM access key id (AKIA… or ASIA…, 20 characters)'),
   secretAccessKey: z.string().length(40, 'a secret access key has 40 characters'),

@@ -167,7 +167,8 @@ const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
       userToken: (login, options = {}) => {
         sim.addUser({ login, displayName: login });
         const secret = sim.issueToken({ owner: login, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
-        return { body: { token: secret }, secret };
+        // Azure DevOps never tells a PAT's expiry to its holder: the user states what the token page showed.
+        return { body: { token: secret, ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}) }, secret };
       },
       expire: (secret) => sim.expireToken(secret),
       revoke: (secret) => sim.revokeToken(secret),

@@ -6,7 +6,7 @@ import { awsKeysCredentialSchema, tokenCredentialSchema } from '../domain/integr
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
-import type { HostCredential } from '../hosts/git-provider';
+import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
@@ -14,7 +14,12 @@ import type { TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
 import { setupUrl } from './setup-links';
 
-export const saveTokenSchema = z.union([tokenCredentialSchema, awsKeysCredentialSchema]);
+/**
+ * `expiresAt` is what the user read on the host's token page. It is taken only where the host never
+ * tells a token's expiry (Azure DevOps, VSTS, TFS): the host's own answer always wins.
+ */
+const statedExpiry = { expiresAt: z.iso.datetime({ offset: true }).optional() };
+export const saveTokenSchema = z.union([tokenCredentialSchema.extend(statedExpiry), awsKeysCredentialSchema.extend(statedExpiry)]);
 export type SaveTokenInput = z.infer<typeof saveTokenSchema>;
 
 export interface MyIntegrationView {
@@ -33,6 +38,12 @@ export interface MyIntegrationView {
   readonly newTokenUrl: string;
   readonly setupUrl: string;
 }
+
+/** Hosts whose PATs expire but which never tell the expiry to the token's holder. */
+const HOSTS_WITHOUT_EXPIRY: readonly IntegrationRecord['provider'][] = ['azure-devops', 'vsts', 'tfs'];
+
+const credentialFields = (input: SaveTokenInput): Record<string, string> =>
+  'accessKeyId' in input ? { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey } : { token: input.token };
 
 const nextDay = (now: Date): string => new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
 
@@ -73,7 +84,7 @@ export class TokenService {
     }
     const credential = this.#credential(integration, input);
     const existing = await this.tokens.get(tenant.clientKey, accountId, integrationId);
-    const identity = await this.#verify(integration, credential);
+    const identity = this.#withStatedExpiry(await this.#verify(integration, credential), integration, input.expiresAt);
     const now = this.clock.now();
     const secret = 'token' in input ? new Secret(input.token) : new Secret(input.secretAccessKey);
     const record: UserTokenRecord = {
@@ -82,7 +93,7 @@ export class TokenService {
       integrationId,
       credential: {
         kind: credential.kind,
-        ciphertext: await this.vault.encrypt(JSON.stringify(input), { tenant: tenant.clientKey, integrationId, accountId, purpose: 'user-pat' }),
+        ciphertext: await this.vault.encrypt(JSON.stringify(credentialFields(input)), { tenant: tenant.clientKey, integrationId, accountId, purpose: 'user-pat' }),
         hint: secret.hint(),
         setAt: now.toISOString(),
         ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
@@ -96,7 +107,9 @@ export class TokenService {
       verifiedAt: now.toISOString(),
       version: (existing?.version ?? 0) + 1,
     };
-    await this.tokens.save(record, existing?.version, identity.expiresAt ? undefined : nextDay(now));
+    // Tokens whose host tells no expiry are re-verified daily even with a stated expiry: revocation shows only there.
+    const reverify = !identity.expiresAt || HOSTS_WITHOUT_EXPIRY.includes(integration.provider);
+    await this.tokens.save(record, existing?.version, reverify ? nextDay(now) : undefined);
     await this.audit.append(tenant.clientKey, {
       actorAccountId: accountId,
       action: existing ? 'user-token.replaced' : 'user-token.saved',
@@ -133,7 +146,7 @@ export class TokenService {
       : { kind: 'token', token: new Secret(input.token) };
   }
 
-  async #verify(integration: IntegrationRecord, credential: HostCredential) {
+  async #verify(integration: IntegrationRecord, credential: HostCredential): Promise<VerifiedIdentity> {
     let identity;
     try {
       identity = await this.providers(integration).verifyToken(credential);
@@ -152,6 +165,20 @@ export class TokenService {
       throw new AppError('TOKEN_REJECTED', 'This token has already expired. Nothing was saved.');
     }
     return identity;
+  }
+
+  #withStatedExpiry(identity: VerifiedIdentity, integration: IntegrationRecord, stated: string | undefined): VerifiedIdentity {
+    if (stated === undefined) return identity;
+    if (!HOSTS_WITHOUT_EXPIRY.includes(integration.provider)) {
+      throw new AppError('VALIDATION_FAILED', `${integration.name} reports a token's expiry itself (or the credential never expires); leave out expiresAt.`, {
+        errors: [{ field: 'expiresAt', message: `not used for ${integration.provider}` }],
+      });
+    }
+    const expiresAt = new Date(stated).toISOString();
+    if (Date.parse(expiresAt) <= this.clock.now().getTime()) {
+      throw new AppError('VALIDATION_FAILED', 'The stated expiry is in the past.', { errors: [{ field: 'expiresAt', message: 'must be in the future' }] });
+    }
+    return { ...identity, expiresAt };
   }
 
   #view(tenant: TenantRecord, integration: IntegrationRecord, overrides: MyIntegrationView['repositoryOverrides'], token: UserTokenRecord | undefined): MyIntegrationView {

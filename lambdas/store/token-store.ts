@@ -67,7 +67,7 @@ export class TokenStore {
   async save(token: UserTokenRecord, expectedVersion: number | undefined, reverifyDay: string | undefined): Promise<void> {
     const item: Record<string, unknown> = { PK: userPk(token.tenant, token.accountId), SK: tokenSk(token.integrationId), type: 'user-token', ...token };
     if (token.expiresAt) item.expiryDay = dayOf(token.expiresAt);
-    else if (reverifyDay) item.reverifyDay = reverifyDay;
+    if (reverifyDay) item.reverifyDay = reverifyDay;
     try {
       await this.db.send(
         new TransactWriteCommand({

@@ -4,7 +4,8 @@ import { Harness } from '../support/harness';
 import { TestClock } from '../support/test-clock';
 
 const DAY = 24 * 3600 * 1000;
-const KNOWS_EXPIRY = new Set(['github', 'github-enterprise', 'gitlab', 'gitlab-self-managed']);
+// GitHub and GitLab report a token's expiry; for Azure DevOps, VSTS and TFS the user states it on save.
+const KNOWS_EXPIRY = new Set(['github', 'github-enterprise', 'gitlab', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs 2018']);
 
 describe('Require User PAT, end to end through the API, DynamoDB Local and the host simulators', () => {
   let hosts: HostSimulators;
@@ -98,7 +99,7 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
         clock.advance(-4 * DAY);
       }
     } else {
-      // These hosts never tell a PAT's expiry: an expired token shows as the host's 401 on use.
+      // CodeCommit access keys never expire; a deactivated key shows as the host's 401 on use.
       w.expire(token.secret);
       const rejected = await h.call('POST', '/api/git/branches', { as, body: branchBody(w, integrationId, `${branch}-2`) });
       expect(rejected.status).toBe(428);
@@ -172,6 +173,27 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
 
     expect((await h.call('DELETE', `/api/me/tokens/${id}`, { as })).status).toBe(204);
     expect((await readiness(as, w, id)).body).toMatchObject({ code: 'PAT_REQUIRED' });
+  });
+
+  it('takes a stated expiry only where the host never tells one, and only in the future', async () => {
+    const gh = world('github');
+    const ghId = await createIntegration(gh, true);
+    const login = `stated-${Math.random().toString(36).slice(2, 6)}`;
+    const as = newUser(login);
+    const future = new Date(clock.now().getTime() + 10 * DAY).toISOString();
+    const ghToken = gh.userToken(login);
+    secrets.push(ghToken.secret);
+    const refused = await h.call('PUT', `/api/me/tokens/${ghId}`, { as, body: { ...ghToken.body, expiresAt: future } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'expiresAt' })]);
+    const az = world('azure-devops');
+    const azId = await createIntegration(az, true);
+    const azToken = az.userToken(login);
+    secrets.push(azToken.secret);
+    const past = await h.call('PUT', `/api/me/tokens/${azId}`, { as, body: { ...azToken.body, expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(past.status).toBe(400);
+    const saved = await h.call('PUT', `/api/me/tokens/${azId}`, { as, body: { ...azToken.body, expiresAt: future } });
+    expect(saved.body).toMatchObject({ status: 'valid', expiresAt: future });
   });
 
   it('refuses a token the host rejects with TOKEN_REJECTED and stores nothing', async () => {
