@@ -1,14 +1,8 @@
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
+import { deleteItems, queryPartition } from './partition-items';
 import {
   INTEGRATION_SK_PREFIX,
   integrationSk,
@@ -39,7 +33,7 @@ export class IntegrationStore {
 
   /** The tenant's integrations and all their overrides, in one Query of the tenant partition. */
   async listWithOverrides(tenant: string): Promise<{ integrations: IntegrationRecord[]; overrides: RepositoryOverrideRecord[] }> {
-    const items = await this.#query(tenantPk(tenant), INTEGRATION_SK_PREFIX);
+    const items = await this.#itemsUnder(tenantPk(tenant), INTEGRATION_SK_PREFIX);
     return {
       integrations: items.filter((i) => i.type === 'integration').map(toIntegration),
       overrides: items.filter((i) => i.type === 'override').map(toOverride),
@@ -47,7 +41,7 @@ export class IntegrationStore {
   }
 
   async overridesOf(tenant: string, integrationId: string): Promise<RepositoryOverrideRecord[]> {
-    return (await this.#query(tenantPk(tenant), overrideSkPrefix(integrationId))).map(toOverride);
+    return (await this.#itemsUnder(tenantPk(tenant), overrideSkPrefix(integrationId))).map(toOverride);
   }
 
   async getOverride(tenant: string, integrationId: string, repositoryId: string): Promise<RepositoryOverrideRecord | undefined> {
@@ -121,14 +115,18 @@ export class IntegrationStore {
       if ((error as Error).name === 'ConditionalCheckFailedException') throw changedSince();
       throw error;
     }
-    const overrides = await this.#query(pk, overrideSkPrefix(record.id));
-    const users = await this.#query(pk, USER_MARKER_PREFIX);
+    const overrides = await this.#itemsUnder(pk, overrideSkPrefix(record.id));
+    const users = await this.#itemsUnder(pk, USER_MARKER_PREFIX);
     const keys = [
       { PK: pk, SK: nameSk(record.name) },
       ...overrides.map((o) => ({ PK: pk, SK: String(o.SK) })),
       ...users.map((u) => ({ PK: userPk(record.tenant, String(u.SK).slice(USER_MARKER_PREFIX.length)), SK: tokenSk(record.id) })),
     ];
-    await this.#deleteAll(keys);
+    await deleteItems(this.db, this.tableName, keys);
+  }
+
+  #itemsUnder(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.db, this.tableName, pk, { skPrefix });
   }
 
   async putOverride(tenant: string, override: RepositoryOverrideRecord): Promise<void> {
@@ -150,34 +148,6 @@ export class IntegrationStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: overrideSk(integrationId, repositoryId) } }));
   }
 
-  async #query(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
-  async #deleteAll(keys: readonly { PK: string; SK: string }[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      };
-      for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 8; attempt += 1) {
-        pending = (await this.db.send(new BatchWriteCommand({ RequestItems: pending }))).UnprocessedItems as typeof pending;
-      }
-    }
-  }
 }
 
 export const toIntegration = (item: Record<string, unknown>): IntegrationRecord => {

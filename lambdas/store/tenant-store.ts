@@ -1,5 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord } from '../domain/records';
+import { deleteItems, partitionKeys } from './partition-items';
 import { auditPk, idempotencyPk, tenantPk, TENANT_SK, USER_MARKER_PREFIX, userPk } from './keys';
 
 export class TenantStore {
@@ -27,49 +28,18 @@ export class TenantStore {
 
   /** Uninstall: every item of the tenant, its users' partitions, audit and idempotency records. */
   async deleteEverything(clientKey: string): Promise<number> {
-    const tenantItems = await this.#keysOf(tenantPk(clientKey));
+    const tenantItems = await partitionKeys(this.db, this.tableName, tenantPk(clientKey));
     const userPartitions = tenantItems
       .filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))
       .map((k) => userPk(clientKey, k.SK.slice(USER_MARKER_PREFIX.length)));
-    const others = await Promise.all([auditPk(clientKey), idempotencyPk(clientKey), ...userPartitions].map((pk) => this.#keysOf(pk)));
+    const others = await Promise.all([auditPk(clientKey), idempotencyPk(clientKey), ...userPartitions].map((pk) => partitionKeys(this.db, this.tableName, pk)));
     // The tenant item goes last so a retried uninstall still finds the user markers.
     const keys = [...others.flat(), ...tenantItems.filter((k) => k.SK !== TENANT_SK)];
-    await this.#deleteKeys(keys);
+    await deleteItems(this.db, this.tableName, keys);
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
     return keys.length + 1;
   }
 
-  async #keysOf(pk: string): Promise<{ PK: string; SK: string }[]> {
-    const keys: { PK: string; SK: string }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'PK, SK',
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...((page.Items ?? []) as { PK: string; SK: string }[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return keys;
-  }
-
-  async #deleteKeys(keys: readonly { PK: string; SK: string }[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      };
-      for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 8; attempt += 1) {
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = out.UnprocessedItems as typeof requests;
-        if (requests && Object.keys(requests).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
-  }
 }
 
 const toTenant = (item: Record<string, unknown>): TenantRecord => ({
