@@ -1,23 +1,15 @@
 import {
   auditQuerySchema,
   createIntegrationSchema,
-  integrationIdSchema,
   patchIntegrationSchema,
   repositoryIdSchema,
   repositoryOverrideSchema,
 } from '../domain/integration-schemas';
-import { AppError } from '../domain/errors';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
-import type { ApiRequest } from '../http/api-types';
+import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
-const integrationIdOf = (request: ApiRequest): string => {
-  const parsed = integrationIdSchema.safeParse(request.pathParameters.integrationId);
-  // A malformed id can name no integration: the same answer as a missing one.
-  if (!parsed.success) throw new AppError('NOT_FOUND', 'Integration was not found.');
-  return parsed.data;
-};
 
 export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] => [
   {

@@ -1,18 +1,12 @@
 import * as z from 'zod';
-import { AppError } from '../domain/errors';
 import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
-import type { ApiRequest } from '../http/api-types';
+import { integrationIdOf } from '../http/integration-id';
 import { parseInput } from '../http/parse-input';
 import { saveTokenSchema } from '../services/token-service';
 import { providersFor } from '../hosts/provider-registry';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
-const integrationIdOf = (request: ApiRequest): string => {
-  const parsed = integrationIdSchema.safeParse(request.pathParameters.integrationId);
-  if (!parsed.success) throw new AppError('NOT_FOUND', 'Integration was not found.');
-  return parsed.data;
-};
 
 const readinessQuery = z.strictObject({ integrationId: integrationIdSchema, repositoryId: repositoryIdSchema });
 
