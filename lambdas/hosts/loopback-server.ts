@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
 
 /**
  * The shared HTTP shell of the loopback host simulators: request parsing, a request log, and fault
@@ -40,6 +41,19 @@ export interface Fault {
   /** Destroy the socket without an answer. */
   readonly resetConnection?: boolean;
 }
+
+/** A Fault as the simulators' `POST /_control/faults` routes accept it. */
+export const faultSchema = z.object({
+  method: z.string().optional(),
+  pathIncludes: z.string().optional(),
+  times: z.number().int().positive().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+  malformedBody: z.boolean().optional(),
+  resetConnection: z.boolean().optional(),
+});
 
 export interface RecordedRequest {
   readonly method: string;

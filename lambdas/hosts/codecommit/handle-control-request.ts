@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { SimRequest, SimResponse } from '../loopback-server';
+import { faultSchema, type SimRequest, type SimResponse } from '../loopback-server';
 import type { CodeCommitSimulator } from './simulator';
 
 const commitId = z.string().regex(/^[0-9a-f]{40}$/, 'a 40-hex commit id');
@@ -20,18 +20,7 @@ const pullRequestBody = z.object({
 });
 const accessBody = z.object({ userName: z.string().min(1), repositoryName: z.string().min(1), allowed: z.boolean() });
 const throttleBody = z.object({ times: z.number().int().positive().optional(), retryAfterSeconds: z.number().int().nonnegative().optional() });
-const faultBody = z.object({
-  passCount: z.number().int().nonnegative().optional(),
-  method: z.string().optional(),
-  pathIncludes: z.string().optional(),
-  times: z.number().int().positive().optional(),
-  status: z.number().int().min(100).max(599).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.unknown().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-  malformedBody: z.boolean().optional(),
-  resetConnection: z.boolean().optional(),
-});
+const faultBody = faultSchema.extend({ passCount: z.number().int().nonnegative().optional() });
 
 const json = (status: number, body?: unknown): SimResponse => ({ status, body });
 const noContent = (): SimResponse => ({ status: 204 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Fault, RecordedRequest, SimRequest, SimResponse } from '../loopback-server';
+import { faultSchema, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
 import type { RepositorySeed, TokenSpec, UserSeed } from './simulator-state';
 
 export const CONTROL_PREFIX = '/_control';
@@ -64,17 +64,6 @@ const tokenRef = z.object({ token: z.string().min(1) });
 const collaborator = z.object({ permission: role });
 const commit = z.object({ branch: z.string().min(1) });
 const remaining = z.object({ remaining: z.number().int().min(0) });
-const fault = z.object({
-  method: z.string().optional(),
-  pathIncludes: z.string().optional(),
-  times: z.number().int().positive().optional(),
-  status: z.number().int().min(100).max(599).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.unknown().optional(),
-  delayMs: z.number().int().min(0).optional(),
-  malformedBody: z.boolean().optional(),
-  resetConnection: z.boolean().optional(),
-});
 
 const json = (status: number, body?: unknown): SimResponse => ({ status, body });
 const problem = (status: number, message: string): SimResponse => json(status, { message });
@@ -168,7 +157,7 @@ const ROUTES: readonly { method: string; pattern: RegExp; run: ControlRoute }[] 
       return json(204);
     }),
   },
-  { method: 'POST', pattern: /^\/faults$/, run: withBody(fault, (value, controls) => {
+  { method: 'POST', pattern: /^\/faults$/, run: withBody(faultSchema, (value, controls) => {
       controls.injectFault(value);
       return json(204);
     }) },

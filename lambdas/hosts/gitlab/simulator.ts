@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import { faultSchema, LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
 import { API_PREFIX, handleGitLabApi } from './gitlab-api';
 import { matchPathPattern } from './match-path-pattern';
 import { GitLabSimState, PROJECT_ROLES, type IssueTokenInput, type ProjectRole, type SeedProjectInput, type SimProject } from './gitlab-sim-state';
@@ -74,17 +74,6 @@ const tokenBody = z.object({
 });
 const tokenRef = z.object({ token: z.string().min(1) });
 const memberBody = z.object({ role: roleSchema });
-const faultBody = z.object({
-  method: z.string().optional(),
-  pathIncludes: z.string().optional(),
-  times: z.number().int().positive().optional(),
-  status: z.number().int().min(100).max(599).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.unknown().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-  malformedBody: z.boolean().optional(),
-  resetConnection: z.boolean().optional(),
-});
 
 const json = (status: number, body?: unknown): SimResponse => ({ status, body });
 const controlError = (status: number, text: string): SimResponse => json(status, { error: text });
@@ -265,7 +254,7 @@ export class GitLabSimulator {
       { method: 'POST', pattern: ['tokens'], run: (_, body) => json(201, this.issueToken(tokenBody.parse(body))) },
       { method: 'POST', pattern: ['tokens', 'revoke'], run: (_, body) => (this.revokeToken(tokenRef.parse(body).token), json(204)) },
       { method: 'POST', pattern: ['tokens', 'expire'], run: (_, body) => (this.expireToken(tokenRef.parse(body).token), json(204)) },
-      { method: 'POST', pattern: ['faults'], run: (_, body) => (this.injectFault(faultBody.parse(body)), json(204)) },
+      { method: 'POST', pattern: ['faults'], run: (_, body) => (this.injectFault(faultSchema.parse(body)), json(204)) },
       { method: 'DELETE', pattern: ['faults'], run: () => (this.clearFaults(), json(204)) },
       { method: 'GET', pattern: ['requests'], run: () => json(200, this.requests) },
     ];
