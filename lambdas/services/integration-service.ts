@@ -34,7 +34,8 @@ export interface IntegrationView {
   readonly region?: string;
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
-  readonly serviceCredential: { kind: CredentialKind; hint: string; setAt: string; accessKeyId?: string; username?: string };
+  /** Everything stored of the credential except its ciphertext. */
+  readonly serviceCredential: Omit<StoredCredential, 'ciphertext'>;
   readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; updatedAt: string; updatedBy: string }[];
   readonly version: number;
   readonly createdAt: string;
@@ -42,6 +43,8 @@ export interface IntegrationView {
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
+
+const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): Omit<StoredCredential, 'ciphertext'> => shown;
 
 /** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */
 export const integrationView = (record: IntegrationRecord, overrides: readonly RepositoryOverrideRecord[]): IntegrationView => ({
@@ -52,13 +55,7 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
   ...(record.region ? { region: record.region } : {}),
   ...(record.tfsVersion ? { tfsVersion: record.tfsVersion } : {}),
   requireUserPat: record.requireUserPat,
-  serviceCredential: {
-    kind: record.serviceCredential.kind,
-    hint: record.serviceCredential.hint,
-    setAt: record.serviceCredential.setAt,
-    ...(record.serviceCredential.accessKeyId ? { accessKeyId: record.serviceCredential.accessKeyId } : {}),
-    ...(record.serviceCredential.username ? { username: record.serviceCredential.username } : {}),
-  },
+  serviceCredential: withoutCiphertext(record.serviceCredential),
   repositories: overrides
     .filter((o) => o.integrationId === record.id)
     .map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat, updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
