@@ -24,7 +24,8 @@ export type LifecyclePayload = z.infer<typeof payloadSchema>;
 
 export interface LifecycleOptions {
   readonly appBaseUrl: string;
-  readonly localMode: boolean;
+  /** Accept http Jira sites (local mode and the Jira simulator only). */
+  readonly allowHttpSites: boolean;
 }
 
 /**
@@ -86,7 +87,7 @@ export class LifecycleService {
     if (!parsed.success) throw fromZodError(parsed.error);
     if (parsed.data.eventType !== eventType) throw new AppError('VALIDATION_FAILED', `This route takes the ${eventType} event.`, { errors: [{ field: 'eventType', message: `expected ${eventType}` }] });
     const url = new URL(parsed.data.baseUrl);
-    if (url.protocol !== 'https:' && !this.options.localMode) throw new AppError('VALIDATION_FAILED', 'The site URL must use https.', { errors: [{ field: 'baseUrl', message: 'https only' }] });
+    if (url.protocol !== 'https:' && !this.options.allowHttpSites) throw new AppError('VALIDATION_FAILED', 'The site URL must use https.', { errors: [{ field: 'baseUrl', message: 'https only' }] });
     return parsed.data;
   }
 

@@ -62,7 +62,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const authenticator = new RequestAuthenticator(tenants, vault, permissions, clock);
   const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl), authenticator, audit, clock, {
     appBaseUrl: config.appBaseUrl,
-    localMode: config.jiraAllowHttp,
+    allowHttpSites: config.jiraAllowHttp,
   });
   const integrationStore = new IntegrationStore(db, config.tableName);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
