@@ -487,7 +487,7 @@ export class JiraSimulator {
       operation = '/rest/api/3/issue/{issueIdOrKey}';
       answer = this.#issue(site, decodeURIComponent(path.slice('/rest/api/3/issue/'.length)), request.query.get('fields'));
     } else if (method === 'GET' && path === '/rest/api/3/serverInfo') {
-      answer = { status: 200, body: { baseUrl: this.#info(site).baseUrl, displayUrl: this.#info(site).baseUrl, version: '1001.0.0-SNAPSHOT', versionNumbers: [1001, 0, 0], deploymentType: 'Cloud', buildNumber: 100_000, buildDate: '2026-11-30T00:00:00.000+0000', serverTime: new Date().toISOString(), scmInfo: 'simulated', serverTitle: site.name } };
+      answer = { status: 200, body: { baseUrl: this.#info(site).baseUrl, displayUrl: this.#info(site).baseUrl, version: '1001.0.0-SNAPSHOT', versionNumbers: [1001, 0, 0], deploymentType: 'Cloud', buildNumber: 100_000, buildDate: '2026-11-30T00:00:00.000Z', serverTime: new Date().toISOString(), scmInfo: 'simulated', serverTitle: site.name } };
     } else {
       return jiraError(404, 'Not found');
     }
