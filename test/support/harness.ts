@@ -16,6 +16,8 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
   readonly query?: Record<string, string>;
   readonly contextQsh?: boolean;
+  /** Another server of the same app (a second "container"); default: this harness's. */
+  readonly via?: string;
 }
 
 export interface HarnessOptions {
@@ -91,7 +93,7 @@ export class Harness {
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
-    const url = new URL(path, this.url);
+    const url = new URL(path, options.via ?? this.url);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.append(k, v);
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.as) {
