@@ -95,7 +95,7 @@ export interface JiraExchange {
 
 /** Projects and issues every simulated site starts with (like a site with sample projects). */
 const SEEDED_ISSUES: readonly { key: string; summary: string }[] = [
-  ...Array.from({ length: 9 }, (_, i) => ({ key: `PROJ-${i + 1}`, summary: `Sample issue ${i + 1}` })),
+  ...Array.from({ length: 999 }, (_, i) => ({ key: `PROJ-${i + 1}`, summary: `Sample issue ${i + 1}` })),
   { key: 'DEMO-1', summary: 'Fix login timeout' },
   { key: 'DEMO-2', summary: 'Add dark mode' },
   { key: 'DEMO-3', summary: 'Upgrade the build' },
@@ -336,7 +336,10 @@ export class JiraSimulator {
 
   /** The headers Forge adds when a page of this module calls the remote as this user. */
   forgeHeaders(clientKey: string, accountId: string, options: FitOptions & { scopes?: readonly string[] } = {}): { authorization: string; 'x-forge-oauth-system': string } {
-    return { authorization: `Bearer ${this.fit(clientKey, accountId, options)}`, 'x-forge-oauth-system': this.systemToken(clientKey, { scopes: options.scopes }) };
+    return {
+      authorization: `Bearer ${this.fit(clientKey, accountId, options)}`,
+      'x-forge-oauth-system': this.systemToken(clientKey, { scopes: options.scopes, expiresInSeconds: Math.max(3600, options.expiresInSeconds ?? 0) }),
+    };
   }
 
   /** The JWT Jira attaches to a request from this user to the app (`qsh` of that request, or context-qsh). */
