@@ -3,7 +3,7 @@
 const esmOnly = [
   '@octokit', 'universal-user-agent', 'before-after-hook', 'content-type', 'fast-content-type-parse',
   'json-with-bigint', '@middy', '@gitbeaker', 'xcase', 'rate-limiter-flexible', 'async-sema',
-  'p-limit', 'yocto-queue',
+  'p-limit', 'yocto-queue', 'jose',
 ];
 
 /** @type {import('jest').Config} */

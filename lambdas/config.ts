@@ -18,6 +18,21 @@ const schema = z.object({
   PATGATE_APP_BASE_URL: z.string().url().default('http://localhost:3000'),
   PATGATE_APP_KEY: z.string().default('patgate'),
   PATGATE_INSTALL_KEYS_URL: z.string().url().default('https://connect-install-keys.atlassian.com'),
+  /**
+   * The Forge app's id (`app.id` of jira-app/manifest.yml, `ari:cloud:ecosystem::app/<uuid>`): the
+   * audience every Forge Invocation Token must name. CDK context `forgeAppId` sets it. Absent:
+   * Forge requests are refused (401), Connect keeps working.
+   */
+  PATGATE_FORGE_APP_ID: z.string().regex(/^ari:cloud:ecosystem::app\/[A-Za-z0-9-]{1,64}$/).optional(),
+  /** Atlassian's published key set for FITs (Forge Remote essentials); the Jira simulator's locally. */
+  PATGATE_FORGE_JWKS_URL: z.string().url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+  /** Seconds between key-set refetches for an unknown `kid` (jose's cooldown). */
+  PATGATE_FORGE_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The second uninstall sweep runs this long after an uninstall (longer than the 60 s tenant cache). */
+  PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
+  /** AWS: EventBridge Scheduler group and role for the one-shot second sweep (set by the CDK stack). */
+  PATGATE_SWEEP_SCHEDULE_GROUP: z.string().min(1).optional(),
+  PATGATE_SWEEP_ROLE_ARN: z.string().min(1).optional(),
   /** Local mode allows http and loopback base URLs for hosts and Jira sites (simulators). */
   PATGATE_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
   /** Accept http Jira sites (the Jira simulator) even outside local mode; tests only. */
@@ -44,6 +59,12 @@ export type Config = Readonly<{
   appBaseUrl: string;
   appKey: string;
   installKeysUrl: string;
+  forgeAppId: string | undefined;
+  forgeJwksUrl: string;
+  forgeJwksCooldownSeconds: number;
+  uninstallSweepDelaySeconds: number;
+  sweepScheduleGroup: string | undefined;
+  sweepRoleArn: string | undefined;
   localMode: boolean;
   jiraAllowHttp: boolean;
   dynamoDbEndpoint: string | undefined;
@@ -73,6 +94,12 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     appBaseUrl: e.PATGATE_APP_BASE_URL.replace(/\/+$/, ''),
     appKey: e.PATGATE_APP_KEY,
     installKeysUrl: e.PATGATE_INSTALL_KEYS_URL.replace(/\/+$/, ''),
+    forgeAppId: e.PATGATE_FORGE_APP_ID,
+    forgeJwksUrl: e.PATGATE_FORGE_JWKS_URL,
+    forgeJwksCooldownSeconds: e.PATGATE_FORGE_JWKS_COOLDOWN_SECONDS,
+    uninstallSweepDelaySeconds: e.PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS,
+    sweepScheduleGroup: e.PATGATE_SWEEP_SCHEDULE_GROUP,
+    sweepRoleArn: e.PATGATE_SWEEP_ROLE_ARN,
     localMode: e.PATGATE_LOCAL_MODE === 'true',
     jiraAllowHttp: e.PATGATE_LOCAL_MODE === 'true' || e.PATGATE_JIRA_ALLOW_HTTP === 'true',
     dynamoDbEndpoint: e.PATGATE_DYNAMODB_ENDPOINT,

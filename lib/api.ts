@@ -21,6 +21,7 @@ export const routes: readonly Route[] = [
   { method: GET, path: '/openapi.json', handler: 'public' },
   { method: POST, path: '/lifecycle/installed', handler: 'lifecycle' },
   { method: POST, path: '/lifecycle/uninstalled', handler: 'lifecycle' },
+  { method: POST, path: '/lifecycle/forge', handler: 'lifecycle' },
   { method: GET, path: '/api/admin/integrations', handler: 'admin' },
   { method: POST, path: '/api/admin/integrations', handler: 'admin' },
   { method: GET, path: '/api/admin/integrations/{integrationId}', handler: 'admin' },

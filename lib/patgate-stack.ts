@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { Data } from './data';
+import { ForgeRemote } from './forge-remote';
 import { Functions } from './functions';
 import { Keys } from './keys';
 import { Monitoring } from './monitoring';
@@ -38,6 +39,8 @@ export class PatgateStack extends Stack {
     this.api = new Api(this, 'Api', { functions: this.functions.byName, allowedOrigin: settings.allowedOrigin });
     // Without a base URL of its own, the API is the app: its URL is what Connect signs for.
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.api.url);
+    const { admin, tokens, gitAction, lifecycle } = this.functions.byName;
+    new ForgeRemote(this, 'ForgeRemote', { apiFunctions: [admin, tokens, gitAction, lifecycle], lifecycle, apiUrl: this.api.url });
     const checker = this.functions.byName.tokenExpiry;
     this.schedule = new Schedule(this, 'Schedule', { checker });
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -1,10 +1,26 @@
 import type { ProviderKind, TfsVersion } from './integration';
 
-/** A Jira site that installed the app. */
+/** Which Jira app platform installed a tenant (see lambdas/jira/jira-platform.ts). */
+export type JiraPlatformKind = 'forge' | 'connect';
+
+/**
+ * A Jira site that installed the app. Connect: `clientKey` is Connect's client key and the shared
+ * secret is kept encrypted. Forge: `clientKey` is the Forge installation id (the FIT's
+ * `app.installationId`), with the site's cloud id and the app/environment ids for page links.
+ */
 export interface TenantRecord {
   readonly clientKey: string;
+  /** The Jira site's own URL (https://example.atlassian.net). */
   readonly baseUrl: string;
-  readonly sharedSecretCiphertext: string;
+  /** Absent on records written before Forge support: those are Connect tenants. */
+  readonly platform?: JiraPlatformKind;
+  /** Connect only. */
+  readonly sharedSecretCiphertext?: string;
+  /** Forge only: `context.cloudId` of the installation. */
+  readonly cloudId?: string;
+  /** Forge only: the app id (uuid part of the app ARI) and environment id, for page URLs. */
+  readonly forgeAppId?: string;
+  readonly forgeEnvironmentId?: string;
   readonly installedAt: string;
   readonly updatedAt: string;
   readonly version: number;

@@ -11,6 +11,8 @@ export interface ApiRequest {
   readonly path: string;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
+  /** The query string exactly as sent (API Gateway's `rawQueryString`), for Connect's `qsh`. */
+  readonly rawQuery?: string;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The parsed JSON body; undefined when there is none. */

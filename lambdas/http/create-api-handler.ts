@@ -10,9 +10,11 @@ import { problemResponse } from './problem-response';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Atlassian's signed callbacks,
- * verified by the route itself), `admin` (Jira ADMINISTER), `user` (any verified Jira user of the
- * tenant; routes about an issue also check VIEW_DEV_TOOLS on its project through `Caller`).
+ * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Atlassian's signed callbacks and
+ * Forge lifecycle triggers, verified by the route itself; the only routes a trigger FIT without a
+ * principal reaches), `admin` (Jira ADMINISTER), `user` (any verified Jira user of the tenant;
+ * routes about an issue also check VIEW_DEV_TOOLS on its project through `Caller`). `admin` and
+ * `user` routes take a Forge Invocation Token or a Connect JWT alike (lambdas/jira).
  */
 export type Access = 'public' | 'lifecycle' | 'admin' | 'user';
 
@@ -25,7 +27,10 @@ export interface RouteContext {
 export interface RouteDefinition {
   readonly routeKey: string;
   readonly access: Access;
-  /** Iframe-facing GETs accept Connect's `context-qsh` tokens. */
+  /**
+   * Kept for existing route tables; no longer consulted: every `admin`/`user` route is called by
+   * the app's pages, and a Connect page can only obtain `context-qsh` tokens, so all accept them.
+   */
   readonly contextQsh?: boolean;
   readonly handle: (context: RouteContext) => Promise<ApiResult>;
 }
@@ -39,11 +44,22 @@ type Handler = (event: ApiEvent, context?: Partial<Context>) => Promise<ApiRespo
 const lowerCaseHeaders = (headers: ApiEvent['headers']): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
-const readBody = (event: ApiEvent, headers: Record<string, string | undefined>): { raw: string; parsed: unknown } => {
+/**
+ * `lenient`: lifecycle routes authenticate before they look at the body, so an unsigned caller
+ * learns nothing from body errors: a body that is not JSON reaches them as `undefined`.
+ */
+const readBody = (event: ApiEvent, headers: Record<string, string | undefined>, lenient = false): { raw: string; parsed: unknown } => {
   const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
   if (raw.trim() === '') return { raw, parsed: undefined };
   const type = headers['content-type'] ?? '';
+  if (lenient) {
+    try {
+      return { raw, parsed: /^application\/([a-z.+-]*\+)?json\b/i.test(type) ? (JSON.parse(raw) as unknown) : undefined };
+    } catch {
+      return { raw, parsed: undefined };
+    }
+  }
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
   }
@@ -54,15 +70,16 @@ const readBody = (event: ApiEvent, headers: Record<string, string | undefined>):
   }
 };
 
-const toRequest = (event: ApiEvent, correlationId: string): ApiRequest => {
+const toRequest = (event: ApiEvent, correlationId: string, lenientBody = false): ApiRequest => {
   const headers = lowerCaseHeaders(event.headers);
-  const { raw, parsed } = readBody(event, headers);
+  const { raw, parsed } = readBody(event, headers, lenientBody);
   return {
     method: event.requestContext.http.method.toUpperCase(),
     routeKey: event.routeKey,
     path: event.rawPath,
     pathParameters: event.pathParameters ?? {},
     query: event.queryStringParameters ?? {},
+    rawQuery: event.rawQueryString ?? '',
     headers,
     body: parsed,
     rawBody: raw,
@@ -83,6 +100,7 @@ const NO_CALLER: Caller = {
   },
   accountId: '',
   contextQsh: false,
+  platform: 'connect',
   requireProjectAccess: () => Promise.reject(new AppError('INTERNAL', 'This route has no authenticated caller.')),
 } as unknown as Caller;
 
@@ -99,7 +117,7 @@ export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHa
     try {
       const route = byKey.get(event.routeKey);
       if (!route) throw new AppError('NOT_FOUND', 'No such route.');
-      const request = toRequest(event, correlationId);
+      const request = toRequest(event, correlationId, route.access === 'lifecycle');
       const caller = await authorize(route, request, deps);
       const result = await route.handle({ request, caller });
       logger.info('request handled', { status: result.status });
@@ -132,7 +150,8 @@ const describe = (error: unknown): Record<string, unknown> =>
 
 const authorize = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
   if (route.access === 'public' || route.access === 'lifecycle') return NO_CALLER;
-  const caller = await deps.authenticator().authenticate(request, route.contextQsh === true);
+  // A write re-reads the tenant rather than trusting a cached copy (uninstall races).
+  const caller = await deps.authenticator().authenticate(request, { write: request.method !== 'GET' && request.method !== 'HEAD' });
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
   if (route.access === 'admin') await caller.requireAdmin();
   return caller;

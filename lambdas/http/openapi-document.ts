@@ -18,6 +18,7 @@ const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: 200 },
   { method: 'post', path: '/lifecycle/installed', summary: 'Atlassian Connect install callback (RS256-signed)', security: 'jira-lifecycle', success: 204 },
   { method: 'post', path: '/lifecycle/uninstalled', summary: 'Atlassian Connect uninstall callback; deletes all the site\'s data', security: 'jira-lifecycle', success: 204 },
+  { method: 'post', path: '/lifecycle/forge', summary: 'Forge lifecycle trigger (installed, upgraded, uninstalled app events; FIT-authenticated)', security: 'jira-lifecycle', success: 204 },
   { method: 'get', path: '/api/admin/integrations', summary: 'List integrations (Jira admin)', security: 'jwt', success: 200 },
   { method: 'post', path: '/api/admin/integrations', summary: 'Create an integration (Jira admin)', security: 'jwt', body: createIntegrationSchema, success: 201 },
   { method: 'get', path: '/api/admin/integrations/{integrationId}', summary: 'Read an integration with its repository overrides', security: 'jwt', success: 200 },

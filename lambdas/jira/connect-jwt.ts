@@ -5,16 +5,23 @@ import {
   decodeAsymmetric,
   decodeSymmetric,
   encodeSymmetric,
-  fromMethodAndUrl,
   SymmetricAlgorithm,
 } from 'atlassian-jwt';
 import { AppError } from '../domain/errors';
 
-/** The request a JWT's `qsh` claim must match. `query` as received (already decoded). */
+/**
+ * The request a JWT's `qsh` claim must match. `rawQuery` is the query string exactly as sent
+ * (API Gateway's `rawQueryString`): Atlassian hashes repeated parameters as one sorted,
+ * comma-joined list of individually encoded values, which API Gateway's comma-joined
+ * `queryStringParameters` cannot reproduce (`?a=1&a=2` and `?a=1,2` would look the same).
+ */
 export interface SignedRequest {
   readonly method: string;
   readonly path: string;
-  readonly query: Readonly<Record<string, string | undefined>>;
+  /** As sent; preferred. */
+  readonly rawQuery?: string;
+  /** Decoded single-valued parameters, for requests this code builds itself (used when `rawQuery` is absent). */
+  readonly query?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface JwtClaims {
@@ -59,11 +66,26 @@ export const tokenFromAuthorization = (authorization: string | undefined): strin
   return match[1];
 };
 
-export const queryStringHash = (request: SignedRequest, baseUrl?: string): string => {
-  const url = new URL(request.path, 'http://qsh.invalid');
-  for (const [key, value] of Object.entries(request.query)) if (value !== undefined) url.searchParams.append(key, value);
-  return createQueryStringHash(fromMethodAndUrl(request.method, `${url.pathname}${url.search}`), false, baseUrl);
+/** Parses a raw query string keeping every value of a repeated parameter. */
+const queryOf = (rawQuery: string): Record<string, string | string[]> => {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
+    if (key === '__proto__') continue;
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
 };
+
+/** Atlassian's query string hash of a request (canonical method, path and query). */
+export const queryStringHash = (request: SignedRequest, baseUrl?: string): string => {
+  const pathname = new URL(request.path, 'http://qsh.invalid').pathname;
+  return createQueryStringHash({ method: request.method.toUpperCase(), pathname, query: queryOf((request.rawQuery ?? rawQueryOf(request.query)).replace(/^\?/, '')) }, false, baseUrl);
+};
+
+/** A raw query string from decoded parameters (for callers that build requests, not receive them). */
+export const rawQueryOf = (query: Readonly<Record<string, string | undefined>> = {}): string =>
+  new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
 
 const sameText = (a: string, b: string): boolean => {
   const left = Buffer.from(a);

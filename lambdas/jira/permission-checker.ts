@@ -1,18 +1,17 @@
-import { AppError } from '../domain/errors';
-import { epochSeconds, type Clock } from '../domain/clock';
-import type { Secret } from '../domain/secret';
-import { signAppRequest } from './connect-jwt';
+import type { Clock } from '../domain/clock';
+import { jiraUnavailable, type JiraRestClient } from './jira-rest-client';
 
 export type JiraPermission = 'ADMINISTER' | 'VIEW_DEV_TOOLS';
 
 export interface PermissionQuery {
-  readonly clientKey: string;
-  readonly baseUrl: string;
-  readonly sharedSecret: Secret;
+  /** The tenant (cache scope). */
+  readonly tenant: string;
+  /** The tenant's Jira, authenticated as the app (Connect or Forge adapter). */
+  readonly jira: JiraRestClient;
   readonly accountId: string;
   readonly permission: JiraPermission;
-  /** For project permissions. */
-  readonly projectKey?: string;
+  /** For project permissions: Jira's numeric project id (`fields.project.id`), never the key. */
+  readonly projectId?: string;
 }
 
 /** The port: does Jira grant this account this permission? */
@@ -25,8 +24,12 @@ interface CheckResponse {
   readonly projectPermissions?: readonly { readonly permission: string; readonly projects?: readonly unknown[]; readonly issues?: readonly unknown[] }[];
 }
 
+const NUMERIC_ID = /^[1-9][0-9]{0,17}$/;
+
 /**
- * Asks Jira (`POST /rest/api/3/permissions/check`, signed as the app). Answers are cached per
+ * Asks Jira `POST /rest/api/3/permissions/check`. Its `projects` and `issues` are int64 ids
+ * (BulkProjectPermissions in Jira's platform OpenAPI): a project key is refused with 400, so
+ * project permissions are always asked by the numeric id. Answers are cached per
  * tenant+user+permission+project for a short time. Any failure to get an answer is 503
  * JIRA_UNAVAILABLE — never an allow.
  */
@@ -34,14 +37,12 @@ export class JiraPermissionChecker implements PermissionChecker {
   readonly #cache = new Map<string, { granted: boolean; until: number }>();
 
   constructor(
-    private readonly appKey: string,
     private readonly clock: Clock,
     private readonly cacheSeconds: number,
-    private readonly timeoutMs = 3_000,
   ) {}
 
   async has(query: PermissionQuery): Promise<boolean> {
-    const key = [query.clientKey, query.accountId, query.permission, query.projectKey ?? ''].join('\u0000');
+    const key = [query.tenant, query.accountId, query.permission, query.projectId ?? ''].join('\u0000');
     const now = this.clock.now().getTime();
     const cached = this.#cache.get(key);
     if (cached && cached.until > now) return cached.granted;
@@ -51,37 +52,60 @@ export class JiraPermissionChecker implements PermissionChecker {
   }
 
   async #ask(query: PermissionQuery): Promise<boolean> {
-    const base = query.baseUrl.replace(/\/+$/, '');
-    const path = `${new URL(base).pathname.replace(/\/+$/, '')}/rest/api/3/permissions/check`;
-    const jwt = signAppRequest(this.appKey, query.sharedSecret.reveal(), { method: 'POST', path, query: {} }, base, epochSeconds(this.clock));
+    if (query.permission !== 'ADMINISTER' && !NUMERIC_ID.test(query.projectId ?? '')) return false;
     const body =
       query.permission === 'ADMINISTER'
         ? { accountId: query.accountId, globalPermissions: ['ADMINISTER'] }
-        : { accountId: query.accountId, projectPermissions: [{ permissions: [query.permission], projects: [query.projectKey] }] };
-    let response: Response;
-    try {
-      response = await fetch(`${base}/rest/api/3/permissions/check`, {
-        method: 'POST',
-        headers: { authorization: `JWT ${jwt}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw jiraUnavailable();
-    }
-    if (response.status === 404 && query.projectKey) return false;
-    if (!response.ok) throw jiraUnavailable();
-    let parsed: CheckResponse;
-    try {
-      parsed = (await response.json()) as CheckResponse;
-    } catch {
-      throw jiraUnavailable();
-    }
+        : { accountId: query.accountId, projectPermissions: [{ permissions: [query.permission], projects: [Number(query.projectId)] }] };
+    const answer = await query.jira.send('POST', '/rest/api/3/permissions/check', { body });
+    if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) throw jiraUnavailable('Jira did not answer the permission check');
+    const parsed = answer.body as CheckResponse;
     if (query.permission === 'ADMINISTER') return parsed.globalPermissions?.includes('ADMINISTER') === true;
     const entry = parsed.projectPermissions?.find((p) => p.permission === query.permission);
-    return (entry?.projects?.length ?? 0) > 0;
+    return entry?.projects?.some((id) => String(id) === query.projectId) === true;
   }
 }
 
-const jiraUnavailable = (): AppError =>
-  new AppError('JIRA_UNAVAILABLE', 'Jira did not answer the permission check; try again shortly.', { status: 503 });
+/** Where an issue lives: Jira's numeric ids (as strings, as Jira's issue resource gives them). */
+export interface IssueLocation {
+  readonly issueId: string;
+  readonly projectId: string;
+}
+
+/**
+ * Resolves an issue key with `GET /rest/api/3/issue/{key}?fields=project`, cached per tenant
+ * (a key keeps its project unless the issue is moved; a few minutes of staleness only affects
+ * which project's permission is asked). Unknown issues are remembered briefly too.
+ */
+export class IssueLocator {
+  readonly #cache = new Map<string, { location: IssueLocation | undefined; until: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly cacheSeconds = 300,
+    private readonly missingCacheSeconds = 30,
+  ) {}
+
+  async locate(tenant: string, jira: JiraRestClient, issueKey: string): Promise<IssueLocation | undefined> {
+    const key = `${tenant}\u0000${issueKey}`;
+    const now = this.clock.now().getTime();
+    const cached = this.#cache.get(key);
+    if (cached && cached.until > now) return cached.location;
+    const answer = await jira.send('GET', `/rest/api/3/issue/${encodeURIComponent(issueKey)}`, { query: { fields: 'project' } });
+    let location: IssueLocation | undefined;
+    if (answer.status === 404) {
+      location = undefined;
+    } else if (answer.status === 200) {
+      const issue = answer.body as { id?: unknown; fields?: { project?: { id?: unknown } } } | undefined;
+      const issueId = String(issue?.id ?? '');
+      const projectId = String(issue?.fields?.project?.id ?? '');
+      if (!NUMERIC_ID.test(issueId) || !NUMERIC_ID.test(projectId)) throw jiraUnavailable('Jira answered the issue without its project');
+      location = { issueId, projectId };
+    } else {
+      throw jiraUnavailable('Jira did not answer the issue lookup');
+    }
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(key, { location, until: now + (location ? this.cacheSeconds : this.missingCacheSeconds) * 1000 });
+    return location;
+  }
+}

@@ -1,80 +1,155 @@
 import { AppError } from '../domain/errors';
 import { epochSeconds, type Clock } from '../domain/clock';
-import type { TenantRecord } from '../domain/records';
-import type { Secret } from '../domain/secret';
+import type { JiraPlatformKind, TenantRecord } from '../domain/records';
+import { Secret } from '../domain/secret';
 import type { ApiRequest } from '../http/api-types';
 import type { TenantStore } from '../store/tenant-store';
 import type { TokenVault } from '../vault/token-vault';
-import { checkExpiry, checkQsh, inspectJwt, tokenFromAuthorization, verifySymmetric } from './connect-jwt';
-import type { PermissionChecker } from './permission-checker';
+import { checkExpiry, checkQsh, inspectJwt, rawQueryOf, tokenFromAuthorization, verifySymmetric } from './connect-jwt';
+import { looksLikeForgeToken, type ForgeTokenVerifier } from './forge-invocation-token';
+import { ConnectJiraClient, ForgeJiraClient, type JiraRestClient } from './jira-rest-client';
+import type { IssueLocator, PermissionChecker } from './permission-checker';
 
-/** The verified Jira user behind a request; the tenant and account come only from the JWT. */
+/**
+ * The verified Jira user behind a request; the tenant and account come only from the token
+ * (Forge: the FIT's installation and principal; Connect: the JWT's iss and sub).
+ */
 export interface Caller {
   readonly tenant: TenantRecord;
   readonly accountId: string;
+  /** Which platform authenticated the request (informational; services never branch on it). */
+  readonly platform: JiraPlatformKind;
   readonly contextQsh: boolean;
+  /** The tenant's Jira REST API, authenticated as the app. */
+  readonly jira: JiraRestClient;
   requireAdmin(): Promise<void>;
-  /** VIEW_DEV_TOOLS on the project of this issue key (e.g. `ABC-123` → `ABC`). */
+  /** VIEW_DEV_TOOLS on the project of this issue (resolved to Jira's numeric project id); 404 for an unknown issue. */
   requireProjectAccess(issueKey: string): Promise<void>;
+}
+
+export interface AuthenticateOptions {
+  /**
+   * The request may write: the tenant is re-read from the table instead of trusting this
+   * container's cached copy, so a site uninstalled moments ago cannot write (its items would
+   * never be swept again).
+   */
+  readonly write: boolean;
 }
 
 export const ISSUE_KEY_PATTERN = /^([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})$/;
 
-/** How long a container trusts its copy of a tenant (an uninstall's data is gone at once regardless). */
-const SITE_CACHE_MS = 60 * 1000;
+/** How long a container trusts its copy of a tenant for reads. */
+export const SITE_CACHE_MS = 60 * 1000;
+/** A bad signature with a known issuer re-reads the tenant (a re-install may have rotated the secret) at most this often. */
+export const SECRET_REREAD_INTERVAL_MS = 10 * 1000;
 
 interface CachedSite {
   readonly tenant: TenantRecord;
-  readonly secret: Secret;
+  /** Connect only. */
+  readonly secret: Secret | undefined;
   readonly until: number;
 }
 
+interface Identity {
+  readonly tenant: TenantRecord;
+  readonly accountId: string;
+  readonly platform: JiraPlatformKind;
+  readonly contextQsh: boolean;
+  readonly jira: JiraRestClient;
+}
+
+const unauthenticated = (reason: string): AppError => new AppError('UNAUTHENTICATED', `Authentication failed: ${reason}.`);
+
+/**
+ * The request-authenticator side of the Jira platform port: a Forge Invocation Token goes to the
+ * Forge adapter, anything else to the Connect adapter; both yield the same `Caller`.
+ */
 export class RequestAuthenticator {
   readonly #sites = new Map<string, CachedSite>();
+  readonly #lastReread = new Map<string, number>();
 
   constructor(
     private readonly tenants: TenantStore,
     private readonly vault: TokenVault,
     private readonly permissions: PermissionChecker,
+    private readonly issues: IssueLocator,
+    private readonly forge: ForgeTokenVerifier,
     private readonly clock: Clock,
+    private readonly appKey: string,
   ) {}
 
-  async authenticate(request: ApiRequest, allowContextQsh: boolean): Promise<Caller> {
+  async authenticate(request: ApiRequest, options: AuthenticateOptions = { write: false }): Promise<Caller> {
     const token = tokenFromAuthorization(request.headers.authorization);
-    const { header, claims } = inspectJwt(token);
-    if (header.alg !== 'HS256') throw new AppError('UNAUTHENTICATED', 'Authentication failed: only HS256 tokens are accepted.');
+    const { claims } = inspectJwt(token);
+    const identity = looksLikeForgeToken(claims) ? await this.#forge(request, token, options) : await this.#connect(request, token, claims, options);
+    return this.#caller(identity);
+  }
+
+  /** Drops this container's copy of a tenant (after an uninstall or re-install). */
+  forget(clientKey: string): void {
+    this.#sites.delete(clientKey);
+  }
+
+  async #forge(request: ApiRequest, token: string, options: AuthenticateOptions): Promise<Identity> {
+    const invocation = await this.forge.verify(token);
+    if (!invocation.principal) throw unauthenticated('principal: a trigger token (no user) reaches only the lifecycle routes');
+    const site = await this.#site(invocation.installationId, options.write);
+    if (site.tenant.platform !== 'forge') throw unauthenticated('installation: the installation is not a Forge installation of this app');
+    if (site.tenant.cloudId && invocation.cloudId && site.tenant.cloudId !== invocation.cloudId) throw unauthenticated('context (cloudId): the token names another site');
+    const systemToken = request.headers['x-forge-oauth-system'];
+    if (!systemToken || systemToken.length > 8192) throw unauthenticated('app system token: the x-forge-oauth-system header is missing');
+    return {
+      tenant: site.tenant,
+      accountId: invocation.principal,
+      platform: 'forge',
+      contextQsh: false,
+      jira: new ForgeJiraClient(invocation.apiBaseUrl, new Secret(systemToken)),
+    };
+  }
+
+  async #connect(request: ApiRequest, token: string, claims: Record<string, unknown>, options: AuthenticateOptions): Promise<Identity> {
+    if (inspectJwt(token).header.alg !== 'HS256') throw unauthenticated('only HS256 tokens are accepted');
     const issuer = claims.iss;
-    if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 255) {
-      throw new AppError('UNAUTHENTICATED', 'Authentication failed: the token has no issuer (iss).');
-    }
-    let site = await this.#site(issuer, false);
+    if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 255) throw unauthenticated('the token has no issuer (iss)');
+    let site = await this.#site(issuer, options.write);
+    if (!site.secret) throw unauthenticated('the issuer is not a Connect installation');
     let verified: Record<string, unknown>;
     try {
       verified = verifySymmetric(token, site.secret.reveal());
     } catch (error) {
-      // A cached secret may predate a re-install: verify once more against the stored one.
-      if (!site.cached) throw error;
+      // A cached secret may predate a re-install: verify once more against the stored one, but
+      // re-read at most once per interval per issuer, so bad signatures cannot drive reads.
+      if (!site.cached || !this.#mayReread(issuer)) throw error;
       site = await this.#site(issuer, true);
+      if (!site.secret) throw error;
       verified = verifySymmetric(token, site.secret.reveal());
     }
     checkExpiry(verified, epochSeconds(this.clock));
-    const contextQsh = checkQsh(verified, request, allowContextQsh);
+    // Connect pages can only obtain context tokens; every /api route is called by the app's pages.
+    const contextQsh = checkQsh(verified, { method: request.method, path: request.path, rawQuery: request.rawQuery ?? rawQueryOf(request.query) }, true);
     const accountId = verified.sub;
-    if (typeof accountId !== 'string' || !/^[A-Za-z0-9:_-]{1,128}$/.test(accountId)) {
-      throw new AppError('UNAUTHENTICATED', 'Authentication failed: the token names no Atlassian account (sub).');
-    }
-    return this.#caller(site.tenant, site.secret, accountId, contextQsh);
+    if (typeof accountId !== 'string' || !/^[A-Za-z0-9:_-]{1,128}$/.test(accountId)) throw unauthenticated('the token names no Atlassian account (sub)');
+    return {
+      tenant: site.tenant,
+      accountId,
+      platform: 'connect',
+      contextQsh,
+      jira: new ConnectJiraClient(site.tenant.baseUrl, this.appKey, site.secret, this.clock),
+    };
   }
 
-  async sharedSecretOf(tenant: TenantRecord): Promise<Secret> {
-    const cached = this.#sites.get(tenant.clientKey);
-    if (cached && cached.tenant.version === tenant.version && cached.until > this.clock.now().getTime()) return cached.secret;
-    return (await this.#remember(tenant)).secret;
+  #mayReread(issuer: string): boolean {
+    const now = this.clock.now().getTime();
+    const last = this.#lastReread.get(issuer);
+    if (last !== undefined && now - last < SECRET_REREAD_INTERVAL_MS) return false;
+    if (this.#lastReread.size > 10_000) this.#lastReread.clear();
+    this.#lastReread.set(issuer, now);
+    return true;
   }
 
   /**
-   * The tenant and its decrypted secret, kept for a few minutes per container so a request costs
-   * neither a DynamoDB read nor a KMS call. Unknown issuers are never cached.
+   * The tenant (and, for Connect, its decrypted secret), kept for a minute per container so a read
+   * costs neither a DynamoDB read nor a KMS call. Unknown issuers are never cached.
    */
   async #site(clientKey: string, fresh: boolean): Promise<CachedSite & { cached: boolean }> {
     const cached = this.#sites.get(clientKey);
@@ -82,38 +157,36 @@ export class RequestAuthenticator {
     const tenant = await this.tenants.get(clientKey);
     if (!tenant) {
       this.#sites.delete(clientKey);
-      throw new AppError('UNAUTHENTICATED', 'Authentication failed: the issuer is not an installed Jira site.');
+      throw unauthenticated('the issuer is not an installed Jira site');
     }
-    return { ...(await this.#remember(tenant)), cached: false };
-  }
-
-  async #remember(tenant: TenantRecord): Promise<CachedSite> {
-    const cached = this.#sites.get(tenant.clientKey);
     const secret =
-      cached && cached.tenant.version === tenant.version
-        ? cached.secret
-        : await this.vault.decrypt(tenant.sharedSecretCiphertext, { tenant: tenant.clientKey, purpose: 'shared-secret' });
+      tenant.platform === 'forge' || !tenant.sharedSecretCiphertext
+        ? undefined
+        : cached?.secret && cached.tenant.version === tenant.version
+          ? cached.secret
+          : await this.vault.decrypt(tenant.sharedSecretCiphertext, { tenant: tenant.clientKey, purpose: 'shared-secret' });
     const entry = { tenant, secret, until: this.clock.now().getTime() + SITE_CACHE_MS };
-    this.#sites.set(tenant.clientKey, entry);
-    return entry;
+    if (this.#sites.size > 10_000) this.#sites.clear();
+    this.#sites.set(clientKey, entry);
+    return { ...entry, cached: false };
   }
 
-  #caller(tenant: TenantRecord, sharedSecret: Secret, accountId: string, contextQsh: boolean): Caller {
-    const permissions = this.permissions;
-    const base = { clientKey: tenant.clientKey, baseUrl: tenant.baseUrl, sharedSecret, accountId };
+  #caller(identity: Identity): Caller {
+    const { permissions, issues } = this;
+    const { tenant, accountId, jira } = identity;
     return {
-      tenant,
-      accountId,
-      contextQsh,
+      ...identity,
       async requireAdmin() {
-        if (!(await permissions.has({ ...base, permission: 'ADMINISTER' }))) {
+        if (!(await permissions.has({ tenant: tenant.clientKey, jira, accountId, permission: 'ADMINISTER' }))) {
           throw new AppError('FORBIDDEN', 'This needs Jira administrator rights.');
         }
       },
       async requireProjectAccess(issueKey: string) {
         const match = ISSUE_KEY_PATTERN.exec(issueKey);
         if (!match?.[1]) throw new AppError('VALIDATION_FAILED', 'The issue key is not valid.', { errors: [{ field: 'issueKey', message: 'expected a key like ABC-123' }] });
-        if (!(await permissions.has({ ...base, permission: 'VIEW_DEV_TOOLS', projectKey: match[1] }))) {
+        const location = await issues.locate(tenant.clientKey, jira, issueKey);
+        if (!location) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found.`);
+        if (!(await permissions.has({ tenant: tenant.clientKey, jira, accountId, permission: 'VIEW_DEV_TOOLS', projectId: location.projectId }))) {
           throw new AppError('FORBIDDEN', `This needs the View Development Tools permission in project ${match[1]}.`);
         }
       },

@@ -42,10 +42,16 @@ export class TenantStore {
 
 }
 
+const optionalText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 const toTenant = (item: Record<string, unknown>): TenantRecord => ({
   clientKey: String(item.clientKey),
   baseUrl: String(item.baseUrl),
-  sharedSecretCiphertext: String(item.sharedSecretCiphertext),
+  platform: item.platform === 'forge' ? 'forge' : 'connect',
+  sharedSecretCiphertext: optionalText(item.sharedSecretCiphertext),
+  cloudId: optionalText(item.cloudId),
+  forgeAppId: optionalText(item.forgeAppId),
+  forgeEnvironmentId: optionalText(item.forgeEnvironmentId),
   installedAt: String(item.installedAt),
   updatedAt: String(item.updatedAt),
   version: Number(item.version),

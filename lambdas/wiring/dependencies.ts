@@ -1,10 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig, type Config } from '../config';
 import { systemClock, type Clock } from '../domain/clock';
+import { ForgeTokenVerifier } from '../jira/forge-invocation-token';
 import { InstallKeys } from '../jira/install-keys';
 import { LifecycleService } from '../jira/lifecycle-service';
-import { JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
+import { IssueLocator, JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
+import { EventBridgeSweepScheduler, TimerSweepScheduler, type SweepScheduler } from '../jira/uninstall-sweep';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
@@ -29,6 +31,9 @@ export interface Dependencies {
   readonly audit: AuditStore;
   readonly permissions: PermissionChecker;
   readonly authenticator: RequestAuthenticator;
+  readonly forgeTokens: ForgeTokenVerifier;
+  readonly issues: IssueLocator;
+  readonly sweeps: SweepScheduler;
   readonly lifecycle: LifecycleService;
   readonly integrationStore: IntegrationStore;
   readonly integrations: IntegrationService;
@@ -43,6 +48,7 @@ export interface DependencyOverrides {
   readonly vault?: TokenVault;
   readonly db?: DynamoDBDocumentClient;
   readonly permissions?: PermissionChecker;
+  readonly sweeps?: SweepScheduler;
   readonly resolveHost?: HostResolver;
   readonly providers?: ProviderLookup;
 }
@@ -58,12 +64,22 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const vault = overrides.vault ?? vaultFor(config);
   const tenants = new TenantStore(db, config.tableName);
   const audit = new AuditStore(db, config.tableName, clock);
-  const permissions = overrides.permissions ?? new JiraPermissionChecker(config.appKey, clock, config.permissionCacheSeconds);
-  const authenticator = new RequestAuthenticator(tenants, vault, permissions, clock);
-  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl), authenticator, audit, clock, {
+  const permissions = overrides.permissions ?? new JiraPermissionChecker(clock, config.permissionCacheSeconds);
+  const issues = new IssueLocator(clock);
+  const forgeTokens = new ForgeTokenVerifier(
+    { jwksUrl: config.forgeJwksUrl, appId: config.forgeAppId, cooldownMs: config.forgeJwksCooldownSeconds * 1000, allowLoopbackApi: config.jiraAllowHttp },
+    clock,
+  );
+  const authenticator = new RequestAuthenticator(tenants, vault, permissions, issues, forgeTokens, clock, config.appKey);
+  // The sweep needs the lifecycle service, which needs the scheduler: late-bound through this closure.
+  const late: { lifecycle?: LifecycleService } = {};
+  const sweeps = overrides.sweeps ?? sweepSchedulerFor(config, (clientKey) => late.lifecycle?.sweep(clientKey) ?? Promise.resolve(0));
+  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl, { clock }), forgeTokens, authenticator, audit, sweeps, clock, {
     appBaseUrl: config.appBaseUrl,
     allowHttpSites: config.jiraAllowHttp,
+    sweepDelayMs: config.uninstallSweepDelaySeconds * 1000,
   });
+  late.lifecycle = lifecycle;
   const integrationStore = new IntegrationStore(db, config.tableName);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
     localMode: config.localMode,
@@ -73,8 +89,19 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const providers = overrides.providers ?? noHostAccess;
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey);
   const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
 };
+
+/** The ARN of the running Lambda function (set by the lifecycle handler from its context). */
+let invokedFunctionArn: string | undefined;
+export const rememberInvokedFunctionArn = (arn: string | undefined): void => {
+  if (arn) invokedFunctionArn = arn.split(':').slice(0, 7).join(':');
+};
+
+const sweepSchedulerFor = (config: Config, sweep: (clientKey: string) => Promise<unknown>): SweepScheduler =>
+  config.sweepScheduleGroup && config.sweepRoleArn
+    ? new EventBridgeSweepScheduler({ region: config.region, groupName: config.sweepScheduleGroup, roleArn: config.sweepRoleArn, functionArn: () => invokedFunctionArn })
+    : new TimerSweepScheduler(sweep);
 
 /**
  * Functions that never call a git host (public, lifecycle, admin) are built without the adapters,

@@ -8,6 +8,7 @@ const EXPECTED_ROUTES: Record<string, FunctionName> = {
   'GET /openapi.json': 'public',
   'POST /lifecycle/installed': 'lifecycle',
   'POST /lifecycle/uninstalled': 'lifecycle',
+  'POST /lifecycle/forge': 'lifecycle',
   'GET /api/admin/integrations': 'admin',
   'POST /api/admin/integrations': 'admin',
   'GET /api/admin/integrations/{integrationId}': 'admin',

@@ -53,11 +53,12 @@ describe('Jira authentication on /api routes', () => {
   it('refuses a wrong qsh', () =>
     expect401(`JWT ${h.jira.userJwt(site.clientKey, admin, { method: 'GET', path: '/api/admin/audit' })}`, /query string hash/));
 
-  it('refuses a context-qsh token on a route that needs the request hash', async () => {
+  it('accepts a context-qsh token on a write, since Connect pages can only obtain context tokens (issue 11.6)', async () => {
     const jwt = h.jira.userJwt(site.clientKey, admin, { method: 'POST', path }, { contextQsh: true });
     const res = await h.call('POST', path, { headers: { authorization: `JWT ${jwt}` }, body: {} });
-    expect(res.status).toBe(401);
-    expect(String(res.body.detail)).toMatch(/context token/);
+    // Authenticated and authorised: the (empty) body is what is refused.
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('accepts a context-qsh token on an iframe-facing GET', async () => {

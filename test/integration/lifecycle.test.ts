@@ -44,13 +44,22 @@ describe('Atlassian Connect lifecycle', () => {
     expect(after).toEqual(before);
   });
 
-  it('accepts a re-install signed with the old shared secret and rotates the secret', async () => {
+  it('refuses an HS256 re-install signed with the current shared secret: it would rotate the secret and move the site (issue 10.6)', async () => {
     const site = await h.installSite();
+    const before = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    // Whoever holds the shared secret (a leaked log, a former admin) signs an "installed" call.
+    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret')).toBe(401);
     const oldSecret = site.sharedSecret;
     h.jira.rotateSecret(site.clientKey);
-    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret', oldSecret)).toBe(204);
-    const tenant = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
-    expect(tenant).toMatchObject({ version: 2 });
+    expect(await h.jira.install(site.clientKey, h.url, 'shared-secret', oldSecret)).toBe(401);
+    const after = (await h.scanAll()).find((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT');
+    expect(after).toEqual(before);
+  });
+
+  it('refuses an HS256 uninstall signed with the shared secret and keeps the data', async () => {
+    const site = await h.installSite();
+    expect(await h.jira.uninstall(site.clientKey, h.url, 'shared-secret')).toBe(401);
+    expect((await h.scanAll()).some((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT')).toBe(true);
   });
 
   it('after a re-install, requests signed with the new secret pass at once and the old secret is refused', async () => {
@@ -76,12 +85,22 @@ describe('Atlassian Connect lifecycle', () => {
     expect(items.some((i) => i.PK === `T#${b.clientKey}`)).toBe(true);
   });
 
-  it('answers a bad lifecycle body with 400 problem+json and writes nothing', async () => {
+  it('authenticates before it reads the body: an unsigned install with a malformed or incomplete body gets 401, not the schema (issue 10.6)', async () => {
     const before = await h.scanAll();
-    const res = await h.call('POST', '/lifecycle/installed', { rawBody: '{"clientKey":', headers: { 'content-type': 'application/json' } });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(res.body.code).toBe('VALIDATION_FAILED');
+    for (const rawBody of ['{"clientKey":', '{}', JSON.stringify({ clientKey: 'jira:x', eventType: 'installed' })]) {
+      const res = await h.call('POST', '/lifecycle/installed', { rawBody, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+      expect(res.text).not.toMatch(/sharedSecret|baseUrl|eventType/);
+    }
     expect(await h.scanAll()).toEqual(before);
+  });
+
+  it('asks the install-keys service about an unknown kid once, then answers from its negative cache (issue 10.11)', async () => {
+    const site = h.jira.createSite();
+    h.jira.server.clearRequests();
+    for (let i = 0; i < 5; i += 1) expect(await h.jira.install(site.clientKey, h.url, 'unknown-kid')).toBe(401);
+    expect(h.jira.server.requests.filter((r) => r.path.startsWith('/install-keys/')).length).toBe(1);
   });
 });

@@ -4,9 +4,12 @@ import { freePort } from '../../lambdas/local/dynamodb-local';
 
 /** `npm start` as a new user runs it: the API answers and the printed curl lines work. */
 describe('npm start', () => {
-  it('serves GET /health and the printed walkthrough works', async () => {
+  it.each([
+    ['Forge Remote (the default)', [], /installed the app through Forge Remote/],
+    ['Connect (--connect)', ['--connect'], /installed the app through Connect/],
+  ])('serves GET /health and the printed walkthrough works: %s', async (_name, args, installedBy) => {
     const port = await freePort();
-    const child = spawn('npx', ['tsx', 'lambdas/local/start.ts'], {
+    const child = spawn('npx', ['tsx', 'lambdas/local/start.ts', ...args], {
       cwd: resolve(__dirname, '../..'),
       env: { ...process.env, PORT: String(port), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,6 +24,7 @@ describe('npm start', () => {
         if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+      expect(output).toMatch(installedBy);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       const curls = output.split('\n').filter((l) => l.startsWith('curl -s'));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { FUZZ_TEST_TIMEOUT_MS, startFuzzFixture, type FuzzFixture } from './fuzz-fixture';
-import { forgedAuthorization, signHs256, validClaims, type JwtMaterial } from './forged-jwts';
+import { fitMaterialOf, forgedAuthorization, forgedFit, signHs256, validClaims, type FitMaterial, type JwtMaterial } from './forged-jwts';
+import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
 import { pathOf } from './request-templates';
 
 const NUM_RUNS = 200;
@@ -8,6 +9,8 @@ const NUM_RUNS = 200;
 describe('fuzzing Authorization: random, truncated, tampered and forged JWTs on every route', () => {
   let f: FuzzFixture;
   let material: JwtMaterial;
+  let forgeSite: SiteInfo;
+  let fit: FitMaterial;
 
   beforeAll(async () => {
     f = await startFuzzFixture();
@@ -22,6 +25,11 @@ describe('fuzzing Authorization: random, truncated, tampered and forged JWTs on 
       installKid: f.rw.h.jira.kid,
       nowSeconds: () => Math.floor(Date.now() / 1000),
     };
+    // A Forge installation beside the Connect one, the fuzzing account its admin and developer.
+    forgeSite = await f.rw.h.installSite('forge');
+    f.rw.h.jira.grant(forgeSite.clientKey, material.accountId, 'ADMINISTER');
+    f.rw.h.jira.grant(forgeSite.clientKey, material.accountId, 'VIEW_DEV_TOOLS', 'PROJ');
+    fit = fitMaterialOf(f.rw.h.jira.fit(forgeSite.clientKey, material.accountId), material.nowSeconds);
     await f.rebaseline();
   });
   afterAll(() => f.stop());
@@ -58,6 +66,36 @@ describe('fuzzing Authorization: random, truncated, tampered and forged JWTs on 
           if (template.routeKey.startsWith('GET /health') || template.routeKey.startsWith('GET /openapi')) return;
           expect([res.status, res.body.code]).toEqual([401, 'UNAUTHENTICATED']);
           expect(res.headers.get('www-authenticate')).toMatch(/^JWT /);
+          const token = authorization.replace(/^\S+\s+/, '');
+          if (token.length > 12) expect(res.text).not.toContain(token);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
+
+  it('accepts the genuine FIT the FIT forgeries start from', async () => {
+    const template = f.templates.find((t) => t.routeKey === 'GET /api/admin/integrations');
+    if (!template) throw new Error('no template');
+    const res = await f.send({ template, signed: false, headers: { authorization: `Bearer ${fit.genuine}`, 'x-forge-oauth-system': f.rw.h.jira.systemToken(forgeSite.clientKey) } });
+    expect(res.status).toBe(200);
+  });
+
+  it(
+    'answers every forged Forge Invocation Token with 401 on every route, echoes no token, and changes nothing',
+    async () => {
+      const cases = fc.record({ template: fc.constantFrom(...f.templates), authorization: forgedFit(fit) });
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ template, authorization }) => {
+          const res = await f.send({
+            template,
+            signed: false,
+            ...(template.body ? { body: { json: template.body } } : {}),
+            headers: { ...(template.body ? { 'content-type': 'application/json' } : {}), ...template.headers, authorization, 'x-forge-oauth-system': f.rw.h.jira.systemToken(forgeSite.clientKey) },
+          });
+          if (template.routeKey.startsWith('GET /health') || template.routeKey.startsWith('GET /openapi')) return;
+          expect([res.status, res.body.code]).toEqual([401, 'UNAUTHENTICATED']);
           const token = authorization.replace(/^\S+\s+/, '');
           if (token.length > 12) expect(res.text).not.toContain(token);
         }),

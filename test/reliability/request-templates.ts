@@ -51,6 +51,7 @@ export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
     { routeKey: 'GET /openapi.json', pathParameters: {}, signed: false },
     { routeKey: 'POST /lifecycle/installed', pathParameters: {}, body: lifecycle('installed'), signed: false },
     { routeKey: 'POST /lifecycle/uninstalled', pathParameters: {}, body: lifecycle('uninstalled'), signed: false },
+    { routeKey: 'POST /lifecycle/forge', pathParameters: {}, body: { eventType: 'avi:forge:installed:app', id: t.strangerClientKey }, signed: false },
     { routeKey: 'GET /api/admin/integrations', pathParameters: {}, signed: true },
     {
       routeKey: 'POST /api/admin/integrations',

@@ -1,0 +1,114 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createQueryStringHash, encodeSymmetric, fromMethodAndUrl } from 'atlassian-jwt';
+import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import { freePort } from '../../lambdas/local/dynamodb-local';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import { Harness } from '../support/harness';
+
+const until = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+};
+
+describe('Connect request tokens (issue 10: items 10 and 11)', () => {
+  let h: Harness;
+  let site: SiteInfo;
+  const admin = 'admin-q';
+
+  beforeAll(async () => {
+    h = await Harness.start();
+    site = await h.installSite();
+    h.jira.grant(site.clientKey, admin, 'ADMINISTER');
+  });
+  afterAll(() => h.stop());
+
+  // Signed here with Atlassian's own library (its canonical query: sorted keys, a repeated
+  // parameter's values sorted and comma-joined), independently of the simulator.
+  const get = (rawQuery: string, signedFor: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const qsh = createQueryStringHash(fromMethodAndUrl('GET', `/api/admin/integrations?${signedFor}`));
+    const jwt = encodeSymmetric({ iss: site.clientKey, sub: admin, iat: now, exp: now + 60, qsh }, site.sharedSecret);
+    return h.call('GET', `/api/admin/integrations?${rawQuery}`, { headers: { authorization: `JWT ${jwt}` } });
+  };
+
+  it('hashes repeated parameters as Atlassian signs them (sorted, comma-joined values), from the raw query string', async () => {
+    expect((await get('x=2&x=1', 'x=2&x=1')).status).toBe(200);
+  });
+
+  it('refuses a token signed for `?x=1,2` replayed on `?x=1&x=2` (API Gateway joins both to "1,2")', async () => {
+    const res = await get('x=1&x=2', 'x=1,2');
+    expect(res.status).toBe(401);
+    expect(String(res.body.detail)).toMatch(/query string hash/);
+  });
+
+  it('re-reads a known tenant for bad signatures at most once per interval (a flood cannot drive DynamoDB reads)', async () => {
+    expect((await h.call('GET', '/api/admin/integrations', { as: { site, accountId: admin } })).status).toBe(200);
+    const reads = jest.spyOn(h.app.deps.tenants, 'get');
+    try {
+      const bad = h.jira.userJwt(site.clientKey, admin, { method: 'GET', path: '/api/admin/integrations' }, { secret: 'not-the-shared-secret-of-this-site-xx' });
+      for (let i = 0; i < 6; i += 1) {
+        const res = await h.call('GET', '/api/admin/integrations', { headers: { authorization: `JWT ${bad}` } });
+        expect(res.status).toBe(401);
+      }
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+});
+
+describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5, platform side)', (platform) => {
+  let hosts: HostSimulators;
+  let h: Harness;
+  let other: LocalApp;
+  let otherUrl: string;
+  let github: HostWorld;
+  const admin = 'admin-race';
+
+  beforeAll(async () => {
+    hosts = await startHostSimulators();
+    h = await Harness.start({ ...hosts.env, PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: '1' }, {}, { platform });
+    // A second container of the same functions, with its own tenant cache.
+    other = createLocalApp(h.config);
+    otherUrl = await other.server.start(await freePort());
+    github = hosts.worlds.find((w) => w.kind === 'github') as HostWorld;
+  });
+  afterAll(async () => {
+    await other.server.stop();
+    await h.stop();
+    await hosts.stop();
+  });
+
+  const viaOther = (method: string, site: SiteInfo, body?: unknown) => h.call(method, '/api/admin/integrations', { as: { site, accountId: admin }, body, via: otherUrl });
+
+  it('a container that still caches the tenant re-reads it before a write, so nothing lands after the uninstall', async () => {
+    const site = await h.installSite();
+    h.jira.grant(site.clientKey, admin, 'ADMINISTER');
+    expect((await viaOther('GET', site)).status).toBe(200); // the other container now caches the tenant
+    expect(await h.uninstallSite(site)).toBe(204);
+    const write = await viaOther('POST', site, github.integrationBody('raced', false));
+    expect(write.status).toBe(401);
+    expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
+  });
+
+  it('sweeps again after the cache lifetime: an item that landed during the uninstall is removed', async () => {
+    const site = await h.installSite();
+    expect(await h.uninstallSite(site)).toBe(204);
+    // What a write racing the first sweep would leave behind.
+    await h.app.deps.db.send(new PutCommand({ TableName: h.config.tableName, Item: { PK: `T#${site.clientKey}`, SK: 'INT#raced', type: 'integration' } }));
+    expect(await until(async () => !(await h.scanAll()).some((i) => String(i.PK).startsWith(`T#${site.clientKey}`)), 5000)).toBe(true);
+  });
+
+  it('the second sweep leaves a site alone that was installed again meanwhile', async () => {
+    const site = await h.installSite();
+    expect(await h.uninstallSite(site)).toBe(204);
+    expect(platform === 'forge' ? await h.jira.installForge(site.clientKey, h.url) : await h.jira.install(site.clientKey, h.url)).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await h.scanAll()).some((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT')).toBe(true);
+  });
+});
