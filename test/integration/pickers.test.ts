@@ -36,7 +36,11 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     hosts.codecommit.listPageSize = 40;
     for (const kind of KINDS) bigRepository[kind] = kind.startsWith('git') ? 'acme/big' : kind === 'codecommit' ? 'big' : 'web-project/big';
   }, 60_000);
+  const secrets: string[] = [];
   afterAll(async () => {
+    // No token ever reached a log line, whatever the picker calls above did.
+    const logs = h.logs.text();
+    for (const secret of secrets) expect(logs).not.toContain(secret);
     await h.stop();
     await hosts.stop();
   });
@@ -64,13 +68,18 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     const login = `pick-${kind.replace(/\W/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
     const as = newUser(login);
 
-    for (const refused of [await repositories(as, integrationId), await branches(as, integrationId, { repositoryId: w.repositoryId })]) {
+    const hostRequests = () => hosts.github.requests.length + hosts.gitlab.requests.length + hosts.azure.requests.length + hosts.codecommit.requests.length;
+    const before = hostRequests();
+    const refusals = [await repositories(as, integrationId), await branches(as, integrationId, { repositoryId: w.repositoryId })];
+    expect(hostRequests()).toBe(before);
+    for (const refused of refusals) {
       expect(refused.status).toBe(428);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.stringContaining(site.baseUrl), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
     }
 
     const token = w.userToken(login);
+    secrets.push(token.secret);
     expect((await h.call('PUT', `/api/me/tokens/${integrationId}`, { as, body: token.body })).status).toBe(200);
 
     const listed = await repositories(as, integrationId);
