@@ -164,12 +164,17 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     expect((await repositories(as, off)).body.actedAs).toEqual({ credential: 'service-account' });
   });
 
-  it('TFS 2015 with the policy on: PAT_NOT_SUPPORTED', async () => {
+  it('TFS 2015: PAT_NOT_SUPPORTED with the policy on; with it off, the Basic service account lists', async () => {
     const w = world('tfs 2015');
     const on = await createIntegration(w, true);
     const res = await repositories(newUser('tfs'), on);
     expect(res.status).toBe(422);
-    expect(res.body.code).toBe('PAT_NOT_SUPPORTED');
+    expect(res.body).toMatchObject({ code: 'PAT_NOT_SUPPORTED', setupUrl: expect.any(String), newTokenUrl: expect.any(String) });
+    const off = await createIntegration(w, false);
+    const listed = await repositories(newUser('tfs'), off);
+    expect(listed.body).toMatchObject({ repositories: [expect.objectContaining({ id: w.repositoryId, defaultBranch: 'main' })], actedAs: { credential: 'service-account' } });
+    const branchList = await branches(newUser('tfs'), off, { repositoryId: w.repositoryId });
+    expect(branchList.body.branches).toEqual([{ name: 'main', isDefault: true }]);
   });
 
   it('refuses bad input with problem+json and never calls the host', async () => {
