@@ -40,7 +40,8 @@ export const collectMatches = async <T>(pages: AsyncIterable<HostPage<T>>, match
 
 /**
  * Branches for a picker: the default branch first whenever it matches the query (wherever the host
- * lists it), then the other matches in the host's order, `limit` in all.
+ * lists it), then the other matches in the host's order, `limit` in all. An empty repository has a
+ * configured default branch but no branches: then nothing is listed.
  */
 export const branchListing = async (
   pages: AsyncIterable<HostPage<string>>,
@@ -48,8 +49,16 @@ export const branchListing = async (
   query: string | undefined,
   limit: number,
 ): Promise<Listing<BranchSummary>> => {
-  const leading = defaultBranch !== undefined && matchesQuery(defaultBranch, query) ? [defaultBranch] : [];
-  const rest = await collectMatches(pages, (name) => name !== defaultBranch && matchesQuery(name, query), limit - leading.length);
+  let seen = 0;
+  async function* counted(): AsyncIterable<HostPage<string>> {
+    for await (const page of pages) {
+      seen += page.items.length;
+      yield page;
+    }
+  }
+  const wanted = defaultBranch !== undefined && matchesQuery(defaultBranch, query) ? [defaultBranch] : [];
+  const rest = await collectMatches(counted(), (name) => name !== defaultBranch && matchesQuery(name, query), limit - wanted.length);
+  const leading = seen > 0 ? wanted : [];
   return {
     items: [...leading.map((name) => ({ name, isDefault: true })), ...rest.items.map((name) => ({ name, isDefault: false }))],
     truncated: rest.truncated,

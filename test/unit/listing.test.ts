@@ -48,6 +48,8 @@ describe('picker listings', () => {
     });
     const matching = pagesOf([['a', 'b', 'main']]);
     expect(await branchListing(matching.pages, 'main', 'A', 50)).toEqual({ items: [{ name: 'main', isDefault: true }, { name: 'a', isDefault: false }], truncated: false });
+    const empty = pagesOf<string>([[]]);
+    expect(await branchListing(empty.pages, 'main', undefined, 50)).toEqual({ items: [], truncated: false });
     const notMatching = pagesOf([['a', 'b', 'main']]);
     expect(await branchListing(notMatching.pages, 'main', 'B', 50)).toEqual({ items: [{ name: 'b', isDefault: false }], truncated: false });
   });

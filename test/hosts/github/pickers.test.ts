@@ -138,6 +138,9 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
     expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${apiPrefix}/repos/acme/zdefault`, `GET ${apiPrefix}/repos/acme/zdefault/branches`]);
     const released = await github.listBranches(tokenCredential(world.aliceToken), { repository: REPOSITORY, query: 'RELEASE', limit: 50 });
     expect(released.items).toEqual([{ name: 'release/1.0', isDefault: false }]);
+    // An empty repository names a default branch that does not exist yet: nothing to pick.
+    sim.seedRepository({ fullName: 'acme/empty', branches: {}, collaborators: { alice: 'write' } });
+    expect(await github.listBranches(tokenCredential(world.aliceToken), { repository: 'acme/empty', limit: 50 })).toEqual({ items: [], truncated: false });
   });
 
   it.each([
