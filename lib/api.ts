@@ -36,6 +36,8 @@ export const routes: readonly Route[] = [
   { method: POST, path: '/api/git/branches', handler: 'gitAction' },
   { method: DELETE, path: '/api/git/branches', handler: 'gitAction' },
   { method: POST, path: '/api/git/pull-requests', handler: 'gitAction' },
+  { method: GET, path: '/api/integrations/{integrationId}/repositories', handler: 'gitAction' },
+  { method: GET, path: '/api/integrations/{integrationId}/branches', handler: 'gitAction' },
 ];
 
 export interface ApiProps {

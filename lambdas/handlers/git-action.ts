@@ -3,6 +3,8 @@ import { createApiHandler, type RouteDefinition, type RouteContext } from '../ht
 import { parseInput } from '../http/parse-input';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema, type GitAction } from '../services/git-action-service';
 import { providersFor } from '../hosts/provider-registry';
+import { integrationIdOf } from '../http/integration-id';
+import { branchPickerQuerySchema, repositoryPickerQuerySchema, RepositoryBrowser } from '../services/repository-browser';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
 const idempotencyKeyOf = (context: RouteContext): string | undefined => {
@@ -35,6 +37,29 @@ export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] => 
     routeKey: 'POST /api/git/pull-requests',
     access: 'user',
     handle: (context) => run(deps, context, { action: 'create-pull-request', input: parseInput(createPullRequestSchema, context.request.body, 'body') }),
+  },
+  // Pickers: here because only this Lambda (and token-expiry) may decrypt credentials. Any verified user of the tenant; no issue key.
+  {
+    routeKey: 'GET /api/integrations/{integrationId}/repositories',
+    access: 'user',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      const query = parseInput(repositoryPickerQuerySchema, request.query, 'query');
+      const body = await new RepositoryBrowser(deps().gitActions).repositories(caller.tenant, caller.accountId, id, query);
+      return { status: 200, headers: { 'cache-control': 'no-store' }, body };
+    },
+  },
+  {
+    routeKey: 'GET /api/integrations/{integrationId}/branches',
+    access: 'user',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      const id = integrationIdOf(request);
+      const query = parseInput(branchPickerQuerySchema, request.query, 'query');
+      const body = await new RepositoryBrowser(deps().gitActions).branches(caller.tenant, caller.accountId, id, query);
+      return { status: 200, headers: { 'cache-control': 'no-store' }, body };
+    },
   },
 ];
 

@@ -66,6 +66,43 @@ export interface CreatePullRequestInput {
   readonly description?: string;
 }
 
+/** What a picker asks for: at most `limit` matches of `query` (case-insensitive substring; none: all). */
+export interface ListRepositoriesInput {
+  readonly query?: string;
+  readonly limit: number;
+}
+
+export interface ListBranchesInput {
+  readonly repository: RepositoryRef;
+  readonly query?: string;
+  readonly limit: number;
+}
+
+/** A repository the credential can see; `id` is what the git actions take as `repositoryId`. */
+export interface RepositorySummary {
+  readonly id: RepositoryRef;
+  readonly name: string;
+  /** Branch name without refs/heads/, when the listing tells it. */
+  readonly defaultBranch?: string;
+  /** The host's web page of the repository, when known. */
+  readonly url?: string;
+}
+
+export interface BranchSummary {
+  /** Without refs/heads/. */
+  readonly name: string;
+  readonly isDefault: boolean;
+}
+
+/**
+ * The first `limit` matches in the host's order (branches: the default branch first when it matches);
+ * `truncated` when more matches exist or the host's pages were not all read (a bounded walk).
+ */
+export interface Listing<T> {
+  readonly items: readonly T[];
+  readonly truncated: boolean;
+}
+
 export interface BranchResult {
   /** The host's web URL of the branch. */
   readonly url: string;
@@ -94,6 +131,10 @@ export interface GitProvider {
   createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult>;
   deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void>;
   createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult>;
+  /** Pickers: repositories the credential can see, paged by the host, filtered by `query`, capped at `limit`. */
+  listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>>;
+  /** Pickers: branches of one repository, the default branch first and flagged. */
+  listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>>;
   /** The host's page where a user makes a new token, name and minimal scopes prefilled where supported. */
   newTokenUrl(): string;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { createIntegrationSchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../services/git-action-service';
 import { saveTokenSchema } from '../services/token-service';
+import { branchPickerQuerySchema, repositoryPickerQuerySchema } from '../services/repository-browser';
 
 interface Operation {
   readonly method: string;
@@ -9,6 +10,8 @@ interface Operation {
   readonly summary: string;
   readonly security: 'none' | 'jira-lifecycle' | 'jwt';
   readonly body?: z.ZodType;
+  /** Query parameters, from the schema the handler parses them with. */
+  readonly query?: z.ZodObject;
   readonly success: number;
 }
 
@@ -33,6 +36,8 @@ const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/api/git/branches', summary: 'Create a branch', security: 'jwt', body: createBranchSchema, success: 201 },
   { method: 'delete', path: '/api/git/branches', summary: 'Delete a branch', security: 'jwt', body: deleteBranchSchema, success: 200 },
   { method: 'post', path: '/api/git/pull-requests', summary: 'Create a pull request', security: 'jwt', body: createPullRequestSchema, success: 201 },
+  { method: 'get', path: '/api/integrations/{integrationId}/repositories', summary: 'Repositories the acting credential sees (first 50 matches)', security: 'jwt', query: repositoryPickerQuerySchema, success: 200 },
+  { method: 'get', path: '/api/integrations/{integrationId}/branches', summary: 'Branches of a repository, default branch first (first 50 matches)', security: 'jwt', query: branchPickerQuerySchema, success: 200 },
 ];
 
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
@@ -52,7 +57,10 @@ export const openApiDocument = (): Record<string, unknown> => {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
-    const parameters = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) })),
+    ];
     paths[op.path] ??= {};
     (paths[op.path] as Record<string, unknown>)[op.method] = {
       summary: op.summary,

@@ -48,6 +48,16 @@ export interface GitActionResult {
   readonly body: Record<string, unknown>;
 }
 
+/** The credential §3 chooses for one user, opened, with what it needs to report a host refusal (see `chooseCredential`). */
+export interface CredentialChoice {
+  readonly integration: IntegrationRecord;
+  readonly provider: GitProvider;
+  readonly credential: HostCredential;
+  readonly actedAs: ActedAs;
+  /** The user's token record when acting with it (a host 401 then marks it invalid). */
+  readonly token?: UserTokenRecord;
+}
+
 export type Readiness =
   | { readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string }
   | { readonly status: 'refused'; readonly code: string; readonly message: string; readonly newTokenUrl: string; readonly setupUrl: string };
@@ -147,6 +157,30 @@ export class GitActionService {
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
       extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: this.providers(integration).newTokenUrl() },
     });
+  }
+
+  // --- Shared with the pickers (repository-browser.ts): §3's credential choice and its host-401 rule, outside an action ---
+
+  /** The policy's credential for this user (and repository, when one is named), opened; its refusal as AppError with the setup links. */
+  async chooseCredential(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string | undefined): Promise<CredentialChoice> {
+    const records = await this.tokens.readForAction(tenant.clientKey, accountId, integrationId, repositoryId);
+    const integration = requireIntegration(records);
+    const provider = this.providers(integration);
+    const decision = this.#decide(integration, records);
+    if (decision.kind === 'refused') {
+      throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
+        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: provider.newTokenUrl() },
+      });
+    }
+    const token = decision.kind === 'user-pat' ? records.token : undefined;
+    const actedAs: ActedAs = token ? { credential: 'user-pat', login: token.providerLogin } : { credential: 'service-account' };
+    const credential = await this.#credential(tenant.clientKey, integration, token);
+    return { integration, provider, credential, actedAs, ...(token ? { token } : {}) };
+  }
+
+  /** A host failure under a chosen credential, as the caller must see it (a 401 to the user's token marks it invalid: PAT_INVALID). */
+  hostFailureFor(error: unknown, tenant: TenantRecord, choice: CredentialChoice): Promise<AppError> {
+    return this.#hostFailure(error, tenant, choice.integration, choice.token);
   }
 }
 

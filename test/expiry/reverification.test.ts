@@ -165,6 +165,8 @@ describe('daily re-verification of tokens whose host tells no expiry', () => {
         createBranch: () => Promise.reject(new Error('not used')),
         deleteBranch: () => Promise.reject(new Error('not used')),
         createPullRequest: () => Promise.reject(new Error('not used')),
+        listRepositories: () => Promise.reject(new Error('not used')),
+        listBranches: () => Promise.reject(new Error('not used')),
         newTokenUrl: () => 'https://example.com/tokens',
       };
       return { provider, stats };

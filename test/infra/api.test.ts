@@ -23,6 +23,8 @@ const EXPECTED_ROUTES: Record<string, FunctionName> = {
   'POST /api/git/branches': 'gitAction',
   'DELETE /api/git/branches': 'gitAction',
   'POST /api/git/pull-requests': 'gitAction',
+  'GET /api/integrations/{integrationId}/repositories': 'gitAction',
+  'GET /api/integrations/{integrationId}/branches': 'gitAction',
 };
 
 type Props = Record<string, unknown>;

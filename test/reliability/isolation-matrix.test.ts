@@ -43,6 +43,8 @@ const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
     { routeKey: 'POST /api/git/branches', method: 'POST', path: '/api/git/branches', body: { ...git, branchName: `probe/${uniqueSuffix()}`, fromRef: 'main' } },
     { routeKey: 'DELETE /api/git/branches', method: 'DELETE', path: '/api/git/branches', body: { ...git, branchName: 'main' } },
     { routeKey: 'POST /api/git/pull-requests', method: 'POST', path: '/api/git/pull-requests', body: { ...git, sourceBranch: 'main', targetBranch: 'main', title: 'probe' } },
+    { routeKey: 'GET /api/integrations/{integrationId}/repositories', method: 'GET', path: `/api/integrations/${id}/repositories` },
+    { routeKey: 'GET /api/integrations/{integrationId}/branches', method: 'GET', path: `/api/integrations/${id}/branches`, query: { repositoryId: victim.repositoryId } },
   ];
 };
 
@@ -146,6 +148,8 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       'POST /api/git/branches': 404,
       'DELETE /api/git/branches': 404,
       'POST /api/git/pull-requests': 404,
+      'GET /api/integrations/{integrationId}/repositories': 404,
+      'GET /api/integrations/{integrationId}/branches': 404,
     });
     const audit = await call(adminA, { routeKey: 'GET /api/admin/audit', method: 'GET', path: '/api/admin/audit', query: { integrationId: victimOfB.integrationId } });
     expect(audit.body.entries).toEqual([]);
@@ -157,7 +161,7 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     rw.h.jira.grant(b.site.clientKey, twin.accountId, 'VIEW_DEV_TOOLS', 'PROJ');
     const mine = await call(twin, { routeKey: 'GET /api/me/integrations', method: 'GET', path: '/api/me/integrations' });
     expect((mine.body.integrations as { integrationId: string; status: string }[]).map((i) => [i.integrationId, i.status])).toEqual([[victimOfB.integrationId, 'missing']]);
-    for (const probe of probesAt(victimOfOwner).filter((p) => /\/api\/(me\/tokens|issues|git)\//.test(p.path))) {
+    for (const probe of probesAt(victimOfOwner).filter((p) => /\/api\/(me\/tokens|issues|git|integrations)\//.test(p.path))) {
       const res = await call(twin, probe);
       expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 404, 'NOT_FOUND']);
       expectNoLeak(res, probe, [ownerToken.login, `…${ownerToken.secret.slice(-4)}`]);
@@ -176,6 +180,9 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       'POST /api/git/branches': [428, 'PAT_REQUIRED'],
       'DELETE /api/git/branches': [428, 'PAT_REQUIRED'],
       'POST /api/git/pull-requests': [428, 'PAT_REQUIRED'],
+      // The pickers list with the peer's own credential too: none saved, so the action's refusal.
+      'GET /api/integrations/{integrationId}/repositories': [428, 'PAT_REQUIRED'],
+      'GET /api/integrations/{integrationId}/branches': [428, 'PAT_REQUIRED'],
       // A token of no host user: the host refuses it before anything is stored.
       'PUT /api/me/tokens/{integrationId}': [422, 'TOKEN_REJECTED'],
     };
@@ -198,6 +205,12 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     for (const probe of probesAt(victimOfOwner).filter((p) => /\/api\/(issues|git)\//.test(p.path))) {
       const res = await call(outsider, probe);
       expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 403, 'FORBIDDEN']);
+      expectNoLeak(res, probe, victimOfOwner.secrets);
+    }
+    // The pickers need no issue, so no project permission: any verified user, acting as themself (no PAT here).
+    for (const probe of probesAt(victimOfOwner).filter((p) => p.path.startsWith('/api/integrations/'))) {
+      const res = await call(outsider, probe);
+      expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 428, 'PAT_REQUIRED']);
       expectNoLeak(res, probe, victimOfOwner.secrets);
     }
   });

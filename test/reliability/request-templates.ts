@@ -93,6 +93,8 @@ export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
       headers: { 'idempotency-key': 'fuzz-key-2' },
       signed: true,
     },
+    { routeKey: 'GET /api/integrations/{integrationId}/repositories', pathParameters: { integrationId: t.integrationId }, query: { query: 'acme' }, signed: true },
+    { routeKey: 'GET /api/integrations/{integrationId}/branches', pathParameters: { integrationId: t.integrationId }, query: { repositoryId: t.repositoryId, query: 'ma' }, signed: true },
   ];
   return templates.map((template) => ({ ...template, method: methodOf(template.routeKey) }));
 };

@@ -18,4 +18,11 @@ describe('OpenAPI document', () => {
     const create = doc.paths['/api/admin/integrations']?.post?.requestBody?.content['application/json']?.schema;
     expect(Object.keys(create?.properties ?? {})).toEqual(expect.arrayContaining(['name', 'provider', 'serviceCredential', 'requireUserPat']));
   });
+
+  it('documents the pickers\' query parameters from the zod schemas the handler parses with', () => {
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required: boolean }[] }>> };
+    const parametersOf = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p) => `${p.in} ${p.name}${p.required ? '' : '?'}`);
+    expect(parametersOf('/api/integrations/{integrationId}/repositories')).toEqual(['path integrationId', 'query query?']);
+    expect(parametersOf('/api/integrations/{integrationId}/branches')).toEqual(['path integrationId', 'query repositoryId', 'query query?']);
+  });
 });

@@ -12,6 +12,11 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type BranchSummary,
+  type ListBranchesInput,
+  type ListRepositoriesInput,
+  type Listing,
+  type RepositorySummary,
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
@@ -19,7 +24,9 @@ import { HostCall } from './host-call';
 import { branchRefName, isObjectId, ZERO_OBJECT_ID } from './ref-names';
 import { refUpdateFailure, type RefUpdateKind } from './ref-update-failure';
 import { parseRepositoryRef, type ProjectRepository } from './repository-ref';
-import { PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID } from './resource-locations';
+import { PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES_LOCATION_ID } from './resource-locations';
+import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
+import type { GitRef, GitRepository } from 'azure-devops-node-api/interfaces/GitInterfaces';
 import { WebLinks } from './web-links';
 
 const unreadable = (what: string): AppError =>
@@ -44,6 +51,43 @@ const writeRef = async (git: GitApi, repository: ProjectRepository, update: { na
   const results = await git.updateRefs([update], repository.repository, repository.project);
   const failure = refUpdateFailure(results, kind);
   if (failure) throw failure;
+};
+
+// --- Pickers: repositories of the collection, and branches paged with `$top` / `x-ms-continuationtoken` ---
+
+const HEADS = 'refs/heads/';
+const REFS_PAGE_SIZE = 100;
+/** TFS releases whose refs route takes `$top`, `continuationToken` and `filterContains` (REST 5.0+; Services always). */
+const REFS_PAGING_TFS = new Set(['2019', '2020', '2022']);
+
+const withoutHeads = (name: string | undefined): string | undefined => (name?.startsWith(HEADS) ? name.slice(HEADS.length) : undefined);
+
+const repositorySummary = (repository: GitRepository): RepositorySummary | undefined => {
+  const project = repository.project?.name;
+  if (!project || !repository.name || repository.isDisabled === true) return undefined;
+  const defaultBranch = withoutHeads(repository.defaultBranch);
+  return {
+    id: `${project}/${repository.name}`,
+    name: `${project}/${repository.name}`,
+    ...(defaultBranch ? { defaultBranch } : {}),
+    ...(repository.webUrl ? { url: repository.webUrl } : {}),
+  };
+};
+
+/** One page of refs through the client's own routing and version negotiation, with the paging parameters its `getRefs` lacks. */
+const refsPage = async (git: GitApi, repository: ProjectRepository, query: string | undefined, continuationToken: string | undefined) => {
+  const queryValues = {
+    filter: 'heads/',
+    ...(query ? { filterContains: query } : {}),
+    $top: REFS_PAGE_SIZE,
+    ...(continuationToken ? { continuationToken } : {}),
+  };
+  const versioning = await git.vsoClient.getVersioningData('7.1', 'git', REFS_LOCATION_ID, { project: repository.project, repositoryId: repository.repository }, queryValues);
+  const response = await git.rest.get<{ value?: GitRef[] }>(versioning.requestUrl ?? '', git.createRequestOptions('application/json', versioning.apiVersion));
+  const value = response.result?.value;
+  if (!Array.isArray(value)) throw unreadable('the list of branches');
+  const next = (response.headers as Record<string, unknown>)['x-ms-continuationtoken'];
+  return { refs: value, next: typeof next === 'string' && next !== '' ? next : undefined };
 };
 
 /** Azure DevOps Services (dev.azure.com), VSTS ({account}.visualstudio.com) and TFS / Azure DevOps Server collections. */
@@ -97,6 +141,52 @@ class AzureDevOpsProvider implements GitProvider {
       const id = created?.pullRequestId;
       if (typeof id !== 'number') throw unreadable('the pull request id');
       return { id: String(id), url: this.#links.pullRequest(repository, id) };
+    });
+  }
+
+  // --- Pickers (listRepositories / listBranches) ---
+
+  /** `GET {collection}/_apis/git/repositories`: every repository of every project (the route is not paged), filtered here. */
+  async listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>> {
+    const call = new HostCall(this.target, credential, this.options, 'list the repositories');
+    return call.run(async () => {
+      const git = await call.gitApi(REPOSITORIES_LOCATION_ID);
+      const repositories = await call.read(() => git.getRepositories());
+      if (!Array.isArray(repositories)) throw unreadable('the list of repositories');
+      const items = repositories.map(repositorySummary).filter((item): item is RepositorySummary => item !== undefined);
+      async function* onePage(): AsyncIterable<HostPage<RepositorySummary>> {
+        yield { items, more: false };
+      }
+      return collectMatches(onePage(), (item) => matchesQuery(item.id, input.query), input.limit);
+    });
+  }
+
+  /**
+   * The repository's `defaultBranch`, then its `heads/` refs: paged with `$top` and the
+   * `x-ms-continuationtoken` header, and narrowed with `filterContains`, where the server has them
+   * (Services, Server 2019+); TFS 2017/2018 answer all refs at once.
+   */
+  async listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> {
+    const repository = parseRepositoryRef(input.repository);
+    const call = new HostCall(this.target, credential, this.options, 'list the branches');
+    const paged = this.target.provider !== 'tfs' || REFS_PAGING_TFS.has(this.target.tfsVersion ?? '');
+    return call.run(async () => {
+      const git = await call.gitApi(REFS_LOCATION_ID);
+      const found = await call.read(() => git.getRepository(repository.repository, repository.project));
+      if (!found?.id) throw new AppError('NOT_FOUND', `The repository ${input.repository} was not found.`, { hostReason: 'not-found' });
+      async function* pages(): AsyncIterable<HostPage<string>> {
+        if (!paged) {
+          const refs = await call.read(() => git.getRefs(repository.repository, repository.project, 'heads/'));
+          yield { items: (refs ?? []).map((ref) => withoutHeads(ref.name)).filter((name): name is string => name !== undefined), more: false };
+          return;
+        }
+        for (let token: string | undefined, first = true; first || token !== undefined; first = false) {
+          const page = await call.read(() => refsPage(git, repository, input.query, token));
+          token = page.next;
+          yield { items: page.refs.map((ref) => withoutHeads(ref.name)).filter((name): name is string => name !== undefined), more: token !== undefined };
+        }
+      }
+      return branchListing(pages(), withoutHeads(found.defaultBranch), input.query, input.limit);
     });
   }
 

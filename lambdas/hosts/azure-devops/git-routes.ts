@@ -159,15 +159,58 @@ const parseRefUpdates = (rawBody: string): RefUpdateRequest[] | undefined => {
   return updates.map((u) => ({ name: u?.name as string, oldObjectId: u?.oldObjectId as string, newObjectId: u?.newObjectId as string }));
 };
 
+/** `$top`, `continuationToken` and `filterContains` on refs arrived with REST 5.0 (Azure DevOps Server 2019); older servers ignore them. */
+const REFS_PAGING_SINCE = { major: 5, minor: 0 };
+/** The refs route's own page limit when `$top` asks for more (the service caps a page; the token carries on). */
+const MAX_REFS_PAGE = 1000;
+
+const refsPagingSupported = (context: GitRouteContext): boolean => {
+  const max = parseApiVersion(MAX_API_VERSION[context.collection.serverVersion]);
+  return max !== undefined && compareApiVersions(max, REFS_PAGING_SINCE) >= 0;
+};
+
 const listRefs = (context: GitRouteContext, repository: SimRepository, pathFilter: readonly string[], version: string): SimResponse => {
-  const filter = context.request.query.get('filter') ?? (pathFilter.length > 0 ? pathFilter.join('/') : undefined);
+  const { query } = context.request;
+  const filter = query.get('filter') ?? (pathFilter.length > 0 ? pathFilter.join('/') : undefined);
   // The server matches `refs/` + filter as a prefix (GitRefsController.GetRefsInternal, StartsWith).
   const prefix = filter === undefined || filter.trim() === '' ? 'refs/' : `refs/${filter.trim()}`;
-  const refs = [...repository.refs.entries()]
-    .filter(([name]) => name.toLowerCase().startsWith(prefix.toLowerCase()))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, branch]) => gitRefJson(context.base, repository, name, branch.commitId, context.state.ensureUser(branch.createdBy)));
-  return ok(200, wrapped(refs), version);
+  const paging = refsPagingSupported(context);
+  const contains = paging ? (query.get('filterContains') ?? '').toLowerCase() : '';
+  let names = [...repository.refs.keys()]
+    .filter((name) => name.toLowerCase().startsWith(prefix.toLowerCase()))
+    .filter((name) => contains === '' || name.slice(prefix.length).toLowerCase().includes(contains))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const headers: Record<string, string> = {};
+  if (paging) {
+    const topText = query.get('$top');
+    const top = topText === null ? undefined : Number(topText);
+    if (top !== undefined && (!Number.isInteger(top) || top < 1)) return invalidArgument('$top');
+    const token = query.get('continuationToken');
+    if (token !== null) {
+      const after = decodeContinuation(token);
+      if (after === undefined) return invalidArgument('continuationToken');
+      names = names.filter((name) => name >= after);
+    }
+    if (top !== undefined || token !== null) {
+      const size = Math.min(top ?? MAX_REFS_PAGE, MAX_REFS_PAGE);
+      const next = names[size];
+      if (next !== undefined) headers['x-ms-continuationtoken'] = encodeContinuation(next);
+      names = names.slice(0, size);
+    }
+  }
+  const refs = names.flatMap((name) => {
+    const branch = repository.refs.get(name);
+    return branch ? [gitRefJson(context.base, repository, name, branch.commitId, context.state.ensureUser(branch.createdBy))] : [];
+  });
+  const answer = ok(200, wrapped(refs), version);
+  return { ...answer, headers: { ...answer.headers, ...headers } };
+};
+
+/** The simulator's continuation token: the next ref name, base64url (the service's is opaque too). */
+const encodeContinuation = (refName: string): string => Buffer.from(refName, 'utf8').toString('base64url');
+const decodeContinuation = (token: string): string | undefined => {
+  const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  return decoded.startsWith('refs/') ? decoded : undefined;
 };
 
 const updateRefs = (context: GitRouteContext, repository: SimRepository, version: string): SimResponse => {
@@ -227,8 +270,30 @@ const dispatch = (context: GitRouteContext, repository: SimRepository, tail: rea
   return method === 'POST' ? createPullRequest(context, repository, version) : methodNotAllowed(method);
 };
 
+// --- Pickers: GET {collection}[/{project}]/_apis/git/repositories (every repository; the route has no paging) ---
+
+const isRepositoryListPath = (segments: readonly string[]): boolean => {
+  const apis = segments.findIndex((segment) => segment.toLowerCase() === '_apis');
+  const rest = segments.slice(apis + 1).map((segment) => segment.toLowerCase());
+  return (apis === 0 || apis === 1) && rest.length === 2 && rest[0] === 'git' && rest[1] === 'repositories';
+};
+
+const listRepositories = (context: GitRouteContext, segments: readonly string[]): SimResponse => {
+  const versionRefusal = versionProblem(context, REPOSITORIES_LOCATION_ID);
+  if (versionRefusal) return versionRefusal;
+  if (!hasScope(context.token, 'vso.code')) return refusal(context.request, context.collection, 'scope');
+  const projectName = segments[0]?.toLowerCase() === '_apis' ? undefined : segments[0];
+  const { state, collection } = context;
+  const project = projectName === undefined ? undefined : state.findProject(collection, projectName);
+  if (projectName !== undefined && !project) return projectNotFound(projectName);
+  const repositories = (project ? [project] : collection.projects).flatMap((p) => p.repositories);
+  if (context.request.method !== 'GET') return methodNotAllowed(context.request.method);
+  return ok(200, wrapped(repositories.map((repository) => repositoryJson(context.base, repository))), MAX_API_VERSION[collection.serverVersion]);
+};
+
 /** Refs, pull requests and repositories of the git area; undefined when the path is not one of them. */
 export const gitRoute = (context: GitRouteContext, segments: readonly string[]): SimResponse | undefined => {
+  if (isRepositoryListPath(segments)) return listRepositories(context, segments);
   const target = parseGitTarget(segments);
   if (!target) return undefined;
   const locationId = routeLocation(target.tail);

@@ -5,7 +5,10 @@ import {
   DeleteBranchCommand,
   GetBranchCommand,
   GetPullRequestCommand,
+  GetRepositoryCommand,
+  ListBranchesCommand,
   ListPullRequestsCommand,
+  ListRepositoriesCommand,
   type PullRequest,
 } from '@aws-sdk/client-codecommit';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -22,12 +25,18 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type BranchSummary,
+  type ListBranchesInput,
+  type ListRepositoriesInput,
+  type Listing,
+  type RepositorySummary,
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline } from './call-deadline';
 import { retryRead } from './retry-read';
+import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
 const HEADS = 'refs/heads/';
@@ -143,6 +152,45 @@ class CodeCommitProvider implements GitProvider {
       const id = created.pullRequest?.pullRequestId;
       if (!id) throw unreadableAnswer('CreatePullRequest');
       return { id, url: this.#pullRequestUrl(input.repository, id) };
+    });
+  }
+
+  // --- Pickers (listRepositories / listBranches) ---
+
+  /** ListRepositories by name, paged by `nextToken`; it names repositories only (no default branch). */
+  listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>> {
+    return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
+      const send = (nextToken: string | undefined) =>
+        retryRead(deadline, () => codeCommit.send(new ListRepositoriesCommand({ sortBy: 'repositoryName', order: 'ascending', nextToken }), { abortSignal: deadline.signal }));
+      async function* pages(): AsyncIterable<HostPage<RepositorySummary>> {
+        for (let token: string | undefined, first = true; first || token !== undefined; first = false) {
+          const page = await send(token);
+          token = page.nextToken;
+          const names = (page.repositories ?? []).map((repository) => repository.repositoryName).filter((name): name is string => !!name);
+          yield { items: names.map((name) => ({ id: name, name })), more: token !== undefined };
+        }
+      }
+      const listing = await collectMatches(pages(), (repository) => matchesQuery(repository.id, input.query), input.limit);
+      return { ...listing, items: listing.items.map((item) => ({ ...item, url: this.#consoleRepositoryUrl(item.id) })) };
+    });
+  }
+
+  /** GetRepository for `defaultBranch`, then ListBranches, paged by `nextToken`. */
+  listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> {
+    return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
+      const repositoryName = input.repository;
+      const metadata = await retryRead(deadline, () => codeCommit.send(new GetRepositoryCommand({ repositoryName }), { abortSignal: deadline.signal }));
+      if (!metadata.repositoryMetadata) throw unreadableAnswer('GetRepository');
+      const send = (nextToken: string | undefined) =>
+        retryRead(deadline, () => codeCommit.send(new ListBranchesCommand({ repositoryName, nextToken }), { abortSignal: deadline.signal }));
+      async function* pages(): AsyncIterable<HostPage<string>> {
+        for (let token: string | undefined, first = true; first || token !== undefined; first = false) {
+          const page = await send(token);
+          token = page.nextToken;
+          yield { items: page.branches ?? [], more: token !== undefined };
+        }
+      }
+      return branchListing(pages(), metadata.repositoryMetadata.defaultBranch, input.query, input.limit);
     });
   }
 

@@ -12,6 +12,8 @@ export const CODECOMMIT_OPERATIONS = [
   'ListPullRequests',
   'GetPullRequest',
   'GetRepository',
+  'ListRepositories',
+  'ListBranches',
 ] as const;
 export type CodeCommitOperation = (typeof CODECOMMIT_OPERATIONS)[number];
 
@@ -173,6 +175,8 @@ const error = {
     ),
   invalidMaxResults: () => new AwsServiceError('InvalidMaxResultsException', 'The specified number of maximum results is not valid.'),
   invalidContinuationToken: () => new AwsServiceError('InvalidContinuationTokenException', 'The specified continuation token is not valid.'),
+  invalidSortBy: () => new AwsServiceError('InvalidSortByException', 'The specified sort by value is not valid.'),
+  invalidOrder: () => new AwsServiceError('InvalidOrderException', 'The specified sort order is not valid.'),
 };
 
 /**
@@ -186,6 +190,11 @@ export class SimulatedCodeCommit {
   readonly #requestTokens = new Map<string, { pullRequestId: string; fingerprint: string }>();
   readonly #denied = new Set<string>();
   #nextPullRequestId = 1;
+  /**
+   * Items per ListRepositories / ListBranches page. Neither operation takes a page size; AWS does not
+   * document its own (not verified), so tests may lower this to exercise `nextToken`.
+   */
+  listPageSize = DEFAULT_PAGE_SIZE;
 
   constructor(
     readonly region = 'us-east-1',
@@ -282,7 +291,42 @@ export class SimulatedCodeCommit {
         return this.#getPullRequestOperation(caller, input);
       case 'GetRepository':
         return this.#getRepositoryOperation(caller, input);
+      case 'ListRepositories':
+        return this.#listRepositoriesOperation(input);
+      case 'ListBranches':
+        return this.#listBranchesOperation(caller, input);
     }
+  }
+
+  // --- Pickers: ListRepositories and ListBranches, paged with `nextToken` ---
+
+  /**
+   * Every repository of the account and region: codecommit:ListRepositories is not scoped to a
+   * repository, so a per-repository denial does not hide one here (it refuses the calls about it).
+   */
+  #listRepositoriesOperation(input: JsonObject): JsonObject {
+    const sortBy = text(input, 'sortBy') ?? 'repositoryName';
+    if (sortBy !== 'repositoryName' && sortBy !== 'lastModifiedDate') throw error.invalidSortBy();
+    const order = text(input, 'order') ?? 'ascending';
+    if (order !== 'ascending' && order !== 'descending') throw error.invalidOrder();
+    const sorted = [...this.#repositories.values()].sort((a, b) =>
+      sortBy === 'repositoryName' ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.lastModifiedDate.getTime() - b.lastModifiedDate.getTime(),
+    );
+    const ordered = order === 'ascending' ? sorted : sorted.reverse();
+    const { page, nextToken } = this.#listPage(ordered, text(input, 'nextToken'));
+    return { repositories: page.map((repo) => ({ repositoryName: repo.name, repositoryId: repo.repositoryId })), ...(nextToken ? { nextToken } : {}) };
+  }
+
+  #listBranchesOperation(caller: AwsCaller, input: JsonObject): JsonObject {
+    const repo = this.#repository(caller, 'ListBranches', input);
+    const { page, nextToken } = this.#listPage([...repo.branches.keys()].sort(), text(input, 'nextToken'));
+    return { branches: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  #listPage<T>(items: readonly T[], token: string | undefined): { page: readonly T[]; nextToken?: string } {
+    const start = this.#pageStart(token);
+    const end = start + this.listPageSize;
+    return { page: items.slice(start, end), ...(end < items.length ? { nextToken: Buffer.from(`offset:${end}`).toString('base64') } : {}) };
   }
 
   #getBranchOperation(caller: AwsCaller, input: JsonObject): JsonObject {

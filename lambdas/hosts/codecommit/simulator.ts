@@ -170,6 +170,11 @@ export class CodeCommitSimulator {
 
   // ── repositories ──────────────────────────────────────────────────────────────────────
 
+  /** Items per ListRepositories / ListBranches page (AWS does not document its own), to exercise `nextToken`. */
+  set listPageSize(size: number) {
+    this.#codeCommit.listPageSize = size;
+  }
+
   createRepository(seed: RepositorySeed): void {
     this.#codeCommit.createRepository(seed);
   }

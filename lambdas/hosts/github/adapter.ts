@@ -13,6 +13,11 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type BranchSummary,
+  type ListBranchesInput,
+  type ListRepositoriesInput,
+  type Listing,
+  type RepositorySummary,
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
@@ -20,6 +25,7 @@ import { CallBudget } from './call-budget';
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
 import { createCallAgent, createTimedFetch } from './timed-fetch';
 import { readTokenFacts } from './token-facts';
+import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 const USER_AGENT = 'patgate';
 const NEW_TOKEN_QUERY = 'scopes=repo&description=Jira%20(patgate)';
@@ -78,6 +84,35 @@ const readSha = (data: unknown): string => {
 
 /** Keeps a branch's slashes as path separators, as GitHub's own branch links do. */
 const encodeBranch = (branch: string): string => branch.split('/').map(encodeURIComponent).join('/');
+
+/** GitHub's largest page. */
+const PAGE_SIZE = 100;
+
+/** Octokit's page iterator as HostPages: one list per response, `more` from its `Link: rel="next"`. */
+async function* hostPages<T>(responses: AsyncIterable<{ status: number; data: unknown; headers: Record<string, unknown> }>, read: (item: unknown) => T): AsyncIterable<HostPage<T>> {
+  for await (const response of responses) {
+    requireSuccess(response.status);
+    if (!Array.isArray(response.data)) throw malformedAnswer();
+    yield { items: response.data.map(read), more: /\brel="next"/.test(String(response.headers.link ?? '')) };
+  }
+}
+
+const readRepository = (item: unknown): RepositorySummary => {
+  const repository = asRecord(item);
+  if (typeof repository.full_name !== 'string' || !REPOSITORY.test(repository.full_name)) throw malformedAnswer();
+  return {
+    id: repository.full_name,
+    name: repository.full_name,
+    ...(typeof repository.default_branch === 'string' ? { defaultBranch: repository.default_branch } : {}),
+    ...(typeof repository.html_url === 'string' ? { url: repository.html_url } : {}),
+  };
+};
+
+const readBranchName = (item: unknown): string => {
+  const branch = asRecord(item);
+  if (typeof branch.name !== 'string' || branch.name === '') throw malformedAnswer();
+  return branch.name;
+};
 
 class GitHubProvider implements GitProvider {
   readonly #apiUrl: string;
@@ -145,6 +180,28 @@ class GitHubProvider implements GitProvider {
       const pull = asRecord(created.data);
       if (typeof pull.html_url !== 'string' || typeof pull.number !== 'number') throw malformedAnswer();
       return { url: pull.html_url, id: String(pull.number) };
+    });
+  }
+
+  // --- Pickers (listRepositories / listBranches) ---
+
+  /** `GET /user/repos` (every repository the token's user owns, collaborates on or sees through an organisation), paged by `Link`. */
+  async listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>> {
+    return this.#call(credential, async (octokit) => {
+      const responses = octokit.paginate.iterator(octokit.rest.repos.listForAuthenticatedUser, { per_page: PAGE_SIZE, sort: 'full_name' });
+      return collectMatches(hostPages(responses, readRepository), (repository) => matchesQuery(repository.id, input.query), input.limit);
+    });
+  }
+
+  /** `GET /repos/{owner}/{repo}` for `default_branch`, then `GET /repos/{owner}/{repo}/branches`, paged by `Link`. */
+  async listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> {
+    const coordinates = parseRepository(input.repository);
+    return this.#call(credential, async (octokit, budget) => {
+      const repository = await budget.retryRead(() => octokit.rest.repos.get({ owner: coordinates.owner, repo: coordinates.repo }), isTransientFailure);
+      requireSuccess(repository.status);
+      const defaultBranch = asRecord(repository.data).default_branch;
+      const responses = octokit.paginate.iterator(octokit.rest.repos.listBranches, { owner: coordinates.owner, repo: coordinates.repo, per_page: PAGE_SIZE });
+      return branchListing(hostPages(responses, readBranchName), typeof defaultBranch === 'string' ? defaultBranch : undefined, input.query, input.limit);
     });
   }
 

@@ -3,6 +3,7 @@ import type { SimRequest, SimResponse } from '../loopback-server';
 import { createPull } from './pull-routes';
 import type { RateLimitLedger, RateLimitStatus } from './rate-limit-ledger';
 import { createRef, deleteRef, getBranch, getRef, getRepository } from './repository-routes';
+import { listBranches, listRepositoriesForUser } from './list-routes';
 import { replyError, type Caller, type RouteContext, type RouteParams } from './route-context';
 import type { SimulatorState } from './simulator-state';
 import { basicError, privateUser, type HostView } from './wire-shapes';
@@ -31,6 +32,8 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/user$/, handler: getAuthenticated, acceptedScopes: '' },
   { method: 'GET', pattern: new RegExp(`^${REPO}$`), handler: getRepository, acceptedScopes: 'repo' },
   { method: 'GET', pattern: new RegExp(`^${REPO}/branches/(.+)$`), handler: getBranch, acceptedScopes: 'repo' },
+  { method: 'GET', pattern: /^\/user\/repos$/, handler: listRepositoriesForUser, acceptedScopes: '' },
+  { method: 'GET', pattern: new RegExp(`^${REPO}/branches$`), handler: listBranches, acceptedScopes: 'repo' },
   { method: 'GET', pattern: new RegExp(`^${REPO}/git/ref/(.+)$`), handler: getRef, acceptedScopes: 'repo' },
   { method: 'POST', pattern: new RegExp(`^${REPO}/git/refs$`), handler: createRef, acceptedScopes: 'repo' },
   { method: 'DELETE', pattern: new RegExp(`^${REPO}/git/refs/(.+)$`), handler: deleteRef, acceptedScopes: 'repo' },
@@ -105,7 +108,7 @@ export class RestApi {
     const routeReply = (status: number, body?: unknown, headers?: Readonly<Record<string, string>>): SimResponse =>
       reply(status, body, { ...routeHeaders, ...headers });
     if (!found) return routeReply(404, basicError(view, 'Not Found', 'root', 404));
-    return found.route.handler({ state: this.#state, view, caller, params: found.params, rawBody: request.rawBody, reply: routeReply });
+    return found.route.handler({ state: this.#state, view, caller, params: found.params, rawBody: request.rawBody, query: request.query, path, reply: routeReply });
   }
 
   #view(request: SimRequest, enterprise: boolean): HostView {

@@ -22,6 +22,10 @@ export interface RouteContext {
   readonly caller: Caller | undefined;
   readonly params: RouteParams;
   readonly rawBody: string;
+  /** The query string (list routes read per_page, page, sort). */
+  readonly query: URLSearchParams;
+  /** The path as requested, relative to the API root (for `Link` headers). */
+  readonly path: string;
   reply(status: number, body?: unknown, headers?: Readonly<Record<string, string>>): SimResponse;
 }
 

@@ -184,6 +184,11 @@ export class SimulatorState {
     return this.#repositories.get(repositoryKey(`${owner}/${name}`));
   }
 
+  /** Every repository, in the order they were seeded. */
+  allRepositories(): readonly SimRepository[] {
+    return [...this.#repositories.values()];
+  }
+
   repositoryByFullName(fullName: string): SimRepository | undefined {
     return this.#repositories.get(repositoryKey(fullName));
   }

@@ -1,4 +1,4 @@
-import { Branches, GitbeakerRequestError, MergeRequests, PersonalAccessTokens, Users } from '@gitbeaker/rest';
+import { Branches, GitbeakerRequestError, MergeRequests, PersonalAccessTokens, Projects, Users } from '@gitbeaker/rest';
 import * as z from 'zod';
 import { AppError } from '../../domain/errors';
 import {
@@ -12,11 +12,17 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type BranchSummary,
+  type ListBranchesInput,
+  type ListRepositoriesInput,
+  type Listing,
+  type RepositorySummary,
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
+import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 /**
  * GitLab.com and GitLab self-managed, through @gitbeaker/rest with patgate's own requester
@@ -35,6 +41,27 @@ const branchSchema = z.object({ web_url: z.string().optional(), commit: z.object
 const mergeRequestSchema = z.object({ iid: z.number().int(), web_url: z.string().optional() });
 
 type TokenSelf = z.infer<typeof tokenSelfSchema>;
+
+// --- Pickers: GitLab's list answers (showExpanded: the page and its x-next-page) ---
+const PAGE_SIZE = 100;
+/** GitLab's project search matches terms of three characters or more; shorter ones are filtered here alone. */
+const MIN_SEARCH_LENGTH = 3;
+const expandedPage = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), paginationInfo: z.object({ next: z.number().int().positive().nullable() }) });
+const projectListPage = expandedPage(
+  z.object({ id: z.number().int(), path_with_namespace: z.string().min(1), default_branch: z.string().nullish(), web_url: z.string().optional() }),
+);
+const branchListPage = expandedPage(z.object({ name: z.string().min(1) }));
+const projectDefaultBranchSchema = z.object({ default_branch: z.string().nullish() });
+
+/** Pages from `fetchPage(n)` until GitLab's `x-next-page` is empty. */
+async function* offsetPages<T>(fetchPage: (page: number) => Promise<{ items: readonly T[]; next: number | null }>): AsyncIterable<HostPage<T>> {
+  for (let page: number | null = 1; page !== null; ) {
+    const answer = await fetchPage(page);
+    yield { items: answer.items, more: answer.next !== null };
+    page = answer.next !== null && answer.next > page ? answer.next : null;
+  }
+}
 
 interface ResourceOptions {
   readonly host: string;
@@ -142,6 +169,43 @@ class GitLabProvider implements GitProvider {
       const mergeRequest = parseAnswer(mergeRequestSchema, answer);
       const fallback = `${this.#webUrl}/${pathOf(input.repository)}/-/merge_requests/${mergeRequest.iid}`;
       return { url: webLink(mergeRequest.web_url) ?? fallback, id: String(mergeRequest.iid) };
+    });
+  }
+
+  // --- Pickers (listRepositories / listBranches) ---
+
+  /** `GET /projects?membership=true&search=` (with `search_namespaces`), newest first, paged by `x-next-page`. */
+  listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>> {
+    return this.#call(credential, async (options) => {
+      const projects = new Projects(options);
+      const search = input.query !== undefined && input.query.length >= MIN_SEARCH_LENGTH ? { search: input.query, searchNamespaces: true } : {};
+      const pages = offsetPages(async (page) => {
+        const answer = await projects.all({ membership: true, simple: true, ...search, perPage: PAGE_SIZE, page, showExpanded: true, pagination: 'offset' } as never);
+        const parsed = parseAnswer(projectListPage, answer);
+        const items = parsed.data.map((project) => ({
+          id: project.path_with_namespace,
+          name: project.path_with_namespace,
+          ...(project.default_branch ? { defaultBranch: project.default_branch } : {}),
+          ...(webLink(project.web_url) ? { url: project.web_url } : {}),
+        }));
+        return { items, next: parsed.paginationInfo.next };
+      });
+      return collectMatches(pages, (project: RepositorySummary) => matchesQuery(project.id, input.query), input.limit);
+    });
+  }
+
+  /** `GET /projects/:id` for `default_branch`, then `GET /projects/:id/repository/branches?search=`, paged by `x-next-page`. */
+  listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> {
+    return this.#call(credential, async (options) => {
+      const project = parseAnswer(projectDefaultBranchSchema, await new Projects(options).show(input.repository));
+      const branches = new Branches(options);
+      const search = input.query ? { search: input.query } : {};
+      const pages = offsetPages(async (page) => {
+        const answer = await branches.all(input.repository, { ...search, perPage: PAGE_SIZE, page, showExpanded: true } as never);
+        const parsed = parseAnswer(branchListPage, answer);
+        return { items: parsed.data.map((branch) => branch.name), next: parsed.paginationInfo.next };
+      });
+      return branchListing(pages, project.default_branch ?? undefined, input.query, input.limit);
     });
   }
 

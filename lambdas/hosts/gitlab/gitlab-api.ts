@@ -2,6 +2,7 @@ import type { SimRequest, SimResponse } from '../loopback-server';
 import { branchEntity, mergeRequestEntity, projectEntity, tokenEntity, userEntity } from './gitlab-entities';
 import type { GitLabSimState, SimProject, SimToken, SimUser } from './gitlab-sim-state';
 import { matchPathPattern } from './match-path-pattern';
+import { offsetPage, pagingProblem } from './offset-pages';
 
 /**
  * The GitLab REST v4 routes the simulator serves under `/api/v4`, with GitLab's own status codes
@@ -181,7 +182,46 @@ const createMergeRequest = (call: RouteCall): SimResponse => {
   return { status: 201, body: mergeRequestEntity(project, mergeRequest, user, baseUrl) };
 };
 
+// --- Picker lists (GET /projects, GET /projects/:id/repository/branches), paged with GitLab's offset headers ---
+
+/** `GET /projects?membership=true`: projects the user is a member of; `search` as GitLab's (name or path; with `search_namespaces`, the full path). */
+const listProjects = (call: RouteCall): SimResponse => {
+  const username = call.caller.user.username;
+  const { input } = call;
+  const invalid = pagingProblem(input);
+  if (invalid) return grapeError(400, invalid);
+  const search = (input.search ?? '').toLowerCase();
+  const searchNamespaces = input.search_namespaces === 'true';
+  const projects = call.context.state
+    .allProjects()
+    .filter((project) => (input.membership === 'true' ? project.members.has(username) : call.context.state.canSee(project, username)))
+    .filter((project) => {
+      if (search === '') return true;
+      const name = project.path.slice(project.path.lastIndexOf('/') + 1).toLowerCase();
+      return searchNamespaces ? project.path.toLowerCase().includes(search) : name.includes(search);
+    })
+    .reverse(); // order_by=created_at, sort=desc: GitLab's default
+  return offsetPage(call.context.baseUrl, 'projects', input, projects.map((project) => projectEntity(project, call.context.baseUrl)));
+};
+
+/** `GET /projects/:id/repository/branches`: by name, `search` a substring (GitLab also reads ^ and $ anchors; branch names hold neither). */
+const listBranches = (call: RouteCall): SimResponse => {
+  const project = codeProject(call);
+  if (!isProject(project)) return project;
+  const invalid = pagingProblem(call.input);
+  if (invalid) return grapeError(400, invalid);
+  const search = (call.input.search ?? '').toLowerCase();
+  const canPush = call.context.state.canPush(project, call.caller.user.username);
+  const branches = [...project.branches.values()]
+    .filter((branch) => branch.name.toLowerCase().includes(search))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((branch) => branchEntity(project, branch, canPush, call.context.baseUrl));
+  return offsetPage(call.context.baseUrl, `projects/${project.id}/repository/branches`, call.input, branches);
+};
+
 const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: ['projects'], scopes: READ_SCOPES, handle: listProjects },
+  { method: 'GET', pattern: ['projects', ':id', 'repository', 'branches'], scopes: READ_SCOPES, handle: listBranches },
   { method: 'GET', pattern: ['user'], scopes: [...READ_SCOPES, 'read_user'], handle: getUser },
   { method: 'GET', pattern: ['personal_access_tokens', 'self'], handle: getTokenSelf },
   { method: 'GET', pattern: ['projects', ':id'], scopes: READ_SCOPES, handle: getProject },

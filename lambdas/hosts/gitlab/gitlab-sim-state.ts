@@ -226,6 +226,11 @@ export class GitLabSimState {
     project.members.set(username, role);
   }
 
+  /** Every project, oldest first. */
+  allProjects(): readonly SimProject[] {
+    return [...this.#projects.values()];
+  }
+
   /** By numeric id or full path (GitLab matches paths case-insensitively). */
   project(ref: string): SimProject | undefined {
     if (/^\d+$/.test(ref)) return this.#projects.get(Number(ref));

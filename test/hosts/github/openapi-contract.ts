@@ -14,7 +14,7 @@ interface OpenApiOperation {
   readonly requestBody?: { readonly content?: Readonly<Record<string, { readonly schema?: Schema }>> };
 }
 
-interface OpenApiDocument {
+export interface OpenApiDocument {
   readonly paths: Readonly<Record<string, Readonly<Record<string, OpenApiOperation>>>>;
 }
 
@@ -63,8 +63,10 @@ export class OpenApiContract {
   readonly #document: OpenApiDocument;
   readonly #basicError: Schema;
 
-  constructor(file: string) {
-    this.#document = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+  /** `extraPaths`: operations pinned from the full published description that the subset file lacks (see list-route-schemas.ts). */
+  constructor(file: string, extraPaths: OpenApiDocument['paths'] = {}) {
+    const subset = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+    this.#document = { ...subset, paths: { ...subset.paths, ...extraPaths } };
     const basicError = this.#document.paths['/user']?.get?.responses['401']?.content?.['application/json']?.schema;
     if (!basicError) throw new Error('the spec has no Basic Error schema at GET /user 401');
     this.#basicError = basicError;

@@ -165,3 +165,34 @@ export const oauthErrorSchema = {
     scope: { type: 'string' },
   },
 } as const;
+
+// --- Pickers: the list answers ---
+
+export const projectListItemSchema = {
+  $comment:
+    'doc/api/projects.md, "List all projects" with simple=true (the simple entity: id, description, name, name_with_namespace, path, path_with_namespace, created_at, default_branch, tag_list, topics, ssh/http urls, web_url, readme_url, forks_count, avatar_url, star_count, last_activity_at, namespace); membership=true limits to projects the user is a member of',
+  type: 'object',
+  required: ['id', 'description', 'name', 'name_with_namespace', 'path', 'path_with_namespace', 'created_at', 'default_branch', 'ssh_url_to_repo',
+    'http_url_to_repo', 'web_url', 'readme_url', 'forks_count', 'avatar_url', 'star_count', 'last_activity_at', 'namespace'],
+  properties: {
+    id: { type: 'integer' },
+    path_with_namespace: { type: 'string', pattern: '/' },
+    default_branch: nullable('string'),
+    web_url: { type: 'string', format: 'uri' },
+    namespace: { type: 'object', required: ['id', 'name', 'path', 'kind', 'full_path'] },
+  },
+} as const;
+
+export const projectListSchema = { $comment: 'GET /projects: an array of projects', type: 'array', items: projectListItemSchema } as const;
+
+export const branchListSchema = {
+  $comment: 'doc/api/branches.md, "List repository branches": GET /projects/:id/repository/branches?search= (^ and $ anchor the search); the single-branch entity',
+  type: 'array',
+  items: branchSchema,
+} as const;
+
+/**
+ * doc/api/rest/index.md "Offset-based pagination": every list answer carries these headers
+ * (`x-next-page`/`x-prev-page` empty when there is none; `x-total`/`x-total-pages` omitted above 10,000 items).
+ */
+export const OFFSET_PAGINATION_HEADERS = ['x-page', 'x-per-page', 'x-next-page', 'x-prev-page', 'x-total', 'x-total-pages', 'link'] as const;
