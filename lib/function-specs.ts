@@ -81,6 +81,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:Query',
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
+      // Audit entries are written in a transaction that checks the tenant is still installed.
+      'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
     credentialsKey: [],
@@ -143,6 +145,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:Query',
       // A failed action releases its Idempotency-Key claim so the client's retry can run.
       'dynamodb:DeleteItem',
+      // Idempotency claims and audit entries are transactions that check the tenant is still installed.
+      'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],
@@ -155,7 +159,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     timeout: Duration.minutes(5),
     memorySize: 512,
     api: false,
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    // Query/PutItem/ConditionCheckItem/DeleteItem: draining the audit outbox (AuditStore.drainOutbox).
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem'],
     indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_REVERIFY_INDEX.name], actions: ['dynamodb:Query'] }],
     // Re-verifies users' tokens only (DESIGN §7); service credentials are never its business.
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],

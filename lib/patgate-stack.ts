@@ -39,7 +39,7 @@ export class PatgateStack extends Stack {
     // Without a base URL of its own, the API is the app: its URL is what Connect signs for.
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.api.url);
     const checker = this.functions.byName.tokenExpiry;
-    this.schedule = new Schedule(this, 'Schedule', { checker });
+    this.schedule = new Schedule(this, 'Schedule', { checker, emitters: [this.functions.byName.admin] });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: this.functions.byName,
       stage: this.api.stage,

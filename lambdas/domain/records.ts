@@ -34,6 +34,8 @@ export interface IntegrationRecord {
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
   readonly serviceCredential: StoredCredential;
+  /** When the integration got its current host (baseUrl or region): on create and on every move. */
+  readonly hostSetAt?: string;
   readonly version: number;
   readonly createdAt: string;
   readonly createdBy: string;

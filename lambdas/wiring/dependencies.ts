@@ -17,6 +17,8 @@ import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
+import { defaultEventSink } from '../expiry/default-event-sink';
+import type { EventSink } from '../expiry/event-sink';
 import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
 
 /** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
@@ -45,6 +47,7 @@ export interface DependencyOverrides {
   readonly permissions?: PermissionChecker;
   readonly resolveHost?: HostResolver;
   readonly providers?: ProviderLookup;
+  readonly events?: EventSink;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -68,6 +71,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
     localMode: config.localMode,
     resolveHost: overrides.resolveHost ?? systemResolver,
+    events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName);
   const providers = overrides.providers ?? noHostAccess;
