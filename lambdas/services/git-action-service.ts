@@ -127,7 +127,16 @@ export class GitActionService {
 
   async #run(tenant: TenantRecord, accountId: string, request: GitAction): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
-    const target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    let target: ActionTarget;
+    try {
+      target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    } catch (error) {
+      // The host failed while telling which repository the id names: audited like any host failure.
+      if (isAppError(error) && error.hostReason !== undefined) {
+        await this.audit.append(tenant.clientKey, { actorAccountId: accountId, action: request.action, integrationId, repositoryId: repositoryId.trim(), issueKey: issue, outcome: 'failed', code: error.code });
+      }
+      throw error;
+    }
     const { integration } = target;
     const provider = this.providers(integration);
     const decision = this.#decide(target);
