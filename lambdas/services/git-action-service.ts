@@ -5,7 +5,7 @@ import { branchNameProblem } from '../domain/branch-name';
 import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision } from '../domain/policy';
 import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
-import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
+import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
@@ -182,7 +182,7 @@ export class GitActionService {
     const rule = REPOSITORY_ID_RULES[integration.provider];
     const canonical = rule.canonical(rawRepositoryId);
     const keys = [canonical, spelled];
-    let overrides = records.overrides;
+    let overrides: ReadonlyMap<string, RepositoryOverrideRecord> = records.overrides;
     let hostRepository = canonical;
     if (rule.resolvedByHost) {
       const host = credentialHost(integration);
@@ -191,12 +191,33 @@ export class GitActionService {
       keys.push(...resolved.keys);
       hostRepository = resolved.hostId;
       const unread = resolved.keys.filter((key) => !prefetched.includes(key));
-      if (unread.length) overrides = new Map([...overrides, ...(await this.tokens.readOverrides(tenant, integrationId, unread))]);
+      if (unread.length) overrides = stricterOf(overrides, await this.tokens.readOverrides(tenant, integrationId, unread));
     }
+    if (integration.overrideKeys !== 'canonical') overrides = stricterOf(overrides, await this.#legacyOverrides(tenant, integration));
     const found = keys.flatMap((key) => overrides.get(key) ?? []);
     // Two spellings of one repository with different overrides: the stricter one holds.
     const override = found.length === 0 ? undefined : found.some((o) => o.requireUserPat);
     return { integration, token: records.token, override, canonical, hostRepository };
+  }
+
+  /**
+   * An integration from before canonical ids may hold overrides under any spelling (`Acme/Web`):
+   * all of them are read and keyed by their canonical id, so none is dodged by spelling.
+   */
+  async #legacyOverrides(tenant: string, integration: IntegrationRecord): Promise<Map<string, RepositoryOverrideRecord>> {
+    const rule = REPOSITORY_ID_RULES[integration.provider];
+    const keyed = new Map<string, RepositoryOverrideRecord>();
+    for (const override of await this.tokens.readAllOverrides(tenant, integration.id)) {
+      let key: string;
+      try {
+        key = rule.canonical(override.repositoryId);
+      } catch {
+        continue;
+      }
+      // Two old spellings of one repository: the stricter override holds.
+      if (!keyed.get(key)?.requireUserPat) keyed.set(key, override);
+    }
+    return keyed;
   }
 
   /** Asks the host what the spelling names, with the service credential, else the user's own token. */
@@ -241,6 +262,13 @@ export class GitActionService {
     });
   }
 }
+
+/** Two sets of overrides by key: where both hold one for a key, the stricter wins. */
+const stricterOf = (a: ReadonlyMap<string, RepositoryOverrideRecord>, b: ReadonlyMap<string, RepositoryOverrideRecord>): Map<string, RepositoryOverrideRecord> => {
+  const merged = new Map(a);
+  for (const [key, override] of b) if (!merged.get(key)?.requireUserPat) merged.set(key, override);
+  return merged;
+};
 
 const retried = async (work: () => Promise<void>, attempts = 3): Promise<void> => {
   for (let attempt = 1; ; attempt += 1) {

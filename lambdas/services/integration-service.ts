@@ -119,6 +119,7 @@ export class IntegrationService {
       requireUserPat: input.requireUserPat,
       serviceCredential: await this.#storeCredential({ tenant, id, ...shape }, input.serviceCredential, now),
       hostSetAt: now,
+      overrideKeys: 'canonical',
       version: 1,
       createdAt: now,
       createdBy: actor,

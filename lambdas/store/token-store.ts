@@ -2,7 +2,8 @@ import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWrite
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
-import { integrationSk, overrideSk, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { queryPartition } from './partition-items';
 import { toIntegration, toOverride } from './integration-store';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 
@@ -52,6 +53,12 @@ export class TokenStore {
   async readOverrides(tenant: string, integrationId: string, repositoryKeys: readonly string[]): Promise<Map<string, RepositoryOverrideRecord>> {
     if (repositoryKeys.length === 0) return new Map();
     return overridesByKey(await this.#batchGet([...new Set(repositoryKeys)].map((key) => ({ PK: tenantPk(tenant), SK: overrideSk(integrationId, key) }))));
+  }
+
+  /** Every override of the integration, read consistently (integrations whose override keys predate canonical ids). */
+  async readAllOverrides(tenant: string, integrationId: string): Promise<RepositoryOverrideRecord[]> {
+    const items = await queryPartition(this.db, this.tableName, tenantPk(tenant), { skPrefix: overrideSkPrefix(integrationId), consistent: true });
+    return items.filter((i) => i.type === 'override').map(toOverride);
   }
 
   async #batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {

@@ -115,6 +115,21 @@ describe('security review: the Require User PAT guards hold', () => {
       }
     });
 
+    it('an override saved before ids were canonical (stored as Acme/Web) still holds for every spelling', async () => {
+      const w = world('github');
+      const id = await createIntegration(w, false);
+      const { tenantPk, integrationSk, overrideSk } = await import('../../lambdas/store/keys');
+      const { PutCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+      const { db, config } = h.app.deps;
+      // As the previous version stored them: the exact spelling, on an integration without the canonical marker.
+      await db.send(new UpdateCommand({ TableName: config.tableName, Key: { PK: tenantPk(site.clientKey), SK: integrationSk(id) }, UpdateExpression: 'REMOVE overrideKeys' }));
+      const legacy = { integrationId: id, repositoryId: 'Acme/Web', requireUserPat: true, updatedAt: new Date().toISOString(), updatedBy: admin };
+      await db.send(new PutCommand({ TableName: config.tableName, Item: { PK: tenantPk(site.clientKey), SK: overrideSk(id, 'Acme/Web'), type: 'override', ...legacy } }));
+      for (const spelling of ['acme/web', 'ACME/WEB', 'Acme/Web']) {
+        expect((await readiness(newUser(), id, spelling)).body).toMatchObject({ status: 'refused', code: 'PAT_REQUIRED' });
+      }
+    });
+
     it.each([
       ['github', 'acme'],
       ['github', 'acme/web/extra'],
