@@ -191,6 +191,7 @@ export class IntegrationService {
     const integration = await this.#require(tenant, integrationId);
     const repositoryId = canonicalRepositoryId(integration.provider, rawRepositoryId);
     const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
+    if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
     else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, updatedAt: this.clock.now().toISOString(), updatedBy: actor });
     await this.audit.append(tenant, {
@@ -223,6 +224,20 @@ export class IntegrationService {
       await this.options.events?.emit({ detailType: 'Token Invalid', detail: { tenant, integrationId: integration.id, accountId }, time }).catch((error: unknown) => {
         logger.error('Token Invalid event not sent after a move', { integrationId: integration.id, accountId, error: (error as Error).name });
       });
+    }
+  }
+
+  /** An older integration may hold the same repository's override under other spellings: the new setting replaces them. */
+  async #dropOtherSpellings(tenant: string, integration: IntegrationRecord, canonical: string): Promise<void> {
+    for (const stored of await this.store.overridesOf(tenant, integration.id)) {
+      if (stored.repositoryId === canonical) continue;
+      let key: string | undefined;
+      try {
+        key = canonicalRepositoryId(integration.provider, stored.repositoryId);
+      } catch {
+        key = undefined;
+      }
+      if (key === canonical) await this.store.deleteOverride(tenant, integration.id, stored.repositoryId);
     }
   }
 

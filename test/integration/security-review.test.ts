@@ -128,6 +128,9 @@ describe('security review: the Require User PAT guards hold', () => {
       for (const spelling of ['acme/web', 'ACME/WEB', 'Acme/Web']) {
         expect((await readiness(newUser(), id, spelling)).body).toMatchObject({ status: 'refused', code: 'PAT_REQUIRED' });
       }
+      // The admin's next word on the repository, in any spelling, replaces the old-spelled override.
+      expect((await override(id, 'acme/web', null)).status).toBe(200);
+      expect((await readiness(newUser(), id, 'Acme/Web')).body).toMatchObject({ status: 'ready', actedAs: { credential: 'service-account' } });
     });
 
     it.each([
