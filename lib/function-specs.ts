@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { HOST_CALLING_TIME_LIMIT_SECONDS } from '../lambdas/store/function-time-limits';
 import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
 import type { SecretPurpose } from '../lambdas/vault/token-vault';
 
@@ -46,7 +47,7 @@ const JIRA_FACING: readonly AppSetting[] = ['appBaseUrl', 'appKey', 'allowedOrig
 const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared-secret'] };
 // API functions call a git host (10 s whole-call budget) and Jira; 15 s leaves room for both
 // and stays under the HTTP API's 30 s integration limit.
-const HOST_CALLING_TIMEOUT = Duration.seconds(15);
+const HOST_CALLING_TIMEOUT = Duration.seconds(HOST_CALLING_TIME_LIMIT_SECONDS);
 
 /**
  * Every Lambda of DESIGN §1 and exactly the rights its code uses (DESIGN §6, least privilege): the

@@ -1,15 +1,16 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HOST_CALLING_TIME_LIMIT_SECONDS } from './function-time-limits';
 import { idempotencyPk } from './keys';
 import { cancellationCodes, tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 
 /**
- * The git-action function's time limit (lib/function-specs.ts, HOST_CALLING_TIMEOUT). An in-progress
- * claim lives no longer: a killed invocation leaves its key usable again once the function could no
- * longer be running, instead of answering CONFLICT for a day.
+ * The git-action function's time limit. An in-progress claim lives no longer: a killed invocation
+ * leaves its key usable again once the function could no longer be running, instead of answering
+ * CONFLICT for a day.
  */
-export const GIT_ACTION_TIME_LIMIT_SECONDS = 15;
+export const GIT_ACTION_TIME_LIMIT_SECONDS = HOST_CALLING_TIME_LIMIT_SECONDS;
 
 export type IdempotencyClaim =
   | { readonly kind: 'claimed' }
