@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { HOST_CALLING_TIME_LIMIT_SECONDS } from '../lambdas/store/function-time-limits';
 import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
 import type { SecretPurpose } from '../lambdas/vault/token-vault';
 
@@ -46,7 +47,7 @@ const JIRA_FACING: readonly AppSetting[] = ['appBaseUrl', 'appKey', 'allowedOrig
 const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared-secret'] };
 // API functions call a git host (10 s whole-call budget) and Jira; 15 s leaves room for both
 // and stays under the HTTP API's 30 s integration limit.
-const HOST_CALLING_TIMEOUT = Duration.seconds(15);
+const HOST_CALLING_TIMEOUT = Duration.seconds(HOST_CALLING_TIME_LIMIT_SECONDS);
 
 /**
  * Every Lambda of DESIGN §1 and exactly the rights its code uses (DESIGN §6, least privilege): the
@@ -81,6 +82,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:Query',
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
+      // Audit entries are written in a transaction that checks the tenant is still installed.
+      'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
     credentialsKey: [],
@@ -143,6 +146,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:Query',
       // A failed action releases its Idempotency-Key claim so the client's retry can run.
       'dynamodb:DeleteItem',
+      // Idempotency claims and audit entries are transactions that check the tenant is still installed.
+      'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],
@@ -155,7 +160,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     timeout: Duration.minutes(5),
     memorySize: 512,
     api: false,
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    // Query/PutItem/ConditionCheckItem/DeleteItem: draining the audit outbox (AuditStore.drainOutbox).
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem'],
     indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_REVERIFY_INDEX.name], actions: ['dynamodb:Query'] }],
     // Re-verifies users' tokens only (DESIGN §7); service credentials are never its business.
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],

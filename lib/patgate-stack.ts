@@ -42,7 +42,7 @@ export class PatgateStack extends Stack {
     const { admin, tokens, gitAction, lifecycle } = this.functions.byName;
     new ForgeRemote(this, 'ForgeRemote', { apiFunctions: [admin, tokens, gitAction, lifecycle], lifecycle, apiUrl: this.api.url });
     const checker = this.functions.byName.tokenExpiry;
-    this.schedule = new Schedule(this, 'Schedule', { checker });
+    this.schedule = new Schedule(this, 'Schedule', { checker, emitters: [this.functions.byName.admin] });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: this.functions.byName,
       stage: this.api.stage,

@@ -14,6 +14,8 @@ export interface ScheduleProps {
   readonly every?: Duration;
   /** @default 'patgate' */
   readonly eventBusName?: string;
+  /** Other functions that emit token events (admin: `Token Invalid` when a move drops users' tokens). */
+  readonly emitters?: readonly lambda.Function[];
 }
 
 /**
@@ -28,15 +30,17 @@ export class Schedule extends Construct {
   constructor(scope: Construct, id: string, props: ScheduleProps) {
     super(scope, id);
     this.eventBus = new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? 'patgate' });
-    props.checker.addEnvironment('PATGATE_EVENT_BUS_NAME', this.eventBus.eventBusName);
-    props.checker.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'EmitTokenEvents',
-        actions: ['events:PutEvents'],
-        resources: [this.eventBus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': TOKEN_EVENTS_SOURCE } },
-      }),
-    );
+    for (const emitter of [props.checker, ...(props.emitters ?? [])]) {
+      emitter.addEnvironment('PATGATE_EVENT_BUS_NAME', this.eventBus.eventBusName);
+      emitter.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'EmitTokenEvents',
+          actions: ['events:PutEvents'],
+          resources: [this.eventBus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': TOKEN_EVENTS_SOURCE } },
+        }),
+      );
+    }
     // A group of its own, so the group's metrics (target errors, drops) are the checker's alone.
     this.group = new scheduler.ScheduleGroup(this, 'Group');
     const role = this.createTargetRole();

@@ -37,12 +37,14 @@ export const patchIntegrationSchema = z.strictObject({
 });
 export type PatchIntegrationInput = z.infer<typeof patchIntegrationSchema>;
 
-export const repositoryOverrideSchema = z.strictObject({ requireUserPat: z.boolean().nullable() });
 
 /** Ids we mint and repository ids admins name; never `#` (our key separator) nor control characters. */
 export const integrationIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/, 'not an integration id');
 // eslint-disable-next-line no-control-regex -- ids must not carry control characters
 export const repositoryIdSchema = z.string().min(1).max(300).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
+
+/** PUT /api/admin/integrations/{integrationId}/repositories: the id is canonicalised per host family before it is stored. */
+export const repositoryOverrideSchema = z.strictObject({ repositoryId: repositoryIdSchema, requireUserPat: z.boolean().nullable() });
 
 export const auditQuerySchema = z.strictObject({
   integrationId: integrationIdSchema.optional(),

@@ -50,6 +50,14 @@ export interface IntegrationRecord {
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
   readonly serviceCredential: StoredCredential;
+  /**
+   * `canonical`: every override of this integration is stored under its canonical repository id
+   * (integrations created since ids became canonical). Absent on older integrations, whose overrides
+   * an action reads all of (one Query) and canonicalises in memory.
+   */
+  readonly overrideKeys?: 'canonical';
+  /** When the integration got its current host (baseUrl or region): on create and on every move. */
+  readonly hostSetAt?: string;
   readonly version: number;
   readonly createdAt: string;
   readonly createdBy: string;

@@ -5,6 +5,7 @@ import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventSink } from './event-sink';
+import { AuditStore } from '../store/audit-store';
 import { ExpiryTokenStore } from './expiry-token-store';
 import { TokenExpiryChecker } from './token-expiry-checker';
 
@@ -27,4 +28,5 @@ export const createTokenExpiryChecker = (parts: ExpiryCheckerParts, sink: EventS
     providers: parts.providers,
     sink,
     clock: parts.clock,
+    drainAuditOutbox: () => new AuditStore(parts.db, parts.config.tableName, parts.clock).drainOutbox(),
   });

@@ -5,7 +5,7 @@ import { EXPIRING_WINDOW_MS } from '../domain/policy';
 import type { IntegrationRecord } from '../domain/records';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { logger as defaultLogger } from '../observability/logger';
-import { openCredential } from '../services/host-credentials';
+import { openCredential, userTokenContext } from '../services/host-credentials';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
 import { calendarDay } from './calendar-day';
@@ -32,6 +32,8 @@ export interface TokenExpiryCheckerOptions {
   readonly pageSize?: number;
   /** How many past `reverifyDay` partitions are read, for tokens a failing host kept back. @default 30 */
   readonly reverifyLookbackDays?: number;
+  /** Writes audit entries queued after a host acted but the audit write failed (AuditStore.drainOutbox). */
+  readonly drainAuditOutbox?: () => Promise<{ written: number; dropped: number }>;
 }
 
 type HostVerdict = { readonly kind: 'accepted' } | { readonly kind: 'rejected' } | { readonly kind: 'rate-limited' } | { readonly kind: 'failed'; readonly code: string };
@@ -81,9 +83,19 @@ export class TokenExpiryChecker {
   /** One run, starting no work after `budgetMs` (by the injected clock). */
   async run(options: { readonly budgetMs: number }): Promise<ExpiryCheckSummary> {
     const run = new CheckRun(this.options.clock, options.budgetMs, (tenant, id) => this.options.integrations.get(tenant, id));
+    await this.#drainAuditOutbox();
     await this.#expiryPass(run);
     await this.#reverifyPass(run);
     return run.summary();
+  }
+
+  async #drainAuditOutbox(): Promise<void> {
+    try {
+      const drained = await this.options.drainAuditOutbox?.();
+      if (drained && drained.written + drained.dropped > 0) this.#logger.warn('queued audit entries written', { ...drained });
+    } catch (error) {
+      this.#logger.warn('audit outbox not drained; the next run retries', { error: errorCode(error) });
+    }
   }
 
   async #expiryPass(run: CheckRun): Promise<void> {
@@ -178,7 +190,7 @@ export class TokenExpiryChecker {
   async #askHost(token: CheckedToken, integration: IntegrationRecord): Promise<HostVerdict> {
     let credential;
     try {
-      credential = await openCredential(this.options.vault, token.credential, { tenant: token.tenant, integrationId: token.integrationId, accountId: token.accountId, purpose: 'user-pat' });
+      credential = await openCredential(this.options.vault, token.credential, userTokenContext(integration, token.accountId), integration);
     } catch (error) {
       // Unreadable here is our problem, not the host's verdict on the token.
       return { kind: 'failed', code: errorCode(error) };

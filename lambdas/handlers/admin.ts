@@ -2,7 +2,6 @@ import {
   auditQuerySchema,
   createIntegrationSchema,
   patchIntegrationSchema,
-  repositoryIdSchema,
   repositoryOverrideSchema,
 } from '../domain/integration-schemas';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
@@ -57,12 +56,12 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] => [
     },
   },
   {
-    routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories/{repositoryId}',
+    // The repository id travels in the body: it holds `/`, which API Gateway would take for a path separator.
+    routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories',
     access: 'admin',
     handle: async ({ request, caller }) => {
       const id = integrationIdOf(request);
-      const repositoryId = parseInput(repositoryIdSchema, request.pathParameters.repositoryId, 'repositoryId');
-      const { requireUserPat } = parseInput(repositoryOverrideSchema, request.body, 'body');
+      const { repositoryId, requireUserPat } = parseInput(repositoryOverrideSchema, request.body, 'body');
       return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat) };
     },
   },

@@ -1,4 +1,6 @@
+import * as z from 'zod';
 import { AppError } from '../domain/errors';
+import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
 import { createApiHandler, type RouteDefinition, type RouteContext } from '../http/create-api-handler';
 import { parseInput } from '../http/parse-input';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema, type GitAction } from '../services/git-action-service';
@@ -22,7 +24,21 @@ const run = async (deps: () => Dependencies, context: RouteContext, action: GitA
   return { status: result.status, body: result.body };
 };
 
+const readinessQuery = z.strictObject({ integrationId: integrationIdSchema, repositoryId: repositoryIdSchema });
+
 export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] => [
+  {
+    // Served here, not by the tokens function: the answer needs the repository's canonical id, which
+    // for GitLab and Azure DevOps means asking the host with a credential only this function may decrypt.
+    routeKey: 'GET /api/issues/{issueKey}/git-readiness',
+    access: 'user',
+    contextQsh: true,
+    handle: async ({ request, caller }) => {
+      await caller.requireProjectAccess(String(request.pathParameters.issueKey ?? ''));
+      const query = parseInput(readinessQuery, request.query, 'query');
+      return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId) };
+    },
+  },
   {
     routeKey: 'POST /api/git/branches',
     access: 'user',

@@ -1,5 +1,3 @@
-import * as z from 'zod';
-import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { parseInput } from '../http/parse-input';
@@ -7,8 +5,6 @@ import { saveTokenSchema } from '../services/token-service';
 import { providersFor } from '../hosts/provider-registry';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
-
-const readinessQuery = z.strictObject({ integrationId: integrationIdSchema, repositoryId: repositoryIdSchema });
 
 export const tokenRoutes = (deps: () => Dependencies): RouteDefinition[] => [
   {
@@ -32,16 +28,6 @@ export const tokenRoutes = (deps: () => Dependencies): RouteDefinition[] => [
     handle: async ({ request, caller }) => {
       await deps().tokenService.delete(caller.tenant, caller.accountId, integrationIdOf(request));
       return { status: 204 };
-    },
-  },
-  {
-    routeKey: 'GET /api/issues/{issueKey}/git-readiness',
-    access: 'user',
-    contextQsh: true,
-    handle: async ({ request, caller }) => {
-      await caller.requireProjectAccess(String(request.pathParameters.issueKey ?? ''));
-      const query = parseInput(readinessQuery, request.query, 'query');
-      return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId) };
     },
   },
 ];

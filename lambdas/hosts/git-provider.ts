@@ -137,6 +137,20 @@ export interface GitProvider {
   listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>>;
   /** The host's page where a user makes a new token, name and minimal scopes prefilled where supported. */
   newTokenUrl(): string;
+  /**
+   * Families whose spellings of one repository cannot be matched offline (GitLab numeric id vs path,
+   * Azure DevOps GUID vs name) ask the host: every canonical spelling of the repository it names, and
+   * the id to act on. Absent where the canonical id alone decides (see hosts/repository-id.ts).
+   */
+  resolveRepository?(credential: HostCredential, repository: RepositoryRef): Promise<ResolvedRepository>;
+}
+
+/** A repository as its host resolved it. */
+export interface ResolvedRepository {
+  /** What to send the host for this repository from now on (GitLab: numeric id; Azure DevOps: project/repository names). */
+  readonly hostId: string;
+  /** Every canonical spelling of the repository (lower-cased where the host folds case). */
+  readonly keys: readonly string[];
 }
 
 export interface HostCallOptions {

@@ -27,7 +27,7 @@ const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/api/admin/integrations/{integrationId}', summary: 'Read an integration with its repository overrides', security: 'jwt', success: 200 },
   { method: 'patch', path: '/api/admin/integrations/{integrationId}', summary: 'Change an integration (If-Match required)', security: 'jwt', body: patchIntegrationSchema, success: 200 },
   { method: 'delete', path: '/api/admin/integrations/{integrationId}', summary: 'Remove an integration, its overrides and users\' tokens', security: 'jwt', success: 204 },
-  { method: 'put', path: '/api/admin/integrations/{integrationId}/repositories/{repositoryId}', summary: 'Per-repository Require User PAT override (null inherits)', security: 'jwt', body: repositoryOverrideSchema, success: 200 },
+  { method: 'put', path: '/api/admin/integrations/{integrationId}/repositories', summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical', security: 'jwt', body: repositoryOverrideSchema, success: 200 },
   { method: 'get', path: '/api/admin/audit', summary: 'Audit entries, newest first', security: 'jwt', success: 200 },
   { method: 'get', path: '/api/me/integrations', summary: 'The user\'s integrations with policy and token status', security: 'jwt', success: 200 },
   { method: 'put', path: '/api/me/tokens/{integrationId}', summary: 'Save the user\'s PAT (verified with the host first)', security: 'jwt', body: saveTokenSchema, success: 200 },

@@ -15,21 +15,58 @@ export interface LocalRoute {
 
 interface CompiledRoute extends LocalRoute {
   readonly method: string;
-  readonly pattern: RegExp;
-  readonly names: readonly string[];
+  /** The route's path segments: literal text, `{name}` (one segment) or a final `{name+}` (the rest). */
+  readonly segments: readonly Segment[];
 }
+
+type Segment = { readonly literal: string } | { readonly name: string; readonly greedy: boolean };
 
 // API Gateway's own cap is 10 MB; reading stops well before that, the handlers enforce 64 KiB.
 const MAX_READ_BYTES = 1024 * 1024;
 
 const compile = (route: LocalRoute): CompiledRoute => {
   const [method = 'GET', path = '/'] = route.routeKey.split(' ');
-  const names: string[] = [];
-  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
+  const segments = path.split('/').slice(1).map((part): Segment => {
+    const variable = /^\{(\w+)(\+)?\}$/.exec(part);
+    return variable ? { name: variable[1] ?? '', greedy: variable[2] === '+' } : { literal: part };
   });
-  return { ...route, method, names, pattern: new RegExp(`^${source.replace(/\\\{|\\\}/g, '')}$`) };
+  return { ...route, method, segments };
+};
+
+/**
+ * Matching as API Gateway HTTP APIs do it ("Working with routes for HTTP APIs"): the request path is
+ * URL-decoded once before it is matched, so an encoded slash (`%2F`) separates segments like `/`
+ * does and `a%2Fb` never fits one `{param}`; `{param}` takes exactly one non-empty segment, a final
+ * `{param+}` the rest; "API Gateway decodes URL-encoded request parameters before passing them to
+ * the backend integration", so a parameter value is its matched segment decoded once more (what
+ * `%252F` in a request becomes: `/`). A path that does not decode matches no route.
+ */
+export const matchRoute = (segments: readonly Segment[], rawPath: string): Record<string, string> | undefined => {
+  const decoded = strictDecode(rawPath);
+  if (decoded === undefined || !decoded.startsWith('/')) return undefined;
+  const parts = decoded.split('/').slice(1);
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i += 1) {
+    const segment = segments[i] as Segment;
+    const part = parts[i];
+    if ('literal' in segment) {
+      if (part !== segment.literal) return undefined;
+      continue;
+    }
+    const value = segment.greedy ? parts.slice(i).join('/') : part;
+    if (value === undefined || value === '') return undefined;
+    parameters[segment.name] = strictDecode(value) ?? value;
+    if (segment.greedy) return parameters;
+  }
+  return parts.length === segments.length ? parameters : undefined;
+};
+
+const strictDecode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 };
 
 /**
@@ -81,25 +118,16 @@ export class LocalApiServer {
   async #dispatch(req: IncomingMessage, url: URL, method: string, body: string): Promise<ApiResponse> {
     let pathMatched = false;
     for (const route of this.#routes) {
-      const match = route.pattern.exec(url.pathname);
-      if (!match) continue;
+      const pathParameters = matchRoute(route.segments, url.pathname);
+      if (!pathParameters) continue;
       pathMatched = true;
       if (route.method !== method) continue;
-      const pathParameters = Object.fromEntries(route.names.map((name, i) => [name, safeDecode(match[i + 1] ?? '')]));
       return route.handler(toEvent(req, url, method, route.routeKey, pathParameters, body));
     }
     if (pathMatched) throw new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed here.`);
     throw new AppError('NOT_FOUND', 'No such route.');
   }
 }
-
-const safeDecode = (text: string): string => {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
 
 const readLimited = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {

@@ -3,17 +3,19 @@ import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
 import { branchNameProblem } from '../domain/branch-name';
 import { AppError, isAppError } from '../domain/errors';
-import { decideCredential, REFUSAL_MESSAGES, type CredentialDecision } from '../domain/policy';
+import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision } from '../domain/policy';
 import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
-import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
-import type { GitProvider, HostCredential } from '../hosts/git-provider';
+import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
+import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
+import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { ISSUE_KEY_PATTERN } from '../jira/request-authenticator';
+import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ActionRecords, TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
-import { openCredential } from './host-credentials';
+import { credentialHost, openCredential, serviceCredentialContext, userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { setupUrl } from './setup-links';
 
 const branchName = z.string().superRefine((value, ctx) => {
@@ -62,6 +64,21 @@ export type Readiness =
   | { readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string }
   | { readonly status: 'refused'; readonly code: string; readonly message: string; readonly newTokenUrl: string; readonly setupUrl: string };
 
+/** What the policy decides on: the records of one action and its repository under its canonical id. */
+interface ActionTarget {
+  readonly integration: IntegrationRecord;
+  readonly token?: UserTokenRecord;
+  /** The override that applies (undefined: none, the integration's policy holds). */
+  readonly override: boolean | undefined;
+  /** The repository id under its family's rule: what overrides and audit entries name. */
+  readonly canonical: string;
+  /** What the host is sent: the canonical id, or the host's own id where the host resolved it. */
+  readonly hostRepository: string;
+}
+
+/** How long a container trusts the host's answer about a repository's spellings. */
+const RESOLUTION_CACHE_MS = 10 * 60 * 1000;
+
 /** The git-action Lambda's service: enforces DESIGN §3 and calls the host with the right credential. */
 export class GitActionService {
   constructor(
@@ -74,79 +91,175 @@ export class GitActionService {
     private readonly appKey: string,
   ) {}
 
+  readonly #resolutions = new Map<string, { host: string; resolved: ResolvedRepository; until: number }>();
+
   async readiness(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string): Promise<Readiness> {
-    const records = await this.tokens.readForAction(tenant.clientKey, accountId, integrationId, repositoryId);
-    const integration = requireIntegration(records);
+    const target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    const { integration } = target;
     const provider = this.providers(integration);
-    const links = { newTokenUrl: provider.newTokenUrl(), setupUrl: setupUrl(tenant, this.appKey, integration.id) };
-    const decision = this.#decide(integration, records);
+    const links = { newTokenUrl: verifiedNewTokenUrl(provider, integration), setupUrl: setupUrl(tenant, this.appKey, integration.id) };
+    const decision = this.#decide(target);
     if (decision.kind === 'refused') return { status: 'refused', code: decision.code, message: REFUSAL_MESSAGES[decision.code](integration.name), ...links };
-    const actedAs: ActedAs = decision.kind === 'user-pat' ? { credential: 'user-pat', login: records.token?.providerLogin } : { credential: 'service-account' };
+    const actedAs: ActedAs = decision.kind === 'user-pat' ? { credential: 'user-pat', login: target.token?.providerLogin } : { credential: 'service-account' };
     return { status: 'ready', actedAs, ...links };
   }
 
-  /** Runs a git action, once per Idempotency-Key (24 h); a retried request gets the first result. */
+  /**
+   * Runs a git action, once per Idempotency-Key (24 h); a retried request gets the first result. A
+   * failure before the host acted releases the key for the client's retry; once the host has acted
+   * the key keeps the result (its recording is retried; it is never released for a second run).
+   */
   async run(tenant: TenantRecord, accountId: string, request: GitAction, idempotencyKey: string | undefined): Promise<GitActionResult> {
     if (!idempotencyKey) return this.#run(tenant, accountId, request);
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, epochSeconds(this.clock));
+    const claimedAt = epochSeconds(this.clock);
+    const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, claimedAt);
     if (claim.kind !== 'claimed') {
       if (claim.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
       if (claim.kind === 'completed') return { status: claim.status, body: { ...(claim.body as Record<string, unknown>), replayed: true } };
       throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress; retry shortly.');
     }
+    let result: GitActionResult;
     try {
-      const result = await this.#run(tenant, accountId, request);
-      await this.idempotency.complete(tenant.clientKey, accountId, idempotencyKey, result.status, result.body);
-      return result;
+      result = await this.#run(tenant, accountId, request);
     } catch (error) {
-      await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey);
+      await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey).catch((releaseError: unknown) => {
+        // The claim then expires with the function's time limit.
+        logger.warn('idempotency key not released', { error: (releaseError as Error).name });
+      });
       throw error;
     }
+    await retried(() => this.idempotency.complete(tenant.clientKey, accountId, idempotencyKey, result.status, result.body, claimedAt)).catch((error: unknown) => {
+      logger.error('idempotency result not recorded after the host acted', { error: (error as Error).name });
+    });
+    return result;
   }
 
   async #run(tenant: TenantRecord, accountId: string, request: GitAction): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
-    const records = await this.tokens.readForAction(tenant.clientKey, accountId, integrationId, repositoryId);
-    const integration = requireIntegration(records);
+    let target: ActionTarget;
+    try {
+      target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    } catch (error) {
+      // The host failed while telling which repository the id names: audited like any host failure.
+      if (isAppError(error) && error.hostReason !== undefined) {
+        await this.audit.append(tenant.clientKey, { actorAccountId: accountId, action: request.action, integrationId, repositoryId: repositoryId.trim(), issueKey: issue, outcome: 'failed', code: error.code });
+      }
+      throw error;
+    }
+    const { integration } = target;
     const provider = this.providers(integration);
-    const decision = this.#decide(integration, records);
-    const auditBase = { actorAccountId: accountId, action: request.action, integrationId, repositoryId, issueKey: issue };
+    const decision = this.#decide(target);
+    const auditBase = { actorAccountId: accountId, action: request.action, integrationId, repositoryId: target.canonical, issueKey: issue };
     if (decision.kind === 'refused') {
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: decision.code });
       throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
-        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: provider.newTokenUrl() },
+        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
       });
     }
-    const token = decision.kind === 'user-pat' ? records.token : undefined;
+    const token = decision.kind === 'user-pat' ? target.token : undefined;
     const actedAs: ActedAs = token ? { credential: 'user-pat', login: token.providerLogin } : { credential: 'service-account' };
-    const credential = await this.#credential(tenant.clientKey, integration, token);
+    const credential = await this.#credential(integration, token);
+    let body: Record<string, unknown>;
     try {
-      const body = await perform(provider, credential, request);
-      await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined });
-      return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
+      body = await perform(provider, credential, request, target.hostRepository);
     } catch (error) {
       const mapped = await this.#hostFailure(error, tenant, integration, token);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: mapped.code.startsWith('PAT_') ? 'refused' : 'failed', code: mapped.code, actedAs });
       throw mapped;
     }
+    // The host has acted: from here on the answer is success, whatever happens to the audit entry.
+    await this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined });
+    return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
   }
 
-  #decide(integration: IntegrationRecord, records: ActionRecords): CredentialDecision {
+  /**
+   * The integration, the user's token and the repository override that applies (DESIGN §3 step 1),
+   * with the repository under its canonical id (hosts/repository-id.ts): every spelling of one
+   * repository finds the same override. Overrides are read in the action's one BatchGetItem under
+   * each candidate spelling; families whose spellings only the host can match (GitLab id vs path,
+   * Azure DevOps GUID vs name) are resolved through the host once per container and spelling.
+   */
+  async #target(tenant: string, accountId: string, integrationId: string, rawRepositoryId: string): Promise<ActionTarget> {
+    const spelled = rawRepositoryId.trim();
+    const cacheKey = `${tenant}\u0000${integrationId}\u0000${spelled}`;
+    const cached = this.#resolutions.get(cacheKey);
+    const fresh = cached && cached.until > this.clock.now().getTime() ? cached : undefined;
+    // `spelled` itself: an override saved before ids were canonical still applies to its own spelling.
+    const prefetched = [...new Set([...candidateRepositoryKeys(rawRepositoryId), spelled, ...(fresh?.resolved.keys ?? [])])];
+    const records = await this.tokens.readForAction(tenant, accountId, integrationId, prefetched);
+    const integration = requireIntegration(records);
+    const rule = REPOSITORY_ID_RULES[integration.provider];
+    const canonical = rule.canonical(rawRepositoryId);
+    const keys = [canonical, spelled];
+    let overrides: ReadonlyMap<string, RepositoryOverrideRecord> = records.overrides;
+    let hostRepository = canonical;
+    if (rule.resolvedByHost) {
+      const host = credentialHost(integration);
+      const resolved = fresh && fresh.host === host ? fresh.resolved : await this.#resolve(integration, records.token, canonical);
+      this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
+      keys.push(...resolved.keys);
+      hostRepository = resolved.hostId;
+      const unread = resolved.keys.filter((key) => !prefetched.includes(key));
+      if (unread.length) overrides = stricterOf(overrides, await this.tokens.readOverrides(tenant, integrationId, unread));
+    }
+    if (integration.overrideKeys !== 'canonical') overrides = stricterOf(overrides, await this.#legacyOverrides(tenant, integration));
+    const found = keys.flatMap((key) => overrides.get(key) ?? []);
+    // Two spellings of one repository with different overrides: the stricter one holds.
+    const override = found.length === 0 ? undefined : found.some((o) => o.requireUserPat);
+    return { integration, token: records.token, override, canonical, hostRepository };
+  }
+
+  /**
+   * An integration from before canonical ids may hold overrides under any spelling (`Acme/Web`):
+   * all of them are read and keyed by their canonical id, so none is dodged by spelling.
+   */
+  async #legacyOverrides(tenant: string, integration: IntegrationRecord): Promise<Map<string, RepositoryOverrideRecord>> {
+    const rule = REPOSITORY_ID_RULES[integration.provider];
+    const keyed = new Map<string, RepositoryOverrideRecord>();
+    for (const override of await this.tokens.readAllOverrides(tenant, integration.id)) {
+      let key: string;
+      try {
+        key = rule.canonical(override.repositoryId);
+      } catch {
+        continue;
+      }
+      // Two old spellings of one repository: the stricter override holds.
+      if (!keyed.get(key)?.requireUserPat) keyed.set(key, override);
+    }
+    return keyed;
+  }
+
+  /** Asks the host what the spelling names, with the service credential, else the user's own token. */
+  async #resolve(integration: IntegrationRecord, token: UserTokenRecord | undefined, canonical: string): Promise<ResolvedRepository> {
+    const provider = this.providers(integration);
+    if (!provider.resolveRepository) return { hostId: canonical, keys: [canonical] };
+    try {
+      return await provider.resolveRepository(await this.#credential(integration, undefined), canonical);
+    } catch (error) {
+      const usable = token && tokenStatus(token, this.clock.now()) !== 'expired' && token.status !== 'invalid';
+      if (!usable || !isAppError(error) || !['not-found', 'forbidden', 'unauthorized'].includes(error.hostReason ?? '')) throw error;
+      return provider.resolveRepository(await this.#credential(integration, token), canonical).catch(() => {
+        throw error;
+      });
+    }
+  }
+
+  #decide(target: ActionTarget): CredentialDecision {
     return decideCredential({
-      provider: integration.provider,
-      tfsVersion: integration.tfsVersion,
-      integrationRequiresUserPat: integration.requireUserPat,
-      repositoryOverride: records.override?.requireUserPat,
-      token: records.token,
+      provider: target.integration.provider,
+      tfsVersion: target.integration.tfsVersion,
+      integrationRequiresUserPat: target.integration.requireUserPat,
+      repositoryOverride: target.override,
+      token: target.token,
       now: this.clock.now(),
     });
   }
 
-  #credential(tenant: string, integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<HostCredential> {
+  #credential(integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<HostCredential> {
     return token
-      ? openCredential(this.vault, token.credential, { tenant, integrationId: integration.id, accountId: token.accountId, purpose: 'user-pat' })
-      : openCredential(this.vault, integration.serviceCredential, { tenant, integrationId: integration.id, purpose: 'service-credential' });
+      ? openCredential(this.vault, token.credential, userTokenContext(integration, token.accountId), integration)
+      : openCredential(this.vault, integration.serviceCredential, serviceCredentialContext(integration), integration);
   }
 
   /** A host 401 on a user's token marks it invalid (DESIGN §3 step 6). */
@@ -155,7 +268,7 @@ export class GitActionService {
     if (!token || error.hostReason !== 'unauthorized') return error;
     await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString(), { removeReverify: true });
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
-      extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: this.providers(integration).newTokenUrl() },
+      extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration) },
     });
   }
 
@@ -184,25 +297,43 @@ export class GitActionService {
   }
 }
 
+/** Two sets of overrides by key: where both hold one for a key, the stricter wins. */
+const stricterOf = (a: ReadonlyMap<string, RepositoryOverrideRecord>, b: ReadonlyMap<string, RepositoryOverrideRecord>): Map<string, RepositoryOverrideRecord> => {
+  const merged = new Map(a);
+  for (const [key, override] of b) if (!merged.get(key)?.requireUserPat) merged.set(key, override);
+  return merged;
+};
+
+const retried = async (work: () => Promise<void>, attempts = 3): Promise<void> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || (error as Error).name === 'ConditionalCheckFailedException') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+};
+
 const requireIntegration = (records: ActionRecords): IntegrationRecord => {
   if (!records.integration) throw new AppError('NOT_FOUND', 'Integration was not found.');
   return records.integration;
 };
 
-const perform = async (provider: GitProvider, credential: HostCredential, request: GitAction): Promise<Record<string, unknown>> => {
+const perform = async (provider: GitProvider, credential: HostCredential, request: GitAction, repositoryId: string): Promise<Record<string, unknown>> => {
   switch (request.action) {
     case 'create-branch': {
-      const { repositoryId, branchName: name, fromRef } = request.input;
+      const { branchName: name, fromRef } = request.input;
       const result = await provider.createBranch(credential, { repository: repositoryId, branchName: name, fromRef });
       return { url: result.url, branchName: name, ...(result.commitId ? { commitId: result.commitId } : {}) };
     }
     case 'delete-branch': {
-      const { repositoryId, branchName: name } = request.input;
+      const { branchName: name } = request.input;
       await provider.deleteBranch(credential, { repository: repositoryId, branchName: name });
       return { deleted: true, branchName: name };
     }
     case 'create-pull-request': {
-      const { repositoryId, sourceBranch, targetBranch, title, description } = request.input;
+      const { sourceBranch, targetBranch, title, description } = request.input;
       const result = await provider.createPullRequest(credential, { repository: repositoryId, sourceBranch, targetBranch, title, description });
       return { url: result.url, id: result.id };
     }

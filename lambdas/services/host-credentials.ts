@@ -1,13 +1,79 @@
-import type { HostCredential } from '../hosts/git-provider';
-import type { StoredCredential } from '../domain/records';
+import { AppError } from '../domain/errors';
+import type { GitProvider, HostCredential } from '../hosts/git-provider';
+import type { IntegrationRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { SecretContext, TokenVault } from '../vault/token-vault';
 
-/** Decrypts a stored credential into what an adapter takes; plaintext lives only in the returned object. */
-export const openCredential = async (vault: TokenVault, stored: StoredCredential, context: SecretContext): Promise<HostCredential> => {
-  const plaintext = await vault.decrypt(stored.ciphertext, context);
+type HostFields = Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region'>;
+
+/**
+ * The host a credential is verified against and sent to, as it joins the credential's encryption
+ * context: the integration's base URL (origin and path: an Azure DevOps organisation or TFS
+ * collection is a path) for self-hosted kinds, the public host for the others, and the region for
+ * CodeCommit. Moving an integration changes it, so its old ciphertexts no longer decrypt.
+ */
+export const credentialHost = (integration: HostFields): string => {
+  if (integration.baseUrl) {
+    const url = new URL(integration.baseUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  }
+  switch (integration.provider) {
+    case 'github':
+      return 'https://github.com';
+    case 'gitlab':
+      return 'https://gitlab.com';
+    case 'codecommit':
+      return `https://codecommit.${integration.region ?? ''}.amazonaws.com`;
+    default:
+      return integration.provider;
+  }
+};
+
+type ContextFields = Pick<IntegrationRecord, 'tenant' | 'id'> & HostFields;
+
+export const serviceCredentialContext = (integration: ContextFields): SecretContext => ({
+  tenant: integration.tenant,
+  integrationId: integration.id,
+  purpose: 'service-credential',
+  host: credentialHost(integration),
+});
+
+export const userTokenContext = (integration: ContextFields, accountId: string): SecretContext => ({
+  tenant: integration.tenant,
+  integrationId: integration.id,
+  accountId,
+  purpose: 'user-pat',
+  host: credentialHost(integration),
+});
+
+/**
+ * Decrypts a stored credential into what an adapter takes; plaintext lives only in the returned object.
+ * A ciphertext made before the host joined the encryption context still opens, but only while the
+ * integration has not moved since the credential was set (`hostSetAt`): a move replaces the service
+ * credential and drops every user token, and this refuses whatever a forgotten path might still hold.
+ */
+export const openCredential = async (
+  vault: TokenVault,
+  stored: StoredCredential,
+  context: SecretContext,
+  integration?: Pick<IntegrationRecord, 'hostSetAt'>,
+): Promise<HostCredential> => {
+  const legacyWithoutHost = !integration?.hostSetAt || stored.setAt >= integration.hostSetAt;
+  const plaintext = await vault.decrypt(stored.ciphertext, context, { legacyWithoutHost });
   const parsed = JSON.parse(plaintext.reveal()) as Record<string, string>;
   if (stored.kind === 'aws-keys') return { kind: 'aws-keys', accessKeyId: parsed.accessKeyId ?? '', secretAccessKey: new Secret(parsed.secretAccessKey ?? '') };
   if (stored.kind === 'basic') return { kind: 'basic', username: parsed.username ?? '', password: new Secret(parsed.password ?? '') };
   return { kind: 'token', token: new Secret(parsed.token ?? '') };
+};
+
+/**
+ * The host's new-token page, only ever on the integration's own verified base URL (self-hosted kinds):
+ * the page a user is sent to make a token is on the host that token will be sent to.
+ */
+export const verifiedNewTokenUrl = (provider: Pick<GitProvider, 'newTokenUrl'>, integration: Pick<IntegrationRecord, 'baseUrl'>): string => {
+  const url = provider.newTokenUrl();
+  if (integration.baseUrl && new URL(url).origin !== new URL(integration.baseUrl).origin) {
+    throw new AppError('INTERNAL', 'The new-token page is not on the integration\'s host.');
+  }
+  return url;
 };

@@ -6,9 +6,13 @@ import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } f
 import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
+import type { EventSink } from '../expiry/event-sink';
+import { canonicalRepositoryId } from '../hosts/repository-id';
+import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
+import { credentialHost, serviceCredentialContext } from './host-credentials';
 
 const SELF_HOSTED: readonly ProviderKind[] = ['github-enterprise', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs'];
 
@@ -44,7 +48,9 @@ export interface IntegrationView {
   readonly updatedBy: string;
 }
 
-const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): Omit<StoredCredential, 'ciphertext'> => shown;
+/** A Basic password gets no hint at all, even one stored before that rule. */
+const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): Omit<StoredCredential, 'ciphertext'> =>
+  shown.kind === 'basic' ? { ...shown, hint: '' } : shown;
 
 /** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */
 export const integrationView = (record: IntegrationRecord, overrides: readonly RepositoryOverrideRecord[]): IntegrationView => ({
@@ -69,6 +75,8 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
 export interface IntegrationServiceOptions {
   readonly localMode: boolean;
   readonly resolveHost: HostResolver;
+  /** Where `Token Invalid` events go when a move drops users' tokens. */
+  readonly events?: EventSink;
 }
 
 interface Shape {
@@ -109,7 +117,9 @@ export class IntegrationService {
       name: input.name,
       ...shape,
       requireUserPat: input.requireUserPat,
-      serviceCredential: await this.#storeCredential(tenant, id, input.serviceCredential, now),
+      serviceCredential: await this.#storeCredential({ tenant, id, ...shape }, input.serviceCredential, now),
+      hostSetAt: now,
+      overrideKeys: 'canonical',
       version: 1,
       createdAt: now,
       createdBy: actor,
@@ -138,9 +148,11 @@ export class IntegrationService {
     });
     const now = this.clock.now().toISOString();
     const credentialKindChanged = credentialKindFor(shape.provider, shape.tfsVersion) !== previous.serviceCredential.kind;
+    // Moving to another host: the stored credentials were verified for the old one and must never reach the new one.
+    const moved = credentialHost(shape) !== credentialHost(previous);
     if (input.serviceCredential) this.#checkCredentialKind(shape, input.serviceCredential);
-    else if (credentialKindChanged) {
-      throw new AppError('VALIDATION_FAILED', 'This change needs a new service credential.', {
+    else if (credentialKindChanged || moved) {
+      throw new AppError('VALIDATION_FAILED', moved ? 'Moving the integration to another host needs a new service credential in the same change.' : 'This change needs a new service credential.', {
         errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[credentialKindFor(shape.provider, shape.tfsVersion)]}` }],
       });
     }
@@ -149,13 +161,17 @@ export class IntegrationService {
       name: input.name ?? previous.name,
       ...shape,
       requireUserPat: input.requireUserPat ?? previous.requireUserPat,
-      serviceCredential: input.serviceCredential ? await this.#storeCredential(tenant, integrationId, input.serviceCredential, now) : previous.serviceCredential,
+      serviceCredential: input.serviceCredential
+        ? await this.#storeCredential({ tenant, id: integrationId, ...shape }, input.serviceCredential, now)
+        : { ...previous.serviceCredential, ...(previous.serviceCredential.kind === 'basic' ? { hint: '' } : {}) },
+      ...(moved ? { hostSetAt: now } : {}),
       version: previous.version + 1,
       updatedAt: now,
       updatedBy: actor,
     };
     await this.store.update(previous, next, expectedVersion);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input) });
+    if (moved) await this.#dropUserTokens(tenant, actor, next);
     return integrationView(next, await this.store.overridesOf(tenant, integrationId));
   }
 
@@ -165,9 +181,17 @@ export class IntegrationService {
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.deleted', integrationId, outcome: 'success', changes: { name: record.name } });
   }
 
-  async setOverride(tenant: string, actor: string, integrationId: string, repositoryId: string, requireUserPat: boolean | null): Promise<{ repositoryId: string; requireUserPat: boolean | null; effective: boolean }> {
+  /**
+   * Stores the override under the repository's canonical id (hosts/repository-id.ts), the id every
+   * action computes the same way; GitLab ids vs paths and Azure DevOps GUIDs vs names are matched at
+   * action time through the host (services/git-action-service.ts), which this function cannot call:
+   * it may not decrypt the service credential.
+   */
+  async setOverride(tenant: string, actor: string, integrationId: string, rawRepositoryId: string, requireUserPat: boolean | null): Promise<{ repositoryId: string; requireUserPat: boolean | null; effective: boolean }> {
     const integration = await this.#require(tenant, integrationId);
+    const repositoryId = canonicalRepositoryId(integration.provider, rawRepositoryId);
     const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
+    if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
     else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, updatedAt: this.clock.now().toISOString(), updatedBy: actor });
     await this.audit.append(tenant, {
@@ -181,20 +205,56 @@ export class IntegrationService {
     return { repositoryId, requireUserPat, effective: requireUserPat ?? integration.requireUserPat };
   }
 
+  /**
+   * After a move: every user's token of the integration is deleted (they were verified against the
+   * old host), each with an audit entry and a `Token Invalid` event so the user learns to save a
+   * token for the new host. A failed event is logged; the token is gone either way.
+   */
+  async #dropUserTokens(tenant: string, actor: string, integration: IntegrationRecord): Promise<void> {
+    const dropped = await this.store.deleteUserTokens(tenant, integration.id);
+    const time = this.clock.now();
+    for (const accountId of dropped) {
+      await this.audit.append(tenant, {
+        actorAccountId: actor,
+        action: 'user-token.dropped',
+        integrationId: integration.id,
+        outcome: 'success',
+        changes: { owner: accountId, reason: 'the integration moved to another host' },
+      });
+      await this.options.events?.emit({ detailType: 'Token Invalid', detail: { tenant, integrationId: integration.id, accountId }, time }).catch((error: unknown) => {
+        logger.error('Token Invalid event not sent after a move', { integrationId: integration.id, accountId, error: (error as Error).name });
+      });
+    }
+  }
+
+  /** An older integration may hold the same repository's override under other spellings: the new setting replaces them. */
+  async #dropOtherSpellings(tenant: string, integration: IntegrationRecord, canonical: string): Promise<void> {
+    for (const stored of await this.store.overridesOf(tenant, integration.id)) {
+      if (stored.repositoryId === canonical) continue;
+      let key: string | undefined;
+      try {
+        key = canonicalRepositoryId(integration.provider, stored.repositoryId);
+      } catch {
+        key = undefined;
+      }
+      if (key === canonical) await this.store.deleteOverride(tenant, integration.id, stored.repositoryId);
+    }
+  }
+
   async #require(tenant: string, integrationId: string): Promise<IntegrationRecord> {
     const record = await this.store.get(tenant, integrationId);
     if (!record) throw new AppError('NOT_FOUND', 'Integration was not found.');
     return record;
   }
 
-  async #storeCredential(tenant: string, integrationId: string, input: CredentialInput, now: string): Promise<StoredCredential> {
+  async #storeCredential(integration: Pick<IntegrationRecord, 'tenant' | 'id' | 'provider' | 'baseUrl' | 'region'>, input: CredentialInput, now: string): Promise<StoredCredential> {
     const kind = kindOfInput(input);
-    const secret = new Secret('token' in input ? input.token : 'secretAccessKey' in input ? input.secretAccessKey : input.password);
     const plaintext = JSON.stringify(input);
     return {
       kind,
-      ciphertext: await this.vault.encrypt(plaintext, { tenant, integrationId, purpose: 'service-credential' }),
-      hint: secret.hint(),
+      ciphertext: await this.vault.encrypt(plaintext, serviceCredentialContext(integration)),
+      // A password is not a token: no character of it is ever shown or kept in clear (DESIGN §4).
+      hint: kind === 'basic' ? '' : new Secret('token' in input ? input.token : 'secretAccessKey' in input ? input.secretAccessKey : '').hint(),
       setAt: now,
       ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
       ...('username' in input ? { username: input.username } : {}),

@@ -12,6 +12,7 @@ import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
+import { userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { setupUrl } from './setup-links';
 
 /**
@@ -93,7 +94,7 @@ export class TokenService {
       integrationId,
       credential: {
         kind: credential.kind,
-        ciphertext: await this.vault.encrypt(JSON.stringify(credentialFields(input)), { tenant: tenant.clientKey, integrationId, accountId, purpose: 'user-pat' }),
+        ciphertext: await this.vault.encrypt(JSON.stringify(credentialFields(input)), userTokenContext(integration, accountId)),
         hint: secret.hint(),
         setAt: now.toISOString(),
         ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
@@ -199,7 +200,7 @@ export class TokenService {
             savedAt: token.savedAt,
           }
         : {}),
-      newTokenUrl: this.providers(integration).newTokenUrl(),
+      newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration),
       setupUrl: setupUrl(tenant, this.appKey, integration.id),
     };
   }

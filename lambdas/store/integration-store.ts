@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
 import { deleteItems, queryPartition } from './partition-items';
+import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import {
   INTEGRATION_SK_PREFIX,
   integrationSk,
@@ -27,7 +28,7 @@ export class IntegrationStore {
   ) {}
 
   async get(tenant: string, integrationId: string): Promise<IntegrationRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(integrationId) } }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(integrationId) }, ConsistentRead: true }));
     return Item ? toIntegration(Item) : undefined;
   }
 
@@ -55,12 +56,14 @@ export class IntegrationStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
+            tenantInstalled(this.tableName, record.tenant),
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationSk(record.id), type: 'integration', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(record.name), type: 'name', integrationId: record.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
           ],
         }),
       );
     } catch (error) {
+      throwIfNotInstalled(error);
       if (error instanceof TransactionCanceledException) throw conflictOnName();
       throw error;
     }
@@ -81,18 +84,20 @@ export class IntegrationStore {
     };
     const items = renamed
       ? [
+          tenantInstalled(this.tableName, next.tenant),
           put,
           { Delete: { TableName: this.tableName, Key: { PK: pk, SK: nameSk(previous.name) } } },
           { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(next.name), type: 'name', integrationId: next.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
         ]
-      : [put];
+      : [tenantInstalled(this.tableName, next.tenant), put];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
+      throwIfNotInstalled(error);
       if (error instanceof TransactionCanceledException) {
         const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw changedSince();
-        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw conflictOnName();
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw changedSince();
+        if (reasons[3]?.Code === 'ConditionalCheckFailed') throw conflictOnName();
         throw changedSince();
       }
       throw error;
@@ -125,6 +130,18 @@ export class IntegrationStore {
     await deleteItems(this.db, this.tableName, keys);
   }
 
+  /** Deletes every user's token of the integration; answers whose tokens existed. */
+  async deleteUserTokens(tenant: string, integrationId: string): Promise<string[]> {
+    const users = await this.#itemsUnder(tenantPk(tenant), USER_MARKER_PREFIX);
+    const dropped: string[] = [];
+    for (const user of users) {
+      const accountId = String(user.SK).slice(USER_MARKER_PREFIX.length);
+      const out = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) }, ReturnValues: 'ALL_OLD' }));
+      if (out.Attributes) dropped.push(accountId);
+    }
+    return dropped;
+  }
+
   #itemsUnder(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
     return queryPartition(this.db, this.tableName, pk, { skPrefix });
   }
@@ -133,12 +150,14 @@ export class IntegrationStore {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
+          tenantInstalled(this.tableName, tenant),
           // The integration must still exist: an override never outlives it.
           { ConditionCheck: { TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(override.integrationId) }, ConditionExpression: 'attribute_exists(PK)' } },
           { Put: { TableName: this.tableName, Item: { PK: tenantPk(tenant), SK: overrideSk(override.integrationId, override.repositoryId), type: 'override', ...override } } },
         ],
       }),
     ).catch((error: unknown) => {
+      throwIfNotInstalled(error);
       if (error instanceof TransactionCanceledException) throw new AppError('NOT_FOUND', 'Integration was not found.');
       throw error;
     });

@@ -10,7 +10,7 @@ export const queryPartition = async (
   db: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
-  options: { skPrefix?: string; keysOnly?: boolean } = {},
+  options: { skPrefix?: string; keysOnly?: boolean; consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -21,6 +21,7 @@ export const queryPartition = async (
         KeyConditionExpression: options.skPrefix === undefined ? 'PK = :pk' : 'PK = :pk AND begins_with(SK, :sk)',
         ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':sk': options.skPrefix }) },
         ...(options.keysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
         ExclusiveStartKey: start,
       }),
     );
@@ -44,6 +45,6 @@ export const deleteItems = async (db: DynamoDBDocumentClient, tableName: string,
   }
 };
 
-/** Just the keys of one partition (for deletes). */
+/** Just the keys of one partition (for deletes), read consistently: a delete sweep must see every committed write. */
 export const partitionKeys = async (db: DynamoDBDocumentClient, tableName: string, pk: string): Promise<ItemKey[]> =>
-  (await queryPartition(db, tableName, pk, { keysOnly: true })).map((item) => ({ PK: String(item.PK), SK: String(item.SK) }));
+  (await queryPartition(db, tableName, pk, { keysOnly: true, consistent: true })).map((item) => ({ PK: String(item.PK), SK: String(item.SK) }));

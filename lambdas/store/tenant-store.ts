@@ -26,20 +26,24 @@ export class TenantStore {
     );
   }
 
-  /** Uninstall: every item of the tenant, its users' partitions, audit and idempotency records. */
+  /**
+   * Uninstall: every item of the tenant, its users' partitions, audit and idempotency records.
+   * The tenant item goes first: every write of tenant data is a transaction that checks it exists
+   * (store/tenant-guard.ts), so once it is gone no write can land, and the consistent sweep that
+   * follows sees every write that landed before. A retried uninstall sweeps again from the partitions.
+   */
   async deleteEverything(clientKey: string): Promise<number> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
     const tenantItems = await partitionKeys(this.db, this.tableName, tenantPk(clientKey));
     const userPartitions = tenantItems
       .filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))
       .map((k) => userPk(clientKey, k.SK.slice(USER_MARKER_PREFIX.length)));
     const others = await Promise.all([auditPk(clientKey), idempotencyPk(clientKey), ...userPartitions].map((pk) => partitionKeys(this.db, this.tableName, pk)));
-    // The tenant item goes last so a retried uninstall still finds the user markers.
-    const keys = [...others.flat(), ...tenantItems.filter((k) => k.SK !== TENANT_SK)];
+    // The user markers go last so a retried uninstall still finds the users' partitions.
+    const keys = [...others.flat(), ...tenantItems.filter((k) => !k.SK.startsWith(USER_MARKER_PREFIX)), ...tenantItems.filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))];
     await deleteItems(this.db, this.tableName, keys);
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
     return keys.length + 1;
   }
-
 }
 
 const optionalText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

@@ -2,14 +2,19 @@ import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWrite
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
-import { integrationSk, overrideSk, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { queryPartition } from './partition-items';
 import { toIntegration, toOverride } from './integration-store';
+import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 
 /** What one git action needs, read in a single BatchGetItem (DESIGN §5). */
 export interface ActionRecords {
   readonly integration?: IntegrationRecord;
+  /** The override stored under the first repository key given, if any. */
   readonly override?: RepositoryOverrideRecord;
   readonly token?: UserTokenRecord;
+  /** Every override found under the repository keys given, by the key it is stored under. */
+  readonly overrides: ReadonlyMap<string, RepositoryOverrideRecord>;
 }
 
 const dayOf = (iso: string): string => iso.slice(0, 10);
@@ -21,27 +26,52 @@ export class TokenStore {
     private readonly tableName: string,
   ) {}
 
-  async readForAction(tenant: string, accountId: string, integrationId: string, repositoryId: string | undefined): Promise<ActionRecords> {
-    const keys = [
+  /**
+   * Integration, user token and the override under each repository key, in one BatchGetItem read
+   * with ConsistentRead, so a requirement switched on a moment ago applies to the very next action.
+   */
+  async readForAction(tenant: string, accountId: string, integrationId: string, repositoryKeys: string | readonly string[] | undefined): Promise<ActionRecords> {
+    const repoKeys = repositoryKeys === undefined ? [] : typeof repositoryKeys === 'string' ? [repositoryKeys] : [...new Set(repositoryKeys)];
+    const items = await this.#batchGet([
       { PK: tenantPk(tenant), SK: integrationSk(integrationId) },
-      ...(repositoryId ? [{ PK: tenantPk(tenant), SK: overrideSk(integrationId, repositoryId) }] : []),
+      ...repoKeys.map((key) => ({ PK: tenantPk(tenant), SK: overrideSk(integrationId, key) })),
       { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) },
-    ];
-    let pending: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: keys } };
+    ]);
+    const integration = items.find((i) => i.type === 'integration');
+    const token = items.find((i) => i.type === 'user-token');
+    const overrides = overridesByKey(items);
+    const first = repoKeys[0] === undefined ? undefined : overrides.get(repoKeys[0]);
+    return {
+      ...(integration ? { integration: toIntegration(integration) } : {}),
+      ...(first ? { override: first } : {}),
+      ...(token ? { token: toToken(token) } : {}),
+      overrides,
+    };
+  }
+
+  /** Overrides under further repository keys (spellings the host told after the first read). */
+  async readOverrides(tenant: string, integrationId: string, repositoryKeys: readonly string[]): Promise<Map<string, RepositoryOverrideRecord>> {
+    if (repositoryKeys.length === 0) return new Map();
+    return overridesByKey(await this.#batchGet([...new Set(repositoryKeys)].map((key) => ({ PK: tenantPk(tenant), SK: overrideSk(integrationId, key) }))));
+  }
+
+  /** Every override of the integration, read consistently (integrations whose override keys predate canonical ids). */
+  async readAllOverrides(tenant: string, integrationId: string): Promise<RepositoryOverrideRecord[]> {
+    const items = await queryPartition(this.db, this.tableName, tenantPk(tenant), { skPrefix: overrideSkPrefix(integrationId), consistent: true });
+    return items.filter((i) => i.type === 'override').map(toOverride);
+  }
+
+  async #batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    let pending: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = { [this.tableName]: { Keys: keys, ConsistentRead: true } };
     const items: Record<string, unknown>[] = [];
-    for (let attempt = 0; pending && Object.keys(pending).length > 0 && attempt < 5; attempt += 1) {
+    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
+      if (attempt === 5) throw new Error('DynamoDB left keys unprocessed after 5 attempts');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       const out = await this.db.send(new BatchGetCommand({ RequestItems: pending }));
       items.push(...(out.Responses?.[this.tableName] ?? []));
       pending = out.UnprocessedKeys as typeof pending;
     }
-    const integration = items.find((i) => i.type === 'integration');
-    const override = items.find((i) => i.type === 'override');
-    const token = items.find((i) => i.type === 'user-token');
-    return {
-      ...(integration ? { integration: toIntegration(integration) } : {}),
-      ...(override ? { override: toOverride(override) } : {}),
-      ...(token ? { token: toToken(token) } : {}),
-    };
+    return items;
   }
 
   async get(tenant: string, accountId: string, integrationId: string): Promise<UserTokenRecord | undefined> {
@@ -72,6 +102,7 @@ export class TokenStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
+            tenantInstalled(this.tableName, token.tenant),
             { ConditionCheck: { TableName: this.tableName, Key: { PK: tenantPk(token.tenant), SK: integrationSk(token.integrationId) }, ConditionExpression: 'attribute_exists(PK)' } },
             {
               Put: {
@@ -86,8 +117,9 @@ export class TokenStore {
         }),
       );
     } catch (error) {
+      throwIfNotInstalled(error);
       if (error instanceof TransactionCanceledException) {
-        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new AppError('NOT_FOUND', 'Integration was not found.');
+        if (error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') throw new AppError('NOT_FOUND', 'Integration was not found.');
         throw new AppError('CONFLICT', 'Your token was changed by another request at the same time; reload and try again.');
       }
       throw error;
@@ -130,3 +162,6 @@ export const toToken = (item: Record<string, unknown>): UserTokenRecord => {
   const { PK: _pk, SK: _sk, type: _type, expiryDay: _d, reverifyDay: _r, statusChangedAt: _c, eventPendingFor: _e, ...rest } = item;
   return rest as unknown as UserTokenRecord;
 };
+
+const overridesByKey = (items: readonly Record<string, unknown>[]): Map<string, RepositoryOverrideRecord> =>
+  new Map(items.filter((i) => i.type === 'override').map((i) => [String(i.SK).slice(String(i.SK).indexOf('#REPO#') + 6), toOverride(i)]));

@@ -22,18 +22,29 @@ export interface SecretContext {
   readonly purpose: SecretPurpose;
   readonly integrationId?: string;
   readonly accountId?: string;
+  /** Credentials: the host they were verified against and may be sent to (services/host-credentials.ts). */
+  readonly host?: string;
+}
+
+export interface DecryptOptions {
+  /**
+   * Accept a ciphertext whose context lacks `host` (made before the host joined the context). Every
+   * other key must still match, and a ciphertext that names a host must name this one.
+   */
+  readonly legacyWithoutHost?: boolean;
 }
 
 /** The port the domain uses: envelope encryption with an encryption context. */
 export interface TokenVault {
   encrypt(plaintext: string, context: SecretContext): Promise<string>;
-  decrypt(ciphertext: string, context: SecretContext): Promise<Secret>;
+  decrypt(ciphertext: string, context: SecretContext, options?: DecryptOptions): Promise<Secret>;
 }
 
 const toEncryptionContext = (context: SecretContext): Record<string, string> => {
   const out: Record<string, string> = { tenant: context.tenant, purpose: context.purpose };
   if (context.integrationId !== undefined) out.integrationId = context.integrationId;
   if (context.accountId !== undefined) out.accountId = context.accountId;
+  if (context.host !== undefined) out.host = context.host;
   return out;
 };
 
@@ -61,7 +72,7 @@ export class EnvelopeVault implements TokenVault {
     return Buffer.from(result).toString('base64');
   }
 
-  async decrypt(ciphertext: string, context: SecretContext): Promise<Secret> {
+  async decrypt(ciphertext: string, context: SecretContext, options: DecryptOptions = {}): Promise<Secret> {
     const expected = toEncryptionContext(context);
     let decrypted: Awaited<ReturnType<typeof client.decrypt>>;
     try {
@@ -71,7 +82,9 @@ export class EnvelopeVault implements TokenVault {
     }
     // The SDK authenticates the context stored in the message; binding it to *this* row is our check.
     const actual = decrypted.messageHeader.encryptionContext;
-    const matches = Object.entries(expected).every(([key, value]) => actual[key] === value);
+    // `host` is compared both ways: a ciphertext bound to a host never opens for a caller that forgot to name one.
+    const hostMatches = actual.host === expected.host || (options.legacyWithoutHost === true && actual.host === undefined);
+    const matches = hostMatches && Object.entries(expected).every(([key, value]) => key === 'host' || actual[key] === value);
     if (!matches) throw unreadable(context);
     return new Secret(Buffer.from(decrypted.plaintext).toString('utf8'));
   }

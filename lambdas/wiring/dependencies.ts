@@ -19,6 +19,8 @@ import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
+import { defaultEventSink } from '../expiry/default-event-sink';
+import type { EventSink } from '../expiry/event-sink';
 import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
 
 /** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
@@ -51,6 +53,7 @@ export interface DependencyOverrides {
   readonly sweeps?: SweepScheduler;
   readonly resolveHost?: HostResolver;
   readonly providers?: ProviderLookup;
+  readonly events?: EventSink;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -84,6 +87,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
     localMode: config.localMode,
     resolveHost: overrides.resolveHost ?? systemResolver,
+    events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName);
   const providers = overrides.providers ?? noHostAccess;

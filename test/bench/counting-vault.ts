@@ -1,5 +1,5 @@
 import type { Secret } from '../../lambdas/domain/secret';
-import type { SecretContext, SecretPurpose, TokenVault } from '../../lambdas/vault/token-vault';
+import type { DecryptOptions, SecretContext, SecretPurpose, TokenVault } from '../../lambdas/vault/token-vault';
 
 export type DecryptCounts = Record<SecretPurpose, number>;
 
@@ -15,9 +15,9 @@ export class CountingVault implements TokenVault {
     return this.inner.encrypt(plaintext, context);
   }
 
-  decrypt(ciphertext: string, context: SecretContext): Promise<Secret> {
+  decrypt(ciphertext: string, context: SecretContext, options?: DecryptOptions): Promise<Secret> {
     this.#decrypts[context.purpose] += 1;
-    return this.inner.decrypt(ciphertext, context);
+    return this.inner.decrypt(ciphertext, context, options);
   }
 
   /** The decrypts since the last call, by purpose. */

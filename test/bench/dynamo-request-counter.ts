@@ -36,8 +36,13 @@ const textOf = (value: unknown): string | undefined => {
   return undefined;
 };
 
+type Keyed = { Key?: Record<string, unknown>; Item?: Record<string, unknown> };
+
+/** A transaction is named by its first item that writes (its tenant ConditionCheck rides along). */
 const keyOf = (input: unknown): { pk?: string; sk?: string } => {
-  const record = (input ?? {}) as { Key?: Record<string, unknown>; Item?: Record<string, unknown> };
+  const items = (input as { TransactItems?: Record<string, Keyed>[] } | undefined)?.TransactItems;
+  const written = items?.map((item) => item.Put ?? item.Update ?? item.Delete).find((item) => item !== undefined);
+  const record = (written ?? input ?? {}) as Keyed;
   const key = record.Key ?? record.Item;
   if (!key) return {};
   const pk = textOf(key.PK);

@@ -10,7 +10,10 @@ export interface RoundTripFloor {
   readonly decrypts: 0 | 1;
   /** Host calls, Azure DevOps' API-version negotiation not included. */
   readonly hostCalls: number;
-  /** The audit entry. */
+  /**
+   * The audit entry: one TransactWriteItems request (issue 10 item 5) holding the tenant-installed
+   * ConditionCheck and the audit Put, so no entry lands for an uninstalled site.
+   */
   readonly writes: 1;
 }
 

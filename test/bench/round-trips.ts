@@ -49,7 +49,7 @@ const violationsOf = (row: Omit<RoundTripRow, 'violations'>, expectedStatus: num
   const reads = [...Array<string>(row.authReads).fill('GetItem tenant'), ...row.reads];
   if (reads.length !== row.floor.reads || reads[0] !== 'BatchGetItem') out.push(`${where}: reads ${reads.join(' + ') || 'none'}, floor one BatchGetItem`);
   const audits = row.writes.filter((w) => w.endsWith(' audit')).length;
-  if (row.writes.length > row.floor.writes || audits !== 1) out.push(`${where}: writes ${row.writes.join(' + ') || 'none'}, floor one audit PutItem`);
+  if (row.writes.length > row.floor.writes || audits !== 1) out.push(`${where}: writes ${row.writes.join(' + ') || 'none'}, floor one audit TransactWriteItems (tenant check + Put)`);
   if (sumDecrypts(row.decrypts) > row.floor.decrypts) out.push(`${where}: ${sumDecrypts(row.decrypts)} decrypts ${JSON.stringify(row.decrypts)}, floor ${row.floor.decrypts}`);
   if (row.hostCalls.length > row.floor.hostCalls) out.push(`${where}: ${row.hostCalls.length} host calls (${row.hostCalls.join(', ')}), floor ${row.floor.hostCalls}`);
   return out;

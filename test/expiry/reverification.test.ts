@@ -11,6 +11,7 @@ import type { GitProvider, HostCredential } from '../../lambdas/hosts/git-provid
 import { providerLookup, type ProviderLookup } from '../../lambdas/hosts/provider-registry';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
+import { TenantStore } from '../../lambdas/store/tenant-store';
 import { TokenStore, toToken } from '../../lambdas/store/token-store';
 import { localVault, type TokenVault } from '../../lambdas/vault/token-vault';
 import { captureLogs } from '../support/capture-logs';
@@ -64,6 +65,9 @@ describe('daily re-verification of tokens whose host tells no expiry', () => {
   beforeEach(async () => {
     table = await createTestTable();
     vault = localVault(randomBytes(32));
+    // Tenant data is only ever written while the tenant is installed.
+    const installed = { clientKey: TENANT, baseUrl: 'https://tenant-r.atlassian.net', sharedSecretCiphertext: 'unused-here', installedAt: NOW.toISOString(), updatedAt: NOW.toISOString(), version: 1 };
+    await new TenantStore(table.db, table.tableName).put(installed, undefined);
   });
 
   afterEach(() => table.destroy());

@@ -7,14 +7,15 @@ import { logicalIdOf, synthPatgate } from './synth-patgate';
 
 // Written from DESIGN §6 and the stores each handler uses, not from lib/function-specs.ts: the
 // template must match this. tokens' ConditionCheckItem: TokenStore.save's transaction; gitAction's
-// DeleteItem: IdempotencyStore.release after a failed action.
+// DeleteItem: IdempotencyStore.release after a failed action. ConditionCheckItem everywhere a tenant's
+// data is written (the tenant-installed check); tokenExpiry's Query/PutItem/DeleteItem drain the audit outbox.
 const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
-  lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem'],
+  lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem', 'ConditionCheckItem'],
   admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
   tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'],
-  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
-  tokenExpiry: ['GetItem', 'UpdateItem'],
+  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem', 'ConditionCheckItem'],
+  tokenExpiry: ['GetItem', 'UpdateItem', 'Query', 'PutItem', 'ConditionCheckItem', 'DeleteItem'],
 };
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
@@ -162,7 +163,7 @@ describe('least privilege (DESIGN §6)', () => {
 
   it('lets only token-expiry put events, on the patgate bus, as patgate.tokens', () => {
     const bus = logicalIdOf(f.stack.schedule.eventBus);
-    expect(functionsAllowed(f, 'events:PutEvents', bus, 'events')).toEqual(['tokenExpiry']);
+    expect(functionsAllowed(f, 'events:PutEvents', bus, 'events')).toEqual(['admin', 'tokenExpiry']);
     const [statement] = statementsOfRole(f, 'tokenExpiry').filter((s) => allowsAction(s, 'events:PutEvents'));
     expect(statement?.resources).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
     expect(statement?.condition).toEqual({ StringEquals: { 'events:source': 'patgate.tokens' } });

@@ -1,6 +1,7 @@
 import { PROVIDER_KINDS, TFS_VERSIONS } from '../../lambdas/domain/integration';
 import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
 import { integrationBody, publicResolver, serviceCredentialFor } from '../support/factories';
+import { serviceCredentialContext } from '../../lambdas/services/host-credentials';
 import { Harness } from '../support/harness';
 
 describe('admin settings API (outside local mode)', () => {
@@ -83,11 +84,11 @@ describe('admin settings API (outside local mode)', () => {
 
   it('round-trips requireUserPat on the integration and the per-repository override; null inherits', async () => {
     const id = String((await create(integrationBody('github', { requireUserPat: false }))).body.id);
-    const on = await h.call('PUT', `/api/admin/integrations/${id}/repositories/${encodeURIComponent('acme/web')}`, { as: as(), body: { requireUserPat: true } });
+    const on = await h.call('PUT', `/api/admin/integrations/${id}/repositories`, { as: as(), body: { repositoryId: 'acme/web', requireUserPat: true } });
     expect(on.body).toEqual({ repositoryId: 'acme/web', requireUserPat: true, effective: true });
     const read = await h.call('GET', `/api/admin/integrations/${id}`, { as: as() });
     expect(read.body.repositories).toEqual([expect.objectContaining({ repositoryId: 'acme/web', requireUserPat: true, updatedBy: admin })]);
-    const inherit = await h.call('PUT', `/api/admin/integrations/${id}/repositories/${encodeURIComponent('acme/web')}`, { as: as(), body: { requireUserPat: null } });
+    const inherit = await h.call('PUT', `/api/admin/integrations/${id}/repositories`, { as: as(), body: { repositoryId: 'acme/web', requireUserPat: null } });
     expect(inherit.body).toEqual({ repositoryId: 'acme/web', requireUserPat: null, effective: false });
     expect((await h.call('GET', `/api/admin/integrations/${id}`, { as: as() })).body.repositories).toEqual([]);
   });
@@ -126,7 +127,9 @@ describe('admin settings API (outside local mode)', () => {
       code: 'CREDENTIAL_UNREADABLE',
       message: expect.stringMatching(/enter it again/),
     });
-    expect((await deps.vault.decrypt(recB.serviceCredential.ciphertext, { tenant: site.clientKey, integrationId: b, purpose: 'service-credential' })).reveal()).toContain('svc-token');
+    expect((await deps.vault.decrypt(recB.serviceCredential.ciphertext, serviceCredentialContext(recB))).reveal()).toContain('svc-token');
+    // A path that forgets the host the credential is bound to gets nothing either.
+    await expect(deps.vault.decrypt(recB.serviceCredential.ciphertext, { tenant: site.clientKey, integrationId: b, purpose: 'service-credential' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
   });
 
   it('gives non-admins 403 on every admin route and another tenant 404', async () => {
@@ -138,7 +141,7 @@ describe('admin settings API (outside local mode)', () => {
       ['GET', `/api/admin/integrations/${id}`],
       ['PATCH', `/api/admin/integrations/${id}`, { requireUserPat: true }],
       ['DELETE', `/api/admin/integrations/${id}`],
-      ['PUT', `/api/admin/integrations/${id}/repositories/r1`, { requireUserPat: true }],
+      ['PUT', `/api/admin/integrations/${id}/repositories`, { repositoryId: 'acme/r1', requireUserPat: true }],
       ['GET', '/api/admin/audit'],
     ];
     for (const [method, path, body] of routes) {
@@ -151,7 +154,7 @@ describe('admin settings API (outside local mode)', () => {
     expect((await h.call('GET', `/api/admin/integrations/${id}`, { as: foreign })).status).toBe(404);
     expect((await h.call('PATCH', `/api/admin/integrations/${id}`, { as: foreign, headers: { 'if-match': '"1"' }, body: { requireUserPat: true } })).status).toBe(404);
     expect((await h.call('DELETE', `/api/admin/integrations/${id}`, { as: foreign })).status).toBe(404);
-    expect((await h.call('PUT', `/api/admin/integrations/${id}/repositories/r1`, { as: foreign, body: { requireUserPat: true } })).status).toBe(404);
+    expect((await h.call('PUT', `/api/admin/integrations/${id}/repositories`, { as: foreign, body: { repositoryId: 'acme/r1', requireUserPat: true } })).status).toBe(404);
     expect((await h.call('GET', '/api/admin/integrations', { as: foreign })).body).toEqual({ integrations: [] });
   });
 

@@ -117,11 +117,11 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
     expect(res.body.actedAs).toEqual({ credential: 'service-account' });
     expect(w.branchAuthor('svc/one')).toBe(w.serviceLogin);
 
-    await h.call('PUT', `/api/admin/integrations/${off}/repositories/${encodeURIComponent(w.repositoryId)}`, { as: { site, accountId: admin }, body: { requireUserPat: true } });
+    await h.call('PUT', `/api/admin/integrations/${off}/repositories`, { as: { site, accountId: admin }, body: { repositoryId: w.repositoryId, requireUserPat: true } });
     expect((await h.call('POST', '/api/git/branches', { as, body: branchBody(w, off, 'svc/two') })).body.code).toBe('PAT_REQUIRED');
 
     const on = await createIntegration(w, true);
-    await h.call('PUT', `/api/admin/integrations/${on}/repositories/${encodeURIComponent(w.repositoryId)}`, { as: { site, accountId: admin }, body: { requireUserPat: false } });
+    await h.call('PUT', `/api/admin/integrations/${on}/repositories`, { as: { site, accountId: admin }, body: { repositoryId: w.repositoryId, requireUserPat: false } });
     const svc = await h.call('POST', '/api/git/branches', { as, body: branchBody(w, on, 'svc/three') });
     expect(svc.status).toBe(201);
     expect(svc.body.actedAs).toEqual({ credential: 'service-account' });

@@ -1,3 +1,4 @@
+import { userTokenContext } from '../../lambdas/services/host-credentials';
 import type { CallResult } from '../support/harness';
 import { expectWellFormedAnswer } from './answer-invariants';
 import { startReliabilityWorld, uniqueSuffix, type ReliabilityWorld } from './reliability-world';
@@ -38,7 +39,9 @@ describe(`concurrency: ${PARALLEL} parallel writes to one record`, () => {
     const record = stored[0] as { version: number; credential: { ciphertext: string; hint: string } };
     // Every successful save moved the version by exactly one from the version it read: no two won from the same one.
     expect(record.version).toBe(winners.length);
-    const plaintext = await rw.h.app.deps.vault.decrypt(record.credential.ciphertext, { tenant: rw.tenant.site.clientKey, integrationId, accountId: user.accountId, purpose: 'user-pat' });
+    const integration = await rw.h.app.deps.integrationStore.get(rw.tenant.site.clientKey, integrationId);
+    if (!integration) throw new Error('integration missing');
+    const plaintext = await rw.h.app.deps.vault.decrypt(record.credential.ciphertext, userTokenContext(integration, user.accountId));
     const { token } = JSON.parse(plaintext.reveal()) as { token: string };
     expect(winners).toContain(token);
     expect(record.credential.hint).toBe(`…${token.slice(-4)}`);

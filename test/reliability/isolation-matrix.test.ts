@@ -22,7 +22,6 @@ interface Victim {
   readonly secrets: readonly string[];
 }
 
-const enc = encodeURIComponent;
 
 /** Every /api route, aimed at `victim`'s integration and repository. */
 const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
@@ -34,7 +33,7 @@ const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
     { routeKey: 'GET /api/admin/integrations/{integrationId}', method: 'GET', path: `/api/admin/integrations/${id}` },
     { routeKey: 'PATCH /api/admin/integrations/{integrationId}', method: 'PATCH', path: `/api/admin/integrations/${id}`, body: { requireUserPat: false }, headers: { 'if-match': '"1"' } },
     { routeKey: 'DELETE /api/admin/integrations/{integrationId}', method: 'DELETE', path: `/api/admin/integrations/${id}` },
-    { routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories/{repositoryId}', method: 'PUT', path: `/api/admin/integrations/${id}/repositories/${enc(victim.repositoryId)}`, body: { requireUserPat: false } },
+    { routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories', method: 'PUT', path: `/api/admin/integrations/${id}/repositories`, body: { repositoryId: victim.repositoryId, requireUserPat: false } },
     { routeKey: 'GET /api/admin/audit', method: 'GET', path: '/api/admin/audit', query: { integrationId: id, ...(auditCursor ? { cursor: auditCursor } : {}) } },
     { routeKey: 'GET /api/me/integrations', method: 'GET', path: '/api/me/integrations' },
     { routeKey: 'PUT /api/me/tokens/{integrationId}', method: 'PUT', path: `/api/me/tokens/${id}`, body: { token: 'ghp_probe_token_1111111111111111' } },
@@ -77,7 +76,7 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     const github = rw.world('github');
 
     const bIntegration = await rw.createIntegration(github, true, b.admin);
-    await rw.h.call('PUT', `/api/admin/integrations/${bIntegration}/repositories/${enc(github.repositoryId)}`, { as: b.admin, body: { requireUserPat: true } });
+    await rw.h.call('PUT', `/api/admin/integrations/${bIntegration}/repositories`, { as: b.admin, body: { repositoryId: github.repositoryId, requireUserPat: true } });
     const bUser = rw.newUser('b-dev', b.site);
     const bToken = await rw.saveToken(bUser, github, bIntegration);
     await rw.h.call('POST', '/api/git/branches', { as: bUser, body: { integrationId: bIntegration, repositoryId: github.repositoryId, issueKey: 'PROJ-1', branchName: `b/${uniqueSuffix()}`, fromRef: 'main' } });
@@ -138,7 +137,7 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       'GET /api/admin/integrations/{integrationId}': 404,
       'PATCH /api/admin/integrations/{integrationId}': 404,
       'DELETE /api/admin/integrations/{integrationId}': 404,
-      'PUT /api/admin/integrations/{integrationId}/repositories/{repositoryId}': 404,
+      'PUT /api/admin/integrations/{integrationId}/repositories': 404,
       // B's audit cursor does not page A's audit.
       'GET /api/admin/audit': 400,
       'GET /api/me/integrations': 200,

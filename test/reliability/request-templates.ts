@@ -69,9 +69,9 @@ export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
     },
     { routeKey: 'DELETE /api/admin/integrations/{integrationId}', pathParameters: { integrationId: t.deletableIntegrationId }, headers: { 'if-match': '"1"' }, signed: true },
     {
-      routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories/{repositoryId}',
-      pathParameters: { integrationId: t.integrationId, repositoryId: 'acme/elsewhere' },
-      body: { requireUserPat: null },
+      routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories',
+      pathParameters: { integrationId: t.integrationId },
+      body: { repositoryId: 'acme/elsewhere', requireUserPat: null },
       signed: true,
     },
     { routeKey: 'GET /api/admin/audit', pathParameters: {}, query: { limit: '5', integrationId: t.integrationId }, signed: true },

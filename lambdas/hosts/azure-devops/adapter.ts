@@ -18,8 +18,10 @@ import {
   type Listing,
   type RepositorySummary,
   type PullRequestResult,
+  type ResolvedRepository,
   type VerifiedIdentity,
 } from '../git-provider';
+import { azureRepositoryKeys } from './repository-id';
 import { HostCall } from './host-call';
 import { branchRefName, isObjectId, ZERO_OBJECT_ID } from './ref-names';
 import { refUpdateFailure, type RefUpdateKind } from './ref-update-failure';
@@ -192,6 +194,20 @@ class AzureDevOpsProvider implements GitProvider {
 
   newTokenUrl(): string {
     return this.#links.newToken();
+  }
+
+  // Repository resolution (canonical ids, see ./repository-id.ts): Repositories - Get Repository.
+  async resolveRepository(credential: HostCredential, reference: string): Promise<ResolvedRepository> {
+    const repository = parseRepositoryRef(reference);
+    const call = new HostCall(this.target, credential, this.options, 'find the repository');
+    return call.run(async () => {
+      const git = await call.gitApi(REPOSITORIES_LOCATION_ID);
+      const found = await call.read(() => git.getRepository(repository.repository, repository.project));
+      if (!found) throw new AppError('NOT_FOUND', `The repository ${reference} was not found.`, { hostReason: 'not-found' });
+      const { id, name, project } = found;
+      if (!id || !name || !project?.id || !project.name) throw unreadable('the repository id');
+      return { hostId: `${project.name}/${name}`, keys: azureRepositoryKeys({ id, name, project: { id: project.id, name: project.name } }) };
+    });
   }
 
   /** The commit a branch points at; the refs filter is a prefix match, so only the exact name counts. */

@@ -18,8 +18,10 @@ import {
   type Listing,
   type RepositorySummary,
   type PullRequestResult,
+  type ResolvedRepository,
   type VerifiedIdentity,
 } from '../git-provider';
+import { gitLabProjectKeys } from './repository-id';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
@@ -38,6 +40,7 @@ const tokenSelfSchema = z.object({
   revoked: z.boolean(),
 });
 const branchSchema = z.object({ web_url: z.string().optional(), commit: z.object({ id: z.string().min(1) }) });
+const projectSchema = z.object({ id: z.number().int().positive(), path_with_namespace: z.string().min(1) });
 const mergeRequestSchema = z.object({ iid: z.number().int(), web_url: z.string().optional() });
 
 type TokenSelf = z.infer<typeof tokenSelfSchema>;
@@ -212,6 +215,14 @@ class GitLabProvider implements GitProvider {
   /** The `/-/user_settings/` path is GitLab 16+; older self-managed instances use `/-/profile/`. */
   newTokenUrl(): string {
     return `${this.#webUrl}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=${REQUIRED_GITLAB_SCOPE}`;
+  }
+
+  // Repository resolution (canonical ids, see ./repository-id.ts): GET /projects/:id.
+  resolveRepository(credential: HostCredential, repository: string): Promise<ResolvedRepository> {
+    return this.#call(credential, async (options) => {
+      const project = parseAnswer(projectSchema, await new Projects(options).show(repository));
+      return { hostId: String(project.id), keys: gitLabProjectKeys(project) };
+    });
   }
 
   /** GitLab before 15.5 has no `/personal_access_tokens/self`: its 404 means scopes and expiry are unknown. */

@@ -1,0 +1,21 @@
+import type { Config } from '../config';
+import type { EventSink, TokenEvent } from './event-sink';
+import { JsonLinesEventSink } from './json-lines-event-sink';
+
+/**
+ * The token-event sink of an API function (the admin function, when a move drops users' tokens):
+ * the JSON-lines file locally, EventBridge in AWS. The EventBridge client loads on first emit, so
+ * functions that never emit do not pay for it at cold start.
+ */
+export const defaultEventSink = (config: Pick<Config, 'localMode' | 'region' | 'eventBusName'>): EventSink => {
+  if (config.localMode) return new JsonLinesEventSink();
+  let sink: Promise<EventSink> | undefined;
+  return {
+    emit: async (event: TokenEvent) => {
+      sink ??= Promise.all([import('@aws-sdk/client-eventbridge'), import('./eventbridge-event-sink')]).then(
+        ([{ EventBridgeClient }, { EventBridgeEventSink }]) => new EventBridgeEventSink(new EventBridgeClient({ region: config.region }), config.eventBusName),
+      );
+      await (await sink).emit(event);
+    },
+  };
+};
