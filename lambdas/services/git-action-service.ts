@@ -58,6 +58,8 @@ export interface CredentialChoice {
   readonly actedAs: ActedAs;
   /** The user's token record when acting with it (a host 401 then marks it invalid). */
   readonly token?: UserTokenRecord;
+  /** What the host is sent for the named repository (its canonical id, or the host's own id); empty when none was named. */
+  readonly hostRepository: string;
 }
 
 export type Readiness =
@@ -276,19 +278,26 @@ export class GitActionService {
 
   /** The policy's credential for this user (and repository, when one is named), opened; its refusal as AppError with the setup links. */
   async chooseCredential(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string | undefined): Promise<CredentialChoice> {
-    const records = await this.tokens.readForAction(tenant.clientKey, accountId, integrationId, repositoryId);
-    const integration = requireIntegration(records);
+    // A named repository goes through the same canonical-id lookup as an action, so no spelling dodges its override.
+    const target = repositoryId === undefined ? await this.#integrationOnly(tenant.clientKey, accountId, integrationId) : await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    const { integration } = target;
     const provider = this.providers(integration);
-    const decision = this.#decide(integration, records);
+    const decision = this.#decide(target);
     if (decision.kind === 'refused') {
       throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
-        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: provider.newTokenUrl() },
+        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
       });
     }
-    const token = decision.kind === 'user-pat' ? records.token : undefined;
+    const token = decision.kind === 'user-pat' ? target.token : undefined;
     const actedAs: ActedAs = token ? { credential: 'user-pat', login: token.providerLogin } : { credential: 'service-account' };
-    const credential = await this.#credential(tenant.clientKey, integration, token);
-    return { integration, provider, credential, actedAs, ...(token ? { token } : {}) };
+    const credential = await this.#credential(integration, token);
+    return { integration, provider, credential, actedAs, hostRepository: target.hostRepository, ...(token ? { token } : {}) };
+  }
+
+  /** The integration and the user's token, for a choice that names no repository (the integration's own policy holds). */
+  async #integrationOnly(tenant: string, accountId: string, integrationId: string): Promise<ActionTarget> {
+    const records = await this.tokens.readForAction(tenant, accountId, integrationId, undefined);
+    return { integration: requireIntegration(records), token: records.token, override: undefined, canonical: '', hostRepository: '' };
   }
 
   /** A host failure under a chosen credential, as the caller must see it (a 401 to the user's token marks it invalid: PAT_INVALID). */

@@ -48,7 +48,7 @@ export class RepositoryBrowser {
   async branches(tenant: TenantRecord, accountId: string, integrationId: string, input: z.infer<typeof branchPickerQuerySchema>): Promise<BranchPage> {
     const choice = await this.gitActions.chooseCredential(tenant, accountId, integrationId, input.repositoryId);
     const listing = await this.#host(tenant, choice, () =>
-      choice.provider.listBranches(choice.credential, { repository: input.repositoryId, query: queryOf(input.query), limit: PICKER_LIMIT }),
+      choice.provider.listBranches(choice.credential, { repository: choice.hostRepository, query: queryOf(input.query), limit: PICKER_LIMIT }),
     );
     return { repositoryId: input.repositoryId, branches: listing.items, truncated: listing.truncated, limit: PICKER_LIMIT, actedAs: choice.actedAs };
   }
