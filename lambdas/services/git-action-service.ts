@@ -13,6 +13,7 @@ import type { AuditStore } from '../store/audit-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ActionRecords, TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
+import { telemetry } from '../observability/telemetry';
 import { openCredential } from './host-credentials';
 import { setupUrl } from './setup-links';
 
@@ -103,6 +104,7 @@ export class GitActionService {
     const decision = this.#decide(integration, records);
     const auditBase = { actorAccountId: accountId, action: request.action, integrationId, repositoryId, issueKey: issue };
     if (decision.kind === 'refused') {
+      telemetry.gitActionRefused(integration.provider, request.action, decision.code);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: decision.code });
       throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
         extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: provider.newTokenUrl() },
@@ -113,10 +115,12 @@ export class GitActionService {
     const credential = await this.#credential(tenant.clientKey, integration, token);
     try {
       const body = await perform(provider, credential, request);
+      telemetry.gitActionSucceeded(integration.provider, request.action);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined });
       return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
     } catch (error) {
       const mapped = await this.#hostFailure(error, tenant, integration, token);
+      telemetry.gitActionRefused(integration.provider, request.action, mapped.code);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: mapped.code.startsWith('PAT_') ? 'refused' : 'failed', code: mapped.code, actedAs });
       throw mapped;
     }

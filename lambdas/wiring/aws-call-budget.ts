@@ -21,6 +21,9 @@ export const DYNAMODB_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, reques
 /** KMS GenerateDataKey/Decrypt: one retry, since a vault call sits on every authenticated request. */
 export const KMS_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 2 };
 
+/** The checker's PutEvents: an undelivered event stays marked on its token and goes out next run. */
+export const EVENTBRIDGE_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 };
+
 /**
  * DynamoDB Local is a JVM on the developer's machine (or a busy CI runner) whose first calls can
  * take seconds: the same attempts, a lenient clock.
