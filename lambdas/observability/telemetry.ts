@@ -22,6 +22,11 @@ export interface Telemetry {
   expiryMarked(status: string, count: number): void;
   /** A call to Jira that failed (the operation names it, e.g. `permissions/check`, `remotelink`). */
   jiraCallFailed(operation: string): void;
+  /**
+   * A KMS call that failed after its retries (timeout, throttling, access denied, bad ciphertext).
+   * One dimension set (`service` only), so that one alarm watches every KMS failure.
+   */
+  kmsCallFailed(): void;
 }
 
 /** Where nothing is measured: the local runtime and tests that do not look. */
@@ -33,6 +38,7 @@ export const noTelemetry: Telemetry = {
   tokenRejected: () => undefined,
   expiryMarked: () => undefined,
   jiraCallFailed: () => undefined,
+  kmsCallFailed: () => undefined,
 };
 
 /**
@@ -71,9 +77,13 @@ export class EmfTelemetry implements Telemetry {
     this.#emit('JiraCallFailed', MetricUnit.Count, 1, { operation });
   }
 
+  kmsCallFailed(): void {
+    this.#emit('KmsCallFailed', MetricUnit.Count, 1, {});
+  }
+
   #emit(name: string, unit: Unit, value: number, dimensions: Record<string, string>): void {
     const single = this.metrics.singleMetric();
-    single.addDimensions(dimensions);
+    if (Object.keys(dimensions).length > 0) single.addDimensions(dimensions);
     single.addMetric(name, unit, value);
   }
 }
@@ -102,4 +112,5 @@ export const telemetry: Telemetry = {
   tokenRejected: (...args) => current.tokenRejected(...args),
   expiryMarked: (...args) => current.expiryMarked(...args),
   jiraCallFailed: (...args) => current.jiraCallFailed(...args),
+  kmsCallFailed: () => current.kmsCallFailed(),
 };

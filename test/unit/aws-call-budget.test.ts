@@ -5,6 +5,7 @@ import { functionNames, functionSpecs } from '../../lib/function-specs';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { DYNAMODB_BUDGET, KMS_BUDGET, worstCaseMs } from '../../lambdas/wiring/aws-call-budget';
 import { kmsVault } from '../../lambdas/vault/token-vault';
+import { noTelemetry, useTelemetry } from '../../lambdas/observability/telemetry';
 
 /** A loopback endpoint that accepts every connection, reads every request and never answers. */
 class HungEndpoint {
@@ -67,13 +68,17 @@ describe('AWS call budgets', () => {
       process.env = { ...saved };
     });
 
-    it('a hung KMS endpoint fails the vault call after the budget\'s attempts', async () => {
+    it('a hung KMS endpoint fails the vault call after the budget\'s attempts, counted once as a KMS failure', async () => {
+      let kmsFailures = 0;
+      const previous = useTelemetry({ ...noTelemetry, kmsCallFailed: () => (kmsFailures += 1) });
       const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-1111-2222-3333-444455556666';
       const vault = kmsVault(keyArn, keyArn);
       await expect(vault.encrypt('glpat-abcdefghijklmnopqrst', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({
         name: 'TimeoutError',
       });
       expect(endpoint.requests).toBe(KMS_BUDGET.maxAttempts);
+      expect(kmsFailures).toBe(1);
+      useTelemetry(previous);
     });
   });
 
