@@ -93,6 +93,7 @@ const main = async (): Promise<void> => {
       `curl -s ${appBaseUrl}/api/me/integrations -H 'Authorization: JWT ${jwt('demo-user', 'GET', '/api/me/integrations')}'`,
       '',
       `Token-expiry events (checker runs every minute): tail -f ${LOCAL_EVENTS_FILE}`,
+      `Request logs: ${process.env.PATGATE_LOG_FILE ? `tail -f ${process.env.PATGATE_LOG_FILE}` : 'on this terminal (set PATGATE_LOG_FILE to send them to a file)'}`,
       `More JWTs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/jwt -d '{"accountId":"demo-user","method":"GET","path":"/api/me/integrations"}'`,
     ];
     console.log(lines.join('\n'));
