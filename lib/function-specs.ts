@@ -105,7 +105,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:BatchWriteItem',
       'dynamodb:ConditionCheckItem',
     ],
-    indexes: [],
+    // The admin list counts each integration's tokens expiring within 7 days (counts, no names).
+    indexes: [{ names: [BY_EXPIRY_INDEX.name], actions: ['dynamodb:Query'] }],
     // Encrypt only: the Encryption SDK's KMS keyring encrypts with GenerateDataKey alone.
     credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['service-credential'] }],
     tenantKey: [VERIFY_JIRA_JWT],

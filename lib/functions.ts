@@ -16,6 +16,7 @@ import {
   type KeyGrant,
 } from './function-specs';
 import type { Keys } from './keys';
+import { METRICS_NAMESPACE } from '../lambdas/observability/telemetry';
 
 /** The project root: entries, lock file and esbuild are resolved from it. */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -119,7 +120,15 @@ export class Functions extends Construct {
   private environmentOf(spec: FunctionSpec, props: FunctionsProps): Record<string, string> {
     // Local mode would allow http and loopback hosts (the simulators): pinned off, whatever the
     // runtime's default becomes.
-    const env: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps', PATGATE_LOCAL_MODE: 'false' };
+    const env: Record<string, string> = {
+      NODE_OPTIONS: '--enable-source-maps',
+      PATGATE_LOCAL_MODE: 'false',
+      // Powertools (lambdas/observability): one service name, the metrics namespace the dashboard
+      // reads, and the tracer on exactly when the function's X-Ray tracing is.
+      POWERTOOLS_SERVICE_NAME: 'patgate',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_TRACE_ENABLED: String(props.tracing ?? false),
+    };
     if (spec.table.length > 0 || spec.indexes.length > 0) env.PATGATE_TABLE_NAME = props.data.table.tableName;
     // Both key ARNs (never aliases: a KMS keyring decrypts only with the key ARN recorded in the
     // ciphertext) go to every function that uses the vault, which builds keyrings for both; the

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Api } from './api';
+import { OperationsDashboard } from './dashboard';
 import { Data } from './data';
 import { ForgeRemote } from './forge-remote';
 import { Functions } from './functions';
@@ -9,6 +10,7 @@ import { Keys } from './keys';
 import { Monitoring } from './monitoring';
 import type { PatgateSettings } from './patgate-settings';
 import { Schedule } from './schedule';
+import { TokenNotifications } from './token-notifications';
 
 export interface PatgateStackProps extends StackProps {
   readonly settings: PatgateSettings;
@@ -22,6 +24,8 @@ export class PatgateStack extends Stack {
   public readonly api: Api;
   public readonly schedule: Schedule;
   public readonly monitoring: Monitoring;
+  public readonly tokenNotifications: TokenNotifications;
+  public readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: PatgateStackProps) {
     super(scope, id, props);
@@ -36,7 +40,12 @@ export class PatgateStack extends Stack {
     });
     this.keys.restrictCredentialsDecryptTo(this.functions.rolesDecrypting('credentialsKey'));
     this.keys.restrictTenantDecryptTo(this.functions.rolesDecrypting('tenantKey'));
-    this.api = new Api(this, 'Api', { functions: this.functions.byName, allowedOrigin: settings.allowedOrigin });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byName,
+      allowedOrigin: settings.allowedOrigin,
+      rateLimit: settings.apiRateLimit,
+      burstLimit: settings.apiBurstLimit,
+    });
     // Without a base URL of its own, the API is the app: its URL is what Connect signs for.
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.api.url);
     const { admin, tokens, gitAction, lifecycle } = this.functions.byName;
@@ -48,7 +57,17 @@ export class PatgateStack extends Stack {
       stage: this.api.stage,
       checker,
       checkerGroup: this.schedule.group,
+      table: this.data.table,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
+    });
+    this.tokenNotifications = new TokenNotifications(this, 'TokenNotifications', {
+      eventBus: this.schedule.eventBus,
+      notifyEmail: settings.notifyEmail,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      functions: this.functions.byName,
+      httpApi: this.api.httpApi,
+      table: this.data.table,
     });
     this.addOutputs();
   }
@@ -60,6 +79,7 @@ export class PatgateStack extends Stack {
       LifecycleUninstalledUrl: { value: `${this.api.url}/lifecycle/uninstalled`, description: 'Connect descriptor lifecycle.uninstalled' },
       TableName: { value: this.data.table.tableName, description: 'DynamoDB table' },
       EventBusName: { value: this.schedule.eventBus.eventBusName, description: 'Event bus of patgate.tokens events' },
+      TokenEventsTopicArn: { value: this.tokenNotifications.topic.topicArn, description: 'SNS topic of token expiring/expired/invalid events (subscribe e-mail, or AWS Chatbot for Slack)' },
       CredentialsKeyArn: { value: this.keys.credentials.keyArn, description: 'KMS key of PATs and service credentials' },
       TenantKeyArn: { value: this.keys.tenant.keyArn, description: 'KMS key of tenants\' shared secrets' },
     };

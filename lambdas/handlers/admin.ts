@@ -7,6 +7,7 @@ import {
 import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
+import { countExpiringTokens } from '../store/expiring-token-counts';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 
 
@@ -15,7 +16,13 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] => [
     routeKey: 'GET /api/admin/integrations',
     access: 'admin',
     contextQsh: true,
-    handle: async ({ caller }) => ({ status: 200, body: { integrations: await deps().integrations.list(caller.tenant.clientKey) } }),
+    handle: async ({ caller }) => {
+      const { integrations, db, config, clock } = deps();
+      const tenant = caller.tenant.clientKey;
+      const [list, expiring] = await Promise.all([integrations.list(tenant), countExpiringTokens(db, config.tableName, tenant, clock.now())]);
+      // Per integration, how many users' tokens expire within 7 days: a count, no names.
+      return { status: 200, body: { integrations: list.map((i) => ({ ...i, tokensExpiringWithin7Days: expiring.get(i.id) ?? 0 })) } };
+    },
   },
   {
     routeKey: 'POST /api/admin/integrations',

@@ -1,10 +1,15 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';
 import { EventBridgeEventSink } from '../expiry/eventbridge-event-sink';
 import type { ExpiryCheckSummary, TokenExpiryChecker } from '../expiry/token-expiry-checker';
 import { logger } from '../observability/logger';
+import { powertools } from '../observability/powertools-middleware';
+import { telemetry } from '../observability/telemetry';
+import { tracer } from '../observability/tracer';
 import { providersFor } from '../hosts/provider-registry';
+import { clientOptionsFor, EVENTBRIDGE_BUDGET } from '../wiring/aws-call-budget';
 import { productionDependencies } from '../wiring/dependencies';
 
 /**
@@ -17,14 +22,26 @@ let checker: TokenExpiryChecker | undefined;
 
 const checkerFromEnvironment = (): TokenExpiryChecker => {
   const deps = productionDependencies(providersFor);
-  const sink = new EventBridgeEventSink(new EventBridgeClient({ region: deps.config.region }), deps.config.eventBusName);
+  const events = tracer.captureAWSv3Client(new EventBridgeClient({ region: deps.config.region, ...clientOptionsFor(EVENTBRIDGE_BUDGET) }));
+  const sink = new EventBridgeEventSink(events, deps.config.eventBusName);
   return createTokenExpiryChecker(deps, sink);
 };
 
-/** Invoked hourly by EventBridge Scheduler (DESIGN §7); the event carries nothing the run needs. */
-export const handler = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<ExpiryCheckSummary> => {
+const run = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<ExpiryCheckSummary> => {
   checker ??= checkerFromEnvironment();
   const summary = await checker.run({ budgetMs: Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS) });
   logger.info('token expiry check finished', { summary });
+  telemetry.expiryMarked('expiring', summary.markedExpiring);
+  telemetry.expiryMarked('expired', summary.markedExpired);
+  telemetry.expiryMarked('invalid', summary.markedInvalid);
   return summary;
 };
+
+const wrapped = middy<unknown, ExpiryCheckSummary>().use(powertools()).handler(run);
+
+/**
+ * Invoked hourly by EventBridge Scheduler (see docs/architecture.md, token-expiry checker); the
+ * event carries nothing the run needs. Powertools (logger context, tracing, metrics) through middy.
+ */
+export const handler = (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<ExpiryCheckSummary> =>
+  wrapped(event, context as Context);

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { AppError } from '../domain/errors';
 import type { Caller, RequestAuthenticator } from '../jira/request-authenticator';
 import { logger } from '../observability/logger';
+import { powertools } from '../observability/powertools-middleware';
 import type { ApiEvent, ApiRequest, ApiResponse, ApiResult } from './api-types';
 import { problemResponse } from './problem-response';
 
@@ -132,7 +133,7 @@ export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHa
     }
   };
 
-  const handler = middy<ApiEvent, ApiResponse>().handler(base);
+  const handler = middy<ApiEvent, ApiResponse>().use(powertools()).handler(base);
   return (event, context) => handler(event, (context ?? {}) as Context);
 };
 

@@ -1,25 +1,7 @@
+import { STATUS_CODES } from 'node:http';
 import { ZodError } from 'zod';
 import { AppError, isAppError, validationFailed } from '../domain/errors';
 import type { ApiResponse } from './api-types';
-
-const TITLES: Partial<Record<AppError['code'], string>> = {
-  UNAUTHENTICATED: 'Not authenticated',
-  FORBIDDEN: 'Forbidden',
-  NOT_FOUND: 'Not found',
-  VALIDATION_FAILED: 'The request is not valid',
-  CONFLICT: 'Conflict',
-  PRECONDITION_FAILED: 'The resource has changed',
-  PAYLOAD_TOO_LARGE: 'The request body is too large',
-  PAT_REQUIRED: 'Personal access token required',
-  PAT_EXPIRED: 'Personal access token expired',
-  PAT_INVALID: 'Personal access token no longer valid',
-  PAT_NOT_SUPPORTED: 'Personal access tokens are not supported by this server',
-  TOKEN_REJECTED: 'The token was rejected',
-  HOST_RATE_LIMITED: 'The git host is rate limiting requests',
-  HOST_UNAVAILABLE: 'The git host is unavailable',
-  HOST_TIMEOUT: 'The git host did not answer in time',
-  JIRA_UNAVAILABLE: 'Jira is unavailable',
-};
 
 /** Turns a ZodError into our VALIDATION_FAILED with one entry per field. */
 export const fromZodError = (error: ZodError, prefix = ''): AppError =>
@@ -30,12 +12,19 @@ export const fromZodError = (error: ZodError, prefix = ''): AppError =>
     })),
   );
 
-/** RFC 9457 problem+json from any thrown value; internal errors say nothing of their cause. */
+/**
+ * RFC 9457 problem+json from any thrown value; internal errors say nothing of their cause.
+ *
+ * `type` is `about:blank` (RFC 9457 §4.2.1), so `title` is the HTTP status phrase; what went wrong
+ * is the stable `code` extension (the key clients branch on, listed in the README and the OpenAPI
+ * document) and the human `detail`. No per-code `type` URL: one that nobody serves would be a
+ * dead link in every error body.
+ */
 export const problemResponse = (thrown: unknown, correlationId: string, instance?: string): ApiResponse => {
   const error = thrown instanceof ZodError ? fromZodError(thrown) : isAppError(thrown) ? thrown : new AppError('INTERNAL', 'An internal error occurred.');
   const body: Record<string, unknown> = {
-    type: `https://patgate.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
-    title: TITLES[error.code] ?? (error.status >= 500 ? 'Server error' : 'Request refused'),
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? (error.status >= 500 ? 'Server Error' : 'Request Refused'),
     status: error.status,
     code: error.code,
     detail: error.message,

@@ -120,6 +120,7 @@ const main = async (): Promise<void> => {
       '',
       `Token-expiry events (checker runs every minute): tail -f ${LOCAL_EVENTS_FILE}`,
       moreTokens,
+      `Request logs: ${process.env.PATGATE_LOG_FILE ? `tail -f ${process.env.PATGATE_LOG_FILE}` : 'on this terminal (set PATGATE_LOG_FILE to send them to a file)'}`,
     ];
     console.log(lines.join('\n'));
   } catch (error) {

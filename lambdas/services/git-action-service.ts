@@ -15,6 +15,7 @@ import type { AuditStore } from '../store/audit-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ActionRecords, TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
+import { telemetry } from '../observability/telemetry';
 import { credentialHost, openCredential, serviceCredentialContext, userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { setupUrl } from './setup-links';
 
@@ -154,6 +155,7 @@ export class GitActionService {
     const decision = this.#decide(target);
     const auditBase = { actorAccountId: accountId, action: request.action, integrationId, repositoryId: target.canonical, issueKey: issue };
     if (decision.kind === 'refused') {
+      telemetry.gitActionRefused(integration.provider, request.action, decision.code);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: decision.code });
       throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
         extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
@@ -167,10 +169,12 @@ export class GitActionService {
       body = await perform(provider, credential, request, target.hostRepository);
     } catch (error) {
       const mapped = await this.#hostFailure(error, tenant, integration, token);
+      telemetry.gitActionRefused(integration.provider, request.action, mapped.code);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: mapped.code.startsWith('PAT_') ? 'refused' : 'failed', code: mapped.code, actedAs });
       throw mapped;
     }
     // The host has acted: from here on the answer is success, whatever happens to the audit entry.
+    telemetry.gitActionSucceeded(integration.provider, request.action);
     await this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined });
     return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
   }

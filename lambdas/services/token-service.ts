@@ -13,6 +13,7 @@ import type { IntegrationStore } from '../store/integration-store';
 import type { TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
 import { userTokenContext, verifiedNewTokenUrl } from './host-credentials';
+import { telemetry } from '../observability/telemetry';
 import { setupUrl } from './setup-links';
 
 /**
@@ -111,6 +112,7 @@ export class TokenService {
     // Tokens whose host tells no expiry are re-verified daily even with a stated expiry: revocation shows only there.
     const reverify = !identity.expiresAt || HOSTS_WITHOUT_EXPIRY.includes(integration.provider);
     await this.tokens.save(record, existing?.version, reverify ? nextDay(now) : undefined);
+    telemetry.tokenSaved(integration.provider);
     await this.audit.append(tenant.clientKey, {
       actorAccountId: accountId,
       action: existing ? 'user-token.replaced' : 'user-token.saved',
@@ -153,16 +155,19 @@ export class TokenService {
       identity = await this.providers(integration).verifyToken(credential);
     } catch (error) {
       if (isAppError(error) && (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED' || error.code === 'TOKEN_REJECTED')) {
+        telemetry.tokenRejected(integration.provider);
         throw new AppError('TOKEN_REJECTED', `${integration.name} did not accept this token (unknown, revoked or expired). Nothing was saved.`);
       }
       throw error;
     }
     if (identity.missingScopes?.length) {
+      telemetry.tokenRejected(integration.provider);
       throw new AppError('TOKEN_REJECTED', `This token lacks what branch and pull-request actions need: ${identity.missingScopes.join(', ')}. Nothing was saved.`, {
         extensions: { missingScopes: identity.missingScopes },
       });
     }
     if (identity.expiresAt && Date.parse(identity.expiresAt) <= this.clock.now().getTime()) {
+      telemetry.tokenRejected(integration.provider);
       throw new AppError('TOKEN_REJECTED', 'This token has already expired. Nothing was saved.');
     }
     return identity;

@@ -12,6 +12,7 @@ import {
 } from '@aws-crypto/client-node';
 import { AppError } from '../domain/errors';
 import { Secret } from '../domain/secret';
+import { kmsClientProvider } from './kms-client';
 
 /** What a ciphertext is for; part of its encryption context and of the KMS key policy conditions. */
 export type SecretPurpose = 'user-pat' | 'service-credential' | 'shared-secret';
@@ -117,8 +118,8 @@ export const localVault = (key: Buffer): EnvelopeVault => {
 
 /** In AWS: KMS keyrings on the two keys. */
 export const kmsVault = (credentialsKeyId: string, tenantKeyId: string): EnvelopeVault => {
-  const credentials = new KmsKeyringNode({ generatorKeyId: credentialsKeyId });
-  const tenant = new KmsKeyringNode({ generatorKeyId: tenantKeyId });
+  const credentials = new KmsKeyringNode({ generatorKeyId: credentialsKeyId, clientProvider: kmsClientProvider });
+  const tenant = new KmsKeyringNode({ generatorKeyId: tenantKeyId, clientProvider: kmsClientProvider });
   return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
 };
 

@@ -10,6 +10,7 @@ import { EventBridgeSweepScheduler, TimerSweepScheduler, type SweepScheduler } f
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
+import { instrumentHosts } from '../observability/instrumented-hosts';
 import { GitActionService } from '../services/git-action-service';
 import { IntegrationService } from '../services/integration-service';
 import { TokenService } from '../services/token-service';
@@ -90,7 +91,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName);
-  const providers = overrides.providers ?? noHostAccess;
+  const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey);
   const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
   return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };

@@ -20,7 +20,8 @@ const TABLE_ACTIONS: Record<FunctionName, string[]> = {
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
   lifecycle: [],
-  admin: [],
+  // GET /api/admin/integrations counts tokens expiring within 7 days per integration.
+  admin: ['byExpiry:Query'],
   tokens: [],
   gitAction: [],
   tokenExpiry: ['byExpiry:Query', 'byReverify:Query'],

@@ -12,7 +12,28 @@ describe('deployment settings from CDK context', () => {
       appKey: 'patgate',
       tracing: false,
       alarmTopicArn: undefined,
+      notifyEmail: undefined,
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
     });
+  });
+
+  it('reads the operator e-mail and the stage throttle', () => {
+    expect(settingsFrom({ notifyEmail: 'ops@example.com', apiRateLimit: '120', apiBurstLimit: 240 })).toMatchObject({
+      notifyEmail: 'ops@example.com',
+      apiRateLimit: 120,
+      apiBurstLimit: 240,
+    });
+  });
+
+  it.each([
+    [{ notifyEmail: 'not-an-address' }, /notifyEmail must be an e-mail address/],
+    [{ apiRateLimit: '0' }, /apiRateLimit must be a whole number/],
+    [{ apiRateLimit: '12.5' }, /apiRateLimit must be a whole number/],
+    [{ apiBurstLimit: 'lots' }, /apiBurstLimit must be a whole number/],
+    [{ apiRateLimit: '200', apiBurstLimit: '100' }, /apiBurstLimit must be at least apiRateLimit/],
+  ])('refuses %j', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
   });
 
   it('reads the values a deploy passes with -c', () => {

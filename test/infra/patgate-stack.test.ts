@@ -59,8 +59,9 @@ describe('the patgate stack', () => {
 
   describe('keys (DESIGN §6)', () => {
     it('are two symmetric keys with rotation on, retained with the stack, behind their aliases', () => {
-      template.resourceCountIs('AWS::KMS::Key', 2);
-      for (const key of [stack.keys.credentials, stack.keys.tenant]) {
+      // The two keys of secrets, and the token-events topic's own key (EventBridge encrypts into it).
+      template.resourceCountIs('AWS::KMS::Key', 3);
+      for (const key of [stack.keys.credentials, stack.keys.tenant, stack.tokenNotifications.key]) {
         const { Properties, DeletionPolicy } = resource(logicalIdOf(key));
         expect(Properties.EnableKeyRotation).toBe(true);
         expect(DeletionPolicy).toBe('Retain');

@@ -1,0 +1,81 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { TOKEN_EVENTS_SOURCE } from '../lambdas/expiry/event-sink';
+
+export interface TokenNotificationsProps {
+  /** The bus the token-expiry checker puts `patgate.tokens` events on. */
+  readonly eventBus: events.IEventBus;
+  /** An address subscribed to the topic (AWS mails it a confirmation link first). @default none */
+  readonly notifyEmail?: string;
+}
+
+/**
+ * Expiry reaching operators: an EventBridge rule on `patgate.tokens` (Token Expiring, Token Expired,
+ * Token Invalid) delivers each event to an SNS topic. The message is an AWS Chatbot "custom
+ * notification", so the same topic renders in Slack or Teams through AWS Chatbot (Amazon Q
+ * Developer in chat applications) and arrives as readable JSON by e-mail. It names the tenant,
+ * integration, Jira account id and expiry, never a token.
+ */
+export class TokenNotifications extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly rule: events.Rule;
+  public readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: TokenNotificationsProps) {
+    super(scope, id);
+    // A key of its own: EventBridge must be allowed to encrypt into the topic, which the AWS-managed
+    // SNS key's policy can never allow; the tokens' keys stay reserved for secrets. The SnsTopic
+    // target below grants events.amazonaws.com Decrypt/GenerateDataKey* on it and sns:Publish.
+    this.key = new kms.Key(this, 'TopicKey', {
+      description: 'patgate: encrypts the token-events SNS topic',
+      enableKeyRotation: true,
+    });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'patgate token events',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (props.notifyEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.notifyEmail));
+
+    this.rule = new events.Rule(this, 'TokenEventsRule', {
+      description: 'patgate: token expiring, expired or invalid, to the operators\' topic',
+      eventBus: props.eventBus,
+      eventPattern: { source: [TOKEN_EVENTS_SOURCE] },
+    });
+    this.rule.addTarget(new eventsTargets.SnsTopic(this.topic, { message: chatbotMessage(), retryAttempts: 8 }));
+  }
+}
+
+const field = (path: string): string => events.EventField.fromPath(path);
+
+/** The custom-notification schema AWS Chatbot renders (version 1.0, source `custom`). */
+const chatbotMessage = (): events.RuleTargetInput =>
+  events.RuleTargetInput.fromObject({
+    version: '1.0',
+    source: 'custom',
+    id: field('$.id'),
+    content: {
+      textType: 'client-markdown',
+      title: `patgate: ${field('$.detail-type')}`,
+      description: [
+        `Integration ${field('$.detail.integrationId')} on Jira site ${field('$.detail.tenant')}:`,
+        `the personal access token of Jira account ${field('$.detail.accountId')}.`,
+        'The user saves a new token on the patgate setup page.',
+      ].join(' '),
+    },
+    metadata: {
+      threadId: field('$.detail.integrationId'),
+      summary: `patgate: ${field('$.detail-type')}`,
+      additionalContext: {
+        tenant: field('$.detail.tenant'),
+        integrationId: field('$.detail.integrationId'),
+        accountId: field('$.detail.accountId'),
+        // Absent for Token Invalid events of hosts that tell no expiry.
+        expiresAt: field('$.detail.expiresAt'),
+      },
+    },
+  });
