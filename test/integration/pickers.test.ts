@@ -70,8 +70,16 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
 
     const hostRequests = () => hosts.github.requests.length + hosts.gitlab.requests.length + hosts.azure.requests.length + hosts.codecommit.requests.length;
     const before = hostRequests();
-    const refusals = [await repositories(as, integrationId), await branches(as, integrationId, { repositoryId: w.repositoryId })];
+    const refusedRepositories = await repositories(as, integrationId);
+    // The repository list names no repository: the refusal needs nothing from the host.
     expect(hostRequests()).toBe(before);
+    const refusedBranches = await branches(as, integrationId, { repositoryId: w.repositoryId });
+    // GitLab and Azure DevOps spellings are resolved through the host (with the service credential)
+    // before the policy can see the repository's override, exactly as for an action; nothing is listed.
+    const resolvedByHost = /^(gitlab|azure-devops|vsts|tfs)/.test(kind);
+    if (resolvedByHost) expect(hostRequests() - before).toBeLessThanOrEqual(2);
+    else expect(hostRequests()).toBe(before);
+    const refusals = [refusedRepositories, refusedBranches];
     for (const refused of refusals) {
       expect(refused.status).toBe(428);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
@@ -157,11 +165,23 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
   it('a per-repository override decides the branch picker as it decides actions', async () => {
     const w = world('gitlab');
     const off = await createIntegration(w, false);
-    await h.call('PUT', `/api/admin/integrations/${off}/repositories/${encodeURIComponent(w.repositoryId)}`, { as: { site, accountId: admin }, body: { requireUserPat: true } });
+    const saved = await h.call('PUT', `/api/admin/integrations/${off}/repositories`, { as: { site, accountId: admin }, body: { repositoryId: w.repositoryId, requireUserPat: true } });
+    expect(saved.status).toBe(200);
     const as = newUser('override');
     expect((await branches(as, off, { repositoryId: w.repositoryId })).body.code).toBe('PAT_REQUIRED');
     // The repository list names no repository: the integration's own setting (off) applies.
     expect((await repositories(as, off)).body.actedAs).toEqual({ credential: 'service-account' });
+  });
+
+  it('no spelling of a repository dodges its override in the branch picker', async () => {
+    const w = world('github');
+    const off = await createIntegration(w, false);
+    const saved = await h.call('PUT', `/api/admin/integrations/${off}/repositories`, { as: { site, accountId: admin }, body: { repositoryId: w.repositoryId, requireUserPat: true } });
+    expect(saved.status).toBe(200);
+    const as = newUser('spelling');
+    for (const spelling of [w.repositoryId.toUpperCase(), ` ${w.repositoryId} `]) {
+      expect((await branches(as, off, { repositoryId: spelling })).body.code).toBe('PAT_REQUIRED');
+    }
   });
 
   it('TFS 2015: PAT_NOT_SUPPORTED with the policy on; with it off, the Basic service account lists', async () => {
