@@ -100,7 +100,7 @@ export const Overrides = ({ view, onChanged }: { view: IntegrationView; onChange
           <TextInput id="override-repository" label="Repository" value={repositoryId} onChange={setRepositoryId} error={errors.repositoryId} placeholder="owner/name" helper="As the host names it (project/repository on Azure DevOps)." />
         </div>
         <div style={{ flex: '0 1 220px', marginBlockStart: space('200') }}>
-          <Label htmlFor="override-choice">Require User PAT</Label>
+          <Label htmlFor="override-choice">Require User PAT on it</Label>
           <Select<Option> inputId="override-choice" options={opts} value={opts.find((o) => o.value === choice)} onChange={(option) => option && setChoice(option.value)} />
           <FieldError id="override-choice-error" message={errors.requireUserPat} />
         </div>

@@ -169,17 +169,17 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
         <Lozenge appearance={item.patSupported ? STATUS_APPEARANCE[item.status] : 'default'}>{statusText(item)}</Lozenge>
         {item.providerLogin ? <span>{` · ${item.providerLogin}`}</span> : null}
       </p>
-      <p style={{ marginBlockStart: space('100') }}>{requirementText(item)}</p>
+      {item.patSupported ? <p style={{ marginBlockStart: space('100') }}>{requirementText(item)}</p> : null}
       {hasToken ? (
-        <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${space('050')} ${space('200')}`, marginBlockStart: space('150') }}>
-          <dt>Token</dt>
-          <dd data-testid={`hint-${id}`}>{item.hint ? `ending ${item.hint}` : '—'}</dd>
-          <dt>Host login</dt>
-          <dd>{item.providerLogin ?? '—'}</dd>
-          <dt>Expires</dt>
-          <dd>{item.expiresAt ? formatDate(item.expiresAt) : 'no expiry known'}</dd>
-          <dt>Saved</dt>
-          <dd>{formatDate(item.savedAt)}</dd>
+        <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${space('050')} ${space('200')}`, margin: 0, marginBlockStart: space('150') }}>
+          <dt style={{ color: tk('color.text.subtle') }}>Token</dt>
+          <dd style={{ margin: 0 }} data-testid={`hint-${id}`}>{item.hint ? `ending ${item.hint}` : '—'}</dd>
+          <dt style={{ color: tk('color.text.subtle') }}>Host login</dt>
+          <dd style={{ margin: 0 }}>{item.providerLogin ?? '—'}</dd>
+          <dt style={{ color: tk('color.text.subtle') }}>Expires</dt>
+          <dd style={{ margin: 0 }}>{item.expiresAt ? formatDate(item.expiresAt) : 'no expiry known'}</dd>
+          <dt style={{ color: tk('color.text.subtle') }}>Saved</dt>
+          <dd style={{ margin: 0 }}>{formatDate(item.savedAt)}</dd>
         </dl>
       ) : null}
       {(item.status === 'expired' || item.status === 'invalid') && item.patSupported ? (
