@@ -106,7 +106,7 @@ export const buildApp = async (options: { quiet?: boolean } = {}): Promise<PageS
 
 /** The pages share types and the pure list of kinds with the API, but never bundle server code (secrets handling, AWS SDK). */
 const checkNoServerCode = (metafile: Metafile): void => {
-  const shared = new Set(['../lambdas/domain/integration.ts']);
+  const shared = new Set(['../lambdas/domain/integration.ts', '../lambdas/domain/branch-name.ts']);
   const server = Object.keys(metafile.inputs).filter((input) => (/(^|\/)lambdas\//.test(input) && !shared.has(input)) || input.includes('@aws-sdk'));
   if (server.length) throw new Error(`server code in a page bundle: ${server.join(', ')}`);
 };

@@ -1,4 +1,4 @@
-import { view } from '@forge/bridge';
+import { router, view } from '@forge/bridge';
 
 /**
  * What the host page tells the app: the integration a deep link asks to focus (`?integrationId=`,
@@ -24,3 +24,6 @@ export const issueContext = async (): Promise<IssueContext | undefined> => {
   const issue = context.extension?.issue;
   return issue?.key ? { issueKey: issue.key, ...(issue.summary ? { summary: issue.summary } : {}) } : undefined;
 };
+
+/** Opens a page of the user's Jira (e.g. the setupUrl of Personal settings) in the same tab. */
+export const openInJira = (url: string): Promise<void> => router.navigate(url);

@@ -6,6 +6,7 @@
 import { invokeRemote } from '../../../node_modules/@forge/bridge/out/invoke-endpoint/invoke-remote.js';
 import { createHistory } from '../../../node_modules/@forge/bridge/out/view/createHistory.js';
 import { getContext } from '../../../node_modules/@forge/bridge/out/view/getContext.js';
+import { router } from '../../../node_modules/@forge/bridge/out/router/router.js';
 
-export { invokeRemote };
+export { invokeRemote, router };
 export const view = { createHistory, getContext };

@@ -58,3 +58,61 @@ export const me = {
     (await call<MyIntegrationView>('PUT', at('/api/me/tokens', id), { body, signal: options.signal })).body,
   removeToken: async (id: string): Promise<void> => void (await call('DELETE', at('/api/me/tokens', id))),
 };
+
+/** Readiness of a git action on one repository (DESIGN §3): whom it would act as, or why not. */
+export type Readiness =
+  | { status: 'ready'; actedAs: ActedAs; warning?: string; setupUrl?: string; newTokenUrl?: string }
+  | { status: 'refused'; code: string; message: string; setupUrl?: string; newTokenUrl?: string };
+
+export interface ActedAs {
+  readonly credential: 'user-pat' | 'service-account';
+  readonly login?: string;
+}
+
+/** Pickers (provisional shapes, see the report): repositories and branches the acting credential sees. */
+export interface RepositoryOption {
+  readonly id: string;
+  readonly name: string;
+  readonly fullName?: string;
+  readonly defaultBranch?: string;
+  readonly webUrl?: string;
+}
+export interface BranchOption {
+  readonly name: string;
+  readonly default: boolean;
+}
+
+export interface GitResult {
+  readonly url?: string;
+  readonly branchName?: string;
+  readonly id?: string | number;
+  readonly actedAs?: ActedAs;
+  readonly replayed?: boolean;
+}
+
+export interface Target {
+  readonly integrationId: string;
+  readonly repositoryId: string;
+  readonly issueKey: string;
+}
+
+const withKey = (idempotencyKey: string): Record<string, string> => ({ 'idempotency-key': idempotencyKey });
+
+export const git = {
+  readiness: async (target: Target, options: Signal = {}): Promise<Readiness> =>
+    (await call<Readiness>('GET', at('/api/issues', target.issueKey, 'git-readiness'), { query: { integrationId: target.integrationId, repositoryId: target.repositoryId }, signal: options.signal })).body,
+  repositories: async (integrationId: string, query: string, options: Signal = {}): Promise<RepositoryOption[]> =>
+    (await call<{ repositories: RepositoryOption[] }>('GET', at('/api/integrations', integrationId, 'repositories'), { query: { query }, signal: options.signal })).body.repositories ?? [],
+  branches: async (integrationId: string, repositoryId: string, query: string, options: Signal = {}): Promise<BranchOption[]> =>
+    (await call<{ branches: BranchOption[] }>('GET', at('/api/integrations', integrationId, 'branches'), { query: { repositoryId, query }, signal: options.signal })).body.branches ?? [],
+  createBranch: async (target: Target, input: { branchName: string; fromRef: string }, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>
+    (await call<GitResult>('POST', '/api/git/branches', { body: { ...target, ...input }, headers: withKey(idempotencyKey), signal: options.signal })).body,
+  deleteBranch: async (target: Target, branchName: string, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>
+    (await call<GitResult>('DELETE', '/api/git/branches', { body: { ...target, branchName }, headers: withKey(idempotencyKey), signal: options.signal })).body,
+  createPullRequest: async (
+    target: Target,
+    input: { sourceBranch: string; targetBranch: string; title: string; description?: string },
+    idempotencyKey: string,
+    options: Signal = {},
+  ): Promise<GitResult> => (await call<GitResult>('POST', '/api/git/pull-requests', { body: { ...target, ...input }, headers: withKey(idempotencyKey), signal: options.signal })).body,
+};

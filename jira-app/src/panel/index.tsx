@@ -1,7 +1,4 @@
-import { mount, Page, PageHeader } from '../shared/ui';
+import { mount } from '../shared/ui';
+import { PanelPage } from './PanelPage';
 
-mount(
-  <Page>
-    <PageHeader title="Git">The issue panel arrives with the pickers API.</PageHeader>
-  </Page>,
-);
+mount(<PanelPage />);
