@@ -130,3 +130,47 @@ describe('the issue panel', () => {
     expect(await frame.getByTestId('panel-new-token').count()).toBe(0);
   });
 });
+
+describe.each([
+  ['github-enterprise', 'GHE story'],
+  ['gitlab-self-managed', 'GitLab SM story'],
+  ['tfs 2018', 'TFS 2018 story'],
+  ['codecommit', 'CodeCommit story'],
+])('the same story on %s', (kind, name) => {
+  it('user saves a PAT, then creates a branch and a pull request as themself', async () => {
+    const world = stack.world(kind);
+    const id = await stack.createIntegration(kind, name, true);
+    const login = `uma-${kind.replace(/[^a-z0-9]/g, '')}`;
+    const { page } = await stack.signIn('demo-user');
+
+    let frame = await open(page, stack, `/jira/settings/personal/apps/patgate-user-settings?integrationId=${id}`);
+    const { body } = world.userToken(login);
+    if (kind === 'codecommit') {
+      await frame.locator(`#accessKeyId-${id}`).fill(body.accessKeyId ?? '');
+      await frame.locator(`#secretAccessKey-${id}`).fill(body.secretAccessKey ?? '');
+    } else {
+      await frame.locator(`#token-${id}`).fill(body.token ?? '');
+    }
+    await frame.getByTestId(`integration-${id}`).getByRole('button', { name: 'Save token' }).click();
+    await shows(frame.getByTestId(`status-${id}`), 'valid · ');
+
+    frame = await open(page, stack, '/browse/DEMO-1');
+    await pick(frame, 'integration', name);
+    await pick(frame, 'repository', world.repositoryId);
+    await shows(frame.getByTestId('acts-as'), 'with your token');
+    const branch = `DEMO-1-${kind.replace(/[^a-z0-9]/g, '')}`;
+    await frame.getByRole('button', { name: 'Create branch' }).first().click();
+    await frame.locator('#branchName').fill(branch);
+    await pick(frame, 'fromRef', world.defaultBranch);
+    await frame.locator('form').getByRole('button', { name: 'Create branch' }).click();
+    await shows(frame.getByTestId('action-result'), `Branch ${branch} created`);
+    expect(String(world.branchAuthor(branch))).toContain(login);
+
+    world.commitTo(branch);
+    await frame.getByRole('button', { name: 'Create pull request' }).first().click();
+    await pick(frame, 'targetBranch', world.defaultBranch);
+    await frame.locator('form').getByRole('button', { name: 'Create pull request' }).click();
+    await shows(frame.getByTestId('action-result'), 'Pull request created');
+    expect(world.pullRequestAuthors().join(' ')).toContain(login);
+  });
+});

@@ -173,7 +173,7 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
       {hasToken ? (
         <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${space('050')} ${space('200')}`, margin: 0, marginBlockStart: space('150') }}>
           <dt style={{ color: tk('color.text.subtle') }}>Token</dt>
-          <dd style={{ margin: 0 }} data-testid={`hint-${id}`}>{item.hint ? `ending ${item.hint}` : '—'}</dd>
+          <dd style={{ margin: 0 }} data-testid={`hint-${id}`}>{item.hint ? (item.provider === 'codecommit' ? item.hint : `ending ${item.hint}`) : '—'}</dd>
           <dt style={{ color: tk('color.text.subtle') }}>Host login</dt>
           <dd style={{ margin: 0 }}>{item.providerLogin ?? '—'}</dd>
           <dt style={{ color: tk('color.text.subtle') }}>Expires</dt>
