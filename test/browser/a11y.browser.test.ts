@@ -67,7 +67,7 @@ describe('keyboard only', () => {
     await page.keyboard.press('Space');
     await tabTo(page, frame, (d) => d.endsWith('|Update'));
     await page.keyboard.press('Enter');
-    await frame.waitForSelector('[data-testid^="row-policy-"]:has-text("required")');
+    await frame.waitForSelector('[data-testid^="row-policy-"][data-required="true"]');
 
     const list = await stack.harness.call('GET', '/api/admin/integrations', { as: { site: stack.site, accountId: 'demo-admin' } });
     expect(list.body.integrations).toEqual([expect.objectContaining({ name: 'GitHub by keyboard', provider: 'github', requireUserPat: true })]);

@@ -63,7 +63,7 @@ describe('Manage Git repositories (admin)', () => {
 
     await frame.getByRole('checkbox', { name: 'Require User PAT' }).check();
     await frame.getByRole('button', { name: 'Update' }).click();
-    await shows(frame.getByTestId(`row-policy-${integrationId}`), 'required');
+    await frame.locator(`[data-testid="row-policy-${integrationId}"][data-required="true"]`).waitFor();
     expect((await adminIntegrations())[0]).toMatchObject({ requireUserPat: true, version: 2 });
     await shows(frame.locator('#audit-title ~ *'), 'integration.updated');
     await screenshot(page, 'admin-manage-git-repositories');

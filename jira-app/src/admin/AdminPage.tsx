@@ -62,7 +62,7 @@ export const AdminPage = (): JSX.Element => {
       {
         key: 'policy',
         content: (
-          <span data-testid={`row-policy-${i.id}`}>
+          <span data-testid={`row-policy-${i.id}`} data-required={i.requireUserPat ? 'true' : 'false'}>
             <Lozenge appearance={i.requireUserPat ? 'success' : 'default'}>{i.requireUserPat ? 'required' : 'not required'}</Lozenge>
             {i.repositories.length ? <span>{` · ${i.repositories.length} override${i.repositories.length === 1 ? '' : 's'}`}</span> : null}
           </span>
