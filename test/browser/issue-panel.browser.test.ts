@@ -174,3 +174,42 @@ describe.each([
     expect(world.pullRequestAuthors().join(' ')).toContain(login);
   });
 });
+
+describe('errors in place', () => {
+  it('rate limited says when to retry; an unavailable host offers Retry; an existing branch says it exists', async () => {
+    const world = stack.world('github');
+    const { secret } = world.userToken('uma-errors');
+    const saved = await stack.harness.call('PUT', `/api/me/tokens/${githubId}`, { as: { site: stack.site, accountId: 'demo-user' }, body: { token: secret } });
+    expect(saved.status).toBe(200);
+    const { page } = await stack.signIn('demo-user');
+    const frame = await open(page, stack, '/browse/DEMO-1');
+    await pick(frame, 'integration', 'GitHub (acme)');
+    await pick(frame, 'repository', 'acme/web');
+    await shows(frame.getByTestId('acts-as'), 'as uma-errors');
+    await frame.getByRole('button', { name: 'Create branch' }).first().click();
+    await frame.locator('#branchName').fill('DEMO-1-errors');
+    await pick(frame, 'fromRef', 'main');
+    const submit = frame.locator('form').getByRole('button', { name: 'Create branch' });
+
+    stack.hosts.github.injectFault({ method: 'POST', pathIncludes: '/git/refs', status: 429, headers: { 'retry-after': '30' }, body: { message: 'rate limited' }, times: 1 });
+    await submit.click();
+    await shows(frame.getByTestId('action-problem'), 'Try again in 30 seconds');
+
+    stack.hosts.github.injectFault({ method: 'POST', pathIncludes: '/git/refs', status: 502, body: { message: 'bad gateway' }, times: 5 });
+    await submit.click();
+    await shows(frame.getByTestId('action-problem'), 'Not done');
+    expect(world.branchAuthor('DEMO-1-errors')).toBeUndefined();
+    stack.hosts.github.clearFaults();
+    await frame.getByTestId('action-problem').getByRole('button', { name: 'Retry' }).click();
+    await shows(frame.getByTestId('action-result'), 'Branch DEMO-1-errors created');
+    expect(world.branchAuthor('DEMO-1-errors')).toBe('uma-errors');
+
+    await frame.getByRole('button', { name: 'Create pull request' }).first().click();
+    await frame.getByRole('button', { name: 'Create branch' }).first().click();
+    await frame.locator('#branchName').fill('DEMO-1-errors');
+    await pick(frame, 'fromRef', 'main');
+    await submit.click();
+    await shows(frame.getByTestId('action-problem'), 'already exists');
+    await screenshot(page, 'issue-panel-conflict');
+  });
+});
