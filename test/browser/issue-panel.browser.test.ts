@@ -209,7 +209,7 @@ describe('errors in place', () => {
     await frame.locator('#branchName').fill('DEMO-1-errors');
     await pick(frame, 'fromRef', 'main');
     await submit.click();
-    await shows(frame.getByTestId('action-problem'), 'already exists');
+    await shows(frame.getByTestId('action-problem'), 'Already exists');
     await screenshot(page, 'issue-panel-conflict');
   });
 });

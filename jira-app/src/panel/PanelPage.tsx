@@ -410,7 +410,7 @@ const ActionProblem = ({ problem, onRetry }: { problem: Problem; onRetry: () => 
   const url = typeof problem.url === 'string' ? problem.url : undefined;
   const text =
     problem.code === 'CONFLICT'
-      ? `It already exists on the host. ${problem.detail}`
+      ? problem.detail
       : problem.code === 'HOST_RATE_LIMITED'
         ? `The host is rate limiting requests. Try again${problem.retryAfterSeconds ? ` in ${problem.retryAfterSeconds} seconds` : ' shortly'}.`
         : problem.code === 'FORBIDDEN'
