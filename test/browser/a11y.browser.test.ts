@@ -117,10 +117,51 @@ describe('axe: no serious or critical violations', () => {
     await screenshot(page, 'personal-settings');
   });
 
-  it('the issue view with the panel', async () => {
+  it('the issue view with the panel: setup required, then ready with the branch form open', async () => {
+    const integrationId = await stack.createIntegration('github', 'GitHub panel', true);
     const { page } = await stack.signIn('demo-user');
     await page.goto(`${stack.url}/browse/DEMO-1`);
-    await app(page).locator('h1').first().waitFor();
+    const frame = app(page);
+    await frame.locator('#integration').fill('GitHub panel');
+    await frame.locator('#integration').press('Enter');
+    await frame.getByTestId('setup-required').waitFor();
     await check(page);
+    const { body } = stack.world('github').userToken('uma-axe');
+    expect((await stack.harness.call('PUT', `/api/me/tokens/${integrationId}`, { as: { site: stack.site, accountId: 'demo-user' }, body })).status).toBe(200);
+    await page.reload();
+    await frame.locator('#integration').fill('GitHub panel');
+    await frame.locator('#integration').press('Enter');
+    await frame.locator('#repository').fill('acme/web');
+    await frame.locator('#repository').press('Enter');
+    await frame.getByTestId('acts-as').waitFor();
+    await frame.getByRole('button', { name: 'Create branch' }).first().click();
+    await frame.locator('#branchName').waitFor();
+    await check(page);
+  });
+});
+
+describe('keyboard only, the issue panel', () => {
+  it('creates a branch with Tab, Enter and typing', async () => {
+    const { page } = await stack.signIn('demo-user');
+    await page.goto(`${stack.url}/browse/DEMO-1`);
+    const frame = await appFrame(page, 'panel');
+    await frame.waitForSelector('#integration');
+    await tabTo(page, frame, (d) => d.startsWith('input#integration'));
+    await page.keyboard.type('GitHub panel');
+    await page.keyboard.press('Enter');
+    await tabTo(page, frame, (d) => d.startsWith('input#repository'));
+    await page.keyboard.type('acme/web');
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('[data-testid="acts-as"]');
+    await tabTo(page, frame, (d) => d.endsWith('|Create branch'));
+    await page.keyboard.press('Enter');
+    await tabTo(page, frame, (d) => d.startsWith('input#fromRef'));
+    await page.keyboard.type('main');
+    await page.keyboard.press('Enter');
+    // The first "Create branch" after the From picker is the form's submit button.
+    await tabTo(page, frame, (d) => d.endsWith('|Create branch'));
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('[data-testid="action-result"]:has-text("Branch DEMO-1-fix-login-timeout created")');
+    expect(stack.world('github').branchAuthor('DEMO-1-fix-login-timeout')).toBe('uma-axe');
   });
 });

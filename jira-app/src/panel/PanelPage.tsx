@@ -396,9 +396,9 @@ const BranchPicker = (props: { id: string; label: string; options: Option[]; val
       inputId={props.id}
       options={props.options}
       value={props.value}
-      isLoading={props.loading}
       onChange={(option) => props.onChange(option?.value)}
       formatCreateLabel={(text) => `Use "${text}"`}
+      placeholder={props.loading ? 'Loading branches… or type one' : 'Choose or type a branch'}
       aria-describedby={props.error ? `${props.id}-error` : undefined}
     />
     <FieldError id={`${props.id}-error`} message={props.error} />
