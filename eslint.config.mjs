@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '*.js', '*.mjs', 'jira-app/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,4 +13,6 @@ export default tseslint.config(
     },
   },
   { files: ['lambdas/local/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
+  // The simulated Jira page's own scripts run in the browser as they are.
+  { files: ['lambdas/local/jira-site/static/**/*.js'], languageOptions: { sourceType: 'script', globals: Object.fromEntries(['window', 'document', 'URL', 'URLSearchParams', 'fetch', 'ResizeObserver'].map((name) => [name, 'readonly'])) } },
 );

@@ -7,6 +7,9 @@ import { problemResponse } from '../http/problem-response';
 
 export type LambdaHandler = (event: ApiEvent) => Promise<ApiResponse>;
 
+/** Serves what is not an API route (locally: the simulated Jira site and the built pages). */
+export type FallbackHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 /** A route as API Gateway knows it: the route key and the function behind it. */
 export interface LocalRoute {
   readonly routeKey: string;
@@ -76,6 +79,7 @@ const strictDecode = (text: string): string | undefined => {
 export class LocalApiServer {
   readonly #routes: CompiledRoute[];
   #server: Server | undefined;
+  #fallback: FallbackHandler | undefined;
 
   constructor(routes: readonly LocalRoute[]) {
     this.#routes = routes.map(compile);
@@ -93,6 +97,11 @@ export class LocalApiServer {
     return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
   }
 
+  /** Non-API paths (not under /api/ and matching no route) go to this handler instead of a 404. */
+  setFallback(fallback: FallbackHandler | undefined): void {
+    this.#fallback = fallback;
+  }
+
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
@@ -104,6 +113,13 @@ export class LocalApiServer {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (this.#fallback && !url.pathname.startsWith('/api/') && !this.#routes.some((route) => route.pattern.test(url.pathname))) {
+      await this.#fallback(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('local site error');
+      });
+      return;
+    }
     let response: ApiResponse;
     try {
       const body = await readLimited(req);

@@ -8,6 +8,7 @@ import { createTable } from '../store/create-table';
 import { startDynamoDbLocal, LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
 import { startHostSimulators } from './host-worlds';
 import { createLocalApp } from './local-app';
+import { createJiraSite } from './jira-site/jira-site';
 
 /**
  * `npm start`: the whole API on loopback — DynamoDB Local, a Jira simulator, the four git host
@@ -74,6 +75,7 @@ const main = async (): Promise<void> => {
     if (installed !== 204) throw new Error(`the demo install answered ${installed}`);
     jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
+    app.server.setFallback(await createJiraSite({ jira, clientKey: site.clientKey })); // the simulated Jira page at /
     const github = hosts.worlds.find((w) => w.kind === 'github');
     if (!github) throw new Error('no GitHub simulator');
     const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', github.integrationBody('GitHub (simulated)', true) as never);

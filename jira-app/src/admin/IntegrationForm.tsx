@@ -1,0 +1,271 @@
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import { HelperMessage, Label } from '@atlaskit/form';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import { ApiProblem, Cancelled } from '../api/client';
+import { admin, ifMatchOf, type CreateIntegrationBody, type Credential, type IntegrationView, type PatchIntegrationBody, type ProviderKind, type TfsVersion } from '../api/patgate';
+import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../shared/kinds';
+import { accessKeyIdRule, baseUrlRule, check, nameRule, passwordRule, regionRule, secretAccessKeyRule, tokenRule, usernameRule, type Errors, type Rule } from '../shared/rules';
+import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+
+type Props =
+  | { mode: 'create'; onSaved: (view: IntegrationView, ifMatch: string) => void; onCancel: () => void }
+  | { mode: 'edit'; view: IntegrationView; ifMatch: string; onSaved: (view: IntegrationView, ifMatch: string) => void; onReload: () => void; onCancel: () => void };
+
+interface Option<T extends string> {
+  readonly label: string;
+  readonly value: T;
+}
+
+const KIND_OPTIONS: Option<ProviderKind>[] = PROVIDER_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
+const TFS_OPTIONS: Option<TfsVersion>[] = TFS_VERSIONS.map((v) => ({ value: v, label: `${v}${isTfsWithoutPat('tfs', v) ? ' (no personal access tokens)' : ''}` }));
+
+const CREDENTIAL_FIELDS: Record<CredentialKind, readonly (readonly [string, string, Rule])[]> = {
+  token: [['token', 'Service account token', tokenRule]],
+  'aws-keys': [
+    ['accessKeyId', 'Access key id', accessKeyIdRule],
+    ['secretAccessKey', 'Secret access key', secretAccessKeyRule],
+  ],
+  basic: [
+    ['username', 'Service account user name', usernameRule],
+    ['password', 'Service account password', passwordRule],
+  ],
+};
+
+const FIELDS = ['name', 'provider', 'baseUrl', 'tfsVersion', 'region', 'requireUserPat', ...Object.values(CREDENTIAL_FIELDS).flat().map(([f]) => `serviceCredential.${f}`)];
+
+/** Add or edit one integration. Secrets are write-only: the form shows only the stored hint. */
+export const IntegrationForm = (props: Props): JSX.Element => {
+  const current = props.mode === 'edit' ? props.view : undefined;
+  const [provider, setProvider] = useState<ProviderKind | undefined>(current?.provider);
+  const [name, setName] = useState(current?.name ?? '');
+  const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '');
+  const [tfsVersion, setTfsVersion] = useState<TfsVersion | undefined>(current?.tfsVersion);
+  const [region, setRegion] = useState(current?.region ?? '');
+  const [requireUserPat, setRequireUserPat] = useState(current?.requireUserPat ?? false);
+  const [replacing, setReplacing] = useState(props.mode === 'create');
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Errors>({});
+  const [general, setGeneral] = useState<string[]>([]);
+  const [stale, setStale] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState<AbortController>();
+
+  const credentialKind = provider ? credentialKindFor(provider, tfsVersion) : 'token';
+  const credentialKindChanged = current !== undefined && credentialKind !== current.serviceCredential.kind;
+  const mustReplace = replacing || credentialKindChanged;
+  const selfHosted = provider !== undefined && SELF_HOSTED.includes(provider);
+  const title = props.mode === 'create' ? 'Add integration' : `Edit ${current?.name ?? ''}`;
+
+  const validate = (): Errors => {
+    const found = check([
+      ['name', name, nameRule],
+      ...(selfHosted ? [['baseUrl', baseUrl, baseUrlRule] as const] : []),
+      ...(provider === 'codecommit' ? [['region', region, regionRule] as const] : []),
+      ...(mustReplace ? CREDENTIAL_FIELDS[credentialKind].map(([f, , rule]) => [`serviceCredential.${f}`, secrets[f] ?? '', rule] as const) : []),
+    ]);
+    if (!provider) found.provider = 'Choose the kind of git host.';
+    if (provider === 'tfs' && !tfsVersion) found.tfsVersion = 'Choose the TFS version.';
+    return found;
+  };
+
+  const credential = (): Credential =>
+    credentialKind === 'aws-keys'
+      ? { accessKeyId: secrets.accessKeyId ?? '', secretAccessKey: secrets.secretAccessKey ?? '' }
+      : credentialKind === 'basic'
+        ? { username: secrets.username ?? '', password: secrets.password ?? '' }
+        : { token: secrets.token ?? '' };
+
+  const submit = async (): Promise<void> => {
+    setGeneral([]);
+    setNotice(undefined);
+    setStale(false);
+    const found = validate();
+    setErrors(found);
+    if (Object.keys(found).length || !provider) return;
+    const controller = new AbortController();
+    setBusy(controller);
+    try {
+      let result;
+      if (props.mode === 'create') {
+        const body: CreateIntegrationBody = {
+          name: name.trim(),
+          provider,
+          requireUserPat,
+          serviceCredential: credential(),
+          ...(selfHosted ? { baseUrl: baseUrl.trim() } : {}),
+          ...(provider === 'tfs' && tfsVersion ? { tfsVersion } : {}),
+          ...(provider === 'codecommit' ? { region } : {}),
+        };
+        result = await admin.create(body, { signal: controller.signal });
+      } else {
+        const view = props.view;
+        const body: PatchIntegrationBody = {
+          ...(name.trim() !== view.name ? { name: name.trim() } : {}),
+          ...(selfHosted && baseUrl.trim() !== view.baseUrl ? { baseUrl: baseUrl.trim() } : {}),
+          ...(provider === 'tfs' && tfsVersion !== view.tfsVersion ? { tfsVersion } : {}),
+          ...(provider === 'codecommit' && region !== view.region ? { region } : {}),
+          ...(requireUserPat !== view.requireUserPat ? { requireUserPat } : {}),
+          ...(mustReplace ? { serviceCredential: credential() } : {}),
+        };
+        result = await admin.update(view.id, props.ifMatch, body, { signal: controller.signal });
+      }
+      setSecrets({});
+      setReplacing(false);
+      props.onSaved(result.body, ifMatchOf(result));
+    } catch (error) {
+      if (error instanceof Cancelled) {
+        setSecrets({});
+        setNotice('Cancelled. If patgate finished in the meantime, the table shows it.');
+      } else if (error instanceof ApiProblem && error.code === 'PRECONDITION_FAILED') {
+        setStale(true);
+      } else {
+        const placed = placeProblem(problemOf(error), FIELDS);
+        setErrors(placed.fields);
+        setGeneral(placed.general);
+      }
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const credentialSummary = (): string => {
+    const c = current?.serviceCredential;
+    if (!c) return '';
+    if (c.kind === 'aws-keys') return `Access key ${c.accessKeyId ?? ''}, set on ${formatDate(c.setAt)}, secret ending ${c.hint}`;
+    if (c.kind === 'basic') return `User ${c.username ?? ''}, password set on ${formatDate(c.setAt)}`;
+    return `Set on ${formatDate(c.setAt)}, ending ${c.hint}`;
+  };
+
+  return (
+    <section aria-labelledby="integration-form-title" style={{ borderTop: `1px solid ${tk('color.border')}`, marginBlockStart: space('400'), paddingBlockStart: space('300') }}>
+      <h2 id="integration-form-title" tabIndex={-1} style={{ font: tk('font.heading.medium'), outline: 'none' }}>
+        {title}
+      </h2>
+      <form
+        noValidate
+        aria-labelledby="integration-form-title"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!busy) void submit();
+        }}
+        style={{ maxWidth: 560 }}
+      >
+        <div style={{ marginBlockStart: space('200') }}>
+          <Label htmlFor="provider">Kind of git host</Label>
+          {props.mode === 'create' ? (
+            <Select<Option<ProviderKind>>
+              inputId="provider"
+              options={KIND_OPTIONS}
+              value={KIND_OPTIONS.find((o) => o.value === provider) ?? null}
+              onChange={(option) => setProvider(option?.value)}
+              placeholder="Choose a host"
+              isInvalid={Boolean(errors.provider)}
+              aria-describedby={errors.provider ? 'provider-error' : undefined}
+            />
+          ) : (
+            <p id="provider">{provider ? KIND_LABELS[provider] : ''}</p>
+          )}
+          <FieldError id="provider-error" message={errors.provider} />
+        </div>
+        <TextInput id="name" label="Name" value={name} onChange={setName} error={errors.name} required helper="What users see in Jira, e.g. GitHub (acme)." />
+        {selfHosted ? (
+          <TextInput id="baseUrl" label="Base URL" type="url" value={baseUrl} onChange={setBaseUrl} error={errors.baseUrl} required placeholder={provider ? BASE_URL_EXAMPLES[provider] : undefined} helper="https only. patgate refuses private, link-local and metadata addresses." />
+        ) : null}
+        {provider === 'tfs' ? (
+          <div style={{ marginBlockStart: space('200') }}>
+            <Label htmlFor="tfsVersion">TFS version</Label>
+            <Select<Option<TfsVersion>>
+              inputId="tfsVersion"
+              options={TFS_OPTIONS}
+              value={TFS_OPTIONS.find((o) => o.value === tfsVersion) ?? null}
+              onChange={(option) => setTfsVersion(option?.value)}
+              placeholder="Choose a version"
+              isInvalid={Boolean(errors.tfsVersion)}
+              aria-describedby={['tfsVersion-note', errors.tfsVersion ? 'tfsVersion-error' : ''].filter(Boolean).join(' ')}
+            />
+            <div id="tfsVersion-note">
+              <HelperMessage>TFS 2013 and 2015 have no personal access tokens: the service account signs in with user name and password, and users cannot add tokens of their own.</HelperMessage>
+            </div>
+            <FieldError id="tfsVersion-error" message={errors.tfsVersion} />
+          </div>
+        ) : null}
+        {provider === 'codecommit' ? <TextInput id="region" label="AWS region" value={region} onChange={setRegion} error={errors.region} required placeholder="eu-west-1" /> : null}
+
+        <fieldset style={{ border: 0, padding: 0, margin: 0, marginBlockStart: space('300') }}>
+          <legend style={{ font: tk('font.heading.small') }}>Service credential</legend>
+          {current && !mustReplace ? (
+            <div style={{ display: 'flex', gap: space('150'), alignItems: 'center', marginBlockStart: space('100') }}>
+              <span data-testid="credential-summary">{credentialSummary()}</span>
+              <Button onClick={() => setReplacing(true)}>Replace</Button>
+            </div>
+          ) : (
+            <>
+              {credentialKindChanged ? <p>This version signs in differently: enter the new credential.</p> : null}
+              {CREDENTIAL_FIELDS[credentialKind].map(([field, label]) => (
+                <TextInput
+                  key={field}
+                  id={`serviceCredential.${field}`}
+                  label={label}
+                  type={field === 'username' ? 'text' : 'password'}
+                  value={secrets[field] ?? ''}
+                  onChange={(value) => setSecrets((s) => ({ ...s, [field]: value }))}
+                  error={errors[`serviceCredential.${field}`]}
+                  required
+                />
+              ))}
+              {current && replacing ? (
+                <div style={{ marginBlockStart: space('100') }}>
+                  <Button appearance="subtle" onClick={() => { setReplacing(false); setSecrets({}); }}>
+                    Keep the current credential
+                  </Button>
+                </div>
+              ) : null}
+            </>
+          )}
+        </fieldset>
+
+        <div style={{ marginBlockStart: space('300') }}>
+          <Checkbox
+            id="requireUserPat"
+            name="requireUserPat"
+            label="Require User PAT"
+            isChecked={requireUserPat}
+            onChange={(event) => setRequireUserPat(event.target.checked)}
+            aria-describedby="requireUserPat-help"
+          />
+          <div id="requireUserPat-help">
+            <HelperMessage>
+              Each user must save their own personal access token before creating branches or pull requests; the host then records them, not the service account.
+              {provider && isTfsWithoutPat(provider, tfsVersion) ? ' On TFS 2013/2015 this makes branch and pull-request actions unavailable.' : ''}
+            </HelperMessage>
+          </div>
+        </div>
+
+        {stale ? (
+          <div role="alert" data-testid="stale-warning" style={{ marginBlockStart: space('200') }}>
+            <SectionMessage appearance="warning" title="Changed by someone else — reload">
+              <p>This integration changed since you opened it, so your update was not applied. Reload to see the current settings, then make your change again.</p>
+              <div style={{ marginBlockStart: space('100') }}>
+                <Button onClick={() => props.mode === 'edit' && props.onReload()}>Reload</Button>
+              </div>
+            </SectionMessage>
+          </div>
+        ) : null}
+        <ProblemMessage title={props.mode === 'create' ? 'The integration was not added' : 'The integration was not updated'} messages={general} testId="form-problem" />
+        {notice ? <p role="status">{notice}</p> : null}
+        <div style={{ display: 'flex', gap: space('100'), marginBlockStart: space('300') }}>
+          <Button type="submit" appearance="primary" isDisabled={Boolean(busy)}>
+            {props.mode === 'create' ? 'Add integration' : 'Update'}
+          </Button>
+          <Button appearance="subtle" onClick={props.onCancel} isDisabled={Boolean(busy)}>
+            {props.mode === 'create' ? 'Cancel' : 'Close'}
+          </Button>
+        </div>
+        {busy ? <Busy label={props.mode === 'create' ? 'Adding the integration…' : 'Updating…'} onCancel={() => busy.abort()} /> : null}
+      </form>
+    </section>
+  );
+};

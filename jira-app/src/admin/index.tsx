@@ -1,0 +1,4 @@
+import { mount } from '../shared/ui';
+import { AdminPage } from './AdminPage';
+
+mount(<AdminPage />);

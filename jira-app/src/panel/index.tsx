@@ -1,0 +1,4 @@
+import { mount } from '../shared/ui';
+import { PanelPage } from './PanelPage';
+
+mount(<PanelPage />);

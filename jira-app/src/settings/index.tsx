@@ -1,0 +1,4 @@
+import { mount } from '../shared/ui';
+import { SettingsPage } from './SettingsPage';
+
+mount(<SettingsPage />);

@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { JiraSimulator } from '../../jira/jira-simulator';
+import type { FallbackHandler } from '../api-server';
+
+/**
+ * The simulated Jira page that `npm start` and the browser tests serve beside the API: a Jira-like
+ * frame (site header, user switcher, left navigation) that hosts the real built Custom UI pages in
+ * an iframe, and a stand-in for the Forge bridge. The page's `invokeRemote` reaches this frame by
+ * postMessage; the frame asks this server for the authorization Atlassian would attach, then calls
+ * the API itself. Local only: nothing here is deployed.
+ */
+
+export interface SimulatedUser {
+  readonly accountId: string;
+  readonly name: string;
+}
+
+export interface SimulatedIssue {
+  readonly key: string;
+  readonly id: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly projectKey: string;
+  readonly projectName: string;
+}
+
+/** What Atlassian attaches to a page's call to the app: the whole Authorization header value. */
+export type MintAuthorization = (accountId: string, request: { method: string; path: string; query: Record<string, string> }) => string | Promise<string>;
+
+/**
+ * THE one place the local Jira mints tokens for the pages' calls. Today a Connect JWT with the qsh of
+ * the request, signed with the site's shared secret; switch this to a Forge Invocation Token
+ * (`Bearer …`) once the API verifies FITs, and nothing else changes.
+ */
+export const mintAuthorization = (jira: JiraSimulator, clientKey: string): MintAuthorization => (accountId, request) =>
+  `JWT ${jira.userJwt(clientKey, accountId, request)}`;
+
+export interface JiraSiteOptions {
+  readonly jira: JiraSimulator;
+  readonly clientKey: string;
+  readonly mint?: MintAuthorization;
+  readonly users?: readonly SimulatedUser[];
+  readonly issue?: SimulatedIssue;
+  /** Where the built pages are (default: jira-app/dist). */
+  readonly distDir?: string;
+  /** Build the pages first (default true): a clean clone has no jira-app/dist. */
+  readonly build?: boolean;
+}
+
+export const DEFAULT_USERS: readonly SimulatedUser[] = [
+  { accountId: 'demo-admin', name: 'Ada Admin' },
+  { accountId: 'demo-user', name: 'Uma User' },
+];
+
+export const DEFAULT_ISSUE: SimulatedIssue = {
+  key: 'DEMO-1',
+  id: '10001',
+  summary: 'Fix login timeout',
+  description: 'Users are logged out after 5 minutes of inactivity instead of 30. Create a branch and a pull request from here.',
+  projectKey: 'DEMO',
+  projectName: 'Demo project',
+};
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const STATIC_DIR = join(__dirname, 'static');
+const DEFAULT_DIST = join(ROOT, 'jira-app', 'dist');
+
+/** The site's pages (client-side routes of frame.js); everything else is a 404. */
+const SHELL_PATHS = [
+  /^\/$/,
+  /^\/browse\/[A-Z][A-Z0-9]*-\d+$/,
+  /^\/jira\/settings\/apps\/patgate-admin$/,
+  /^\/jira\/settings\/personal\/apps\/patgate-user-settings$/,
+  // The setupUrl the API hands out today (a Connect general page) opens Personal settings too.
+  /^\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/,
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+
+export const createJiraSite = async (options: JiraSiteOptions): Promise<FallbackHandler> => {
+  const distDir = options.distDir ?? DEFAULT_DIST;
+  if (options.build !== false) {
+    const { buildApp } = await import('../../../jira-app/build');
+    await buildApp({ quiet: true });
+  } else if (!existsSync(join(distDir, 'admin', 'index.html'))) {
+    throw new Error('jira-app/dist is missing: run npm run build:app');
+  }
+  const users = options.users ?? DEFAULT_USERS;
+  const issue = options.issue ?? DEFAULT_ISSUE;
+  const mint = options.mint ?? mintAuthorization(options.jira, options.clientKey);
+  const site = options.jira.site(options.clientKey);
+  const config = JSON.stringify({ users, issue, siteName: site.name, appKey: 'patgate' }).replace(/</g, '\\u003c');
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer): void => {
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(body);
+  };
+
+  const serveFile = async (res: ServerResponse, base: string, relative: string, transform?: (text: string) => string): Promise<void> => {
+    const file = normalize(join(base, relative));
+    if (!file.startsWith(base + sep)) return send(res, 404, 'text/plain', 'Not found');
+    let content: Buffer;
+    try {
+      content = await readFile(file);
+    } catch {
+      return send(res, 404, 'text/plain', 'Not found');
+    }
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    send(res, 200, type, transform ? transform(content.toString('utf8')) : content);
+  };
+
+  const mintRoute = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readJson(req);
+    const accountId = typeof body.accountId === 'string' ? body.accountId : '';
+    const method = typeof body.method === 'string' ? body.method.toUpperCase() : '';
+    const path = typeof body.path === 'string' ? body.path : '';
+    const query = body.query && typeof body.query === 'object' ? Object.fromEntries(Object.entries(body.query).map(([k, v]) => [k, String(v)])) : {};
+    if (!ACCOUNT_ID.test(accountId) || !users.some((u) => u.accountId === accountId) || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith('/api/')) {
+      return send(res, 400, 'application/json', JSON.stringify({ message: 'accountId (a simulated user), method and an /api/ path are required' }));
+    }
+    send(res, 200, 'application/json', JSON.stringify({ authorization: await mint(accountId, { method, path, query }) }));
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'POST' && url.pathname === '/_jira/token') return mintRoute(req, res);
+    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
+    if (url.pathname.startsWith('/_jira/')) return serveFile(res, STATIC_DIR, url.pathname.slice('/_jira/'.length));
+    const app = /^\/app\/(admin|settings|panel)\/(.+)$/.exec(url.pathname);
+    if (app) {
+      const [, page = '', file = ''] = app;
+      // The stand-in bridge goes in before the page's own script, as Forge's bridge would be there first.
+      const inject = file === 'index.html' ? (html: string) => html.replace('<script', '<script src="/_jira/bridge.js"></script>\n<script') : undefined;
+      return serveFile(res, join(distDir, page), file, inject);
+    }
+    if (SHELL_PATHS.some((p) => p.test(url.pathname))) return serveFile(res, STATIC_DIR, 'frame.html', (html) => html.replace('__JIRA_CONFIG__', config));
+    send(res, 404, 'text/plain', 'Not found');
+  };
+};
+
+const readJson = (req: IncomingMessage): Promise<Record<string, unknown>> =>
+  new Promise((resolvePromise) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= 16 * 1024) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+        resolvePromise(parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {});
+      } catch {
+        resolvePromise({});
+      }
+    });
+    req.on('error', () => resolvePromise({}));
+  });

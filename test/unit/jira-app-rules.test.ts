@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import {
+  awsKeysCredentialSchema,
+  basicCredentialSchema,
+  createIntegrationSchema,
+  repositoryIdSchema,
+  tokenCredentialSchema,
+} from '../../lambdas/domain/integration-schemas';
+import {
+  accessKeyIdRule,
+  nameRule,
+  passwordRule,
+  regionRule,
+  repositoryIdRule,
+  secretAccessKeyRule,
+  tokenRule,
+  usernameRule,
+  type Rule,
+} from '../../jira-app/src/shared/rules';
+
+/**
+ * The pages copy the API's zod rules (to keep zod out of the browser bundles). Both must agree on
+ * every sample, or a form would send what the API refuses, or refuse what it accepts.
+ */
+const agree = (rule: Rule, schema: z.ZodType, samples: readonly string[]): void => {
+  for (const sample of samples) {
+    const page = rule(sample) === undefined;
+    const api = schema.safeParse(sample).success;
+    expect({ sample, page }).toEqual({ sample, page: api });
+  }
+};
+
+const field = <T extends z.ZodRawShape>(object: z.ZodObject<T>, name: keyof T & string): z.ZodType => object.shape[name] as unknown as z.ZodType;
+
+describe('the pages validate as the API does', () => {
+  it('integration name', () => {
+    agree(nameRule, field(createIntegrationSchema, 'name'), ['GitHub', '  GitHub  ', '', '   ', 'a'.repeat(100), 'a'.repeat(101), 'x#y', 'tab\there', 'Ünïcødé ok', ' a '.repeat(40)]);
+  });
+
+  it('tokens', () => {
+    agree(tokenRule, field(tokenCredentialSchema, 'token'), ['ghp_abcdefgh', 'short', '1234567', '12345678', 'with space inside', 'x'.repeat(1024), 'x'.repeat(1025), 'tøken-unicode', 'tab\ttoken1', '!~~~~~~~~']);
+  });
+
+  it('AWS access keys', () => {
+    agree(accessKeyIdRule, field(awsKeysCredentialSchema, 'accessKeyId'), ['AKIAABCDEFGHIJKLMNOP', 'ASIAABCDEFGHIJKLMNOP', 'AKIAabcdefghijklmnop', 'AKIA123', 'BKIAABCDEFGHIJKLMNOP', 'AKIAABCDEFGHIJKLMNOPQ', '']);
+    agree(secretAccessKeyRule, field(awsKeysCredentialSchema, 'secretAccessKey'), ['x'.repeat(40), 'x'.repeat(39), 'x'.repeat(41), '']);
+  });
+
+  it('TFS 2013/2015 user name and password', () => {
+    agree(usernameRule, field(basicCredentialSchema, 'username'), ['svc', '', 'u'.repeat(256), 'u'.repeat(257)]);
+    agree(passwordRule, field(basicCredentialSchema, 'password'), ['p', '', 'p'.repeat(1024), 'p'.repeat(1025)]);
+  });
+
+  it('AWS region', () => {
+    agree(regionRule, z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/), ['eu-west-1', 'us-gov-west-1', 'us-isob-east-1', 'EU-west-1', 'eu-west', 'euwest1', '']);
+    // The API's own schema (optional there) accepts the same regions.
+    for (const region of ['eu-west-1', 'us-gov-west-1']) expect(createIntegrationSchema.shape.region.safeParse(region).success).toBe(true);
+    for (const region of ['EU-west-1', 'eu-west']) expect(createIntegrationSchema.shape.region.safeParse(region).success).toBe(false);
+  });
+
+  it('repository ids', () => {
+    agree(repositoryIdRule, repositoryIdSchema, ['acme/web', 'web-project/web', '', 'a'.repeat(300), 'a'.repeat(301), 'a#b', 'new\nline', 'ÄÖ/ü']);
+  });
+});

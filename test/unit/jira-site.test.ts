@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JiraSimulator } from '../../lambdas/jira/jira-simulator';
+import { verifySymmetric } from '../../lambdas/jira/connect-jwt';
+import { LocalApiServer } from '../../lambdas/local/api-server';
+import { createJiraSite } from '../../lambdas/local/jira-site/jira-site';
+
+/** The simulated Jira page beside the API: what it serves, what it refuses, and that the API stays the API. */
+describe('simulated Jira site (local fallback of the API server)', () => {
+  const jira = new JiraSimulator();
+  let server: LocalApiServer;
+  let url: string;
+  let clientKey: string;
+
+  beforeAll(async () => {
+    await jira.start();
+    clientKey = jira.createSite('demo').clientKey;
+    const dist = mkdtempSync(join(tmpdir(), 'patgate-dist-'));
+    mkdirSync(join(dist, 'admin'));
+    writeFileSync(join(dist, 'admin', 'index.html'), '<html><body><main id="root"></main><script type="module" src="./index.js"></script></body></html>');
+    writeFileSync(join(dist, 'admin', 'index.js'), 'export {};');
+    writeFileSync(join(dist, 'secret.txt'), 'outside any page');
+    server = new LocalApiServer([{ routeKey: 'GET /health', handler: async () => ({ statusCode: 200, headers: {}, body: '{"ok":true}' }) }]);
+    server.setFallback(await createJiraSite({ jira, clientKey, distDir: dist, build: false }));
+    url = await server.start(0);
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await jira.stop();
+  });
+
+  it('serves the Jira frame on its pages and 404 elsewhere, while API paths stay with the API', async () => {
+    const home = await fetch(`${url}/jira/settings/apps/patgate-admin`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('"siteName":"demo"');
+    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ ok: true });
+    const unknownApi = await fetch(`${url}/api/nothing-here`);
+    expect(unknownApi.status).toBe(404);
+    expect(unknownApi.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it("puts the bridge stand-in before the page's own script, and never serves outside a page's folder", async () => {
+    const html = await (await fetch(`${url}/app/admin/index.html`)).text();
+    expect(html.indexOf('/_jira/bridge.js')).toBeGreaterThan(-1);
+    expect(html.indexOf('/_jira/bridge.js')).toBeLessThan(html.indexOf('./index.js'));
+    expect((await fetch(`${url}/app/admin/..%2Fsecret.txt`)).status).toBe(404);
+    expect((await fetch(`${url}/app/admin/%2e%2e/secret.txt`)).status).toBe(404);
+    expect((await fetch(`${url}/_jira/..%2Fjira-site.ts`)).status).toBe(404);
+  });
+
+  it('mints a token bound to the request for a simulated user only, and only for /api/ paths', async () => {
+    const mint = (body: unknown): Promise<Response> => fetch(`${url}/_jira/token`, { method: 'POST', body: JSON.stringify(body) });
+    const ok = await mint({ accountId: 'demo-user', method: 'GET', path: '/api/me/integrations', query: {} });
+    expect(ok.status).toBe(200);
+    const { authorization } = (await ok.json()) as { authorization: string };
+    const claims = verifySymmetric(authorization.replace(/^JWT /, ''), jira.site(clientKey).sharedSecret);
+    expect(claims).toMatchObject({ iss: clientKey, sub: 'demo-user' });
+    expect((await mint({ accountId: 'someone-else', method: 'GET', path: '/api/me/integrations' })).status).toBe(400);
+    expect((await mint({ accountId: 'demo-user', method: 'GET', path: '/lifecycle/installed' })).status).toBe(400);
+    expect((await mint({ accountId: 'demo-user', method: 'TRACE', path: '/api/me/integrations' })).status).toBe(400);
+  });
+});
