@@ -113,7 +113,7 @@ export class LocalApiServer {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (this.#fallback && !url.pathname.startsWith('/api/') && !this.#routes.some((route) => route.pattern.test(url.pathname))) {
+    if (this.#fallback && !url.pathname.startsWith('/api/') && !this.#routes.some((route) => matchRoute(route.segments, url.pathname) !== undefined)) {
       await this.#fallback(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('local site error');

@@ -69,17 +69,17 @@ export interface ActedAs {
   readonly login?: string;
 }
 
-/** Pickers (provisional shapes, see the report): repositories and branches the acting credential sees. */
+/** Pickers: repositories and branches the credential the policy chooses can see (first 50 matches). */
 export interface RepositoryOption {
+  /** What the git actions take as `repositoryId`. */
   readonly id: string;
   readonly name: string;
-  readonly fullName?: string;
   readonly defaultBranch?: string;
-  readonly webUrl?: string;
+  readonly url?: string;
 }
 export interface BranchOption {
   readonly name: string;
-  readonly default: boolean;
+  readonly isDefault: boolean;
 }
 
 export interface GitResult {

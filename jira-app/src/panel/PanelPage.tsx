@@ -73,7 +73,7 @@ export const PanelPage = (): JSX.Element => {
     if (!integrationId) return;
     try {
       const repositories = await git.repositories(integrationId, query);
-      setRepoOptions(repositories.map((r) => ({ value: r.id, label: r.fullName ?? r.name })));
+      setRepoOptions(repositories.map((r) => ({ value: r.id, label: r.name })));
       setRepoProblem(undefined);
     } catch (error) {
       const problem = problemOf(error);
@@ -197,7 +197,7 @@ const Ready = ({ target, issue, item, readiness, onRefused }: { target: Target; 
   const loadBranches = useCallback(async () => {
     try {
       const list = await git.branches(target.integrationId, target.repositoryId, '');
-      setBranches([...list.filter((b) => b.default), ...list.filter((b) => !b.default)]);
+      setBranches([...list.filter((b) => b.isDefault), ...list.filter((b) => !b.isDefault)]);
     } catch {
       setBranches([]);
     }
@@ -262,7 +262,7 @@ interface ActionFormProps {
 }
 
 const ActionForm = ({ action, target, issue, branches, lastBranch, onDone, onRefused }: ActionFormProps): JSX.Element => {
-  const defaultBranch = branches?.find((b) => b.default)?.name;
+  const defaultBranch = branches?.find((b) => b.isDefault)?.name;
   const [branchName, setBranchName] = useState(action === 'branch' ? suggestBranchName(issue.issueKey, issue.summary) : (lastBranch ?? ''));
   const [fromRef, setFromRef] = useState<string>();
   const [targetBranch, setTargetBranch] = useState<string>();
@@ -278,7 +278,7 @@ const ActionForm = ({ action, target, issue, branches, lastBranch, onDone, onRef
 
   const source = fromRef ?? defaultBranch ?? '';
   const into = targetBranch ?? defaultBranch ?? '';
-  const branchOptions: Option[] = (branches ?? []).map((b) => ({ value: b.name, label: b.default ? `${b.name} (default)` : b.name }));
+  const branchOptions: Option[] = (branches ?? []).map((b) => ({ value: b.name, label: b.isDefault ? `${b.name} (default)` : b.name }));
   const option = (value: string): Option | null => (value ? (branchOptions.find((o) => o.value === value) ?? { value, label: value }) : null);
 
   const validate = (): Record<string, string> => {
