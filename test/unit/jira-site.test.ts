@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { JiraSimulator } from '../../lambdas/jira/jira-simulator';
 import { verifySymmetric } from '../../lambdas/jira/connect-jwt';
 import { LocalApiServer } from '../../lambdas/local/api-server';
-import { createJiraSite } from '../../lambdas/local/jira-site/jira-site';
+import { createJiraSite, mintAuthorization } from '../../lambdas/local/jira-site/jira-site';
 
 /** The simulated Jira page beside the API: what it serves, what it refuses, and that the API stays the API. */
 describe('simulated Jira site (local fallback of the API server)', () => {
@@ -55,11 +55,21 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     const mint = (body: unknown): Promise<Response> => fetch(`${url}/_jira/token`, { method: 'POST', body: JSON.stringify(body) });
     const ok = await mint({ accountId: 'demo-user', method: 'GET', path: '/api/me/integrations', query: {} });
     expect(ok.status).toBe(200);
-    const { authorization } = (await ok.json()) as { authorization: string };
-    const claims = verifySymmetric(authorization.replace(/^JWT /, ''), jira.site(clientKey).sharedSecret);
+    const { headers } = (await ok.json()) as { headers: { authorization: string } };
+    const claims = verifySymmetric(headers.authorization.replace(/^JWT /, ''), jira.site(clientKey).sharedSecret);
     expect(claims).toMatchObject({ iss: clientKey, sub: 'demo-user' });
     expect((await mint({ accountId: 'someone-else', method: 'GET', path: '/api/me/integrations' })).status).toBe(400);
     expect((await mint({ accountId: 'demo-user', method: 'GET', path: '/lifecycle/installed' })).status).toBe(400);
     expect((await mint({ accountId: 'demo-user', method: 'TRACE', path: '/api/me/integrations' })).status).toBe(400);
+  });
+
+  it('on a Forge site mints what Forge Remote sends: a FIT for the page module and the app system token', async () => {
+    const forge = jira.createSite('forge-demo', 'forge');
+    const headers = await mintAuthorization(jira, forge.clientKey)('demo-user', { method: 'GET', path: '/api/me/integrations', query: {}, page: 'panel' });
+    expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(headers['x-forge-oauth-system']).toEqual(expect.any(String));
+    const claims = JSON.parse(Buffer.from(String(headers.authorization).split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ principal: 'demo-user' });
+    expect(JSON.stringify(claims)).toContain('patgate-issue-panel');
   });
 });

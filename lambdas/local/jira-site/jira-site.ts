@@ -27,16 +27,24 @@ export interface SimulatedIssue {
   readonly projectName: string;
 }
 
-/** What Atlassian attaches to a page's call to the app: the whole Authorization header value. */
-export type MintAuthorization = (accountId: string, request: { method: string; path: string; query: Record<string, string> }) => string | Promise<string>;
+/** What Atlassian attaches to a page's call to the app: the Authorization header (and, on Forge, the app system token). */
+export type MintAuthorization = (
+  accountId: string,
+  request: { method: string; path: string; query: Record<string, string>; page?: string },
+) => Record<string, string> | Promise<Record<string, string>>;
+
+const MODULE_OF: Record<string, string> = { admin: 'patgate-admin', settings: 'patgate-user-settings', panel: 'patgate-issue-panel' };
 
 /**
- * THE one place the local Jira mints tokens for the pages' calls. Today a Connect JWT with the qsh of
- * the request, signed with the site's shared secret; switch this to a Forge Invocation Token
- * (`Bearer …`) once the API verifies FITs, and nothing else changes.
+ * THE one place the local Jira mints credentials for the pages' calls, as the site's platform does:
+ * on a Forge site a Forge Invocation Token for the page's module and the app system token
+ * (`x-forge-oauth-system`), as Forge Remote sends them; on a Connect site a Connect JWT with the qsh
+ * of the request, signed with the site's shared secret.
  */
-export const mintAuthorization = (jira: JiraSimulator, clientKey: string): MintAuthorization => (accountId, request) =>
-  `JWT ${jira.userJwt(clientKey, accountId, request)}`;
+export const mintAuthorization = (jira: JiraSimulator, clientKey: string): MintAuthorization => (accountId, request) => {
+  if (jira.site(clientKey).platform === 'forge') return jira.forgeHeaders(clientKey, accountId, { moduleKey: MODULE_OF[request.page ?? ''] ?? 'patgate-admin' });
+  return { authorization: `JWT ${jira.userJwt(clientKey, accountId, request)}` };
+};
 
 export interface JiraSiteOptions {
   readonly jira: JiraSimulator;
@@ -136,7 +144,8 @@ export const createJiraSite = async (options: JiraSiteOptions): Promise<Fallback
     if (!ACCOUNT_ID.test(accountId) || !users.some((u) => u.accountId === accountId) || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith('/api/')) {
       return send(res, 400, 'application/json', JSON.stringify({ message: 'accountId (a simulated user), method and an /api/ path are required' }));
     }
-    send(res, 200, 'application/json', JSON.stringify({ authorization: await mint(accountId, { method, path, query }) }));
+    const page = typeof body.page === 'string' ? body.page : undefined;
+    send(res, 200, 'application/json', JSON.stringify({ headers: await mint(accountId, { method, path, query, page }) }));
   };
 
   return async (req, res) => {

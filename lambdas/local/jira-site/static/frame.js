@@ -29,7 +29,7 @@
 
   var route = (function () {
     if (path === adminPath) return { page: 'admin', title: 'Manage Git repositories', crumbs: ['Jira settings', 'Apps'], nav: 'settings' };
-    if (path === settingsPath || /\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/.test(path)) {
+    if (path === settingsPath || /^\/jira\/settings\/personal\/apps\//.test(path) || /\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/.test(path)) {
       var focus = params.get('integrationId') || params.get('ac.integrationId');
       return { page: 'settings', title: 'Git personal access tokens', crumbs: ['Personal settings'], nav: 'personal', query: focus ? '?integrationId=' + encodeURIComponent(focus) : '' };
     }
@@ -115,10 +115,10 @@
     if (url.origin !== window.location.origin || url.pathname.indexOf('/api/') !== 0) return Promise.reject(new Error('invokeRemote reaches only the app\'s remote API'));
     var query = {};
     url.searchParams.forEach(function (v, k) { query[k] = v; });
-    return fetch('/_jira/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: currentUser(), method: payload.method, path: url.pathname, query: query }) })
+    return fetch('/_jira/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: currentUser(), page: route.page, method: payload.method, path: url.pathname, query: query }) })
       .then(function (r) { if (!r.ok) throw new Error('the simulated Jira could not mint a token'); return r.json(); })
       .then(function (minted) {
-        var headers = Object.assign({}, payload.headers || {}, { authorization: minted.authorization });
+        var headers = Object.assign({}, payload.headers || {}, minted.headers);
         return fetch(url.pathname + url.search, { method: payload.method, headers: headers, body: payload.body === undefined ? undefined : JSON.stringify(payload.body) });
       })
       .then(function (response) {
@@ -136,7 +136,7 @@
   var navigate = function (payload) {
     var target = new URL(payload.url, window.location.origin);
     // Links into Jira (e.g. the setupUrl, on the Jira simulator's host) open the matching page here.
-    if (/\/patgate-user-settings$/.test(target.pathname)) {
+    if (/\/patgate-user-settings$/.test(target.pathname) || /^\/jira\/settings\/personal\/apps\//.test(target.pathname)) {
       var id = target.searchParams.get('integrationId') || target.searchParams.get('ac.integrationId');
       target = new URL(settingsPath + (id ? '?integrationId=' + encodeURIComponent(id) : ''), window.location.origin);
     }
