@@ -82,7 +82,9 @@ const SHELL_PATHS = [
   /^\/browse\/[A-Z][A-Z0-9]*-\d+$/,
   /^\/jira\/settings\/apps\/patgate-admin$/,
   /^\/jira\/settings\/personal\/apps\/patgate-user-settings$/,
-  // The setupUrl the API hands out today (a Connect general page) opens Personal settings too.
+  // The setupUrls the API hands out: Forge's personal settings page (/jira/settings/personal/apps/{appId}/{envId})
+  // and Connect's general page both open Personal settings.
+  /^\/jira\/settings\/personal\/apps\/[^/]+\/[^/]+$/,
   /^\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/,
 ];
 

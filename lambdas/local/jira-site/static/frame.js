@@ -136,7 +136,7 @@
   var navigate = function (payload) {
     var target = new URL(payload.url, window.location.origin);
     // Links into Jira (e.g. the setupUrl, on the Jira simulator's host) open the matching page here.
-    if (/\/patgate-user-settings$/.test(target.pathname) || /^\/jira\/settings\/personal\/apps\//.test(target.pathname)) {
+    if (/\/patgate-user-settings$/.test(target.pathname) || /\/jira\/settings\/personal\/apps\//.test(target.pathname)) {
       var id = target.searchParams.get('integrationId') || target.searchParams.get('ac.integrationId');
       target = new URL(settingsPath + (id ? '?integrationId=' + encodeURIComponent(id) : ''), window.location.origin);
     }
