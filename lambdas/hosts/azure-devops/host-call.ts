@@ -8,6 +8,7 @@ import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/int
 import { VsoClient } from 'azure-devops-node-api/VsoClient';
 import { AppError } from '../../domain/errors';
 import type { HostCallOptions, HostCredential, HostTarget } from '../git-provider';
+import { connectionsOf } from '../outbound-connections';
 import { CallRequestHandler } from './call-request-handler';
 import { isTransient, toAppError } from './host-error';
 import { StrictRestClient } from './strict-rest-client';
@@ -31,6 +32,7 @@ const requestOptions = (options: HostCallOptions): IRequestOptions => ({
   allowRetries: false,
   // A redirect is an answer (often the sign-in page), not something to follow with credentials.
   allowRedirects: false,
+  // The agent comes from CallRequestHandler: the guarded keep-alive pool shared across calls.
   keepAlive: false,
   // Without it a bad PAT may get a 203 sign-in page instead of 401.
   headers: { 'X-TFS-FedAuthRedirect': 'Suppress' },
@@ -56,7 +58,8 @@ export class HostCall {
     private readonly callOptions: HostCallOptions,
     private readonly action: string,
   ) {
-    this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs);
+    const agent = connectionsOf(callOptions).agentFor(target.apiUrl);
+    this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs, agent);
     this.#options = requestOptions(callOptions);
     this.#rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
   }

@@ -25,6 +25,7 @@ import {
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
+import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline } from './call-deadline';
 import { retryRead } from './retry-read';
@@ -81,7 +82,11 @@ class CodeCommitProvider implements GitProvider {
     this.#region = target.region;
     this.#endpoint = target.apiUrl === '' ? undefined : target.apiUrl;
     this.#options = options;
+    // AWS's own endpoint unless local; guarded all the same, and kept alive across calls.
+    const connections = connectionsOf(options);
     this.#requestHandler = new NodeHttpHandler({
+      httpAgent: connections.httpAgent,
+      httpsAgent: connections.httpsAgent,
       connectionTimeout: options.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,

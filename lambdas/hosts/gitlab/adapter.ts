@@ -15,6 +15,7 @@ import {
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
+import { connectionsOf } from '../outbound-connections';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
 
@@ -168,7 +169,7 @@ class GitLabProvider implements GitProvider {
       host: this.#apiUrl,
       token: () => Promise.resolve(token),
       queryTimeout: this.#options.requestTimeoutMs,
-      requesterFn: createGitLabRequester({ connectTimeoutMs: this.#options.connectTimeoutMs, deadline }),
+      requesterFn: createGitLabRequester({ connectTimeoutMs: this.#options.connectTimeoutMs, deadline, connections: connectionsOf(this.#options) }),
       rateLimits: {},
     };
     try {

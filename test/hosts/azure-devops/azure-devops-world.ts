@@ -4,6 +4,7 @@ import { Secret } from '../../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../../lambdas/hosts/azure-devops/adapter';
 import { AzureDevOpsSimulator, type ServerVersion } from '../../../lambdas/hosts/azure-devops/simulator';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 export interface HostKind {
   readonly label: string;
@@ -46,7 +47,7 @@ export const USER = 'jamal@fabrikam.com';
 export const SERVICE_ACCOUNT = 'FABRIKAM\\svc-patgate';
 
 /** Short budgets keep failing calls fast; one test alone shows the 10 s default. */
-export const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2000 };
+export const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const uniqueBranch = (prefix = 'feature'): string => `${prefix}/PROJ-${randomBytes(3).toString('hex')}`;
 

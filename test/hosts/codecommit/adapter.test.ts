@@ -2,7 +2,7 @@ import { AppError } from '../../../lambdas/domain/errors';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createCodeCommitProvider } from '../../../lambdas/hosts/codecommit/adapter';
 import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator';
-import type { HostCredential } from '../../../lambdas/hosts/git-provider';
+import { DEFAULT_HOST_CALL_OPTIONS, type HostCredential } from '../../../lambdas/hosts/git-provider';
 import {
   captureOutput,
   credentialOf,
@@ -17,6 +17,7 @@ import {
   untilRecorded,
   type CodeCommitWorld,
 } from './codecommit-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 const failureOf = async (promise: Promise<unknown>): Promise<AppError> => {
   const error = await promise.then(
@@ -307,7 +308,7 @@ describe('host trouble', () => {
   });
 
   it('gives up on a host that hangs past the call budget: HOST_TIMEOUT', async () => {
-    const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700 };
+    const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700, connections: LOCAL_HOSTS_ALLOWED };
     simulator.injectFault({ delayMs: 1_000, resetConnection: true });
     const started = Date.now();
 
@@ -322,7 +323,7 @@ describe('host trouble', () => {
 
   it('with the default options, a hang gives HOST_TIMEOUT (504) after the 10 s budget, within 11 s', async () => {
     simulator.injectFault({ delayMs: 10_800, resetConnection: true });
-    const provider = createCodeCommitProvider(world.target);
+    const provider = createCodeCommitProvider(world.target, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED });
     const started = Date.now();
 
     const failure = await failureOf(provider.verifyToken(world.alice));
