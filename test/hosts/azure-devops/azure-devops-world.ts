@@ -3,6 +3,7 @@ import type { TfsVersion } from '../../../lambdas/domain/integration';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../../lambdas/hosts/azure-devops/adapter';
 import { AzureDevOpsSimulator, type ServerVersion } from '../../../lambdas/hosts/azure-devops/simulator';
+import { NEGOTIATED_LOCATIONS } from '../../../lambdas/hosts/azure-devops/negotiated-locations';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
@@ -85,7 +86,16 @@ export class AzureDevOpsWorld {
     return { provider: hostKind.provider, apiUrl: url, webUrl: url, tfsVersion: hostKind.tfsVersion };
   }
 
+  /**
+   * A provider as a cold container has it: the API version is negotiated on its first call (these
+   * tests count and fault the OPTIONS request). `warmProvider` keeps what earlier calls negotiated.
+   */
   provider(hostKind: HostKind, options: HostCallOptions | undefined = FAST): GitProvider {
+    NEGOTIATED_LOCATIONS.clear();
+    return this.warmProvider(hostKind, options);
+  }
+
+  warmProvider(hostKind: HostKind, options: HostCallOptions | undefined = FAST): GitProvider {
     return createAzureDevOpsProvider(this.target(hostKind), options);
   }
 
