@@ -1,9 +1,12 @@
 import type { Socket } from 'node:net';
 import { createAzureDevOpsProvider } from '../../lambdas/hosts/azure-devops/adapter';
-import type { GitProvider, HostCallOptions } from '../../lambdas/hosts/git-provider';
+import { Secret } from '../../lambdas/domain/secret';
+import { createCodeCommitProvider } from '../../lambdas/hosts/codecommit/adapter';
+import { CodeCommitSimulator } from '../../lambdas/hosts/codecommit/simulator';
+import type { GitProvider, HostCallOptions, HostCredential } from '../../lambdas/hosts/git-provider';
 import { createGitHubProvider } from '../../lambdas/hosts/github/adapter';
 import { GitHubSimulator } from '../../lambdas/hosts/github/simulator';
-import type { LoopbackServer } from '../../lambdas/hosts/loopback-server';
+import type { Fault, LoopbackServer } from '../../lambdas/hosts/loopback-server';
 import { OutboundConnections } from '../../lambdas/hosts/outbound-connections';
 import { AzureDevOpsWorld, kind, REPOSITORY as AZURE_REPOSITORY, tokenCredential as azureToken, uniqueBranch } from './azure-devops/azure-devops-world';
 import { failureOf, REPOSITORY as GITHUB_REPOSITORY, seedWorld, tokenCredential } from './github/github-world';
@@ -24,15 +27,16 @@ const untilHostClosed = (socket: Socket): Promise<void> => new Promise((resolve)
 
 interface Subject {
   readonly name: string;
-  /** Requests the host saw whose method is POST (the writes of createPullRequest). */
+  /** How many times the host received the write that `write` sends (one request). */
   writes(): number;
   server(): { closeIdleConnections(): void; injectFault: LoopbackServer['injectFault']; clearFaults(): void };
   provider(options: HostCallOptions): GitProvider;
   warmUp(provider: GitProvider): Promise<unknown>;
   createBranch(provider: GitProvider): Promise<unknown>;
-  createPullRequest(provider: GitProvider): Promise<unknown>;
-  /** The path of the pull request POST, for faults. */
-  readonly pullRequestPath: string;
+  /** An action whose only host request is a write. */
+  write(provider: GitProvider): Promise<unknown>;
+  /** A fault that hits that write. */
+  readonly writeFault: Fault;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,13 +47,13 @@ const github = (): Subject => {
   const credential = () => tokenCredential(token);
   return {
     name: 'GitHub',
-    writes: () => sim.requests.filter((r) => r.method === 'POST').length,
+    writes: () => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).length,
     server: () => sim,
     provider: (options) => createGitHubProvider(sim.hostTarget('github'), options),
     warmUp: (p) => p.verifyToken(credential()),
     createBranch: (p) => p.createBranch(credential(), { repository: GITHUB_REPOSITORY, branchName: `feature/${Math.random().toString(36).slice(2, 8)}`, fromRef: 'main' }),
-    createPullRequest: (p) => p.createPullRequest(credential(), { repository: GITHUB_REPOSITORY, sourceBranch: 'release/1.0', targetBranch: 'main', title: 'PROJ-1' }),
-    pullRequestPath: '/pulls',
+    write: (p) => p.createPullRequest(credential(), { repository: GITHUB_REPOSITORY, sourceBranch: 'release/1.0', targetBranch: 'main', title: 'PROJ-1' }),
+    writeFault: { method: 'POST', pathIncludes: '/pulls', resetConnection: true, times: 1 },
     start: async () => {
       await sim.start();
       token = seedWorld(sim).aliceToken;
@@ -68,14 +72,15 @@ const azure = (): Subject => {
   };
   return {
     name: 'Azure DevOps',
-    writes: () => w().sim.requests.filter((r) => r.method === 'POST').length,
+    writes: () => w().sim.requests.filter((r) => r.method === 'POST' && /pullrequests$/i.test(r.path)).length,
     server: () => w().sim.server,
     provider: (options) => createAzureDevOpsProvider(w().target(services), options),
     // Negotiates the API version too, so the pull request's POST is the first request of the next call.
     warmUp: (p) => p.createBranch(azureToken(pat), { repository: AZURE_REPOSITORY, branchName: uniqueBranch(), fromRef: 'main' }),
     createBranch: (p) => p.createBranch(azureToken(pat), { repository: AZURE_REPOSITORY, branchName: uniqueBranch(), fromRef: 'main' }),
-    createPullRequest: (p) => p.createPullRequest(azureToken(pat), { repository: AZURE_REPOSITORY, sourceBranch: 'develop', targetBranch: 'main', title: 'PROJ-1' }),
-    pullRequestPath: '/pullRequests',
+    // The API version is negotiated by then (the first test's action), so this POST is the only request.
+    write: (p) => p.createPullRequest(azureToken(pat), { repository: AZURE_REPOSITORY, sourceBranch: 'develop', targetBranch: 'main', title: 'PROJ-1' }),
+    writeFault: { method: 'POST', pathIncludes: '/pullRequests', resetConnection: true, times: 1 },
     start: async () => {
       world = await AzureDevOpsWorld.start();
       pat = world.pat();
@@ -84,7 +89,36 @@ const azure = (): Subject => {
   };
 };
 
-describe.each([github(), azure()])('$name', (subject) => {
+const codecommit = (): Subject => {
+  const sim = new CodeCommitSimulator({ region: 'eu-west-1' });
+  let key = { accessKeyId: '', secretAccessKey: '' };
+  let repositories = 0;
+  const credential = (): HostCredential => ({ kind: 'aws-keys', accessKeyId: key.accessKeyId, secretAccessKey: new Secret(key.secretAccessKey) });
+  const freshRepository = (): string => {
+    repositories += 1;
+    const name = `keep-alive-${repositories}`;
+    sim.createRepository({ name, defaultBranch: 'main', branches: { main: 'a'.repeat(40), gone: 'b'.repeat(40) } });
+    return name;
+  };
+  return {
+    name: 'CodeCommit',
+    writes: () => sim.requests.filter((r) => (r.headers['x-amz-target'] ?? '').endsWith('.DeleteBranch')).length,
+    server: () => sim,
+    provider: (options) => createCodeCommitProvider({ provider: 'codecommit', apiUrl: sim.url, webUrl: '', region: sim.region }, options),
+    warmUp: (p) => p.verifyToken(credential()),
+    createBranch: (p) => p.createBranch(credential(), { repository: freshRepository(), branchName: 'feature', fromRef: 'main' }),
+    write: (p) => p.deleteBranch(credential(), { repository: freshRepository(), branchName: 'gone' }),
+    // Every CodeCommit call is POST /: the fault hits the next request, the write itself.
+    writeFault: { resetConnection: true, times: 1 },
+    start: async () => {
+      await sim.start();
+      key = sim.issueAccessKey({ userName: 'alice' });
+    },
+    stop: () => sim.stop(),
+  };
+};
+
+describe.each([github(), azure(), codecommit()])('$name', (subject) => {
   let connections: OutboundConnections;
 
   beforeAll(() => subject.start());
@@ -109,8 +143,8 @@ describe.each([github(), azure()])('$name', (subject) => {
 
   test('a write reset on a fresh connection is reported, not sent again', async () => {
     const before = subject.writes();
-    subject.server().injectFault({ method: 'POST', pathIncludes: subject.pullRequestPath, resetConnection: true, times: 1 });
-    const failure = await failureOf(subject.createPullRequest(subject.provider({ ...TIMEOUTS, connections })));
+    subject.server().injectFault(subject.writeFault);
+    const failure = await failureOf(subject.write(subject.provider({ ...TIMEOUTS, connections })));
     expect(failure.code).toBe('HOST_UNAVAILABLE');
     expect(subject.writes() - before).toBe(1);
   });
@@ -121,8 +155,8 @@ describe.each([github(), azure()])('$name', (subject) => {
     await subject.warmUp(provider);
     const opened = connections.connectionsOpened;
     const before = subject.writes();
-    subject.server().injectFault({ method: 'POST', pathIncludes: subject.pullRequestPath, resetConnection: true, times: 1 });
-    const failure = await failureOf(subject.createPullRequest(provider));
+    subject.server().injectFault(subject.writeFault);
+    const failure = await failureOf(subject.write(provider));
     expect(failure.code).toBe('HOST_UNAVAILABLE');
     expect(subject.writes() - before).toBe(1);
     expect(connections.connectionsOpened).toBe(opened);
@@ -141,7 +175,7 @@ describe.each([github(), azure()])('$name', (subject) => {
     await closed;
     // The pool has seen the host's FIN but not yet the socket's close: it still holds the socket.
     expect(idleSocketsOf(connections)).toContain(idle);
-    await subject.createPullRequest(provider);
+    await subject.write(provider);
     expect(subject.writes() - before).toBe(1);
     expect(connections.connectionsOpened).toBe(opened + 1);
   });

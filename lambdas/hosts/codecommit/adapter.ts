@@ -28,7 +28,7 @@ import {
 import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline } from './call-deadline';
-import { retryRead } from './retry-read';
+import { retryRead, sendWrite } from './retry-read';
 
 const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
 const HEADS = 'refs/heads/';
@@ -69,7 +69,8 @@ const isDuplicate = (pr: PullRequest | undefined, input: CreatePullRequestInput)
 /**
  * AWS CodeCommit through the AWS SDK. The "token" is an IAM access key pair; STS GetCallerIdentity
  * says whose. The SDK's own retries are off (`maxAttempts: 1`): reads are retried by `retryRead`
- * on gateway errors and resets only, writes are sent exactly once, throttling is reported, not retried.
+ * on gateway errors and resets only, writes are sent again only when they provably never left
+ * (`sendWrite`), throttling is reported, not retried.
  */
 class CodeCommitProvider implements GitProvider {
   readonly #region: string | undefined;
@@ -113,7 +114,7 @@ class CodeCommitProvider implements GitProvider {
       );
       const commitId = source.branch?.commitId;
       if (!commitId) throw unreadableAnswer('GetBranch');
-      await codeCommit.send(new CreateBranchCommand({ repositoryName, branchName, commitId }), { abortSignal: deadline.signal });
+      await sendWrite(deadline, () => codeCommit.send(new CreateBranchCommand({ repositoryName, branchName, commitId }), { abortSignal: deadline.signal }));
       return { url: this.#branchUrl(repositoryName, branchName), commitId };
     });
   }
@@ -122,7 +123,7 @@ class CodeCommitProvider implements GitProvider {
   deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
     return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
       const { repository: repositoryName, branchName } = input;
-      const result = await codeCommit.send(new DeleteBranchCommand({ repositoryName, branchName }), { abortSignal: deadline.signal });
+      const result = await sendWrite(deadline, () => codeCommit.send(new DeleteBranchCommand({ repositoryName, branchName }), { abortSignal: deadline.signal }));
       if (!result.deletedBranch) throw new AppError('NOT_FOUND', 'The repository or branch was not found.', { hostReason: 'not-found' });
     });
   }
@@ -137,13 +138,15 @@ class CodeCommitProvider implements GitProvider {
           extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
         });
       }
-      const created = await codeCommit.send(
-        new CreatePullRequestCommand({
-          title: input.title,
-          description: input.description,
-          targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
-        }),
-        { abortSignal: deadline.signal },
+      const created = await sendWrite(deadline, () =>
+        codeCommit.send(
+          new CreatePullRequestCommand({
+            title: input.title,
+            description: input.description,
+            targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
+          }),
+          { abortSignal: deadline.signal },
+        ),
       );
       const id = created.pullRequest?.pullRequestId;
       if (!id) throw unreadableAnswer('CreatePullRequest');
