@@ -53,7 +53,7 @@ export const reportTables = {
         r.negotiation,
         r.jiraCalls,
         floorOf(r),
-        r.violations.length ? 'NO' : 'yes',
+        r.violations.length ? 'NO' : r.cold ? 'not held (first in container)' : 'yes',
       ]),
     ),
 

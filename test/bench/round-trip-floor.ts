@@ -34,9 +34,10 @@ export const familyOf = (provider: ProviderKind): HostFamily => {
 /**
  * The fewest host calls each action can make, independent of the workload: GitHub reads the source
  * ref, then creates the ref; Azure DevOps needs the current object id for any ref update (getRefs,
- * then updateRefs); CodeCommit reads the source branch's commit before CreateBranch, and may spend at
- * most 3 calls on a pull request however many are open (issue 16's target; today's duplicate check
- * lists and reads every open one, so it fails this floor at 100 and 999 open pull requests).
+ * then updateRefs); CodeCommit reads the source branch's commit before CreateBranch, and spends at
+ * most 3 calls on a pull request however many are open: one ListPullRequests page (all open ones),
+ * a GetPullRequest only for one opened since the container last looked, then CreatePullRequest. The
+ * first pull request of a container in a repository reads every open one: reported apart, not held here.
  */
 export const HOST_CALL_FLOOR: Readonly<Record<HostFamily, Readonly<Record<GitActionName, number>>>> = {
   github: { 'create-branch': 2, 'create-pull-request': 1, 'delete-branch': 1 },
