@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { bundlingOptions } from '../../lib/functions';
 import { percentile } from './percentile';
 
 export interface ColdStartRow {
@@ -23,24 +24,33 @@ const REQUIRE_TIMER = "const { performance } = require('node:perf_hooks'); const
 
 const run = promisify(execFile);
 
-/** Bundled as NodejsFunction bundles them; the SDK and Smithy are left out: the Lambda runtime provides both. */
+/**
+ * Bundled exactly as the stack's NodejsFunctions are (lib/functions.ts `bundlingOptions`): the SDK
+ * (`@aws-sdk/*`) is left to the runtime, `@smithy/*` and everything else is in the bundle, minified,
+ * with a linked source map. The bundle size is the .js file's.
+ */
 const bundle = async (entryPoints: Record<string, string>, outdir: string): Promise<void> => {
   await build({
     entryPoints,
     outdir,
     bundle: true,
-    minify: true,
+    minify: bundlingOptions.minify ?? false,
+    sourcemap: bundlingOptions.sourceMap ? 'linked' : false,
+    sourcesContent: bundlingOptions.sourcesContent ?? true,
     platform: 'node',
-    target: 'node22',
+    target: bundlingOptions.target ?? 'node22',
     format: 'cjs',
-    external: ['@aws-sdk/*', '@smithy/*'],
+    external: [...(bundlingOptions.externalModules ?? [])],
     logLevel: 'silent',
   });
 };
 
+/** NodejsFunction sets NODE_OPTIONS=--enable-source-maps when source maps are on; the load pays for it. */
+const NODE_FLAGS = bundlingOptions.sourceMap ? ['--enable-source-maps'] : [];
+
 const requireOnce = async (file: string): Promise<number> => {
   // NODE_PATH stands in for the runtime's own node_modules, where the SDK is found.
-  const { stdout } = await run(process.execPath, ['-e', REQUIRE_TIMER, file], { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
+  const { stdout } = await run(process.execPath, [...NODE_FLAGS, '-e', REQUIRE_TIMER, file], { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
   const ms = Number(stdout);
   if (!Number.isFinite(ms)) throw new Error(`could not time require of ${file}: ${stdout}`);
   return ms;

@@ -79,7 +79,7 @@ export const reportTables = {
 
   coldStart: (rows: readonly ColdStartRow[]): string =>
     formatTable(
-      '3. Cold start: esbuild bundle (minified, node22, cjs, @aws-sdk/* and @smithy/* external) and require time in a fresh process, median of 10',
+      '3. Cold start: each handler bundled as the stack bundles it (esbuild, minified, node22, cjs, linked source map, only @aws-sdk/* external) and its require time in a fresh process with --enable-source-maps, median of 10',
       ['handler', 'bundle', 'require ms', 'vs empty handler'],
       rows.map((r) => [r.handler, size(r.bytes), ms(r.medianRequireMs), ratio(r.ratio)]),
     ),
