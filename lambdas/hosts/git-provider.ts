@@ -1,5 +1,6 @@
 import type { ProviderKind, TfsVersion } from '../domain/integration';
 import type { Secret } from '../domain/secret';
+import type { OutboundConnections } from './outbound-connections';
 
 /**
  * The credential a git action runs with: a PAT (every host but CodeCommit), or an IAM access key
@@ -158,6 +159,8 @@ export interface HostCallOptions {
   readonly connectTimeoutMs: number;
   /** Milliseconds for a whole call (DESIGN §8: 10 s). */
   readonly requestTimeoutMs: number;
+  /** The guarded keep-alive connections to use; public hosts only when absent (see outbound-connections.ts). */
+  readonly connections?: OutboundConnections;
 }
 
 export const DEFAULT_HOST_CALL_OPTIONS: HostCallOptions = { connectTimeoutMs: 3_000, requestTimeoutMs: 10_000 };

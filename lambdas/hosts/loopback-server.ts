@@ -88,6 +88,8 @@ export class LoopbackServer {
   readonly #handler: SimHandler;
   /** Fixed latency added to every answer (benchmarks use 20 ms). */
   latencyMs = 0;
+  /** TCP connections accepted since start (keep-alive tests and the bench count new connections per action). */
+  connectionsAccepted = 0;
 
   constructor(handler: SimHandler) {
     this.#handler = handler;
@@ -100,6 +102,9 @@ export class LoopbackServer {
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.#serve(req, res));
+    server.on('connection', () => {
+      this.connectionsAccepted += 1;
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -116,6 +121,14 @@ export class LoopbackServer {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Closes every kept-alive connection that is not serving a request, as a host's idle timeout does:
+   * the client's next request on such a socket finds it closed.
+   */
+  closeIdleConnections(): void {
+    this.#server?.closeIdleConnections();
   }
 
   injectFault(fault: Fault): void {

@@ -3,9 +3,10 @@ import type { ProviderKind } from '../domain/integration';
 import type { IntegrationRecord } from '../domain/records';
 import { createAzureDevOpsProvider } from './azure-devops/adapter';
 import { createCodeCommitProvider } from './codecommit/adapter';
-import type { GitProvider, GitProviderFactory, HostCallOptions, HostTarget } from './git-provider';
+import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type GitProviderFactory, type HostCallOptions, type HostTarget } from './git-provider';
 import { createGitHubProvider } from './github/adapter';
 import { createGitLabProvider } from './gitlab/adapter';
+import { LOCAL_HOSTS_ALLOWED, PUBLIC_HOSTS_ONLY } from './outbound-connections';
 
 /** One line per host family (STYLE §2: a new host is one folder and one line here). */
 export const PROVIDER_FACTORIES: Record<ProviderKind, GitProviderFactory> = {
@@ -45,11 +46,15 @@ export type ProviderLookup = (integration: Pick<IntegrationRecord, 'provider' | 
 export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions): ProviderLookup => (integration) =>
   PROVIDER_FACTORIES[integration.provider](resolveHostTarget(integration, endpoints), options);
 
-/** The registry for a configuration: public hosts' endpoints are fixed unless in local mode (simulators). */
-export const providersFor = (config: Config, options?: HostCallOptions): ProviderLookup =>
+/**
+ * The registry for a configuration: public hosts' endpoints are fixed unless in local mode (simulators).
+ * Every connection goes through the guarded keep-alive pool: public addresses only, plus loopback in
+ * local mode (never private ranges). Providers without `connections` get the public-only pool.
+ */
+export const providersFor = (config: Config, options: HostCallOptions = DEFAULT_HOST_CALL_OPTIONS): ProviderLookup =>
   providerLookup(
     config.localMode
       ? config
       : { githubApiUrl: 'https://api.github.com', githubWebUrl: 'https://github.com', gitlabUrl: 'https://gitlab.com', codecommitEndpoint: undefined },
-    options,
+    { ...options, connections: config.localMode ? LOCAL_HOSTS_ALLOWED : PUBLIC_HOSTS_ONLY },
   );

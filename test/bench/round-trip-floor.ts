@@ -2,24 +2,32 @@ import type { ProviderKind } from '../../lambdas/domain/integration';
 
 export type GitActionName = 'create-branch' | 'create-pull-request' | 'delete-branch';
 
-/** What one git action costs at least (issue 7): the numbers the bench holds the service to. */
+export const GIT_ACTIONS: readonly GitActionName[] = ['create-branch', 'create-pull-request', 'delete-branch'];
+
+/** What one warm git action may cost at most: the numbers the bench holds the service to (issues 7 and 16). */
 export interface RoundTripFloor {
   /** DynamoDB reads of the action itself: the one BatchGetItem. */
   readonly reads: 1;
   /** Decrypts: the one credential the host call needs; none when the policy refuses. */
   readonly decrypts: 0 | 1;
-  /** Host calls, Azure DevOps' API-version negotiation not included. */
+  /** Host calls: a constant per host and action, whatever the repository holds. */
   readonly hostCalls: number;
   /**
    * The audit entry: one TransactWriteItems request (issue 10 item 5) holding the tenant-installed
    * ConditionCheck and the audit Put, so no entry lands for an uninstalled site.
    */
   readonly writes: 1;
+  /** New TCP connections to the host: keep-alive per host makes a warm action open none. */
+  readonly newConnections: 0;
+  /** Azure DevOps' API-version negotiation (OPTIONS): once per base URL and container, so none when warm. */
+  readonly negotiations: 0;
 }
 
-type HostFamily = 'github' | 'gitlab' | 'azure' | 'codecommit';
+export type HostFamily = 'github' | 'gitlab' | 'azure' | 'codecommit';
 
-const familyOf = (provider: ProviderKind): HostFamily => {
+export const HOST_FAMILIES: readonly HostFamily[] = ['github', 'gitlab', 'azure', 'codecommit'];
+
+export const familyOf = (provider: ProviderKind): HostFamily => {
   if (provider === 'github' || provider === 'github-enterprise') return 'github';
   if (provider === 'gitlab' || provider === 'gitlab-self-managed') return 'gitlab';
   if (provider === 'codecommit') return 'codecommit';
@@ -27,21 +35,25 @@ const familyOf = (provider: ProviderKind): HostFamily => {
 };
 
 /**
- * The fewest host calls each action can make: GitHub reads the source ref, then creates the ref;
- * Azure DevOps needs the current object id for any ref update (getRefs, then updateRefs); CodeCommit
- * reads the source branch's commit, and before a pull request looks for an open duplicate (CodeCommit
- * accepts any number of identical ones): ListPullRequests, then GetPullRequest per open one.
+ * The fewest host calls each action can make, independent of the workload: GitHub reads the source
+ * ref, then creates the ref; Azure DevOps needs the current object id for any ref update (getRefs,
+ * then updateRefs); CodeCommit reads the source branch's commit before CreateBranch, and spends at
+ * most 3 calls on a pull request however many are open: one ListPullRequests page (all open ones),
+ * a GetPullRequest only for one opened since the container last looked, then CreatePullRequest. The
+ * first pull request of a container in a repository reads every open one: reported apart, not held here.
  */
-const HOST_CALLS: Record<HostFamily, Record<GitActionName, (openPullRequests: number) => number>> = {
-  github: { 'create-branch': () => 2, 'delete-branch': () => 1, 'create-pull-request': () => 1 },
-  gitlab: { 'create-branch': () => 1, 'delete-branch': () => 1, 'create-pull-request': () => 1 },
-  azure: { 'create-branch': () => 2, 'delete-branch': () => 2, 'create-pull-request': () => 1 },
-  codecommit: { 'create-branch': () => 2, 'delete-branch': () => 1, 'create-pull-request': (open) => 2 + open },
+export const HOST_CALL_FLOOR: Readonly<Record<HostFamily, Readonly<Record<GitActionName, number>>>> = {
+  github: { 'create-branch': 2, 'create-pull-request': 1, 'delete-branch': 1 },
+  gitlab: { 'create-branch': 1, 'create-pull-request': 1, 'delete-branch': 1 },
+  azure: { 'create-branch': 2, 'create-pull-request': 1, 'delete-branch': 2 },
+  codecommit: { 'create-branch': 2, 'create-pull-request': 3, 'delete-branch': 1 },
 };
 
-export const roundTripFloor = (provider: ProviderKind, action: GitActionName, refused: boolean, openPullRequests = 0): RoundTripFloor => ({
+export const roundTripFloor = (provider: ProviderKind, action: GitActionName, refused: boolean): RoundTripFloor => ({
   reads: 1,
   decrypts: refused ? 0 : 1,
-  hostCalls: refused ? 0 : HOST_CALLS[familyOf(provider)][action](openPullRequests),
+  hostCalls: refused ? 0 : HOST_CALL_FLOOR[familyOf(provider)][action],
   writes: 1,
+  newConnections: 0,
+  negotiations: 0,
 });

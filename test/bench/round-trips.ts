@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { NEGOTIATED_LOCATIONS } from '../../lambdas/hosts/azure-devops/negotiated-locations';
+import { PULL_REQUEST_TARGETS } from '../../lambdas/hosts/codecommit/pull-request-targets';
+import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 import type { HostWorld } from '../../lambdas/local/host-worlds';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { localVault } from '../../lambdas/vault/token-vault';
@@ -14,6 +17,10 @@ export const ROUND_TRIP_KINDS = ['github', 'github-enterprise', 'gitlab', 'gitla
 
 export interface RoundTripRow {
   readonly kind: string;
+  /** What the repository holds when it matters to the floor (CodeCommit's open pull requests). */
+  readonly workload: string;
+  /** The first action of its kind in the container: reported, not held to the (warm) floor. */
+  readonly cold: boolean;
   readonly policy: 'on' | 'off';
   readonly action: GitActionName;
   readonly status: number;
@@ -27,8 +34,10 @@ export interface RoundTripRow {
   readonly dynamoAttempts: number;
   readonly decrypts: DecryptCounts;
   readonly hostCalls: readonly string[];
-  /** Azure DevOps' OPTIONS negotiation before the call, reported apart from the floor. */
+  /** Azure DevOps' OPTIONS negotiation before the call (none when the container already negotiated). */
   readonly negotiation: number;
+  /** TCP connections the API opened to the host during the action (the guarded pool's own count). */
+  readonly newConnections: number;
   readonly jiraCalls: number;
   readonly floor: RoundTripFloor;
   readonly violations: readonly string[];
@@ -44,14 +53,20 @@ const sumDecrypts = (d: DecryptCounts): number => d['user-pat'] + d['service-cre
 
 const violationsOf = (row: Omit<RoundTripRow, 'violations'>, expectedStatus: number): string[] => {
   const out: string[] = [];
-  const where = `${row.kind} policy ${row.policy} ${row.action}`;
+  const where = `${row.kind} policy ${row.policy} ${row.action}${row.workload ? ` (${row.workload})` : ''}`;
   if (row.status !== expectedStatus) out.push(`${where}: answered ${row.status}, expected ${expectedStatus}`);
+  if (row.cold) return out;
   const reads = [...Array<string>(row.authReads).fill('GetItem tenant'), ...row.reads];
   if (reads.length !== row.floor.reads || reads[0] !== 'BatchGetItem') out.push(`${where}: reads ${reads.join(' + ') || 'none'}, floor one BatchGetItem`);
   const audits = row.writes.filter((w) => w.endsWith(' audit')).length;
   if (row.writes.length > row.floor.writes || audits !== 1) out.push(`${where}: writes ${row.writes.join(' + ') || 'none'}, floor one audit TransactWriteItems (tenant check + Put)`);
   if (sumDecrypts(row.decrypts) > row.floor.decrypts) out.push(`${where}: ${sumDecrypts(row.decrypts)} decrypts ${JSON.stringify(row.decrypts)}, floor ${row.floor.decrypts}`);
-  if (row.hostCalls.length > row.floor.hostCalls) out.push(`${where}: ${row.hostCalls.length} host calls (${row.hostCalls.join(', ')}), floor ${row.floor.hostCalls}`);
+  if (row.hostCalls.length > row.floor.hostCalls) {
+    const calls = row.hostCalls.length > 6 ? `${row.hostCalls.slice(0, 3).join(', ')}, … ${row.hostCalls.length - 3} more` : row.hostCalls.join(', ');
+    out.push(`${where}: ${row.hostCalls.length} host calls (${calls}), floor ${row.floor.hostCalls}`);
+  }
+  if (row.newConnections > row.floor.newConnections) out.push(`${where}: ${row.newConnections} new TCP connections on a warm action, floor ${row.floor.newConnections}`);
+  if (row.negotiation > row.floor.negotiations) out.push(`${where}: ${row.negotiation} API-version negotiations on a warm action, floor ${row.floor.negotiations}`);
   return out;
 };
 
@@ -75,14 +90,18 @@ class RoundTripProbe {
     this.vault.take();
   }
 
-  async measure(world: HostWorld, policy: 'on' | 'off', action: GitActionName, expectedStatus: number, floor: RoundTripFloor, send: () => Promise<CallResult>): Promise<RoundTripRow> {
+  async measure(world: HostWorld, policy: 'on' | 'off', action: GitActionName, expectedStatus: number, floor: RoundTripFloor, send: () => Promise<CallResult>, workload = '', cold = false): Promise<RoundTripRow> {
     this.#reset();
+    const connectionsBefore = LOCAL_HOSTS_ALLOWED.connectionsOpened;
     const result = await send();
+    const newConnections = LOCAL_HOSTS_ALLOWED.connectionsOpened - connectionsBefore;
     const traffic = this.dynamo.take();
     const host = this.#simulators().flatMap((sim) => sim.requests.map(hostCallLabel));
     const actedAs = result.body.actedAs as { credential?: string } | undefined;
     const measured = {
       kind: world.kind,
+      workload,
+      cold,
       policy,
       action,
       status: result.status,
@@ -94,15 +113,13 @@ class RoundTripProbe {
       decrypts: this.vault.take(),
       hostCalls: host.filter((c) => !c.negotiation).map((c) => c.label),
       negotiation: host.filter((c) => c.negotiation).length,
+      newConnections,
       jiraCalls: this.site.harness.jira.server.requests.length,
       floor,
     };
     return { ...measured, violations: violationsOf(measured, expectedStatus) };
   }
 }
-
-const openPullRequests = (site: BenchSite, world: HostWorld): number =>
-  world.provider === 'codecommit' ? site.hosts.codecommit.listPullRequests(world.repositoryId).filter((p) => p.status === 'OPEN').length : 0;
 
 /** Create branch, create pull request from it, delete another branch: one integration, one user. */
 const measureKind = async (probe: RoundTripProbe, kind: string, policy: 'on' | 'off'): Promise<RoundTripRow[]> => {
@@ -111,12 +128,20 @@ const measureKind = async (probe: RoundTripProbe, kind: string, policy: 'on' | '
   const refused = policy === 'on' && world.tfsVersion === '2015';
   const integrationId = await site.createIntegration(world, policy === 'on');
   const user = await site.newUser(world, integrationId, policy === 'on' && !refused);
-  // Warm, as a Lambda serving this user is: the permission answer and the shared secret are cached.
+  // Warm, as a Lambda serving this user is: the permission answer and the shared secret are cached,
+  // and one earlier action left a kept-alive connection (and Azure DevOps' negotiated API version).
   await site.harness.call('GET', `/api/issues/${ISSUE_KEY}/git-readiness`, { as: user.as, query: { integrationId, repositoryId: world.repositoryId } });
   const call = (method: string, path: string, body: Record<string, string>) => () => site.harness.call(method, path, { as: user.as, body });
   const branch = `bench/rt-${user.login}`;
   const status = (success: number) => (refused ? 422 : success);
-  const floor = (action: GitActionName) => roundTripFloor(world.provider, action, refused, openPullRequests(site, world));
+  const floor = (action: GitActionName) => roundTripFloor(world.provider, action, refused);
+  // The warm-up is measured too, after dropping what a new container would not have on the host side:
+  // its kept-alive connections and negotiated API versions (the tenant and permission caches stay warm).
+  dropHostSideContainerState();
+  const warmUp = await probe.measure(
+    world, policy, 'create-branch', status(201), floor('create-branch'),
+    call('POST', '/api/git/branches', site.branchBody(world, integrationId, `${branch}-warm-up`)), 'first host call in container', true,
+  );
 
   const created = await probe.measure(world, policy, 'create-branch', status(201), floor('create-branch'), call('POST', '/api/git/branches', site.branchBody(world, integrationId, branch)));
   world.commitTo(branch);
@@ -125,7 +150,14 @@ const measureKind = async (probe: RoundTripProbe, kind: string, policy: 'on' | '
   await prepareBranch(site, user, world, integrationId, `${branch}-gone`, refused);
   const { fromRef: _from, ...deleteBody } = site.branchBody(world, integrationId, `${branch}-gone`);
   const deleted = await probe.measure(world, policy, 'delete-branch', status(200), floor('delete-branch'), call('DELETE', '/api/git/branches', deleteBody));
-  return [created, pr, deleted];
+  return [warmUp, created, pr, deleted];
+};
+
+/** A new container's host side: no kept-alive connection, nothing negotiated or read yet. */
+const dropHostSideContainerState = (): void => {
+  LOCAL_HOSTS_ALLOWED.destroy();
+  NEGOTIATED_LOCATIONS.clear();
+  PULL_REQUEST_TARGETS.clear();
 };
 
 const prepareBranch = async (site: BenchSite, user: BenchUser, world: HostWorld, integrationId: string, branch: string, refused: boolean): Promise<void> => {
@@ -134,7 +166,36 @@ const prepareBranch = async (site: BenchSite, user: BenchUser, world: HostWorld,
   if (res.status !== 201) throw new Error(`could not create ${branch} on ${world.kind}: ${res.status} ${res.text}`);
 };
 
-/** Benchmark 1: round trips per git action for every kind, policy on and off. */
+/** CodeCommit's open pull requests at which the create-pull-request floor is checked (issue 16). */
+export const CODECOMMIT_OPEN_PULL_REQUESTS = [0, 100, 998] as const;
+
+/**
+ * CodeCommit create pull request in a repository with `open` open pull requests (for other branches),
+ * service account: the container's first pull request there (cold: it reads every open one, reported
+ * apart), then a second one, held to the floor, which must not grow with them.
+ */
+const measureCodeCommitAt = async (probe: RoundTripProbe, integrationId: string, user: BenchUser, open: number): Promise<RoundTripRow[]> => {
+  const { site } = probe;
+  const world = site.world('codecommit');
+  const sim = site.hosts.codecommit;
+  const repository = `bench-open-${open}`;
+  const topics = Array.from({ length: open }, (_, i) => `topic-${i}`);
+  sim.createRepository({ name: repository, defaultBranch: 'main', branches: Object.fromEntries(['main', 'first', 'feature', ...topics].map((b) => [b, '1'.repeat(40)])) });
+  for (const topic of topics) sim.seedPullRequest({ repository, sourceBranch: topic, targetBranch: 'main' });
+  const scoped: HostWorld = { ...world, repositoryId: repository };
+  await prepareBranch(site, user, scoped, integrationId, 'warm-up', false);
+  const floor = roundTripFloor('codecommit', 'create-pull-request', false);
+  const pullRequest = (sourceBranch: string) => () =>
+    site.harness.call('POST', '/api/git/pull-requests', {
+      as: user.as,
+      body: { integrationId, repositoryId: repository, issueKey: ISSUE_KEY, sourceBranch, targetBranch: 'main', title: `${ISSUE_KEY} bench` },
+    });
+  const first = await probe.measure(scoped, 'off', 'create-pull-request', 201, floor, pullRequest('first'), `${open} open PRs, first in container`, true);
+  const warm = await probe.measure(scoped, 'off', 'create-pull-request', 201, floor, pullRequest('feature'), `${open + 1} open PRs`);
+  return [first, warm];
+};
+
+/** Benchmark 1: round trips per git action for every kind, policy on and off; CodeCommit at 0, 100 and 999 open pull requests. */
 export const measureRoundTrips = async (dynamoEndpoint: string): Promise<RoundTripRow[]> => {
   const dynamo = new DynamoRequestCounter();
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint });
@@ -147,6 +208,10 @@ export const measureRoundTrips = async (dynamoEndpoint: string): Promise<RoundTr
     for (const kind of ROUND_TRIP_KINDS) {
       for (const policy of ['on', 'off'] as const) rows.push(...(await measureKind(probe, kind, policy)));
     }
+    const codecommit = site.world('codecommit');
+    const integrationId = await site.createIntegration(codecommit, false);
+    const user = await site.newUser(codecommit, integrationId, false);
+    for (const open of CODECOMMIT_OPEN_PULL_REQUESTS) rows.push(...(await measureCodeCommitAt(probe, integrationId, user, open)));
     return rows;
   } finally {
     await site.stop();

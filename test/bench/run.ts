@@ -47,6 +47,7 @@ const main = async (): Promise<void> => {
   process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   try {
     const roundTrips = await phase('1/5 round trips per git action', () => measureRoundTrips(dynamo.endpoint));
+    console.log(reportTables.floor());
     console.log(reportTables.roundTrips(roundTrips));
     const overhead = await phase('2/5 overhead ratio', () => measureOverheadRatio(dynamo.endpoint));
     console.log(reportTables.overhead(overhead));

@@ -16,12 +16,13 @@ import { TokenStore, toToken } from '../../lambdas/store/token-store';
 import { localVault, type TokenVault } from '../../lambdas/vault/token-vault';
 import { captureLogs } from '../support/capture-logs';
 import { createTestTable, DAY_MS, ManualClock, type TestTable } from './expiry-fixtures';
+import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 
 const TENANT = 'tenant-r';
 const NOW = new Date('2032-01-15T08:00:00.000Z');
 const TODAY = '2032-01-15';
 const TOMORROW = '2032-01-16';
-const FAST = { connectTimeoutMs: 500, requestTimeoutMs: 2000 };
+const FAST = { connectTimeoutMs: 500, requestTimeoutMs: 2000, connections: LOCAL_HOSTS_ALLOWED };
 
 const integrationRecord = (id: string, provider: ProviderKind, baseUrl: string): IntegrationRecord => ({
   tenant: TENANT,

@@ -1,6 +1,7 @@
 import type { Fault } from '../../lambdas/hosts/loopback-server';
 import type { HostSimulators, HostWorld } from '../../lambdas/local/host-worlds';
 import { startReliabilityWorld, uniqueSuffix, type Actor, type ReliabilityWorld } from './reliability-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 
 type GitActionName = 'create-branch' | 'delete-branch' | 'create-pull-request';
 
@@ -25,7 +26,7 @@ export interface HostFault {
 }
 
 /** Host call timeouts for these suites (DESIGN §8 says 3 s / 10 s; shorter keeps the matrix quick). */
-export const SHORT_HOST_CALLS = { connectTimeoutMs: 500, requestTimeoutMs: 1_000 } as const;
+export const SHORT_HOST_CALLS = { connectTimeoutMs: 500, requestTimeoutMs: 1_000, connections: LOCAL_HOSTS_ALLOWED } as const;
 
 /**
  * The faults of issue 7 and what the API must answer. The timeout's late answer (a 504 after the

@@ -25,6 +25,6 @@ export const integrationBody = (
   return { ...base, serviceCredential: overrides.serviceCredential ?? serviceCredentialFor(provider, base.tfsVersion as TfsVersion | undefined) };
 };
 
-/** Resolves every name to a public documentation address, except `localhost`. */
+/** Resolves every name to a public address (example.com's; never connected to), except `localhost`. */
 export const publicResolver = async (hostname: string): Promise<string[]> =>
-  hostname === 'localhost' || hostname === 'loopback.example.com' ? ['127.0.0.1'] : ['203.0.113.10'];
+  hostname === 'localhost' || hostname === 'loopback.example.com' ? ['127.0.0.1'] : ['93.184.215.14'];

@@ -8,8 +8,10 @@ import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/int
 import { VsoClient } from 'azure-devops-node-api/VsoClient';
 import { AppError } from '../../domain/errors';
 import type { HostCallOptions, HostCredential, HostTarget } from '../git-provider';
+import { connectionsOf } from '../outbound-connections';
 import { CallRequestHandler } from './call-request-handler';
 import { isTransient, toAppError } from './host-error';
+import { NEGOTIATED_LOCATIONS, type AreaLocations } from './negotiated-locations';
 import { StrictRestClient } from './strict-rest-client';
 
 const USER_AGENT = 'patgate (azure-devops-node-api)';
@@ -31,6 +33,7 @@ const requestOptions = (options: HostCallOptions): IRequestOptions => ({
   allowRetries: false,
   // A redirect is an answer (often the sign-in page), not something to follow with credentials.
   allowRedirects: false,
+  // The agent comes from CallRequestHandler: the guarded keep-alive pool shared across calls.
   keepAlive: false,
   // Without it a bad PAT may get a 203 sign-in page instead of 401.
   headers: { 'X-TFS-FedAuthRedirect': 'Suppress' },
@@ -56,7 +59,8 @@ export class HostCall {
     private readonly callOptions: HostCallOptions,
     private readonly action: string,
   ) {
-    this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs);
+    const agent = connectionsOf(callOptions).agentFor(target.apiUrl);
+    this.#handler = new CallRequestHandler(authHandler(credential), this.#controller.signal, callOptions.connectTimeoutMs, agent);
     this.#options = requestOptions(callOptions);
     this.#rest = new StrictRestClient(USER_AGENT, undefined, [this.#handler], this.#options);
   }
@@ -106,15 +110,20 @@ export class HostCall {
   /**
    * The Git client, after negotiating the API version: `OPTIONS {collection}/_apis/git` lists the
    * resource locations with their released and max versions, and the library sends the highest the
-   * server speaks. Built on the collection URL directly: `WebApi.getGitApi()` would first look up
+   * server speaks. The answer is kept per base URL (negotiated-locations.ts), so a warm container
+   * negotiates once. Built on the collection URL directly: `WebApi.getGitApi()` would first look up
    * ResourceAreas, two more round trips with up to five retries of its own, and a resource TFS 2015 and
    * 2017 RTM lack.
    */
   async gitApi(locationId: string): Promise<GitApi> {
     const git = this.#git ?? this.#newGitApi();
     this.#git = git;
+    const areaPromises = (git.vsoClient as unknown as { _locationsByAreaPromises: Record<string, Promise<AreaLocations>> })._locationsByAreaPromises;
+    const known = NEGOTIATED_LOCATIONS.get(this.#baseUrl, 'git');
+    if (known && !areaPromises.git) areaPromises.git = Promise.resolve(known);
     const location = await this.read(() => git.vsoClient.beginGetLocation('git', locationId));
     if (!location) throw new AppError('HOST_UNAVAILABLE', `Azure DevOps does not offer the Git REST API needed to ${this.action}.`, { hostReason: 'unavailable' });
+    if (!known && areaPromises.git) NEGOTIATED_LOCATIONS.set(this.#baseUrl, 'git', await areaPromises.git);
     return git;
   }
 

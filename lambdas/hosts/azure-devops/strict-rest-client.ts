@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AdoRestClient } from 'azure-devops-node-api/AdoHttpClientBases';
 import type { HttpClientResponse } from 'typed-rest-client/HttpClient';
 import type { IRequestOptions, IRestResponse } from 'typed-rest-client/RestClient';
+import { isRequestNeverSent } from '../outbound-connections';
 
 /** Why an answer was not usable: an error status, a sign-in page in a 2xx, or a 2xx body that is not JSON. */
 export type HostAnswerProblem = 'status' | 'sign-in-page' | 'malformed';
@@ -42,11 +43,31 @@ const statusError = (status: number, headers: IncomingHttpHeaders, text: string)
   return new HostResponseError(status, headers, 'status', typeKey, code);
 };
 
+const NEVER_SENT_RESENDS = 2;
+
 /**
  * The library's REST client resolves a 404 as `null`, a 2xx HTML sign-in page as `null` and a 2xx
  * with broken JSON as `null` too; this one turns each into a HostResponseError the adapter can map.
+ * It also sends a request again, at once, when it provably never reached the host (a reused
+ * keep-alive connection had closed before one byte was written; see outbound-connections.ts): safe
+ * for writes too. Every other failure is reported as it is.
  */
 export class StrictRestClient extends AdoRestClient {
+  constructor(...args: ConstructorParameters<typeof AdoRestClient>) {
+    super(...args);
+    const client = this.client;
+    const requestRaw = client.requestRaw.bind(client);
+    client.requestRaw = async (info, data) => {
+      for (let resend = 0; ; resend += 1) {
+        try {
+          return await requestRaw(info, data);
+        } catch (error) {
+          if (resend >= NEVER_SENT_RESENDS || typeof data !== 'string' && data !== null && data !== undefined || !isRequestNeverSent(error)) throw error;
+        }
+      }
+    };
+  }
+
   protected override async processResponse<T>(res: HttpClientResponse, options: IRequestOptions): Promise<IRestResponse<T>> {
     const status = res.message.statusCode ?? 0;
     const headers = res.message.headers;

@@ -33,15 +33,19 @@ import {
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
+import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline } from './call-deadline';
-import { retryRead } from './retry-read';
+import { PULL_REQUEST_TARGETS, type PullRequestTarget } from './pull-request-targets';
+import { retryRead, sendWrite } from './retry-read';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
 const HEADS = 'refs/heads/';
 /** GetPullRequest calls in flight at once while looking for a duplicate among the open pull requests. */
 const LOOKUP_CONCURRENCY = 10;
+/** CodeCommit allows at most 1,000 open pull requests per repository: one page lists them all. */
+const OPEN_PULL_REQUESTS_PAGE = 1000;
 
 type AwsKeys = Extract<HostCredential, { kind: 'aws-keys' }>;
 interface Clients {
@@ -68,16 +72,21 @@ const awsKeysOf = (credential: HostCredential): AwsKeys => {
   throw new AppError('VALIDATION_FAILED', 'CodeCommit needs an IAM access key pair.', { hostReason: 'bad-request' });
 };
 
+const targetsOf = (pr: PullRequest): PullRequestTarget[] =>
+  (pr.pullRequestTargets ?? []).map((t) => ({ repository: t.repositoryName, source: branchOf(t.sourceReference), destination: branchOf(t.destinationReference) }));
+
+/** Targets of a pull request listed as open: a duplicate when one of them is the same branch pair. */
+const sameBranches = (targets: readonly PullRequestTarget[] | undefined, input: CreatePullRequestInput): boolean =>
+  (targets ?? []).some((t) => t.repository === input.repository && t.source === input.sourceBranch && t.destination === input.targetBranch);
+
 const isDuplicate = (pr: PullRequest | undefined, input: CreatePullRequestInput): boolean =>
-  pr?.pullRequestStatus === 'OPEN' &&
-  (pr.pullRequestTargets ?? []).some(
-    (t) => t.repositoryName === input.repository && branchOf(t.sourceReference) === input.sourceBranch && branchOf(t.destinationReference) === input.targetBranch,
-  );
+  pr?.pullRequestStatus === 'OPEN' && sameBranches(targetsOf(pr), input);
 
 /**
  * AWS CodeCommit through the AWS SDK. The "token" is an IAM access key pair; STS GetCallerIdentity
  * says whose. The SDK's own retries are off (`maxAttempts: 1`): reads are retried by `retryRead`
- * on gateway errors and resets only, writes are sent exactly once, throttling is reported, not retried.
+ * on gateway errors and resets only, writes are sent again only when they provably never left
+ * (`sendWrite`), throttling is reported, not retried.
  */
 class CodeCommitProvider implements GitProvider {
   readonly #region: string | undefined;
@@ -90,7 +99,11 @@ class CodeCommitProvider implements GitProvider {
     this.#region = target.region;
     this.#endpoint = target.apiUrl === '' ? undefined : target.apiUrl;
     this.#options = options;
+    // AWS's own endpoint unless local; guarded all the same, and kept alive across calls.
+    const connections = connectionsOf(options);
     this.#requestHandler = new NodeHttpHandler({
+      httpAgent: connections.httpAgent,
+      httpsAgent: connections.httpsAgent,
       connectionTimeout: options.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,
@@ -117,7 +130,7 @@ class CodeCommitProvider implements GitProvider {
       );
       const commitId = source.branch?.commitId;
       if (!commitId) throw unreadableAnswer('GetBranch');
-      await codeCommit.send(new CreateBranchCommand({ repositoryName, branchName, commitId }), { abortSignal: deadline.signal });
+      await sendWrite(deadline, () => codeCommit.send(new CreateBranchCommand({ repositoryName, branchName, commitId }), { abortSignal: deadline.signal }));
       return { url: this.#branchUrl(repositoryName, branchName), commitId };
     });
   }
@@ -126,31 +139,40 @@ class CodeCommitProvider implements GitProvider {
   deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
     return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
       const { repository: repositoryName, branchName } = input;
-      const result = await codeCommit.send(new DeleteBranchCommand({ repositoryName, branchName }), { abortSignal: deadline.signal });
+      const result = await sendWrite(deadline, () => codeCommit.send(new DeleteBranchCommand({ repositoryName, branchName }), { abortSignal: deadline.signal }));
       if (!result.deletedBranch) throw new AppError('NOT_FOUND', 'The repository or branch was not found.', { hostReason: 'not-found' });
     });
   }
 
-  /** CodeCommit accepts any number of identical pull requests, so look for an open one first. */
+  /**
+   * CodeCommit accepts any number of identical pull requests, so look for an open one first: one
+   * ListPullRequests page holds every open one (CodeCommit allows 1,000), and only those whose
+   * branches this container has not read yet cost a GetPullRequest (see pull-request-targets.ts).
+   * Warm, that is ListPullRequests + CreatePullRequest whatever the repository holds.
+   */
   createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
     return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
-      const existing = await this.#findOpenDuplicate(codeCommit, input, deadline);
+      const scope = this.#targetScope(awsKeysOf(credential), input.repository);
+      const existing = await this.#findOpenDuplicate(codeCommit, input, deadline, scope);
       if (existing) {
         throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
           hostReason: 'conflict',
           extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
         });
       }
-      const created = await codeCommit.send(
-        new CreatePullRequestCommand({
-          title: input.title,
-          description: input.description,
-          targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
-        }),
-        { abortSignal: deadline.signal },
+      const created = await sendWrite(deadline, () =>
+        codeCommit.send(
+          new CreatePullRequestCommand({
+            title: input.title,
+            description: input.description,
+            targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
+          }),
+          { abortSignal: deadline.signal },
+        ),
       );
       const id = created.pullRequest?.pullRequestId;
       if (!id) throw unreadableAnswer('CreatePullRequest');
+      PULL_REQUEST_TARGETS.set(scope, id, [{ repository: input.repository, source: input.sourceBranch, destination: input.targetBranch }]);
       return { id, url: this.#pullRequestUrl(input.repository, id) };
     });
   }
@@ -194,22 +216,27 @@ class CodeCommitProvider implements GitProvider {
     });
   }
 
-  async #findOpenDuplicate(codeCommit: CodeCommitClient, input: CreatePullRequestInput, deadline: CallDeadline): Promise<string | undefined> {
+  async #findOpenDuplicate(codeCommit: CodeCommitClient, input: CreatePullRequestInput, deadline: CallDeadline, scope: string): Promise<string | undefined> {
     let nextToken: string | undefined;
     do {
       const page = await retryRead(deadline, () =>
-        codeCommit.send(new ListPullRequestsCommand({ repositoryName: input.repository, pullRequestStatus: 'OPEN', nextToken }), {
-          abortSignal: deadline.signal,
-        }),
+        codeCommit.send(
+          new ListPullRequestsCommand({ repositoryName: input.repository, pullRequestStatus: 'OPEN', maxResults: OPEN_PULL_REQUESTS_PAGE, nextToken }),
+          { abortSignal: deadline.signal },
+        ),
       );
-      const match = await this.#firstDuplicate(codeCommit, page.pullRequestIds ?? [], input, deadline);
+      const ids = page.pullRequestIds ?? [];
+      const known = ids.find((id) => sameBranches(PULL_REQUEST_TARGETS.get(scope, id), input));
+      if (known) return known;
+      const unread = ids.filter((id) => PULL_REQUEST_TARGETS.get(scope, id) === undefined);
+      const match = await this.#firstDuplicate(codeCommit, unread, input, deadline, scope);
       if (match) return match;
       nextToken = page.nextToken;
     } while (nextToken);
     return undefined;
   }
 
-  async #firstDuplicate(codeCommit: CodeCommitClient, ids: readonly string[], input: CreatePullRequestInput, deadline: CallDeadline): Promise<string | undefined> {
+  async #firstDuplicate(codeCommit: CodeCommitClient, ids: readonly string[], input: CreatePullRequestInput, deadline: CallDeadline, scope: string): Promise<string | undefined> {
     for (let start = 0; start < ids.length; start += LOOKUP_CONCURRENCY) {
       const batch = ids.slice(start, start + LOOKUP_CONCURRENCY);
       const answers = await Promise.all(
@@ -217,6 +244,10 @@ class CodeCommitProvider implements GitProvider {
           retryRead(deadline, () => codeCommit.send(new GetPullRequestCommand({ pullRequestId }), { abortSignal: deadline.signal })),
         ),
       );
+      for (const [index, answer] of answers.entries()) {
+        const id = batch[index];
+        if (id !== undefined && answer.pullRequest) PULL_REQUEST_TARGETS.set(scope, id, targetsOf(answer.pullRequest));
+      }
       const match = answers.find((answer) => isDuplicate(answer.pullRequest, input));
       if (match) return match.pullRequest?.pullRequestId;
     }
@@ -247,6 +278,11 @@ class CodeCommitProvider implements GitProvider {
       maxAttempts: 1,
     };
     return { codeCommit: new CodeCommitClient(config), sts: new STSClient(config) };
+  }
+
+  /** Whose view of which repository a cached pull request target belongs to (see pull-request-targets.ts). */
+  #targetScope(keys: AwsKeys, repository: string): string {
+    return [this.#endpoint ?? 'aws', this.#region ?? '', keys.accessKeyId, repository].join('\u0000');
   }
 
   #consoleRepositoryUrl(repository: string): string {

@@ -1,3 +1,4 @@
+import { isRequestNeverSent } from '../outbound-connections';
 import type { CallDeadline } from './call-deadline';
 import { readSdkError } from './sdk-error-facts';
 
@@ -26,6 +27,24 @@ export const retryRead = async <T>(deadline: CallDeadline, read: () => Promise<T
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined || !isTransient(error) || deadline.remainingMs() <= delay) throw error;
       await sleep(delay);
+    }
+  }
+};
+
+/** A write is sent again at most this often, and only when it provably never reached the host. */
+const NEVER_SENT_RESENDS = 2;
+
+/**
+ * Sends a write (CreateBranch, DeleteBranch, CreatePullRequest) once; again, at once, only when the
+ * request failed on a reused keep-alive connection before one byte of it was written (see
+ * outbound-connections.ts). Any other failure is reported: the host may have acted.
+ */
+export const sendWrite = async <T>(deadline: CallDeadline, write: () => Promise<T>): Promise<T> => {
+  for (let resend = 0; ; resend += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (resend >= NEVER_SENT_RESENDS || deadline.expired || !isRequestNeverSent(error)) throw error;
     }
   }
 };

@@ -104,6 +104,11 @@ export class CodeCommitSimulator {
     return this.#server.stop();
   }
 
+  /** Closes idle kept-alive connections, as an endpoint's idle timeout does (see LoopbackServer). */
+  closeIdleConnections(): void {
+    this.#server.closeIdleConnections();
+  }
+
   // ── the shared fault and request-log shell ──────────────────────────────────────────────
 
   get requests(): readonly RecordedRequest[] {

@@ -23,7 +23,8 @@ import {
 } from '../git-provider';
 import { CallBudget } from './call-budget';
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
-import { createCallAgent, createTimedFetch } from './timed-fetch';
+import { connectionsOf, type OutboundConnections } from '../outbound-connections';
+import { createTimedFetch } from './timed-fetch';
 import { readTokenFacts } from './token-facts';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
@@ -119,8 +120,10 @@ class GitHubProvider implements GitProvider {
   readonly #webUrl: string;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #connections: OutboundConnections;
 
   constructor(target: HostTarget, options: HostCallOptions) {
+    this.#connections = connectionsOf(options);
     this.#apiUrl = withoutTrailingSlash(target.apiUrl);
     this.#webUrl = withoutTrailingSlash(target.webUrl);
     this.#requestTimeoutMs = options.requestTimeoutMs;
@@ -214,14 +217,14 @@ class GitHubProvider implements GitProvider {
   }
 
   /**
-   * One Octokit per call: the token is revealed here only, every request shares the call's time
-   * budget, and its connections close with it (a pooled socket idle across calls, or across a frozen
-   * Lambda, may be dead by the next write, which must not be retried).
+   * One Octokit per call: the token is revealed here only and every request shares the call's time
+   * budget. Connections are the guarded keep-alive pool shared by every call to this host
+   * (outbound-connections.ts): a stale pooled socket is resent on only when nothing reached the host.
    */
   async #call<T>(credential: HostCredential, work: Work<T>): Promise<T> {
     const token = tokenOf(credential);
     const budget = new CallBudget(this.#requestTimeoutMs);
-    const agent = createCallAgent(this.#apiUrl);
+    const agent = this.#connections.agentFor(this.#apiUrl);
     const fetch = createTimedFetch({ connectTimeoutMs: this.#connectTimeoutMs, agent });
     try {
       const octokit = new Octokit({
@@ -237,7 +240,6 @@ class GitHubProvider implements GitProvider {
       throw mapGitHubError(error, budget.spent, new Date(), token.reveal());
     } finally {
       budget.dispose();
-      agent.destroy();
     }
   }
 }

@@ -75,6 +75,11 @@ export class GitHubSimulator implements SimulatorControls {
     this.#server.injectFault(fault);
   }
 
+  /** Closes idle kept-alive connections, as GitHub's idle timeout does (see LoopbackServer). */
+  closeIdleConnections(): void {
+    this.#server.closeIdleConnections();
+  }
+
   clearFaults(): void {
     this.#server.clearFaults();
   }

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import { isRequestNeverSent } from '../outbound-connections';
 
 /** The host did not accept a connection within the connect timeout. */
 export class ConnectTimeoutError extends Error {
@@ -54,32 +55,42 @@ const readResponse = (response: IncomingMessage, resolve: (value: Response) => v
 
 export interface TimedFetchOptions {
   readonly connectTimeoutMs: number;
-  /** Connection pool; the caller destroys it when done. */
+  /** The guarded keep-alive pool (outbound-connections.ts); it outlives the call. */
   readonly agent: HttpAgent | HttpsAgent;
 }
 
-/** A keep-alive pool for one call: its requests share a connection, and no idle socket outlives it. */
-export const createCallAgent = (url: string): HttpAgent | HttpsAgent =>
-  new URL(url).protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+/** Sends on a fresh connection again at most this often when a reused one had closed before the request was written. */
+const NEVER_SENT_RESENDS = 2;
+
+const sendOnce = ({ connectTimeoutMs, agent }: TimedFetchOptions, input: Parameters<typeof fetch>[0], init: RequestInit): Promise<Response> =>
+  new Promise<Response>((resolve, reject) => {
+    if (input instanceof Request) throw new TypeError('pass a URL, not a Request');
+    const url = new URL(input);
+    const secure = url.protocol === 'https:';
+    if (init.signal?.aborted) return reject(abortError());
+    // Node names an aborted request's error differently by stage; callers look for AbortError.
+    const fail = (error: Error): void => reject(init.signal?.aborted ? abortError() : error);
+    const send = secure ? httpsRequest : httpRequest;
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const options = { method: init.method ?? 'GET', headers, agent, signal: init.signal ?? undefined };
+    const request = send(url, options, (response) => readResponse(response, resolve, fail));
+    armConnectTimeout(request, connectTimeoutMs, secure);
+    request.once('error', fail);
+    request.end(requestBody(init.body));
+  });
 
 /**
  * A `fetch` for host clients on node:http(s) with a connect timeout, which the global fetch lacks.
- * The whole-call timeout comes from the caller's AbortSignal. Redirects are not followed.
+ * The whole-call timeout comes from the caller's AbortSignal. Redirects are not followed. A request
+ * is sent again only when it provably never reached the host (a reused connection had closed before
+ * any byte was written): safe even for writes. Every other failure is the caller's to judge.
  */
-export const createTimedFetch = ({ connectTimeoutMs, agent }: TimedFetchOptions): typeof fetch =>
-  (input, init = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      if (input instanceof Request) throw new TypeError('pass a URL, not a Request');
-      const url = new URL(input);
-      const secure = url.protocol === 'https:';
-      if (init.signal?.aborted) return reject(abortError());
-      // Node names an aborted request's error differently by stage; callers look for AbortError.
-      const fail = (error: Error): void => reject(init.signal?.aborted ? abortError() : error);
-      const send = secure ? httpsRequest : httpRequest;
-      const headers = Object.fromEntries(new Headers(init.headers).entries());
-      const options = { method: init.method ?? 'GET', headers, agent, signal: init.signal ?? undefined };
-      const request = send(url, options, (response) => readResponse(response, resolve, fail));
-      armConnectTimeout(request, connectTimeoutMs, secure);
-      request.once('error', fail);
-      request.end(requestBody(init.body));
-    });
+export const createTimedFetch = (options: TimedFetchOptions): typeof fetch => async (input, init = {}) => {
+  for (let resend = 0; ; resend += 1) {
+    try {
+      return await sendOnce(options, input, init);
+    } catch (error) {
+      if (resend >= NEVER_SENT_RESENDS || !isRequestNeverSent(error) || init.signal?.aborted) throw error;
+    }
+  }
+};

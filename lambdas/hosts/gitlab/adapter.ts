@@ -22,6 +22,7 @@ import {
   type VerifiedIdentity,
 } from '../git-provider';
 import { gitLabProjectKeys } from './repository-id';
+import { connectionsOf } from '../outbound-connections';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
@@ -243,7 +244,7 @@ class GitLabProvider implements GitProvider {
       host: this.#apiUrl,
       token: () => Promise.resolve(token),
       queryTimeout: this.#options.requestTimeoutMs,
-      requesterFn: createGitLabRequester({ connectTimeoutMs: this.#options.connectTimeoutMs, deadline }),
+      requesterFn: createGitLabRequester({ connectTimeoutMs: this.#options.connectTimeoutMs, deadline, connections: connectionsOf(this.#options) }),
       rateLimits: {},
     };
     try {

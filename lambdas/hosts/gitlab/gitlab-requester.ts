@@ -9,17 +9,21 @@ import {
   type ResourceOptions,
 } from '@gitbeaker/requester-utils';
 import { GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
+import { isRequestNeverSent, type OutboundConnections } from '../outbound-connections';
 
 /**
  * Gitbeaker's own request handler retries 429 and 502 ten times for every method (writes too) and
  * has no connect timeout. This one replaces it: node:http with a connect timeout and a whole-call
  * deadline, retries only GETs on 502/503/504 or a reset connection (at most twice), never a 429.
+ * Any method is sent again when it provably never reached the host (a reused keep-alive connection had
+ * closed before one byte was written). Connections are the guarded keep-alive pool (outbound-connections.ts).
  * Failures keep gitbeaker's error classes so `mapGitLabError` reads them the same way.
  */
 export interface GitLabRequesterLimits {
   readonly connectTimeoutMs: number;
   /** Aborts every request of one adapter call once the call's budget is spent. */
   readonly deadline: AbortSignal;
+  readonly connections: OutboundConnections;
 }
 
 export type GitLabRequesterFn = (resourceOptions: ResourceOptions) => RequesterType;
@@ -88,11 +92,18 @@ const collectAnswer = (res: http.IncomingMessage, req: http.ClientRequest): Prom
     );
   });
 
-const sendOnce = (request: OutgoingRequest, connectTimeoutMs: number, signal: AbortSignal): Promise<RawAnswer> =>
+interface Transport {
+  readonly connectTimeoutMs: number;
+  readonly connections: OutboundConnections;
+}
+
+const NEVER_SENT_RESENDS = 2;
+
+const sendOnce = (request: OutgoingRequest, { connectTimeoutMs, connections }: Transport, signal: AbortSignal): Promise<RawAnswer> =>
   new Promise((resolve, reject) => {
     const transport = request.url.protocol === 'https:' ? https : http;
     const headers = request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) };
-    const req = transport.request(request.url, { method: request.method, headers, signal });
+    const req = transport.request(request.url, { method: request.method, headers, signal, agent: connections.agentFor(request.url) });
     const connectTimer = setTimeout(() => req.destroy(new ConnectTimeoutError()), connectTimeoutMs);
     req.once('socket', (socket) => clearOnConnect(socket, connectTimer));
     req.once('close', () => clearTimeout(connectTimer));
@@ -126,12 +137,23 @@ const isConnectionReset = (error: unknown): boolean =>
 const asTimeout = (error: unknown, signal: AbortSignal): unknown =>
   signal.aborted || error instanceof ConnectTimeoutError ? new GitbeakerTimeoutError('Query timeout was reached') : error;
 
-const sendWithRetries = async (request: OutgoingRequest, connectTimeoutMs: number, signal: AbortSignal): Promise<RawAnswer> => {
+/** Sends again, at once, only while the request provably never left (safe for writes too). */
+const sendUntilSent = async (request: OutgoingRequest, transport: Transport, signal: AbortSignal): Promise<RawAnswer> => {
+  for (let resend = 0; ; resend += 1) {
+    try {
+      return await sendOnce(request, transport, signal);
+    } catch (error) {
+      if (resend >= NEVER_SENT_RESENDS || signal.aborted || !isRequestNeverSent(error)) throw error;
+    }
+  }
+};
+
+const sendWithRetries = async (request: OutgoingRequest, transport: Transport, signal: AbortSignal): Promise<RawAnswer> => {
   const delays = request.method === 'GET' ? RETRY_DELAYS_MS : [];
   for (let attempt = 0; ; attempt += 1) {
     const delay = delays[attempt];
     try {
-      const answer = await sendOnce(request, connectTimeoutMs, signal);
+      const answer = await sendUntilSent(request, transport, signal);
       if (delay === undefined || !RETRYABLE_STATUSES.has(answer.status)) return answer;
     } catch (error) {
       if (delay === undefined || signal.aborted || !isConnectionReset(error)) throw asTimeout(error, signal);
@@ -190,7 +212,7 @@ export const createGitLabRequester = (limits: GitLabRequesterLimits): GitLabRequ
       const options = (rawOptions ?? {}) as RequestOptions;
       const request = toOutgoingRequest(endpoint, options);
       const signal = options.signal ? AbortSignal.any([limits.deadline, options.signal]) : limits.deadline;
-      const answer = await sendWithRetries(request, limits.connectTimeoutMs, signal);
+      const answer = await sendWithRetries(request, limits, signal);
       if (answer.status < 200 || answer.status >= 300) throw failedRequestError(request, answer);
       const response: FormattedResponse = { status: answer.status, headers: answer.headers, body: parseBody(answer) as FormattedResponse['body'] };
       return response;

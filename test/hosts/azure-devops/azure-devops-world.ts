@@ -3,7 +3,9 @@ import type { TfsVersion } from '../../../lambdas/domain/integration';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../../lambdas/hosts/azure-devops/adapter';
 import { AzureDevOpsSimulator, type ServerVersion } from '../../../lambdas/hosts/azure-devops/simulator';
+import { NEGOTIATED_LOCATIONS } from '../../../lambdas/hosts/azure-devops/negotiated-locations';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 export interface HostKind {
   readonly label: string;
@@ -46,7 +48,7 @@ export const USER = 'jamal@fabrikam.com';
 export const SERVICE_ACCOUNT = 'FABRIKAM\\svc-patgate';
 
 /** Short budgets keep failing calls fast; one test alone shows the 10 s default. */
-export const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2000 };
+export const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const uniqueBranch = (prefix = 'feature'): string => `${prefix}/PROJ-${randomBytes(3).toString('hex')}`;
 
@@ -84,7 +86,16 @@ export class AzureDevOpsWorld {
     return { provider: hostKind.provider, apiUrl: url, webUrl: url, tfsVersion: hostKind.tfsVersion };
   }
 
+  /**
+   * A provider as a cold container has it: the API version is negotiated on its first call (these
+   * tests count and fault the OPTIONS request). `warmProvider` keeps what earlier calls negotiated.
+   */
   provider(hostKind: HostKind, options: HostCallOptions | undefined = FAST): GitProvider {
+    NEGOTIATED_LOCATIONS.clear();
+    return this.warmProvider(hostKind, options);
+  }
+
+  warmProvider(hostKind: HostKind, options: HostCallOptions | undefined = FAST): GitProvider {
     return createAzureDevOpsProvider(this.target(hostKind), options);
   }
 

@@ -3,6 +3,7 @@ import { rateLimitFault, type FaultMatch } from '../../../lambdas/hosts/azure-de
 import type { GitProvider, HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
 import { AzureDevOpsWorld, kind, MAIN_COMMIT, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';
 import { callWithoutLeaks, failure } from './call-without-leaks';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /**
  * Every fault on every request of every action: the adapter reports the mapped code, retries only
@@ -92,8 +93,8 @@ interface FaultCase {
   readonly options: HostCallOptions;
 }
 
-const NORMAL: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 3000 };
-const SHORT: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 500 };
+const NORMAL: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 3000, connections: LOCAL_HOSTS_ALLOWED };
+const SHORT: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 500, connections: LOCAL_HOSTS_ALLOWED };
 
 const FAULTS: readonly FaultCase[] = [
   { label: '500', fault: (m) => ({ ...m, status: 500 }), code: 'HOST_UNAVAILABLE', retried: false, options: NORMAL },

@@ -3,6 +3,7 @@ import { getPersonalAccessTokenHandler } from 'azure-devops-node-api';
 import { CallRequestHandler } from '../../../lambdas/hosts/azure-devops/call-request-handler';
 import { rateLimitFault } from '../../../lambdas/hosts/azure-devops/simulator';
 import { DEFAULT_HOST_CALL_OPTIONS } from '../../../lambdas/hosts/git-provider';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 import { AzureDevOpsWorld, DEVELOP_COMMIT, kind, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';
 import { callWithoutLeaks, failure } from './call-without-leaks';
 
@@ -163,7 +164,7 @@ describe('timeouts', () => {
     world.sim.injectFault({ method: 'GET', pathIncludes: '/refs', delayMs: 1500, resetConnection: true });
     const started = Date.now();
     const outcome = await callWithoutLeaks(pat, () =>
-      world.provider(services, { connectTimeoutMs: 300, requestTimeoutMs: 600 }).createBranch(tokenCredential(pat), {
+      world.provider(services, { connectTimeoutMs: 300, requestTimeoutMs: 600, connections: LOCAL_HOSTS_ALLOWED }).createBranch(tokenCredential(pat), {
         repository: REPOSITORY,
         branchName: uniqueBranch(),
         fromRef: 'main',
@@ -177,7 +178,7 @@ describe('timeouts', () => {
     const pat = world.pat();
     world.sim.injectFault({ method: 'GET', pathIncludes: '/connectionData', delayMs: 10_500, resetConnection: true });
     const started = Date.now();
-    const outcome = await callWithoutLeaks(pat, () => world.provider(services, DEFAULT_HOST_CALL_OPTIONS).verifyToken(tokenCredential(pat)));
+    const outcome = await callWithoutLeaks(pat, () => world.provider(services, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED }).verifyToken(tokenCredential(pat)));
     const elapsed = Date.now() - started;
     expect(failure(outcome)).toMatchObject({ code: 'HOST_TIMEOUT', status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
@@ -186,11 +187,12 @@ describe('timeouts', () => {
 
   test('every request carries the connect timeout and the call abort signal, on top of the credential', () => {
     const controller = new AbortController();
-    const handler = new CallRequestHandler(getPersonalAccessTokenHandler('pat-value', false), controller.signal, 3000);
+    const handler = new CallRequestHandler(getPersonalAccessTokenHandler('pat-value', false), controller.signal, 3000, LOCAL_HOSTS_ALLOWED.httpAgent);
     const options: RequestOptions = { host: 'dev.azure.com', headers: {}, timeout: 10_000 };
     handler.prepareRequest(options);
     expect(options.timeout).toBe(3000);
     expect(options.signal).toBe(controller.signal);
+    expect(options.agent).toBe(LOCAL_HOSTS_ALLOWED.httpAgent);
     expect(options.headers).toMatchObject({ 'X-TFS-FedAuthRedirect': 'Suppress', Authorization: `Basic ${Buffer.from('PAT:pat-value').toString('base64')}` });
     expect(handler.canHandleAuthentication()).toBe(false);
   });

@@ -2,7 +2,7 @@ import { AppError } from '../../../lambdas/domain/errors';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createCodeCommitProvider } from '../../../lambdas/hosts/codecommit/adapter';
 import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator';
-import type { HostCredential } from '../../../lambdas/hosts/git-provider';
+import { DEFAULT_HOST_CALL_OPTIONS, type HostCredential } from '../../../lambdas/hosts/git-provider';
 import {
   captureOutput,
   credentialOf,
@@ -17,6 +17,7 @@ import {
   untilRecorded,
   type CodeCommitWorld,
 } from './codecommit-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 const failureOf = async (promise: Promise<unknown>): Promise<AppError> => {
   const error = await promise.then(
@@ -222,7 +223,7 @@ describe('createPullRequest', () => {
     expect(result.id).toBe('3');
   });
 
-  it('finds a duplicate beyond the first page of open pull requests', async () => {
+  it('finds a duplicate among more open pull requests than a default page, with one ListPullRequests', async () => {
     const branches = Object.fromEntries(Array.from({ length: 105 }, (_, i) => [`topic-${i}`, MAIN_COMMIT]));
     simulator.createRepository({ name: REPOSITORY, defaultBranch: 'main', branches: { main: MAIN_COMMIT, develop: MAIN_COMMIT, ...branches } });
     simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: 'develop', targetBranch: 'main' });
@@ -231,7 +232,40 @@ describe('createPullRequest', () => {
     const failure = await failureOf(world.provider({ ...SHORT_TIMEOUTS, requestTimeoutMs: 5_000 }).createPullRequest(world.alice, input));
 
     expect(failure).toMatchObject({ code: 'CONFLICT', extensions: { existingPullRequestId: '1' } });
-    expect(simulator.operations().filter((op) => op === 'ListPullRequests')).toHaveLength(2);
+    expect(simulator.operations().filter((op) => op === 'ListPullRequests')).toHaveLength(1);
+  });
+
+  it('reads each open pull request once per container and credential: warm, a create costs ListPullRequests + CreatePullRequest', async () => {
+    const topics = Array.from({ length: 120 }, (_, i) => `topic-${i}`);
+    simulator.createRepository({ name: REPOSITORY, defaultBranch: 'main', branches: Object.fromEntries(['main', 'develop', 'hotfix', ...topics].map((b) => [b, MAIN_COMMIT])) });
+    topics.forEach((branch) => simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: branch, targetBranch: 'main' }));
+    const provider = world.provider();
+
+    const first = await provider.createPullRequest(world.alice, input);
+    expect(simulator.operations().filter((op) => op === 'GetPullRequest')).toHaveLength(120);
+
+    simulator.clearRequests();
+    await provider.createPullRequest(world.alice, { ...input, sourceBranch: 'hotfix' });
+    expect(simulator.operations()).toEqual(['ListPullRequests', 'CreatePullRequest']);
+
+    // A duplicate of the pull request this container made is known without reading it again.
+    simulator.clearRequests();
+    const failure = await failureOf(world.provider().createPullRequest(world.alice, { ...input, title: 'another title' }));
+    expect(failure).toMatchObject({ code: 'CONFLICT', extensions: { existingPullRequestId: first.id } });
+    expect(simulator.operations()).toEqual(['ListPullRequests']);
+    expect(simulator.listPullRequests(REPOSITORY).filter((pr) => pr.status === 'OPEN')).toHaveLength(122);
+  });
+
+  it('does not share what one credential read with another', async () => {
+    simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: 'develop', targetBranch: 'main' });
+    await failureOf(world.provider().createPullRequest(world.alice, input));
+    const bob = credentialOf(simulator.issueAccessKey({ userName: 'bob' }));
+
+    simulator.clearRequests();
+    const failure = await failureOf(world.provider().createPullRequest(bob, input));
+
+    expect(failure).toMatchObject({ code: 'CONFLICT', extensions: { existingPullRequestId: '1' } });
+    expect(simulator.operations()).toEqual(['ListPullRequests', 'GetPullRequest']);
   });
 
   it('reports a missing source branch as NOT_FOUND', async () => {
@@ -307,7 +341,7 @@ describe('host trouble', () => {
   });
 
   it('gives up on a host that hangs past the call budget: HOST_TIMEOUT', async () => {
-    const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700 };
+    const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700, connections: LOCAL_HOSTS_ALLOWED };
     simulator.injectFault({ delayMs: 1_000, resetConnection: true });
     const started = Date.now();
 
@@ -322,7 +356,7 @@ describe('host trouble', () => {
 
   it('with the default options, a hang gives HOST_TIMEOUT (504) after the 10 s budget, within 11 s', async () => {
     simulator.injectFault({ delayMs: 10_800, resetConnection: true });
-    const provider = createCodeCommitProvider(world.target);
+    const provider = createCodeCommitProvider(world.target, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED });
     const started = Date.now();
 
     const failure = await failureOf(provider.verifyToken(world.alice));

@@ -4,9 +4,10 @@ import { createCodeCommitProvider } from '../../../lambdas/hosts/codecommit/adap
 import type { IssuedAccessKey } from '../../../lambdas/hosts/codecommit/simulated-iam';
 import { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /** Short budgets keep the suites fast; one test per family uses the 10 s default instead. */
-export const SHORT_TIMEOUTS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2_000 };
+export const SHORT_TIMEOUTS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2_000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'payments';
 export const REGION = 'eu-west-1';

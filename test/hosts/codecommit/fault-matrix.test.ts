@@ -3,10 +3,11 @@ import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simu
 import type { Fault } from '../../../lambdas/hosts/loopback-server';
 import type { HostCallOptions } from '../../../lambdas/hosts/git-provider';
 import { DEVELOP_COMMIT, MAIN_COMMIT, REPOSITORY, seedWorld, startSimulator, untilRecorded, type CodeCommitWorld } from './codecommit-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /** Room for three tries of a read; the timeout cases get a tight budget so they stay quick. */
-const BUDGET: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 3_000 };
-const TIGHT_BUDGET: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 600 };
+const BUDGET: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 3_000, connections: LOCAL_HOSTS_ALLOWED };
+const TIGHT_BUDGET: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 600, connections: LOCAL_HOSTS_ALLOWED };
 
 interface FaultCase {
   readonly fault: Fault;

@@ -1,15 +1,18 @@
-import type { GitProvider } from '../../../lambdas/hosts/git-provider';
+import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider } from '../../../lambdas/hosts/git-provider';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
 import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator';
 import { captureLogs } from '../../support/capture-logs';
 import { MAIN_SHA, RELEASE_SHA, REPOSITORY, SHORT, TOKEN_EXPIRY, everythingAbout, failureOf, seedWorld, tokenCredential, untilHungRequestsEnd, type GitHubWorld } from './github-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
+
+const LOCAL_DEFAULTS = { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED };
 
 const sim = new GitHubSimulator();
 
 beforeAll(async () => {
   await sim.start();
   // The first call loads and compiles Octokit; it must not eat a short-budget test's time.
-  await createGitHubProvider(sim.hostTarget('github')).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
+  await createGitHubProvider(sim.hostTarget('github'), LOCAL_DEFAULTS).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
 });
 
 afterAll(async () => {
@@ -266,7 +269,7 @@ describe('the GitHub adapter with its default budget', () => {
   it('gives HOST_TIMEOUT within 11 s when the host hangs', async () => {
     const world = seedWorld(sim);
     sim.injectFault({ delayMs: 10_600, resetConnection: true });
-    const github = createGitHubProvider(sim.hostTarget('github'));
+    const github = createGitHubProvider(sim.hostTarget('github'), LOCAL_DEFAULTS);
     const started = Date.now();
     const error = await failureOf(github.verifyToken(tokenCredential(world.aliceToken)));
     const elapsed = Date.now() - started;

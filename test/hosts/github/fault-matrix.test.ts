@@ -4,9 +4,10 @@ import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
 import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator';
 import type { Fault } from '../../../lambdas/hosts/loopback-server';
 import { MAIN_SHA, REPOSITORY, failureOf, seedWorld, tokenCredential, untilHungRequestsEnd } from './github-world';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /** Tight enough to keep the matrix fast, loose enough for two read retries (100 + 200 ms). */
-const OPTIONS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_000 };
+const OPTIONS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_000, connections: LOCAL_HOSTS_ALLOWED };
 
 interface Step {
   readonly name: string;

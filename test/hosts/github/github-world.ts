@@ -3,9 +3,10 @@ import { isAppError, type AppError } from '../../../lambdas/domain/errors';
 import { Secret } from '../../../lambdas/domain/secret';
 import type { HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
 import type { GitHubSimulator } from '../../../lambdas/hosts/github/simulator';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /** Short budgets keep failing calls fast; one test per family keeps the 10 s default. */
-export const SHORT: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500 };
+export const SHORT: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'acme/widgets';
 export const MAIN_SHA = 'a'.repeat(40);

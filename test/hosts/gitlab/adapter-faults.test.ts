@@ -2,19 +2,20 @@ import type { ErrorCode } from '../../../lambdas/domain/errors';
 import { AppError } from '../../../lambdas/domain/errors';
 import type { ProviderKind } from '../../../lambdas/domain/integration';
 import { Secret } from '../../../lambdas/domain/secret';
-import type { GitProvider, HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
+import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type HostCallOptions, type HostCredential } from '../../../lambdas/hosts/git-provider';
 import { createGitLabProvider } from '../../../lambdas/hosts/gitlab/adapter';
 import type { Fault } from '../../../lambdas/hosts/loopback-server';
 import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator';
 import { captureOutput, printedForms } from './capture-output';
 import { PROJECT_PATH, seedScenario } from './gitlab-scenario';
 import { untilHangDropped } from './until-hang-dropped';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /**
  * Every request of every action, hit by every kind of failure: the adapter answers the mapped
  * code, and the simulator's branches and merge requests are as they were.
  */
-const FAST: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 900 };
+const FAST: HostCallOptions = { connectTimeoutMs: 300, requestTimeoutMs: 900, connections: LOCAL_HOSTS_ALLOWED };
 /** Hangs end just after the budget: the adapter's deadline fires first (same event loop, earlier expiry). */
 const HANG_MS = FAST.requestTimeoutMs + 200;
 
@@ -116,7 +117,7 @@ describe('GitLab adapter with the default budget (connect 3 s, whole call 10 s)'
   it('gives HOST_TIMEOUT (504) within 11 s when GitLab hangs', async () => {
     const { alice } = seedScenario(sim);
     sim.injectFault({ pathIncludes: '/api/v4/user', delayMs: 10_200, resetConnection: true });
-    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url });
+    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED });
     const started = Date.now();
     const error = await gitlab.verifyToken(credential(alice)).catch((caught: unknown) => caught);
     const elapsed = Date.now() - started;

@@ -7,8 +7,9 @@ import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator';
 import { captureOutput, printedForms } from './capture-output';
 import { MAIN_SHA, PROJECT_PATH, RELEASE_SHA, seedScenario, type GitLabScenario } from './gitlab-scenario';
 import { untilHangDropped } from './until-hang-dropped';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
-const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500 };
+const FAST: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500, connections: LOCAL_HOSTS_ALLOWED };
 
 const credential = (token: string): HostCredential => ({ kind: 'token', token: new Secret(token) });
 
