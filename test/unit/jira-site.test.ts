@@ -68,7 +68,7 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     const headers = await mintAuthorization(jira, forge.clientKey)('demo-user', { method: 'GET', path: '/api/me/integrations', query: {}, page: 'panel' });
     expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(headers['x-forge-oauth-system']).toEqual(expect.any(String));
-    const claims = JSON.parse(Buffer.from(String(headers.authorization).split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(String(headers.authorization).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     expect(claims).toMatchObject({ principal: 'demo-user' });
     expect(JSON.stringify(claims)).toContain('patgate-issue-panel');
   });
