@@ -4,6 +4,11 @@ import { createAzureDevOpsProvider } from '../../lambdas/hosts/azure-devops/adap
 import { AzureDevOpsSimulator } from '../../lambdas/hosts/azure-devops/simulator';
 import type { GitProvider, HostCredential } from '../../lambdas/hosts/git-provider';
 import { createGitLabProvider } from '../../lambdas/hosts/gitlab/adapter';
+import { DEFAULT_HOST_CALL_OPTIONS } from '../../lambdas/hosts/git-provider';
+import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
+
+/** The simulators listen on loopback: allowed only by the local-mode connection policy. */
+const LOCAL = { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED };
 import { GitLabSimulator } from '../../lambdas/hosts/gitlab/simulator';
 import { candidateRepositoryKeys, canonicalRepositoryId } from '../../lambdas/hosts/repository-id';
 
@@ -52,7 +57,7 @@ describe('resolving a repository through its host (families whose spellings only
       sim.addUser({ username: 'svc' });
       const project = sim.seedProject({ path: 'Group/Sub/App', defaultBranch: 'main', branches: { main: sha() }, members: { svc: 'developer' } });
       const pat = sim.issueToken({ username: 'svc' }).token;
-      const provider = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }) as Required<GitProvider>;
+      const provider = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, LOCAL) as Required<GitProvider>;
       const byId = await provider.resolveRepository(token(pat), String(project.id));
       const byPath = await provider.resolveRepository(token(pat), 'group/sub/app');
       expect(byId).toEqual({ hostId: String(project.id), keys: [String(project.id), 'group/sub/app'] });
@@ -72,7 +77,7 @@ describe('resolving a repository through its host (families whose spellings only
       const seeded = sim.seedRepository({ collection: '/org', project: 'Fabrikam', name: 'Web', branches: { main: sha() }, defaultBranch: 'main', owner: 'svc' });
       const pat = sim.issueToken({ owner: 'svc' });
       const url = sim.collectionUrl('/org');
-      const provider = createAzureDevOpsProvider({ provider: 'azure-devops', apiUrl: url, webUrl: url }) as Required<GitProvider>;
+      const provider = createAzureDevOpsProvider({ provider: 'azure-devops', apiUrl: url, webUrl: url }, LOCAL) as Required<GitProvider>;
       const expected = {
         hostId: 'Fabrikam/Web',
         keys: ['fabrikam/web', `fabrikam/${seeded.id}`, `${seeded.projectId}/web`, `${seeded.projectId}/${seeded.id}`].map((k) => k.toLowerCase()),

@@ -18,7 +18,7 @@ const sim = new GitHubSimulator();
 
 beforeAll(async () => {
   await sim.start();
-  await createGitHubProvider(sim.hostTarget('github')).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
+  await createGitHubProvider(sim.hostTarget('github'), SHORT).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
 });
 
 afterAll(async () => {

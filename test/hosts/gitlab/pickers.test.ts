@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createGitLabProvider } from '../../../lambdas/hosts/gitlab/adapter';
+import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator';
 import { branchListSchema, grapeErrorSchema, messageErrorSchema, oauthErrorSchema, OFFSET_PAGINATION_HEADERS, projectListSchema } from './gitlab-rest-schemas';
 import { MAIN_SHA, PROJECT_PATH, seedScenario, type GitLabScenario } from './gitlab-scenario';
@@ -13,7 +14,8 @@ const problemsOf = (schema: object, body: unknown): unknown[] => {
   return validate(body) ? [] : (validate.errors ?? []);
 };
 
-const FAST = { connectTimeoutMs: 500, requestTimeoutMs: 3_000 };
+// The simulator listens on loopback: allowed only by the local-mode connection policy.
+const FAST = { connectTimeoutMs: 500, requestTimeoutMs: 3_000, connections: LOCAL_HOSTS_ALLOWED };
 const token = (value: string) => ({ kind: 'token', token: new Secret(value) }) as const;
 
 describe('GitLab pickers: simulator list routes and the adapter', () => {
