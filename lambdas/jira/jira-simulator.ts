@@ -11,6 +11,14 @@ export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c
 /** The scopes of jira-app/manifest.yml: what an app system token of an installed app carries. */
 export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user', 'write:jira-work'];
 
+/**
+ * The Connect descriptor's `scopes` (README "The Atlassian Connect descriptor"): remote links need
+ * WRITE (create/update) and DELETE (delete by globalId), as Jira's REST reference says per operation.
+ */
+export const CONNECT_DESCRIPTOR_SCOPES: readonly string[] = ['READ', 'WRITE', 'DELETE'];
+/** Connect scopes are cumulative: each one includes those before it. */
+const CONNECT_SCOPE_ORDER = ['READ', 'WRITE', 'DELETE', 'PROJECT_ADMIN', 'ADMIN'];
+
 export type JiraPlatform = 'connect' | 'forge';
 
 interface Project {
@@ -46,6 +54,8 @@ interface Site {
   readonly issues: Map<string, Issue>;
   /** Issue id → its remote links, in creation order. */
   readonly remoteLinks: Map<number, RemoteLink[]>;
+  /** Connect: the scopes of the descriptor the site installed. */
+  connectScopes: ReadonlySet<string>;
   /** A status every remote-link request of the site is answered with (fault injection), if set. */
   remoteLinkFault?: number;
 }
@@ -234,6 +244,7 @@ export class JiraSimulator {
       projects: new Map(),
       issues: new Map(),
       remoteLinks: new Map(),
+      connectScopes: new Set(CONNECT_DESCRIPTOR_SCOPES),
     };
     this.#sites.set(site.clientKey, site);
     for (const issue of SEEDED_ISSUES) this.#addIssue(site, issue);
@@ -255,6 +266,11 @@ export class JiraSimulator {
     const site = this.#site(clientKey);
     const issue = site.issues.get(issueKey);
     return issue ? [...(site.remoteLinks.get(issue.id) ?? [])] : [];
+  }
+
+  /** Connect: the site installed a descriptor with these scopes (Jira refuses calls outside them with 403). */
+  setConnectScopes(clientKey: string, scopes: readonly string[]): void {
+    this.#site(clientKey).connectScopes = new Set(scopes);
   }
 
   /** Fault injection: every remote-link request of the site is answered with `status` (e.g. 500); undefined clears it. */
@@ -496,6 +512,8 @@ export class JiraSimulator {
       const site = [...this.#sites.values()].find((s) => s.name === connect[1]);
       if (!site || site.platform !== 'connect') return jiraError(404, 'Site not found');
       if (!this.#connectAuthorized(site, request)) return { status: 401, body: { errorMessages: ['Authentication failed'] } };
+      const scope = this.#connectScopeRefusal(site, request.method, connect[2] ?? '');
+      if (scope) return scope;
       return this.#rest(site, request.method, connect[2] ?? '', request);
     }
     const forge = /^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
@@ -519,6 +537,14 @@ export class JiraSimulator {
     } catch {
       return false;
     }
+  }
+
+  /** Connect: the operation's scope (x-atlassian-connect-scope) must be among the descriptor's, counting the scopes each includes. */
+  #connectScopeRefusal(site: Site, method: string, path: string): SimResponse | undefined {
+    const remoteLink = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path);
+    const needed = remoteLink && method === 'POST' ? 'WRITE' : remoteLink && method === 'DELETE' ? 'DELETE' : 'READ';
+    const granted = [...site.connectScopes].some((scope) => CONNECT_SCOPE_ORDER.indexOf(scope) >= CONNECT_SCOPE_ORDER.indexOf(needed));
+    return granted ? undefined : jiraError(403, `The app does not have the required scope ${needed} for this request.`);
   }
 
   /** Atlassian's API gateway: a valid system token of this installation, with the operation's scope. */
