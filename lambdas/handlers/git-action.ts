@@ -20,7 +20,7 @@ const idempotencyKeyOf = (context: RouteContext): string | undefined => {
 
 const run = async (deps: () => Dependencies, context: RouteContext, action: GitAction) => {
   await context.caller.requireProjectAccess(action.input.issueKey);
-  const result = await deps().gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKeyOf(context));
+  const result = await deps().gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKeyOf(context), context.caller.jira);
   return { status: result.status, body: result.body };
 };
 

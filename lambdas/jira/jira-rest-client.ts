@@ -14,8 +14,10 @@ export interface JiraAnswer {
  * signs each request with the tenant's shared secret; the Forge adapter sends the app system token.
  * Handlers and services never see which one they hold.
  */
+export type JiraMethod = 'GET' | 'POST' | 'DELETE';
+
 export interface JiraRestClient {
-  send(method: 'GET' | 'POST', path: string, options?: { query?: Readonly<Record<string, string>>; body?: unknown }): Promise<JiraAnswer>;
+  send(method: JiraMethod, path: string, options?: { query?: Readonly<Record<string, string>>; body?: unknown }): Promise<JiraAnswer>;
 }
 
 export const jiraUnavailable = (what = 'Jira did not answer'): AppError =>
@@ -76,7 +78,7 @@ export class ForgeJiraClient implements JiraRestClient {
     private readonly timeoutMs = 3_000,
   ) {}
 
-  send(method: 'GET' | 'POST', path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<JiraAnswer> {
+  send(method: JiraMethod, path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<JiraAnswer> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.systemToken.reveal()}`, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     return send(`${this.apiBaseUrl}${withQuery(path, options.query)}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) }, this.timeoutMs, true);
@@ -93,7 +95,7 @@ export class ConnectJiraClient implements JiraRestClient {
     private readonly timeoutMs = 3_000,
   ) {}
 
-  send(method: 'GET' | 'POST', path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<JiraAnswer> {
+  send(method: JiraMethod, path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<JiraAnswer> {
     const base = this.baseUrl.replace(/\/+$/, '');
     const sitePath = `${new URL(base).pathname.replace(/\/+$/, '')}${path}`;
     const jwt = signAppRequest(this.appKey, this.sharedSecret.reveal(), { method, path: sitePath, rawQuery: rawQueryOf(options.query) }, base, epochSeconds(this.clock));

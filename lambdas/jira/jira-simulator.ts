@@ -9,7 +9,15 @@ import { FORGE_FIT_ISSUER } from './forge-invocation-token';
 /** The Forge app id the simulator mints FITs for unless told otherwise (also `npm start`'s). */
 export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
 /** The scopes of jira-app/manifest.yml: what an app system token of an installed app carries. */
-export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user'];
+export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user', 'write:jira-work'];
+
+/**
+ * The Connect descriptor's `scopes` (README "The Atlassian Connect descriptor"): remote links need
+ * WRITE (create/update) and DELETE (delete by globalId), as Jira's REST reference says per operation.
+ */
+export const CONNECT_DESCRIPTOR_SCOPES: readonly string[] = ['READ', 'WRITE', 'DELETE'];
+/** Connect scopes are cumulative: each one includes those before it. */
+const CONNECT_SCOPE_ORDER = ['READ', 'WRITE', 'DELETE', 'PROJECT_ADMIN', 'ADMIN'];
 
 export type JiraPlatform = 'connect' | 'forge';
 
@@ -44,6 +52,21 @@ interface Site {
   readonly projectGrants: Map<string, Set<string>>;
   readonly projects: Map<string, Project>;
   readonly issues: Map<string, Issue>;
+  /** Issue id → its remote links, in creation order. */
+  readonly remoteLinks: Map<number, RemoteLink[]>;
+  /** Connect: the scopes of the descriptor the site installed. */
+  connectScopes: ReadonlySet<string>;
+  /** A status every remote-link request of the site is answered with (fault injection), if set. */
+  remoteLinkFault?: number;
+}
+
+/** A stored remote issue link (RemoteIssueLink in Jira's platform OpenAPI, without `self`). */
+export interface RemoteLink {
+  readonly id: number;
+  readonly globalId?: string;
+  readonly application?: Record<string, unknown>;
+  readonly relationship?: string;
+  readonly object: Record<string, unknown>;
 }
 
 export interface SiteInfo {
@@ -114,6 +137,35 @@ const bulkPermissionsRequestSchema = z.strictObject({
   projectPermissions: z.array(z.strictObject({ permissions: z.array(z.string()), projects: z.array(int64).optional(), issues: z.array(int64).optional() })).optional(),
 });
 
+/**
+ * RemoteIssueLinkRequest (Create or update remote issue link): `object` with `url` and `title` is
+ * required; every object of it allows other members (additionalProperties: true). On top of the
+ * schema Jira refuses what its remote-link validation refuses: a `url` (or icon URL) that is not an
+ * absolute URI, and globalId, title, relationship or the application's name and type over 255.
+ */
+const MAX_REMOTE_LINK_FIELD = 255;
+const absoluteUri = z.string().refine((value) => {
+  try {
+    return new URL(value).protocol.length > 1;
+  } catch {
+    return false;
+  }
+}, 'not a valid URI');
+const short = z.string().max(MAX_REMOTE_LINK_FIELD);
+const iconSchema = z.looseObject({ url16x16: absoluteUri.optional(), title: z.string().optional(), link: absoluteUri.optional() });
+const remoteIssueLinkRequestSchema = z.looseObject({
+  globalId: short.optional(),
+  application: z.looseObject({ type: short.optional(), name: short.optional() }).optional(),
+  relationship: short.optional(),
+  object: z.looseObject({
+    url: absoluteUri,
+    title: z.string().min(1).max(MAX_REMOTE_LINK_FIELD),
+    summary: z.string().optional(),
+    icon: iconSchema.optional(),
+    status: z.looseObject({ resolved: z.boolean().optional(), icon: iconSchema.optional() }).optional(),
+  }),
+});
+
 const jiraError = (status: number, message: string): SimResponse => ({ status, body: { errorMessages: [message], errors: {} } });
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -125,7 +177,9 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
  *   and principal, issues app system tokens and checks them (and their scopes) on REST calls under
  *   `/ex/jira/{cloudId}`, and delivers lifecycle events to the app's remote with retries.
  * - REST: `POST /rest/api/3/permissions/check` (400 for string ids, as Jira), `GET
- *   /rest/api/3/issue/{key}` (`fields.project`, `fields.summary`), `GET /rest/api/3/serverInfo`.
+ *   /rest/api/3/issue/{key}` (`fields.project`, `fields.summary`), `GET /rest/api/3/serverInfo`,
+ *   and the issue's remote links (`POST`/`GET`/`DELETE /rest/api/3/issue/{key}/remotelink`, upsert
+ *   by globalId, `write:jira-work` for system tokens that write; a fault switch answers 5xx).
  * Control API under `/_control` (see `#control`).
  */
 export class JiraSimulator {
@@ -189,6 +243,8 @@ export class JiraSimulator {
       projectGrants: new Map(),
       projects: new Map(),
       issues: new Map(),
+      remoteLinks: new Map(),
+      connectScopes: new Set(CONNECT_DESCRIPTOR_SCOPES),
     };
     this.#sites.set(site.clientKey, site);
     for (const issue of SEEDED_ISSUES) this.#addIssue(site, issue);
@@ -203,6 +259,23 @@ export class JiraSimulator {
   addIssue(clientKey: string, issue: { key: string; summary: string }): { id: string; projectId: string } {
     const created = this.#addIssue(this.#site(clientKey), issue);
     return { id: String(created.id), projectId: String(created.project.id) };
+  }
+
+  /** The remote links on an issue, as Jira stores them (tests read what the app wrote). */
+  remoteLinks(clientKey: string, issueKey: string): readonly RemoteLink[] {
+    const site = this.#site(clientKey);
+    const issue = site.issues.get(issueKey);
+    return issue ? [...(site.remoteLinks.get(issue.id) ?? [])] : [];
+  }
+
+  /** Connect: the site installed a descriptor with these scopes (Jira refuses calls outside them with 403). */
+  setConnectScopes(clientKey: string, scopes: readonly string[]): void {
+    this.#site(clientKey).connectScopes = new Set(scopes);
+  }
+
+  /** Fault injection: every remote-link request of the site is answered with `status` (e.g. 500); undefined clears it. */
+  failRemoteLinks(clientKey: string, status: number | undefined): void {
+    this.#site(clientKey).remoteLinkFault = status;
   }
 
   /** Jira's numeric id of a project (as Jira sends it: a string). */
@@ -439,6 +512,8 @@ export class JiraSimulator {
       const site = [...this.#sites.values()].find((s) => s.name === connect[1]);
       if (!site || site.platform !== 'connect') return jiraError(404, 'Site not found');
       if (!this.#connectAuthorized(site, request)) return { status: 401, body: { errorMessages: ['Authentication failed'] } };
+      const scope = this.#connectScopeRefusal(site, request.method, connect[2] ?? '');
+      if (scope) return scope;
       return this.#rest(site, request.method, connect[2] ?? '', request);
     }
     const forge = /^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
@@ -464,12 +539,22 @@ export class JiraSimulator {
     }
   }
 
+  /** Connect: the operation's scope (x-atlassian-connect-scope) must be among the descriptor's, counting the scopes each includes. */
+  #connectScopeRefusal(site: Site, method: string, path: string): SimResponse | undefined {
+    const remoteLink = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path);
+    const needed = remoteLink && method === 'POST' ? 'WRITE' : remoteLink && method === 'DELETE' ? 'DELETE' : 'READ';
+    const granted = [...site.connectScopes].some((scope) => CONNECT_SCOPE_ORDER.indexOf(scope) >= CONNECT_SCOPE_ORDER.indexOf(needed));
+    return granted ? undefined : jiraError(403, `The app does not have the required scope ${needed} for this request.`);
+  }
+
   /** Atlassian's API gateway: a valid system token of this installation, with the operation's scope. */
   #forgeRefusal(site: Site, request: SimRequest, path: string): SimResponse | undefined {
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     const facts = token ? this.#systemTokens.get(token) : undefined;
     if (!facts || facts.installationId !== site.installationId || facts.expiresAt < Date.now()) return { status: 401, body: { code: 401, message: 'Unauthorized' } };
-    const needed = path.startsWith('/rest/api/3/issue/') ? 'read:jira-work' : 'read:jira-user';
+    // The classic scope each operation names in Jira's platform OpenAPI (x-atlassian-oauth2-scopes).
+    const writes = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path) && request.method !== 'GET';
+    const needed = writes ? 'write:jira-work' : path.startsWith('/rest/api/3/issue/') ? 'read:jira-work' : 'read:jira-user';
     if (!facts.scopes.has(needed)) return { status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } };
     return undefined;
   }
@@ -486,6 +571,16 @@ export class JiraSimulator {
         requestBody = request.rawBody;
       }
       answer = this.#permissionsCheck(site, requestBody);
+    } else if (/^\/rest\/api\/3\/issue\/[^/]+\/remotelink$/.test(path) && ['GET', 'POST', 'DELETE'].includes(method)) {
+      operation = '/rest/api/3/issue/{issueIdOrKey}/remotelink';
+      if (method === 'POST') {
+        try {
+          requestBody = JSON.parse(request.rawBody || 'null');
+        } catch {
+          requestBody = request.rawBody;
+        }
+      }
+      answer = this.#remoteLink(site, method, decodeURIComponent(path.slice('/rest/api/3/issue/'.length, -'/remotelink'.length)), request, requestBody);
     } else if (method === 'GET' && /^\/rest\/api\/3\/issue\/[^/]+$/.test(path)) {
       operation = '/rest/api/3/issue/{issueIdOrKey}';
       answer = this.#issue(site, decodeURIComponent(path.slice('/rest/api/3/issue/'.length)), request.query.get('fields'));
@@ -516,6 +611,45 @@ export class JiraSimulator {
       })),
     );
     return { status: 200, body: { globalPermissions, projectPermissions } };
+  }
+
+  /**
+   * Issue remote links: POST creates, or updates the link with the same globalId (200; the whole
+   * link is replaced, members left out become empty, as Jira does); GET lists (or, with globalId,
+   * returns that one); DELETE ?globalId= removes (400 without it, 404 when no link has it).
+   */
+  #remoteLink(site: Site, method: string, idOrKey: string, request: SimRequest, body: unknown): SimResponse {
+    if (site.remoteLinkFault !== undefined) return jiraError(site.remoteLinkFault, 'Internal server error');
+    const issue = site.issues.get(idOrKey) ?? [...site.issues.values()].find((i) => String(i.id) === idOrKey);
+    if (!issue) return jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+    const links = site.remoteLinks.get(issue.id) ?? [];
+    site.remoteLinks.set(issue.id, links);
+    const self = (link: RemoteLink) => `${this.#info(site).baseUrl}/rest/api/3/issue/${issue.key}/remotelink/${link.id}`;
+    const view = (link: RemoteLink) => ({ id: link.id, self: self(link), ...(link.globalId === undefined ? {} : { globalId: link.globalId }), ...(link.application ? { application: link.application } : {}), ...(link.relationship === undefined ? {} : { relationship: link.relationship }), object: link.object });
+    const globalId = request.query.get('globalId');
+    if (method === 'GET') {
+      if (globalId === null) return { status: 200, body: links.map(view) };
+      const found = links.find((l) => l.globalId === globalId);
+      return found ? { status: 200, body: view(found) } : jiraError(404, 'No remote link with this global id.');
+    }
+    if (method === 'DELETE') {
+      if (!globalId) return jiraError(400, 'A global ID must be provided.');
+      const index = links.findIndex((l) => l.globalId === globalId);
+      if (index < 0) return jiraError(404, 'No remote link with this global id.');
+      links.splice(index, 1);
+      return { status: 204 };
+    }
+    const parsed = remoteIssueLinkRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const errors = Object.fromEntries(parsed.error.issues.map((issue) => { const field = String(issue.path.at(-1) ?? 'object'); return [field, issue.code === 'invalid_type' && issue.input === undefined ? `'${field}' is required.` : `'${field}' is not valid: ${issue.message}`]; }));
+      return { status: 400, body: { errorMessages: [], errors } };
+    }
+    const { globalId: wanted, application, relationship, object } = parsed.data;
+    const existing = wanted === undefined ? -1 : links.findIndex((l) => l.globalId === wanted);
+    const link: RemoteLink = { id: existing >= 0 ? (links[existing]?.id ?? 0) : (this.#nextId += 1), ...(wanted === undefined ? {} : { globalId: wanted }), ...(application ? { application } : {}), ...(relationship === undefined ? {} : { relationship }), object };
+    if (existing >= 0) links[existing] = link;
+    else links.push(link);
+    return { status: existing >= 0 ? 200 : 201, body: { id: link.id, self: self(link) } };
   }
 
   #issue(site: Site, idOrKey: string, fields: string | null): SimResponse {
@@ -551,7 +685,7 @@ export class JiraSimulator {
     if (request.method === 'POST' && request.path === '/_control/sites') {
       return { status: 201, body: this.createSite(text(body.name), body.platform === 'forge' ? 'forge' : 'connect') };
     }
-    const match = /^\/_control\/sites\/([^/]+)\/(install|uninstall|grants|jwt|fit|issues)$/.exec(request.path);
+    const match = /^\/_control\/sites\/([^/]+)\/(install|uninstall|grants|jwt|fit|issues|faults)$/.exec(request.path);
     if (!match) return { status: 404, body: { message: 'unknown control route' } };
     const clientKey = decodeURIComponent(match[1] ?? '');
     const site = this.#sites.get(clientKey);
@@ -572,6 +706,10 @@ export class JiraSimulator {
         if (!key || !/^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/.test(key)) return { status: 400, body: { message: 'key like ABC-123 required' } };
         return { status: 201, body: this.addIssue(clientKey, { key, summary: text(body.summary) ?? key }) };
       }
+      case 'POST faults':
+        // `{ "remotelink": 500 }` answers every remote-link request with 500; `{ "remotelink": null }` clears it.
+        this.failRemoteLinks(clientKey, typeof body.remotelink === 'number' && body.remotelink >= 400 && body.remotelink <= 599 ? body.remotelink : undefined);
+        return { status: 204 };
       case 'POST jwt':
         return {
           status: 200,

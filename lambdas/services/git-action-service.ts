@@ -9,6 +9,7 @@ import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTok
 import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
+import type { JiraRestClient } from '../jira/jira-rest-client';
 import { ISSUE_KEY_PATTERN } from '../jira/request-authenticator';
 import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
@@ -17,6 +18,8 @@ import type { ActionRecords, TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
 import { telemetry } from '../observability/telemetry';
 import { credentialHost, openCredential, serviceCredentialContext, userTokenContext, verifiedNewTokenUrl } from './host-credentials';
+import { issueLinks, type LinkedItem } from './issue-links';
+import { expiryNotice, type ExpiryNotice } from '../domain/expiry-notice';
 import { setupUrl } from './setup-links';
 
 const branchName = z.string().superRefine((value, ctx) => {
@@ -64,7 +67,7 @@ export interface CredentialChoice {
 }
 
 export type Readiness =
-  | { readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string }
+  | ({ readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string } & ExpiryNotice)
   | { readonly status: 'refused'; readonly code: string; readonly message: string; readonly newTokenUrl: string; readonly setupUrl: string };
 
 /** What the policy decides on: the records of one action and its repository under its canonical id. */
@@ -104,27 +107,35 @@ export class GitActionService {
     const decision = this.#decide(target);
     if (decision.kind === 'refused') return { status: 'refused', code: decision.code, message: REFUSAL_MESSAGES[decision.code](integration.name), ...links };
     const actedAs: ActedAs = decision.kind === 'user-pat' ? { credential: 'user-pat', login: target.token?.providerLogin } : { credential: 'service-account' };
-    return { status: 'ready', actedAs, ...links };
+    // Acting with the user's own token: say when it expires (a warning within 7 days).
+    const notice = decision.kind === 'user-pat' ? expiryNotice(target.token?.expiresAt, this.clock.now(), integration.name) : {};
+    return { status: 'ready', actedAs, ...links, ...notice };
   }
 
   /**
    * Runs a git action, once per Idempotency-Key (24 h); a retried request gets the first result. A
    * failure before the host acted releases the key for the client's retry; once the host has acted
    * the key keeps the result (its recording is retried; it is never released for a second run).
+   * With `jira` (the caller's Jira, as the app), the action is shown on the issue as a remote link
+   * (issue-links.ts); a replayed create posts its link again, which updates it (same globalId).
    */
-  async run(tenant: TenantRecord, accountId: string, request: GitAction, idempotencyKey: string | undefined): Promise<GitActionResult> {
-    if (!idempotencyKey) return this.#run(tenant, accountId, request);
+  async run(tenant: TenantRecord, accountId: string, request: GitAction, idempotencyKey: string | undefined, jira?: JiraRestClient): Promise<GitActionResult> {
+    if (!idempotencyKey) return this.#run(tenant, accountId, request, jira);
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const claimedAt = epochSeconds(this.clock);
     const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, claimedAt);
     if (claim.kind !== 'claimed') {
       if (claim.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
-      if (claim.kind === 'completed') return { status: claim.status, body: { ...(claim.body as Record<string, unknown>), replayed: true } };
+      if (claim.kind === 'completed') {
+        const body = claim.body as Record<string, unknown>;
+        if (jira && claim.status === 201) await this.#relink(tenant, accountId, request, body, jira);
+        return { status: claim.status, body: { ...body, replayed: true } };
+      }
       throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress; retry shortly.');
     }
     let result: GitActionResult;
     try {
-      result = await this.#run(tenant, accountId, request);
+      result = await this.#run(tenant, accountId, request, jira);
     } catch (error) {
       await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey).catch((releaseError: unknown) => {
         // The claim then expires with the function's time limit.
@@ -138,7 +149,7 @@ export class GitActionService {
     return result;
   }
 
-  async #run(tenant: TenantRecord, accountId: string, request: GitAction): Promise<GitActionResult> {
+  async #run(tenant: TenantRecord, accountId: string, request: GitAction, jira: JiraRestClient | undefined): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
     let target: ActionTarget;
     try {
@@ -175,8 +186,32 @@ export class GitActionService {
     }
     // The host has acted: from here on the answer is success, whatever happens to the audit entry.
     telemetry.gitActionSucceeded(integration.provider, request.action);
-    await this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined });
+    // The issue's remote link runs beside the audit write, so it adds no latency of its own.
+    await Promise.all([
+      this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined }),
+      jira ? this.#link(jira, request, integration, target.canonical, body, actedAs) : undefined,
+    ]);
     return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
+  }
+
+  /** Shows the action on the issue (best effort, never throws): a created item's link, or a deleted branch's link removed. */
+  #link(jira: JiraRestClient, request: GitAction, integration: IntegrationRecord, canonical: string, body: Record<string, unknown>, actedAs: ActedAs): Promise<void> {
+    const place = { integrationId: integration.id, integrationName: integration.name, repository: canonical };
+    if (request.action === 'delete-branch') return issueLinks.remove(jira, request.input.issueKey, place, request.input.branchName);
+    const item = linkedItem(request, place, body, actedAs);
+    return item ? issueLinks.upsert(jira, request.input.issueKey, item) : Promise.resolve();
+  }
+
+  /** A replayed create: its link posted again (an update under the same globalId), from the stored answer. */
+  async #relink(tenant: TenantRecord, accountId: string, request: GitAction, body: Record<string, unknown>, jira: JiraRestClient): Promise<void> {
+    try {
+      const { integration } = await this.tokens.readForAction(tenant.clientKey, accountId, request.input.integrationId, undefined);
+      const actedAs = body.actedAs as ActedAs | undefined;
+      if (!integration || !actedAs) return;
+      await this.#link(jira, request, integration, REPOSITORY_ID_RULES[integration.provider].canonical(request.input.repositoryId), body, actedAs);
+    } catch (error) {
+      logger.warn('remote link not refreshed on replay', { error: (error as Error).name });
+    }
   }
 
   /**
@@ -331,6 +366,13 @@ const retried = async (work: () => Promise<void>, attempts = 3): Promise<void> =
 const requireIntegration = (records: ActionRecords): IntegrationRecord => {
   if (!records.integration) throw new AppError('NOT_FOUND', 'Integration was not found.');
   return records.integration;
+};
+
+const linkedItem = (request: GitAction, place: LinkedItem['place'], body: Record<string, unknown>, actedAs: ActedAs): LinkedItem | undefined => {
+  if (typeof body.url !== 'string') return undefined;
+  if (request.action === 'create-branch') return { kind: 'branch', place, branchName: request.input.branchName, url: body.url, actedAs };
+  if (request.action === 'create-pull-request' && body.id !== undefined) return { kind: 'pull-request', place, pullRequestId: String(body.id), title: request.input.title, url: body.url, actedAs };
+  return undefined;
 };
 
 const perform = async (provider: GitProvider, credential: HostCredential, request: GitAction, repositoryId: string): Promise<Record<string, unknown>> => {

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock';
 import { AppError, isAppError } from '../domain/errors';
 import { supportsPersonalAccessTokens } from '../domain/integration';
 import { awsKeysCredentialSchema, tokenCredentialSchema } from '../domain/integration-schemas';
+import { expiryNotice, type ExpiryNotice } from '../domain/expiry-notice';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
@@ -24,7 +25,7 @@ const statedExpiry = { expiresAt: z.iso.datetime({ offset: true }).optional() };
 export const saveTokenSchema = z.union([tokenCredentialSchema.extend(statedExpiry), awsKeysCredentialSchema.extend(statedExpiry)]);
 export type SaveTokenInput = z.infer<typeof saveTokenSchema>;
 
-export interface MyIntegrationView {
+export interface MyIntegrationView extends ExpiryNotice {
   readonly integrationId: string;
   readonly name: string;
   readonly provider: IntegrationRecord['provider'];
@@ -202,6 +203,8 @@ export class TokenService {
             providerLogin: token.providerLogin,
             ...(token.scopes ? { scopes: token.scopes } : {}),
             ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+            // An invalid token gets no countdown: it no longer works whatever its expiry says.
+            ...(token.status === 'invalid' ? {} : expiryNotice(token.expiresAt, this.clock.now(), integration.name)),
             savedAt: token.savedAt,
           }
         : {}),
