@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import {
+  BY_AUDIT_ACTOR_INDEX,
   BY_EXPIRY_INDEX,
   BY_REVERIFY_INDEX,
   TABLE_KEYS,
@@ -38,7 +39,8 @@ export class Data extends Construct {
     });
     // ALL projection as the local table has it: the checker reads status and ciphertext from the
     // index itself rather than one GetItem per token.
-    for (const index of [BY_EXPIRY_INDEX, BY_REVERIFY_INDEX]) {
+    // byAuditActor: the admin audit page's filters, one Query each (lambdas/store/audit-store.ts).
+    for (const index of [BY_EXPIRY_INDEX, BY_REVERIFY_INDEX, BY_AUDIT_ACTOR_INDEX]) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { HOST_CALLING_TIME_LIMIT_SECONDS } from '../lambdas/store/function-time-limits';
-import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
+import { BY_AUDIT_ACTOR_INDEX, BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
 import type { SecretPurpose } from '../lambdas/vault/token-vault';
 
 export type FunctionName = 'public' | 'lifecycle' | 'admin' | 'tokens' | 'gitAction' | 'tokenExpiry';
@@ -105,8 +105,9 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:BatchWriteItem',
       'dynamodb:ConditionCheckItem',
     ],
-    // The admin list counts each integration's tokens expiring within 7 days (counts, no names).
-    indexes: [{ names: [BY_EXPIRY_INDEX.name], actions: ['dynamodb:Query'] }],
+    // The admin list counts each integration's tokens expiring within 7 days (counts, no names);
+    // the audit page filtered by account reads byAuditActor.
+    indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_AUDIT_ACTOR_INDEX.name], actions: ['dynamodb:Query'] }],
     // Encrypt only: the Encryption SDK's KMS keyring encrypts with GenerateDataKey alone.
     credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['service-credential'] }],
     tenantKey: [VERIFY_JIRA_JWT],

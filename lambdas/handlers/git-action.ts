@@ -19,8 +19,11 @@ const idempotencyKeyOf = (context: RouteContext): string | undefined => {
 };
 
 const run = async (deps: () => Dependencies, context: RouteContext, action: GitAction) => {
-  await context.caller.requireProjectAccess(action.input.issueKey);
-  const result = await deps().gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKeyOf(context), context.caller.jira);
+  const idempotencyKey = idempotencyKeyOf(context);
+  const { gitActions } = deps();
+  // Checked while the service reads and decrypts; it writes nothing and calls no host before this is granted.
+  const permitted = context.caller.requireProjectAccess(action.input.issueKey);
+  const result = await gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKey, { jira: context.caller.jira, permitted });
   return { status: result.status, body: result.body };
 };
 

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
 import { branchNameProblem } from '../domain/branch-name';
 import { AppError, isAppError } from '../domain/errors';
-import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision } from '../domain/policy';
+import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
 import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
@@ -82,6 +82,11 @@ interface ActionTarget {
   readonly hostRepository: string;
 }
 
+/** An action made ready before its permission is known: the refusal, or the credential to act with. */
+type PreparedAction =
+  | { readonly kind: 'refused'; readonly target: ActionTarget; readonly code: RefusalCode }
+  | { readonly kind: 'ready'; readonly target: ActionTarget; readonly token: UserTokenRecord | undefined; readonly credential: HostCredential };
+
 /** How long a container trusts the host's answer about a repository's spellings. */
 const RESOLUTION_CACHE_MS = 10 * 60 * 1000;
 
@@ -119,8 +124,19 @@ export class GitActionService {
    * With `jira` (the caller's Jira, as the app), the action is shown on the issue as a remote link
    * (issue-links.ts); a replayed create posts its link again, which updates it (same globalId).
    */
-  async run(tenant: TenantRecord, accountId: string, request: GitAction, idempotencyKey: string | undefined, jira?: JiraRestClient): Promise<GitActionResult> {
-    if (!idempotencyKey) return this.#run(tenant, accountId, request, jira);
+  async run(
+    tenant: TenantRecord,
+    accountId: string,
+    request: GitAction,
+    idempotencyKey: string | undefined,
+    { jira, permitted = Promise.resolve() }: { jira?: JiraRestClient; permitted?: Promise<void> } = {},
+  ): Promise<GitActionResult> {
+    // The caller's permission check runs while the records are read and the credential decrypted;
+    // nothing is written and no host is called before it is granted (its refusal wins over any other error).
+    const preparing = this.#prepare(tenant.clientKey, accountId, request, permitted);
+    preparing.catch(() => undefined);
+    await permitted;
+    if (!idempotencyKey) return this.#act(tenant, accountId, request, preparing, jira);
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const claimedAt = epochSeconds(this.clock);
     const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, claimedAt);
@@ -135,7 +151,7 @@ export class GitActionService {
     }
     let result: GitActionResult;
     try {
-      result = await this.#run(tenant, accountId, request, jira);
+      result = await this.#act(tenant, accountId, request, preparing, jira);
     } catch (error) {
       await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey).catch((releaseError: unknown) => {
         // The claim then expires with the function's time limit.
@@ -149,11 +165,25 @@ export class GitActionService {
     return result;
   }
 
-  async #run(tenant: TenantRecord, accountId: string, request: GitAction, jira: JiraRestClient | undefined): Promise<GitActionResult> {
+  /**
+   * What may run before the permission is granted: the records (one BatchGetItem), the policy's
+   * decision and the credential's decrypt. A host asked to resolve the repository id waits for it.
+   */
+  async #prepare(tenant: string, accountId: string, request: GitAction, permitted: Promise<void>): Promise<PreparedAction> {
+    const { integrationId, repositoryId } = request.input;
+    const target = await this.#target(tenant, accountId, integrationId, repositoryId, permitted);
+    const decision = this.#decide(target);
+    if (decision.kind === 'refused') return { kind: 'refused', target, code: decision.code };
+    const token = decision.kind === 'user-pat' ? target.token : undefined;
+    return { kind: 'ready', target, token, credential: await this.#credential(target.integration, token) };
+  }
+
+  /** Runs once the permission is granted: audit writes and the host call. */
+  async #act(tenant: TenantRecord, accountId: string, request: GitAction, preparing: Promise<PreparedAction>, jira: JiraRestClient | undefined): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
-    let target: ActionTarget;
+    let prepared: PreparedAction;
     try {
-      target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+      prepared = await preparing;
     } catch (error) {
       // The host failed while telling which repository the id names: audited like any host failure.
       if (isAppError(error) && error.hostReason !== undefined) {
@@ -161,20 +191,19 @@ export class GitActionService {
       }
       throw error;
     }
+    const { target } = prepared;
     const { integration } = target;
     const provider = this.providers(integration);
-    const decision = this.#decide(target);
     const auditBase = { actorAccountId: accountId, action: request.action, integrationId, repositoryId: target.canonical, issueKey: issue };
-    if (decision.kind === 'refused') {
-      telemetry.gitActionRefused(integration.provider, request.action, decision.code);
-      await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: decision.code });
-      throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
+    if (prepared.kind === 'refused') {
+      telemetry.gitActionRefused(integration.provider, request.action, prepared.code);
+      await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: prepared.code });
+      throw new AppError(prepared.code, REFUSAL_MESSAGES[prepared.code](integration.name), {
         extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
       });
     }
-    const token = decision.kind === 'user-pat' ? target.token : undefined;
+    const { token, credential } = prepared;
     const actedAs: ActedAs = token ? { credential: 'user-pat', login: token.providerLogin } : { credential: 'service-account' };
-    const credential = await this.#credential(integration, token);
     let body: Record<string, unknown>;
     try {
       body = await perform(provider, credential, request, target.hostRepository);
@@ -221,7 +250,7 @@ export class GitActionService {
    * each candidate spelling; families whose spellings only the host can match (GitLab id vs path,
    * Azure DevOps GUID vs name) are resolved through the host once per container and spelling.
    */
-  async #target(tenant: string, accountId: string, integrationId: string, rawRepositoryId: string): Promise<ActionTarget> {
+  async #target(tenant: string, accountId: string, integrationId: string, rawRepositoryId: string, permitted: Promise<void> = Promise.resolve()): Promise<ActionTarget> {
     const spelled = rawRepositoryId.trim();
     const cacheKey = `${tenant}\u0000${integrationId}\u0000${spelled}`;
     const cached = this.#resolutions.get(cacheKey);
@@ -237,7 +266,7 @@ export class GitActionService {
     let hostRepository = canonical;
     if (rule.resolvedByHost) {
       const host = credentialHost(integration);
-      const resolved = fresh && fresh.host === host ? fresh.resolved : await this.#resolve(integration, records.token, canonical);
+      const resolved = fresh && fresh.host === host ? fresh.resolved : await permitted.then(() => this.#resolve(integration, records.token, canonical));
       this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
       keys.push(...resolved.keys);
       hostRepository = resolved.hostId;

@@ -13,6 +13,7 @@ import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
 import { credentialHost, serviceCredentialContext } from './host-credentials';
+import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
 
 const SELF_HOSTED: readonly ProviderKind[] = ['github-enterprise', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs'];
 
@@ -77,6 +78,8 @@ export interface IntegrationServiceOptions {
   readonly resolveHost: HostResolver;
   /** Where `Token Invalid` events go when a move drops users' tokens. */
   readonly events?: EventSink;
+  /** This container's cached lists (integration-catalog.ts): dropped for the tenant on every change. */
+  readonly catalog?: IntegrationCatalog;
 }
 
 interface Shape {
@@ -98,7 +101,8 @@ export class IntegrationService {
 
   async list(tenant: string): Promise<IntegrationView[]> {
     const { integrations, overrides } = await this.store.listWithOverrides(tenant);
-    return integrations.sort((a, b) => a.name.localeCompare(b.name)).map((i) => integrationView(i, overrides));
+    const byIntegration = groupOverrides(overrides);
+    return integrations.sort((a, b) => a.name.localeCompare(b.name)).map((i) => integrationView(i, byIntegration.get(i.id) ?? []));
   }
 
   async get(tenant: string, integrationId: string): Promise<IntegrationView> {
@@ -127,6 +131,7 @@ export class IntegrationService {
       updatedBy: actor,
     };
     await this.store.create(record);
+    this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, {
       actorAccountId: actor,
       action: 'integration.created',
@@ -170,6 +175,7 @@ export class IntegrationService {
       updatedBy: actor,
     };
     await this.store.update(previous, next, expectedVersion);
+    this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input) });
     if (moved) await this.#dropUserTokens(tenant, actor, next);
     return integrationView(next, await this.store.overridesOf(tenant, integrationId));
@@ -178,6 +184,7 @@ export class IntegrationService {
   async delete(tenant: string, actor: string, integrationId: string, expectedVersion?: number): Promise<void> {
     const record = await this.#require(tenant, integrationId);
     await this.store.delete(record, expectedVersion);
+    this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.deleted', integrationId, outcome: 'success', changes: { name: record.name } });
   }
 
@@ -194,6 +201,7 @@ export class IntegrationService {
     if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
     else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, updatedAt: this.clock.now().toISOString(), updatedBy: actor });
+    this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, {
       actorAccountId: actor,
       action: requireUserPat === null ? 'repository-override.removed' : 'repository-override.set',
@@ -237,7 +245,10 @@ export class IntegrationService {
       } catch {
         key = undefined;
       }
-      if (key === canonical) await this.store.deleteOverride(tenant, integration.id, stored.repositoryId);
+      if (key === canonical) {
+        await this.store.deleteOverride(tenant, integration.id, stored.repositoryId);
+        this.options.catalog?.forget(tenant);
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import type { TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
 import { userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { telemetry } from '../observability/telemetry';
+import { IntegrationCatalog } from './integration-catalog';
 import { setupUrl } from './setup-links';
 
 /**
@@ -60,24 +61,14 @@ export class TokenService {
     private readonly audit: AuditStore,
     private readonly clock: Clock,
     private readonly appKey: string,
+    /** The tenant's integrations and overrides for the list, cached per container (integration-catalog.ts). */
+    private readonly catalog: IntegrationCatalog = new IntegrationCatalog(integrations, clock),
   ) {}
 
   async listMine(tenant: TenantRecord, accountId: string): Promise<MyIntegrationView[]> {
-    const [{ integrations, overrides }, tokens] = await Promise.all([
-      this.integrations.listWithOverrides(tenant.clientKey),
-      this.tokens.listForUser(tenant.clientKey, accountId),
-    ]);
+    const [catalog, tokens] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.tokens.listForUser(tenant.clientKey, accountId)]);
     const byIntegration = new Map(tokens.map((t) => [t.integrationId, t]));
-    return integrations
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((integration) =>
-        this.#view(
-          tenant,
-          integration,
-          overrides.filter((o) => o.integrationId === integration.id).map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat })),
-          byIntegration.get(integration.id),
-        ),
-      );
+    return catalog.map(({ integration, overrides }) => this.#view(tenant, integration, overrides, byIntegration.get(integration.id)));
   }
 
   async save(tenant: TenantRecord, accountId: string, integrationId: string, input: SaveTokenInput): Promise<MyIntegrationView> {

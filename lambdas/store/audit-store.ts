@@ -6,7 +6,8 @@ import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { AppError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import type { AuditEntry } from '../domain/records';
-import { auditPk } from './keys';
+import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditPk, auditSk } from './keys';
+import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 
 const RETENTION_SECONDS = 400 * 24 * 3600;
 
@@ -14,8 +15,6 @@ const RETENTION_SECONDS = 400 * 24 * 3600;
 export const AUDIT_OUTBOX_PK = 'AUDIT-OUTBOX';
 const AFTER_ACTION_ATTEMPTS = 3;
 
-/** Audit filters read at most this many pages per request; the cursor carries on from there. */
-export const AUDIT_MAX_PAGES_PER_REQUEST = 5;
 
 export interface AuditQuery {
   readonly integrationId?: string;
@@ -92,14 +91,13 @@ export class AuditStore {
   }
 
   async #put(clientKey: string, full: AuditEntry): Promise<void> {
-    const ttl = Math.floor(Date.parse(full.at) / 1000) + RETENTION_SECONDS;
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
             tenantInstalled(this.tableName, clientKey),
-            // Idempotent by key: a drained outbox entry written twice stays one entry.
-            { Put: { TableName: this.tableName, Item: { PK: auditPk(clientKey), SK: `${full.at}#${full.id}`, type: 'audit', ttl, ...full } } },
+            // Idempotent by key: a drained outbox entry written twice stays one entry (and one copy).
+            ...auditItems(clientKey, full).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
           ],
         }),
       );
@@ -109,50 +107,71 @@ export class AuditStore {
     }
   }
 
+  /**
+   * One page, newest first, in exactly one Query whatever the filters (docs/architecture.md §5):
+   * none reads the entries of the audit partition (SK below the copies); an integration reads its
+   * copies (SK prefix); an account reads the byAuditActor index (entries, or with an integration
+   * too, that integration's copies). No filter expression, so a rare match never walks the partition.
+   */
   async list(clientKey: string, query: AuditQuery): Promise<AuditPage> {
     const pk = auditPk(clientKey);
-    let start = decodeCursor(query.cursor, pk);
-    const entries: AuditEntry[] = [];
-    const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': pk };
-    if (query.integrationId) {
-      filters.push('integrationId = :i');
-      values[':i'] = query.integrationId;
-    }
-    if (query.accountId) {
-      filters.push('actorAccountId = :a');
-      values[':a'] = query.accountId;
-    }
-    let last: Record<string, unknown> | undefined;
-    let pages = 0;
-    do {
-      pages += 1;
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: query.limit - entries.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(toEntry(item));
-      last = page.LastEvaluatedKey;
-      start = last;
-      // A filter that matches little must not turn one request into a walk of the whole partition.
-    } while (last && entries.length < query.limit && pages < AUDIT_MAX_PAGES_PER_REQUEST);
+    const shape = queryShape(clientKey, query);
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...(shape.indexName ? { IndexName: shape.indexName } : {}),
+        KeyConditionExpression: `${shape.partitionAttribute} = :p AND ${shape.sortCondition}`,
+        ExpressionAttributeValues: { ':p': shape.partition, ':s': shape.sortValue },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor, pk, shape),
+      }),
+    );
+    const entries = (page.Items ?? []).map(toEntry);
+    const last = page.LastEvaluatedKey;
     return { entries, ...(last ? { nextCursor: Buffer.from(JSON.stringify(last)).toString('base64url') } : {}) };
   }
 }
 
-const decodeCursor = (cursor: string | undefined, pk: string): Record<string, unknown> | undefined => {
+/**
+ * The items one audit entry is stored as: the entry (SK `{time}#{id}`), and when it names an
+ * integration its copy under `I#{integrationId}#…` for that filter. Both carry the actor's
+ * byAuditActor key and the TTL; the uninstall deletes the audit partition, copies included.
+ */
+export const auditItems = (clientKey: string, full: AuditEntry): Record<string, unknown>[] => {
+  const ttl = Math.floor(Date.parse(full.at) / 1000) + RETENTION_SECONDS;
+  const common = { PK: auditPk(clientKey), type: 'audit', ttl, auditActor: auditActorKey(clientKey, full.actorAccountId), ...full };
+  const sk = auditSk(full.at, full.id);
+  return [{ ...common, SK: sk }, ...(full.integrationId ? [{ ...common, SK: `${auditIntegrationSkPrefix(full.integrationId)}${sk}`, type: 'audit-copy' }] : [])];
+};
+
+interface QueryShape {
+  readonly indexName?: string;
+  readonly partitionAttribute: 'PK' | 'auditActor';
+  readonly partition: string;
+  readonly sortCondition: string;
+  readonly sortValue: string;
+}
+
+const queryShape = (clientKey: string, query: AuditQuery): QueryShape => {
+  const sort = query.integrationId
+    ? { sortCondition: 'begins_with(SK, :s)', sortValue: auditIntegrationSkPrefix(query.integrationId) }
+    : { sortCondition: 'SK < :s', sortValue: AUDIT_COPY_SK_FLOOR };
+  return query.accountId
+    ? { indexName: BY_AUDIT_ACTOR_INDEX.name, partitionAttribute: 'auditActor', partition: auditActorKey(clientKey, query.accountId), ...sort }
+    : { partitionAttribute: 'PK', partition: auditPk(clientKey), ...sort };
+};
+
+/** A cursor is only ever the last key of the same query: this tenant's audit partition, same filters. */
+const decodeCursor = (cursor: string | undefined, pk: string, shape: QueryShape): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    // A cursor is only ever a key of this tenant's audit partition.
-    if (key.PK === pk && typeof key.SK === 'string' && Object.keys(key).length === 2) return key;
+    const expectedKeys = shape.indexName ? 3 : 2;
+    const sk = key.SK;
+    const sortFits = typeof sk === 'string' && (shape.sortCondition.startsWith('begins_with') ? sk.startsWith(shape.sortValue) : sk < shape.sortValue);
+    const indexFits = !shape.indexName || key.auditActor === shape.partition;
+    if (key.PK === pk && sortFits && indexFits && Object.keys(key).length === expectedKeys) return key;
   } catch {
     /* fall through */
   }
@@ -160,6 +179,6 @@ const decodeCursor = (cursor: string | undefined, pk: string): Record<string, un
 };
 
 const toEntry = (item: Record<string, unknown>): AuditEntry => {
-  const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, ...rest } = item;
+  const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, auditActor: _actor, ...rest } = item;
   return rest as unknown as AuditEntry;
 };

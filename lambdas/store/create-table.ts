@@ -5,7 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition';
+import { BY_AUDIT_ACTOR_INDEX, BY_EXPIRY_INDEX, BY_REVERIFY_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition';
 
 /** Creates the table as the CDK stack declares it (local runtime and tests). Idempotent. */
 export const createTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
@@ -20,6 +20,7 @@ export const createTable = async (client: DynamoDBClient, tableName: string): Pr
           { AttributeName: BY_EXPIRY_INDEX.partitionKey, AttributeType: 'S' },
           { AttributeName: BY_EXPIRY_INDEX.sortKey, AttributeType: 'S' },
           { AttributeName: BY_REVERIFY_INDEX.partitionKey, AttributeType: 'S' },
+          { AttributeName: BY_AUDIT_ACTOR_INDEX.partitionKey, AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -39,6 +40,14 @@ export const createTable = async (client: DynamoDBClient, tableName: string): Pr
             KeySchema: [
               { AttributeName: BY_REVERIFY_INDEX.partitionKey, KeyType: 'HASH' },
               { AttributeName: BY_REVERIFY_INDEX.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: BY_AUDIT_ACTOR_INDEX.name,
+            KeySchema: [
+              { AttributeName: BY_AUDIT_ACTOR_INDEX.partitionKey, KeyType: 'HASH' },
+              { AttributeName: BY_AUDIT_ACTOR_INDEX.sortKey, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

@@ -14,4 +14,11 @@ export const USER_MARKER_PREFIX = 'USER#';
 export const userPk = (clientKey: string, accountId: string): string => `T#${clientKey}#U#${accountId}`;
 export const tokenSk = (integrationId: string): string => `PAT#${integrationId}`;
 export const auditPk = (clientKey: string): string => `T#${clientKey}#AUDIT`;
+/** Audit entries: `{isoTime}#{id}`; each entry's copy for the integration filter: `I#{integrationId}#{isoTime}#{id}`. */
+export const auditSk = (at: string, id: string): string => `${at}#${id}`;
+export const auditIntegrationSkPrefix = (integrationId: string): string => `I#${integrationId}#`;
+/** Every audit copy's SK sorts at or above this; every entry's (an ISO time, a digit first) below it. */
+export const AUDIT_COPY_SK_FLOOR = 'I#';
+/** The byAuditActor index partition of one tenant's actor. */
+export const auditActorKey = (clientKey: string, accountId: string): string => `T#${clientKey}#A#${accountId}`;
 export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM`;

@@ -1,14 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AlgorithmSuiteIdentifier,
   buildClient,
   CommitmentPolicy,
+  getLocalCryptographicMaterialsCache,
   KmsKeyringNode,
+  NodeCachingMaterialsManager,
   RawAesKeyringNode,
   RawAesWrappingSuiteIdentifier,
   type KeyringNode,
+  type NodeMaterialsManager,
 } from '@aws-crypto/client-node';
 import { AppError } from '../domain/errors';
 import { Secret } from '../domain/secret';
@@ -17,7 +20,7 @@ import { kmsClientProvider } from './kms-client';
 /** What a ciphertext is for; part of its encryption context and of the KMS key policy conditions. */
 export type SecretPurpose = 'user-pat' | 'service-credential' | 'shared-secret';
 
-/** Binds a ciphertext to its row (DESIGN §6): a ciphertext copied elsewhere does not decrypt. */
+/** Binds a ciphertext to its row (docs/architecture.md §6): a ciphertext copied elsewhere does not decrypt. */
 export interface SecretContext {
   readonly tenant: string;
   readonly purpose: SecretPurpose;
@@ -55,14 +58,40 @@ const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COM
 const client = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
 
 /**
+ * The decrypt cache: a data key KMS (or the local keyring) unwrapped once is reused for the same
+ * message for a few minutes, so a warm container's repeated actions by the same user make no KMS
+ * call. The cache key is the message's suite, encrypted data keys and its own authenticated
+ * encryption context, so a cached key only ever opens the exact message it came from; the row
+ * binding below is checked on every decrypt, cached or not. Encryption is never cached: each
+ * secret gets its own data key. See docs/architecture.md §6.
+ */
+export interface DecryptCacheOptions {
+  /** How long an unwrapped data key stays usable; at most five minutes. */
+  readonly maxAgeMs: number;
+  /** How many data keys one container keeps at most (least recently used leave first). */
+  readonly capacity: number;
+}
+
+export const DEFAULT_DECRYPT_CACHE: DecryptCacheOptions = { maxAgeMs: 5 * 60_000, capacity: 500 };
+const MAX_DECRYPT_CACHE_AGE_MS = 5 * 60_000;
+
+/**
  * AWS Encryption SDK envelope encryption. The purpose picks the keyring: shared secrets use the
- * tenant key; PATs and service credentials the credentials key (DESIGN §6, two KMS keys).
+ * tenant key; PATs and service credentials the credentials key (docs/architecture.md §6, two KMS keys).
  */
 export class EnvelopeVault implements TokenVault {
   readonly #keyringFor: (purpose: SecretPurpose) => KeyringNode;
+  readonly #decryptManagers = new Map<KeyringNode, NodeMaterialsManager>();
+  readonly #decryptCache: DecryptCacheOptions | 'off';
 
-  constructor(keyringFor: (purpose: SecretPurpose) => KeyringNode) {
+  /** `decryptCache: 'off'` makes every decrypt unwrap its data key again. */
+  constructor(keyringFor: (purpose: SecretPurpose) => KeyringNode, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE) {
+    if (decryptCache !== 'off') {
+      if (!(decryptCache.maxAgeMs > 0 && decryptCache.maxAgeMs <= MAX_DECRYPT_CACHE_AGE_MS)) throw new Error('decrypt cache age must be within (0, 5 min]');
+      if (!(Number.isInteger(decryptCache.capacity) && decryptCache.capacity > 0)) throw new Error('decrypt cache capacity must be a positive integer');
+    }
     this.#keyringFor = keyringFor;
+    this.#decryptCache = decryptCache;
   }
 
   async encrypt(plaintext: string, context: SecretContext): Promise<string> {
@@ -77,7 +106,7 @@ export class EnvelopeVault implements TokenVault {
     const expected = toEncryptionContext(context);
     let decrypted: Awaited<ReturnType<typeof client.decrypt>>;
     try {
-      decrypted = await client.decrypt(this.#keyringFor(context.purpose), Buffer.from(ciphertext, 'base64'));
+      decrypted = await client.decrypt(this.#decryptManagerFor(context.purpose), Buffer.from(ciphertext, 'base64'));
     } catch (error) {
       throw unreadable(context, error);
     }
@@ -88,6 +117,24 @@ export class EnvelopeVault implements TokenVault {
     const matches = hostMatches && Object.entries(expected).every(([key, value]) => key === 'host' || actual[key] === value);
     if (!matches) throw unreadable(context);
     return new Secret(Buffer.from(decrypted.plaintext).toString('utf8'));
+  }
+
+  /** One caching materials manager per keyring, each with its own bounded cache and partition. */
+  #decryptManagerFor(purpose: SecretPurpose): KeyringNode | NodeMaterialsManager {
+    const keyring = this.#keyringFor(purpose);
+    const cache = this.#decryptCache;
+    if (cache === 'off') return keyring;
+    let manager = this.#decryptManagers.get(keyring);
+    if (manager === undefined) {
+      manager = new NodeCachingMaterialsManager({
+        backingMaterials: keyring,
+        cache: getLocalCryptographicMaterialsCache(cache.capacity),
+        maxAge: cache.maxAgeMs,
+        partition: randomUUID(),
+      });
+      this.#decryptManagers.set(keyring, manager);
+    }
+    return manager;
   }
 }
 
@@ -117,10 +164,10 @@ export const localVault = (key: Buffer): EnvelopeVault => {
 };
 
 /** In AWS: KMS keyrings on the two keys. */
-export const kmsVault = (credentialsKeyId: string, tenantKeyId: string): EnvelopeVault => {
+export const kmsVault = (credentialsKeyId: string, tenantKeyId: string, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE): EnvelopeVault => {
   const credentials = new KmsKeyringNode({ generatorKeyId: credentialsKeyId, clientProvider: kmsClientProvider });
   const tenant = new KmsKeyringNode({ generatorKeyId: tenantKeyId, clientProvider: kmsClientProvider });
-  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), decryptCache);
 };
 
 /** The local key: PATGATE_LOCAL_KEY (base64), else a key file generated once with mode 0600. */

@@ -12,6 +12,7 @@ import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
 import { instrumentHosts } from '../observability/instrumented-hosts';
 import { GitActionService } from '../services/git-action-service';
+import { IntegrationCatalog } from '../services/integration-catalog';
 import { IntegrationService } from '../services/integration-service';
 import { TokenService } from '../services/token-service';
 import { IdempotencyStore } from '../store/idempotency-store';
@@ -85,14 +86,16 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   });
   late.lifecycle = lifecycle;
   const integrationStore = new IntegrationStore(db, config.tableName);
+  const catalog = new IntegrationCatalog(integrationStore, clock);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
+    catalog,
     localMode: config.localMode,
     resolveHost: overrides.resolveHost ?? systemResolver,
     events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName);
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
-  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey);
+  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
   return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
 };

@@ -20,8 +20,9 @@ const TABLE_ACTIONS: Record<FunctionName, string[]> = {
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
   lifecycle: [],
-  // GET /api/admin/integrations counts tokens expiring within 7 days per integration.
-  admin: ['byExpiry:Query'],
+  // GET /api/admin/integrations counts tokens expiring within 7 days per integration;
+  // GET /api/admin/audit?accountId= reads the audit by actor.
+  admin: ['byExpiry:Query', 'byAuditActor:Query'],
   tokens: [],
   gitAction: [],
   tokenExpiry: ['byExpiry:Query', 'byReverify:Query'],

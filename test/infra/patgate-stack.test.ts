@@ -28,7 +28,7 @@ describe('the patgate stack', () => {
       });
     });
 
-    it('has the byExpiry and byReverify indexes with string keys', () => {
+    it('has the byExpiry, byReverify and byAuditActor indexes with string keys', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         GlobalSecondaryIndexes: [
           {
@@ -47,11 +47,20 @@ describe('the patgate stack', () => {
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          {
+            IndexName: 'byAuditActor',
+            KeySchema: [
+              { AttributeName: 'auditActor', KeyType: 'HASH' },
+              { AttributeName: 'SK', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         AttributeDefinitions: Match.arrayWith([
           { AttributeName: 'expiryDay', AttributeType: 'S' },
           { AttributeName: 'expiresAt', AttributeType: 'S' },
           { AttributeName: 'reverifyDay', AttributeType: 'S' },
+          { AttributeName: 'auditActor', AttributeType: 'S' },
         ]),
       });
     });

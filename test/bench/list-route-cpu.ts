@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiEvent } from '../../lambdas/http/api-types';
+import { createApiHandler } from '../../lambdas/http/create-api-handler';
+import { tokenRoutes } from '../../lambdas/handlers/tokens';
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { Harness } from '../support/harness';
+import { TestClock } from '../support/test-clock';
+import { formatTable } from './format-table';
+
+export interface ListRouteCpuRow {
+  readonly case: string;
+  readonly requests: number;
+  /** CPU time (user + system) of this process per request: the function's own work, DynamoDB Local excluded. */
+  readonly cpuMsPerRequest: number;
+  readonly integrations: number;
+  readonly overridesPerIntegration: number;
+  readonly statuses: string;
+}
+
+/** The target of issue 16: the warm list route at 200 integrations × 20 overrides. */
+export const LIST_ROUTE_CPU_TARGET_MS = 2;
+
+const INTEGRATIONS = 200;
+const OVERRIDES = 20;
+const PATH = '/api/me/integrations';
+
+/**
+ * `GET /api/me/integrations` CPU per request, the tokens function alone: its Lambda handler is called
+ * in-process with API Gateway events (no HTTP server, no load generator in the figure), against a
+ * tenant seeded with 200 integrations × 20 overrides in DynamoDB Local (another process, not counted).
+ * Warm: the container's 30 s list cache holds the tenant. Miss: the clock moves 31 s before each
+ * request, so every request reads and groups the 4,200 items again.
+ */
+export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuRow[]> => {
+  const clock = new TestClock();
+  const harness = await Harness.start({}, { clock });
+  try {
+    const site = await harness.installSite();
+    const deps = harness.app.deps;
+    const tenant = site.clientKey;
+    const now = clock.now().toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < INTEGRATIONS; i += 1) ids.push(`bench${String(i).padStart(15, '0')}`);
+    const inParallel = async <T>(items: readonly T[], work: (item: T) => Promise<unknown>, width = 8): Promise<void> => {
+      for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(work));
+    };
+    await inParallel(ids, (id) =>
+      deps.integrationStore.create({
+        tenant,
+        id,
+        name: `GitHub ${id}`,
+        provider: 'github',
+        requireUserPat: false,
+        serviceCredential: { kind: 'token', ciphertext: 'not-read-by-this-route', hint: '****', setAt: now },
+        overrideKeys: 'canonical',
+        hostSetAt: now,
+        version: 1,
+        createdAt: now,
+        createdBy: 'bench',
+        updatedAt: now,
+        updatedBy: 'bench',
+      }),
+    );
+    const overrides = ids.flatMap((integrationId) => Array.from({ length: OVERRIDES }, (_, r) => ({ integrationId, repositoryId: `acme/repo-${r}`, requireUserPat: r % 2 === 0, updatedAt: now, updatedBy: 'bench' })));
+    await inParallel(overrides, (override) => deps.integrationStore.putOverride(tenant, override), 16);
+
+    const handler = createApiHandler(tokenRoutes(() => deps), { authenticator: () => deps.authenticator });
+    const accountId = 'bench-user';
+    const event = (): ApiEvent => {
+      const jwt = harness.jira.userJwt(tenant, accountId, { method: 'GET', path: PATH, query: {} }, { expiresInSeconds: 24 * 3600 });
+      const time = new Date();
+      return {
+        version: '2.0',
+        routeKey: `GET ${PATH}`,
+        rawPath: PATH,
+        rawQueryString: '',
+        headers: { authorization: `JWT ${jwt}`, host: 'localhost' },
+        requestContext: {
+          accountId: 'local',
+          apiId: 'local',
+          domainName: 'localhost',
+          domainPrefix: 'localhost',
+          http: { method: 'GET', path: PATH, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+          requestId: randomUUID(),
+          routeKey: `GET ${PATH}`,
+          stage: '$default',
+          time: time.toISOString(),
+          timeEpoch: time.getTime(),
+        },
+        isBase64Encoded: false,
+      } as ApiEvent;
+    };
+    const run = async (label: string, count: number, before?: () => void): Promise<ListRouteCpuRow> => {
+      const events = Array.from({ length: count }, event);
+      const statuses = new Map<number, number>();
+      let cpu = 0;
+      for (const e of events) {
+        before?.();
+        const start = process.cpuUsage();
+        const response = await handler(e);
+        const used = process.cpuUsage(start);
+        cpu += used.user + used.system;
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        // The bench's own check of the answer, on the first one only: its parse must not add to the figure.
+        if (response.statusCode === 200 && label !== 'warm-up' && statuses.size === 1 && statuses.get(200) === 1) {
+          const body = JSON.parse(String(response.body)) as { integrations?: unknown[] } | unknown[];
+          const list = Array.isArray(body) ? body : (body.integrations ?? []);
+          if (list.length !== INTEGRATIONS) throw new Error(`the list had ${list.length} integrations, not ${INTEGRATIONS}`);
+        }
+      }
+      return {
+        case: label,
+        requests: count,
+        cpuMsPerRequest: cpu / 1000 / count,
+        integrations: INTEGRATIONS,
+        overridesPerIntegration: OVERRIDES,
+        statuses: [...statuses].map(([status, n]) => `${status}×${n}`).join(' '),
+      };
+    };
+    await run('warm-up', 10);
+    const warm = await run('warm (list cached)', requests);
+    const miss = await run('cache miss (list read and grouped)', Math.max(10, Math.floor(requests / 10)), () => clock.advance(31_000));
+    return [warm, miss];
+  } finally {
+    await harness.stop();
+  }
+};
+
+/** Failures for the bench's exit code: the warm route above its target, or any non-200 answer. */
+export const listRouteCpuFailures = (rows: readonly ListRouteCpuRow[]): string[] =>
+  rows.flatMap((row) => [
+    ...(row.case.startsWith('warm') && row.cpuMsPerRequest > LIST_ROUTE_CPU_TARGET_MS
+      ? [`list route CPU ${row.cpuMsPerRequest.toFixed(2)} ms per warm request at ${row.integrations} × ${row.overridesPerIntegration} (target ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`]
+      : []),
+    ...(row.statuses !== `200×${row.requests}` ? [`list route answered ${row.statuses} (${row.case})`] : []),
+  ]);
+
+export const listRouteCpuTable = (rows: readonly ListRouteCpuRow[]): string =>
+  formatTable(
+    `List route CPU per request (GET ${PATH}, ${INTEGRATIONS} integrations × ${OVERRIDES} overrides, handler in-process; target warm ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`,
+    ['case', 'requests', 'CPU ms / request', 'answers'],
+    rows.map((r) => [r.case, r.requests, r.cpuMsPerRequest, r.statuses]),
+  );
+
+/** Standalone: `npx tsx test/bench/list-route-cpu.ts` (starts its own DynamoDB Local). */
+if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  void (async () => {
+    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
+    process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+    try {
+      const rows = await measureListRouteCpu();
+      console.log(listRouteCpuTable(rows));
+      const failures = listRouteCpuFailures(rows);
+      for (const failure of failures) console.error(`TARGET NOT MET: ${failure}`);
+      if (failures.length > 0) process.exitCode = 1;
+    } finally {
+      await dynamo.stop();
+    }
+  })();
+}

@@ -1,0 +1,89 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for KMS (KMS cannot run here): it speaks the awsJson1_1 wire format of the two
+ * operations the Encryption SDK's KMS keyring uses, GenerateDataKey and Decrypt, and refuses what KMS
+ * refuses: an unknown key, or a ciphertext blob opened under another encryption context or key
+ * (InvalidCiphertextException). It counts requests per operation.
+ */
+export class LoopbackKms {
+  readonly calls = { GenerateDataKey: 0, Decrypt: 0 };
+  readonly #keys = new Map<string, Buffer>();
+  readonly #server: Server;
+
+  constructor(keyArns: readonly string[]) {
+    for (const arn of keyArns) this.#keys.set(arn, randomBytes(32));
+    this.#server = createServer((request, response) => void this.#handle(request, response));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  get total(): number {
+    return this.calls.GenerateDataKey + this.calls.Decrypt;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    const answer = (status: number, payload: unknown): void => {
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(payload));
+    };
+    const refuse = (type: string, message: string): void => answer(400, { __type: type, message });
+    if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return refuse('MissingAuthenticationTokenException', 'unsigned');
+    const context = canonicalContext(body.EncryptionContext);
+    if (target === 'TrentService.GenerateDataKey') {
+      this.calls.GenerateDataKey += 1;
+      const keyId = String(body.KeyId);
+      const master = this.#keys.get(keyId);
+      if (!master) return refuse('NotFoundException', 'key not found');
+      const bytes = Number(body.NumberOfBytes ?? 32);
+      const plaintext = randomBytes(bytes);
+      const blob = seal(master, plaintext, `${keyId}\n${context}`);
+      return answer(200, { KeyId: keyId, Plaintext: plaintext.toString('base64'), CiphertextBlob: Buffer.concat([Buffer.from(keyId.padEnd(128)), blob]).toString('base64') });
+    }
+    if (target === 'TrentService.Decrypt') {
+      this.calls.Decrypt += 1;
+      const whole = Buffer.from(String(body.CiphertextBlob), 'base64');
+      const keyId = whole.subarray(0, 128).toString().trimEnd();
+      const master = this.#keys.get(keyId);
+      if (!master || (body.KeyId !== undefined && body.KeyId !== keyId)) return refuse('IncorrectKeyException', 'wrong key');
+      const plaintext = open(master, whole.subarray(128), `${keyId}\n${context}`);
+      if (!plaintext) return refuse('InvalidCiphertextException', 'invalid ciphertext');
+      return answer(200, { KeyId: keyId, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    }
+    return refuse('UnknownOperationException', target);
+  }
+}
+
+const canonicalContext = (value: unknown): string =>
+  JSON.stringify(Object.entries((value ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+const seal = (key: Buffer, plaintext: Buffer, aad: string): Buffer => {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+};
+
+const open = (key: Buffer, blob: Buffer, aad: string): Buffer | undefined => {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12)).setAAD(Buffer.from(aad));
+    decipher.setAuthTag(blob.subarray(12, 28));
+    return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+};
