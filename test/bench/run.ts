@@ -6,8 +6,10 @@ import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { measureApiThroughput, type ThroughputRow } from './api-throughput';
 import { measureColdStart } from './cold-start';
 import { measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
+import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
 import { reportTables } from './report-tables';
+import { measureReverifyThroughput, reverifyThroughputFailures, reverifyThroughputTable } from './reverify-throughput';
 import { measureRoundTrips } from './round-trips';
 
 // The SDK's Node 20 notice is a plain `Warning`, which the npm script's --disable-warning flag cannot name.
@@ -38,7 +40,7 @@ const expiryFailures = (rows: readonly ExpiryScalingRow[]): string[] =>
 const throughputWarnings = (rows: readonly ThroughputRow[]): string[] =>
   rows.filter((r) => r.non2xx + r.errors + r.timeouts > 0).map((r) => `${r.route}: ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`);
 
-/** `npm run bench`: the five benchmarks of issue 7, printed as tables and kept in bench/results.json. */
+/** `npm run bench`: the benchmarks, printed as tables and kept in bench/results.json. */
 const main = async (): Promise<void> => {
   const started = performance.now();
   const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, loadAverage1m: loadavg()[0] };
@@ -46,23 +48,27 @@ const main = async (): Promise<void> => {
   const dynamo = await phase('starting DynamoDB Local', () => startDynamoDbLocal({ timeoutMs: 120_000 }));
   process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   try {
-    const roundTrips = await phase('1/5 round trips per git action', () => measureRoundTrips(dynamo.endpoint));
+    const roundTrips = await phase('1/7 round trips per git action', () => measureRoundTrips(dynamo.endpoint));
     console.log(reportTables.floor());
     console.log(reportTables.roundTrips(roundTrips));
-    const overhead = await phase('2/5 overhead ratio', () => measureOverheadRatio(dynamo.endpoint));
+    const overhead = await phase('2/7 overhead ratio', () => measureOverheadRatio(dynamo.endpoint));
     console.log(reportTables.overhead(overhead));
-    const coldStart = await phase('3/5 cold start', () => measureColdStart());
+    const coldStart = await phase('3/7 cold start', () => measureColdStart());
     console.log(reportTables.coldStart(coldStart));
-    const throughput = await phase('4/5 API throughput (2 × 10 s)', () => measureApiThroughput());
+    const throughput = await phase('4/7 API throughput (2 × 10 s)', () => measureApiThroughput());
     console.log(reportTables.throughput(throughput));
-    const expiry = await phase('5/5 expiry checker scaling', () => measureExpiryScaling(dynamo.endpoint));
+    const expiry = await phase('5/7 expiry checker scaling', () => measureExpiryScaling(dynamo.endpoint));
     console.log(reportTables.expiry(expiry));
+    const listCpu = await phase('6/7 list route CPU (200 integrations × 20 overrides)', () => measureListRouteCpu());
+    console.log(listRouteCpuTable(listCpu));
+    const reverify = await phase('7/7 re-verify throughput (200 ms host latency)', () => measureReverifyThroughput(dynamo.endpoint));
+    console.log(reverifyThroughputTable(reverify));
 
-    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry)];
+    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry), ...listRouteCpuFailures(listCpu), ...reverifyThroughputFailures(reverify)];
     const warnings = throughputWarnings(throughput);
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry, listCpu, reverify };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
     for (const warning of warnings) console.warn(`WARNING ${warning}`);
