@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
-import { branchNameProblem } from '../domain/branch-name';
 import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision } from '../domain/policy';
-import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
+import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
-import { ISSUE_KEY_PATTERN } from '../jira/request-authenticator';
 import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
@@ -19,22 +17,7 @@ import { telemetry } from '../observability/telemetry';
 import { credentialHost, openCredential, serviceCredentialContext, userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { setupUrl } from './setup-links';
 
-const branchName = z.string().superRefine((value, ctx) => {
-  const problem = branchNameProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: `not a valid git branch name: ${problem}` });
-});
-const issueKey = z.string().regex(ISSUE_KEY_PATTERN, 'an issue key like ABC-123');
-const target = { integrationId: integrationIdSchema, repositoryId: repositoryIdSchema, issueKey };
-
-export const createBranchSchema = z.strictObject({ ...target, branchName, fromRef: branchName });
-export const deleteBranchSchema = z.strictObject({ ...target, branchName });
-export const createPullRequestSchema = z.strictObject({
-  ...target,
-  sourceBranch: branchName,
-  targetBranch: branchName,
-  title: z.string().trim().min(1).max(255),
-  description: z.string().max(10_000).optional(),
-});
+export { createBranchSchema, createPullRequestSchema, deleteBranchSchema };
 
 export type GitAction =
   | { readonly action: 'create-branch'; readonly input: z.infer<typeof createBranchSchema> }

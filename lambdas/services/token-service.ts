@@ -1,8 +1,7 @@
-import * as z from 'zod';
 import type { Clock } from '../domain/clock';
 import { AppError, isAppError } from '../domain/errors';
 import { supportsPersonalAccessTokens } from '../domain/integration';
-import { awsKeysCredentialSchema, tokenCredentialSchema } from '../domain/integration-schemas';
+import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
@@ -16,13 +15,7 @@ import { userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { telemetry } from '../observability/telemetry';
 import { setupUrl } from './setup-links';
 
-/**
- * `expiresAt` is what the user read on the host's token page. It is taken only where the host never
- * tells a token's expiry (Azure DevOps, VSTS, TFS): the host's own answer always wins.
- */
-const statedExpiry = { expiresAt: z.iso.datetime({ offset: true }).optional() };
-export const saveTokenSchema = z.union([tokenCredentialSchema.extend(statedExpiry), awsKeysCredentialSchema.extend(statedExpiry)]);
-export type SaveTokenInput = z.infer<typeof saveTokenSchema>;
+export { saveTokenSchema, type SaveTokenInput };
 
 export interface MyIntegrationView {
   readonly integrationId: string;
