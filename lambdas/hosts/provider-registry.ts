@@ -45,10 +45,10 @@ export type ProviderLookup = (integration: Pick<IntegrationRecord, 'provider' | 
 export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions): ProviderLookup => (integration) =>
   PROVIDER_FACTORIES[integration.provider](resolveHostTarget(integration, endpoints), options);
 
-/** The registry for a configuration: public hosts' endpoints are fixed unless in local mode (simulators). */
+/** The registry for a configuration: public hosts' endpoints are fixed unless configurable (local mode: simulators). */
 export const providersFor = (config: Config, options?: HostCallOptions): ProviderLookup =>
   providerLookup(
-    config.localMode
+    config.configurablePublicHostEndpoints
       ? config
       : { githubApiUrl: 'https://api.github.com', githubWebUrl: 'https://github.com', gitlabUrl: 'https://gitlab.com', codecommitEndpoint: undefined },
     options,

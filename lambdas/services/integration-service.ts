@@ -73,7 +73,8 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
 });
 
 export interface IntegrationServiceOptions {
-  readonly localMode: boolean;
+  /** Base URLs may be http and loopback, and are not held to their family's URL shape (simulators). */
+  readonly allowSimulatedHosts: boolean;
   readonly resolveHost: HostResolver;
   /** Where `Token Invalid` events go when a move drops users' tokens. */
   readonly events?: EventSink;
@@ -282,13 +283,13 @@ export class IntegrationService {
     if (input.provider !== 'tfs' && input.tfsVersion) errors.push({ field: 'tfsVersion', message: `not used for ${input.provider}` });
     if (errors.length) throw new AppError('VALIDATION_FAILED', 'The integration is not valid.', { errors });
     if (!input.baseUrl) return { provider: input.provider, region: input.region, tfsVersion: input.tfsVersion };
-    const baseUrl = await checkBaseUrl(input.baseUrl, { localMode: this.options.localMode, resolve: this.options.resolveHost });
+    const baseUrl = await checkBaseUrl(input.baseUrl, { allowLoopback: this.options.allowSimulatedHosts, resolve: this.options.resolveHost });
     this.#checkHostFamily(input.provider, baseUrl);
     return { provider: input.provider, baseUrl, region: input.region, tfsVersion: input.tfsVersion };
   }
 
   #checkHostFamily(provider: ProviderKind, baseUrl: string): void {
-    if (this.options.localMode) return;
+    if (this.options.allowSimulatedHosts) return;
     const url = new URL(baseUrl);
     const segments = url.pathname.split('/').filter(Boolean);
     const fail = (message: string): never => {

@@ -86,7 +86,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   late.lifecycle = lifecycle;
   const integrationStore = new IntegrationStore(db, config.tableName);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
-    localMode: config.localMode,
+    allowSimulatedHosts: config.allowSimulatedHosts,
     resolveHost: overrides.resolveHost ?? systemResolver,
     events: overrides.events ?? defaultEventSink(config),
   });
