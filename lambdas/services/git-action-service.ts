@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
+import { isCredentialRejected } from '../domain/credential-rejected';
 import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision } from '../domain/policy';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
@@ -254,7 +255,7 @@ export class GitActionService {
   /** A host 401 on a user's token marks it invalid (DESIGN §3 step 6). */
   async #hostFailure(error: unknown, tenant: TenantRecord, integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<AppError> {
     if (!isAppError(error)) return new AppError('HOST_UNAVAILABLE', `${integration.name} could not be reached.`);
-    if (!token || error.hostReason !== 'unauthorized') return error;
+    if (!token || !isCredentialRejected(error)) return error;
     await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString(), { removeReverify: true });
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
       extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration) },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
+import { effectiveRequirement } from '../domain/policy';
 import { AppError, type FieldError } from '../domain/errors';
 import { TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../domain/integration';
 import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } from '../domain/integration-schemas';
@@ -203,7 +204,7 @@ export class IntegrationService {
       outcome: 'success',
       changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat } },
     });
-    return { repositoryId, requireUserPat, effective: requireUserPat ?? integration.requireUserPat };
+    return { repositoryId, requireUserPat, effective: effectiveRequirement(integration.requireUserPat, requireUserPat) };
   }
 
   /**

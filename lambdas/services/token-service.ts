@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import { isCredentialRejected } from '../domain/credential-rejected';
 import { AppError, isAppError } from '../domain/errors';
 import { supportsPersonalAccessTokens } from '../domain/integration';
 import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
@@ -147,7 +148,8 @@ export class TokenService {
     try {
       identity = await this.providers(integration).verifyToken(credential);
     } catch (error) {
-      if (isAppError(error) && (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED' || error.code === 'TOKEN_REJECTED')) {
+      // Also a token the host finds too narrow (GitLab's insufficient_scope, TOKEN_REJECTED): it is not saved either.
+      if (isCredentialRejected(error) || (isAppError(error) && error.code === 'TOKEN_REJECTED')) {
         telemetry.tokenRejected(integration.provider);
         throw new AppError('TOKEN_REJECTED', `${integration.name} did not accept this token (unknown, revoked or expired). Nothing was saved.`);
       }
