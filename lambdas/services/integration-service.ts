@@ -6,6 +6,7 @@ import { TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '..
 import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } from '../domain/integration-schemas';
 import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
+import type { ShownCredential } from '../domain/stored-credential';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
 import type { EventSink } from '../expiry/event-sink';
 import { canonicalRepositoryId } from '../hosts/repository-id';
@@ -40,7 +41,7 @@ export interface IntegrationView {
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
   /** Everything stored of the credential except its ciphertext. */
-  readonly serviceCredential: Omit<StoredCredential, 'ciphertext'>;
+  readonly serviceCredential: ShownCredential;
   readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; updatedAt: string; updatedBy: string }[];
   readonly version: number;
   readonly createdAt: string;
@@ -50,7 +51,7 @@ export interface IntegrationView {
 }
 
 /** A Basic password gets no hint at all, even one stored before that rule. */
-const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): Omit<StoredCredential, 'ciphertext'> =>
+const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): ShownCredential =>
   shown.kind === 'basic' ? { ...shown, hint: '' } : shown;
 
 /** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */

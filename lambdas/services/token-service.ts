@@ -193,7 +193,7 @@ export class TokenService {
       status: tokenStatus(token, this.clock.now()),
       ...(token
         ? {
-            hint: token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
+            hint: token.credential.kind === 'aws-keys' && token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
             providerLogin: token.providerLogin,
             ...(token.scopes ? { scopes: token.scopes } : {}),
             ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),

@@ -6,6 +6,7 @@ import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { AppError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import type { AuditEntry } from '../domain/records';
+import { parseAuditItem } from './item-codecs';
 import { auditPk } from './keys';
 
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -161,5 +162,5 @@ const decodeCursor = (cursor: string | undefined, pk: string): Record<string, un
 
 const toEntry = (item: Record<string, unknown>): AuditEntry => {
   const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, ...rest } = item;
-  return rest as unknown as AuditEntry;
+  return parseAuditItem(rest);
 };
