@@ -1,22 +1,26 @@
-import * as z from 'zod';
 import type { StoredCredential } from './records';
 
 /**
- * The codec of `StoredCredential`: what a store item's credential attribute must be. Items are
- * parsed at the store's edge (an item is data from outside the type system), never cast.
+ * The codec of `StoredCredential`: what a store item's credential attribute must be, kind by kind.
+ * Items are parsed at the store's edge (an item is data from outside the type system), never cast.
+ * Written by hand rather than with zod: every Lambda that reads a credential bundles this, and the
+ * zod features a discriminated schema needs would add to each bundle.
  */
-const base = { ciphertext: z.string().min(1), hint: z.string(), setAt: z.string() };
-
-export const storedCredentialSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('token'), ...base }),
-  z.object({ kind: z.literal('aws-keys'), ...base, accessKeyId: z.string().optional() }),
-  z.object({ kind: z.literal('basic'), ...base, username: z.string().optional() }),
-]) satisfies z.ZodType<StoredCredential>;
-
-/** The credential of an item, or undefined when the attribute is not a well-formed stored credential. */
 export const parseStoredCredential = (value: unknown): StoredCredential | undefined => {
-  const parsed = storedCredentialSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { kind, ciphertext, hint, setAt, accessKeyId, username } = value as Record<string, unknown>;
+  if (typeof ciphertext !== 'string' || ciphertext === '' || typeof hint !== 'string' || typeof setAt !== 'string') return undefined;
+  const base = { ciphertext, hint, setAt };
+  if (kind === 'token') return { kind, ...base };
+  if (kind === 'aws-keys') {
+    if (accessKeyId === undefined) return { kind, ...base };
+    return typeof accessKeyId === 'string' ? { kind, ...base, accessKeyId } : undefined;
+  }
+  if (kind === 'basic') {
+    if (username === undefined) return { kind, ...base };
+    return typeof username === 'string' ? { kind, ...base, username } : undefined;
+  }
+  return undefined;
 };
 
 /** The credential as shown (views, the admin page): everything but the ciphertext, kind by kind. */
