@@ -65,7 +65,18 @@ export type Config = Readonly<{
   uninstallSweepDelaySeconds: number;
   sweepScheduleGroup: string | undefined;
   sweepRoleArn: string | undefined;
-  localMode: boolean;
+  /**
+   * What local mode (PATGATE_LOCAL_MODE, the simulators of `npm start` and the tests) allows, one
+   * capability each, so each use says which it needs:
+   * git-host base URLs may be http and loopback, and are not held to their family's URL shape
+   * (a simulator on localhost serves every family);
+   */
+  allowSimulatedHosts: boolean;
+  /** the public hosts' endpoints (GitHub, GitLab.com, CodeCommit) come from configuration instead of being fixed; */
+  configurablePublicHostEndpoints: boolean;
+  /** events go to a JSON-lines file instead of EventBridge. */
+  eventsToFile: boolean;
+  /** Accept http Jira sites and a loopback Forge API base URL (local mode, or PATGATE_JIRA_ALLOW_HTTP in tests). */
   jiraAllowHttp: boolean;
   dynamoDbEndpoint: string | undefined;
   allowedOrigin: string | undefined;
@@ -100,7 +111,9 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     uninstallSweepDelaySeconds: e.PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS,
     sweepScheduleGroup: e.PATGATE_SWEEP_SCHEDULE_GROUP,
     sweepRoleArn: e.PATGATE_SWEEP_ROLE_ARN,
-    localMode: e.PATGATE_LOCAL_MODE === 'true',
+    allowSimulatedHosts: e.PATGATE_LOCAL_MODE === 'true',
+    configurablePublicHostEndpoints: e.PATGATE_LOCAL_MODE === 'true',
+    eventsToFile: e.PATGATE_LOCAL_MODE === 'true',
     jiraAllowHttp: e.PATGATE_LOCAL_MODE === 'true' || e.PATGATE_JIRA_ALLOW_HTTP === 'true',
     dynamoDbEndpoint: e.PATGATE_DYNAMODB_ENDPOINT,
     allowedOrigin: e.PATGATE_ALLOWED_ORIGIN,

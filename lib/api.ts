@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTE_TABLE } from '../lambdas/handlers/routes';
 import type { FunctionName } from './function-specs';
 
 export interface Route {
@@ -13,32 +14,15 @@ export interface Route {
   readonly handler: FunctionName;
 }
 
-const { GET, POST, PUT, PATCH, DELETE } = apigwv2.HttpMethod;
-
-/** DESIGN §4, route by route, and the function that serves each. */
-export const routes: readonly Route[] = [
-  { method: GET, path: '/health', handler: 'public' },
-  { method: GET, path: '/openapi.json', handler: 'public' },
-  { method: POST, path: '/lifecycle/installed', handler: 'lifecycle' },
-  { method: POST, path: '/lifecycle/uninstalled', handler: 'lifecycle' },
-  { method: POST, path: '/lifecycle/forge', handler: 'lifecycle' },
-  { method: GET, path: '/api/admin/integrations', handler: 'admin' },
-  { method: POST, path: '/api/admin/integrations', handler: 'admin' },
-  { method: GET, path: '/api/admin/integrations/{integrationId}', handler: 'admin' },
-  { method: PATCH, path: '/api/admin/integrations/{integrationId}', handler: 'admin' },
-  { method: DELETE, path: '/api/admin/integrations/{integrationId}', handler: 'admin' },
-  { method: PUT, path: '/api/admin/integrations/{integrationId}/repositories', handler: 'admin' },
-  { method: GET, path: '/api/admin/audit', handler: 'admin' },
-  { method: GET, path: '/api/me/integrations', handler: 'tokens' },
-  { method: PUT, path: '/api/me/tokens/{integrationId}', handler: 'tokens' },
-  { method: DELETE, path: '/api/me/tokens/{integrationId}', handler: 'tokens' },
-  { method: GET, path: '/api/issues/{issueKey}/git-readiness', handler: 'gitAction' },
-  { method: POST, path: '/api/git/branches', handler: 'gitAction' },
-  { method: DELETE, path: '/api/git/branches', handler: 'gitAction' },
-  { method: POST, path: '/api/git/pull-requests', handler: 'gitAction' },
-  { method: GET, path: '/api/integrations/{integrationId}/repositories', handler: 'gitAction' },
-  { method: GET, path: '/api/integrations/{integrationId}/branches', handler: 'gitAction' },
-];
+/**
+ * Every route of the one route table (lambdas/handlers/routes, metadata only: no handler code is
+ * loaded at synth), and the function that serves each.
+ */
+export const routes: readonly Route[] = ROUTE_TABLE.map((route) => ({
+  method: apigwv2.HttpMethod[route.method],
+  path: route.path,
+  handler: route.function satisfies FunctionName,
+}));
 
 export interface ApiProps {
   readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
@@ -53,7 +37,7 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API of DESIGN §4: one Lambda proxy integration (payload 2.0) per function, every route
+ * The HTTP API: one Lambda proxy integration (payload 2.0) per function, every route
  * declared explicitly (no `$default` catch-all), stage throttling and JSON access logs.
  */
 export class Api extends Construct {

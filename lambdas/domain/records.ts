@@ -28,17 +28,34 @@ export interface TenantRecord {
 
 export type CredentialKind = 'token' | 'aws-keys' | 'basic';
 
-/** What is stored of a credential: ciphertext and display metadata, never plaintext. */
-export interface StoredCredential {
-  readonly kind: CredentialKind;
+interface StoredCredentialBase {
   readonly ciphertext: string;
+  /** The last characters of the secret; empty for a Basic password. */
   readonly hint: string;
   readonly setAt: string;
+}
+
+export interface StoredTokenCredential extends StoredCredentialBase {
+  readonly kind: 'token';
+}
+
+export interface StoredAwsKeysCredential extends StoredCredentialBase {
+  readonly kind: 'aws-keys';
   /** CodeCommit: the access key id is not secret and is shown. */
   readonly accessKeyId?: string;
+}
+
+export interface StoredBasicCredential extends StoredCredentialBase {
+  readonly kind: 'basic';
   /** TFS 2013/2015 Basic accounts. */
   readonly username?: string;
 }
+
+/**
+ * What is stored of a credential, by kind: ciphertext and display metadata, never plaintext.
+ * Items are read through its codec (lambdas/domain/stored-credential.ts).
+ */
+export type StoredCredential = StoredTokenCredential | StoredAwsKeysCredential | StoredBasicCredential;
 
 export interface IntegrationRecord {
   readonly tenant: string;

@@ -1,4 +1,5 @@
 import { TOKEN_STATUSES, type StoredCredential, type StoredTokenStatus } from '../domain/records';
+import { parseStoredCredential } from '../domain/stored-credential';
 import { isTokenEventType, type TokenEventType } from './event-sink';
 
 /** What the checker needs of a user-token item, including the index attributes TokenStore's `toToken` drops. */
@@ -17,18 +18,12 @@ export interface CheckedToken {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-const credentialOf = (value: unknown): StoredCredential | undefined => {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { kind, ciphertext } = value as Record<string, unknown>;
-  return (kind === 'token' || kind === 'aws-keys' || kind === 'basic') && text(ciphertext) ? (value as StoredCredential) : undefined;
-};
-
 /** Parses one index item (unknown at the edge); undefined for anything that is not a well-formed user token. */
 export const toCheckedToken = (item: Record<string, unknown>): CheckedToken | undefined => {
   const tenant = text(item.tenant);
   const accountId = text(item.accountId);
   const integrationId = text(item.integrationId);
-  const credential = credentialOf(item.credential);
+  const credential = parseStoredCredential(item.credential);
   const status = TOKEN_STATUSES.find((s) => s === item.status);
   const version = item.version;
   if (item.type !== 'user-token' || !tenant || !accountId || !integrationId || !credential || !status || typeof version !== 'number') return undefined;

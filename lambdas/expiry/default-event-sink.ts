@@ -7,8 +7,8 @@ import { JsonLinesEventSink } from './json-lines-event-sink';
  * the JSON-lines file locally, EventBridge in AWS. The EventBridge client loads on first emit, so
  * functions that never emit do not pay for it at cold start.
  */
-export const defaultEventSink = (config: Pick<Config, 'localMode' | 'region' | 'eventBusName'>): EventSink => {
-  if (config.localMode) return new JsonLinesEventSink();
+export const defaultEventSink = (config: Pick<Config, 'eventsToFile' | 'region' | 'eventBusName'>): EventSink => {
+  if (config.eventsToFile) return new JsonLinesEventSink();
   let sink: Promise<EventSink> | undefined;
   return {
     emit: async (event: TokenEvent) => {

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../domain/clock';
+import { isCredentialRejected } from '../domain/credential-rejected';
 import { isAppError } from '../domain/errors';
 import { EXPIRING_WINDOW_MS } from '../domain/policy';
 import type { IntegrationRecord } from '../domain/records';
@@ -44,7 +45,7 @@ const errorCode = (error: unknown): string => (isAppError(error) ? error.code : 
 
 const verdictOf = (error: unknown): HostVerdict => {
   if (!isAppError(error)) return { kind: 'failed', code: errorCode(error) };
-  if (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED') return { kind: 'rejected' };
+  if (isCredentialRejected(error)) return { kind: 'rejected' };
   if (error.code === 'HOST_RATE_LIMITED') return { kind: 'rate-limited' };
   return { kind: 'failed', code: error.code };
 };

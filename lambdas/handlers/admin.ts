@@ -1,88 +1,51 @@
-import {
-  auditQuerySchema,
-  createIntegrationSchema,
-  patchIntegrationSchema,
-  repositoryOverrideSchema,
-} from '../domain/integration-schemas';
-import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import { auditQuerySchema, createIntegrationSchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
+import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
 import { countExpiringTokens } from '../store/expiring-token-counts';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
+import { ADMIN_ROUTES } from './routes/admin';
 
-
-export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] => [
-  {
-    routeKey: 'GET /api/admin/integrations',
-    access: 'admin',
-    contextQsh: true,
-    handle: async ({ caller }) => {
+export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
+  bindRoutes(ADMIN_ROUTES, {
+    listIntegrations: async ({ caller }) => {
       const { integrations, db, config, clock } = deps();
       const tenant = caller.tenant.clientKey;
       const [list, expiring] = await Promise.all([integrations.list(tenant), countExpiringTokens(db, config.tableName, tenant, clock.now())]);
       // Per integration, how many users' tokens expire within 7 days: a count, no names.
       return { status: 200, body: { integrations: list.map((i) => ({ ...i, tokensExpiringWithin7Days: expiring.get(i.id) ?? 0 })) } };
     },
-  },
-  {
-    routeKey: 'POST /api/admin/integrations',
-    access: 'admin',
-    handle: async ({ request, caller }) => {
+    createIntegration: async ({ request, caller }) => {
       const input = parseInput(createIntegrationSchema, request.body, 'body');
       const view = await deps().integrations.create(caller.tenant.clientKey, caller.accountId, input);
       return { status: 201, body: view, headers: { etag: etag(view.version), location: `/api/admin/integrations/${view.id}` } };
     },
-  },
-  {
-    routeKey: 'GET /api/admin/integrations/{integrationId}',
-    access: 'admin',
-    contextQsh: true,
-    handle: async ({ request, caller }) => {
+    getIntegration: async ({ request, caller }) => {
       const view = await deps().integrations.get(caller.tenant.clientKey, integrationIdOf(request));
       return { status: 200, body: view, headers: { etag: etag(view.version) } };
     },
-  },
-  {
-    routeKey: 'PATCH /api/admin/integrations/{integrationId}',
-    access: 'admin',
-    handle: async ({ request, caller }) => {
+    patchIntegration: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       const version = versionFromIfMatch(request.headers['if-match'], true) as number;
       const input = parseInput(patchIntegrationSchema, request.body, 'body');
       const view = await deps().integrations.patch(caller.tenant.clientKey, caller.accountId, id, version, input);
       return { status: 200, body: view, headers: { etag: etag(view.version) } };
     },
-  },
-  {
-    routeKey: 'DELETE /api/admin/integrations/{integrationId}',
-    access: 'admin',
-    handle: async ({ request, caller }) => {
+    deleteIntegration: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       await deps().integrations.delete(caller.tenant.clientKey, caller.accountId, id, versionFromIfMatch(request.headers['if-match'], false));
       return { status: 204 };
     },
-  },
-  {
-    // The repository id travels in the body: it holds `/`, which API Gateway would take for a path separator.
-    routeKey: 'PUT /api/admin/integrations/{integrationId}/repositories',
-    access: 'admin',
-    handle: async ({ request, caller }) => {
+    setRepositoryOverride: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       const { repositoryId, requireUserPat } = parseInput(repositoryOverrideSchema, request.body, 'body');
       return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat) };
     },
-  },
-  {
-    routeKey: 'GET /api/admin/audit',
-    access: 'admin',
-    contextQsh: true,
-    handle: async ({ request, caller }) => {
+    audit: async ({ request, caller }) => {
       const query = parseInput(auditQuerySchema, request.query, 'query');
       const page = await deps().audit.list(caller.tenant.clientKey, query);
       return { status: 200, body: page };
     },
-  },
-];
+  });
 
 export const handler = createApiHandler(adminRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });
-

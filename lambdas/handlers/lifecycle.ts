@@ -1,37 +1,27 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResponse } from '../http/api-types';
-import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { isSweepEvent } from '../jira/uninstall-sweep';
 import { logger } from '../observability/logger';
 import { productionDependencies, rememberInvokedFunctionArn, type Dependencies } from '../wiring/dependencies';
+import { LIFECYCLE_ROUTES } from './routes/lifecycle';
 
-export const lifecycleRoutes = (deps: () => Dependencies): RouteDefinition[] => [
-  {
-    routeKey: 'POST /lifecycle/installed',
-    access: 'lifecycle',
-    handle: async ({ request }) => {
+export const lifecycleRoutes = (deps: () => Dependencies): RouteDefinition[] =>
+  bindRoutes(LIFECYCLE_ROUTES, {
+    installed: async ({ request }) => {
       await deps().lifecycle.installed(request);
       return { status: 204 };
     },
-  },
-  {
-    routeKey: 'POST /lifecycle/uninstalled',
-    access: 'lifecycle',
-    handle: async ({ request }) => {
+    uninstalled: async ({ request }) => {
       await deps().lifecycle.uninstalled(request);
       return { status: 204 };
     },
-  },
-  {
     // The Forge manifest's lifecycle trigger (installed, upgraded, uninstalled app events).
-    routeKey: 'POST /lifecycle/forge',
-    access: 'lifecycle',
-    handle: async ({ request }) => {
+    forge: async ({ request }) => {
       await deps().lifecycle.forgeEvent(request);
       return { status: 204 };
     },
-  },
-];
+  });
 
 const api = createApiHandler(lifecycleRoutes(productionDependencies), {
   authenticator: () => productionDependencies().authenticator,

@@ -1,14 +1,12 @@
-import { createApiHandler, type RouteDefinition } from '../http/create-api-handler';
+import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { openApiDocument } from '../http/openapi-document';
 import { productionDependencies } from '../wiring/dependencies';
+import { PUBLIC_ROUTES } from './routes/public';
 
-export const publicRoutes = (): RouteDefinition[] => [
-  { routeKey: 'GET /health', access: 'public', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
-  {
-    routeKey: 'GET /openapi.json',
-    access: 'public',
-    handle: async () => ({ status: 200, body: openApiDocument(), headers: { 'content-type': 'application/vnd.oai.openapi+json' } }),
-  },
-];
+export const publicRoutes = (): RouteDefinition[] =>
+  bindRoutes(PUBLIC_ROUTES, {
+    health: async () => ({ status: 200, body: { status: 'ok' } }),
+    openApi: async () => ({ status: 200, body: openApiDocument(), headers: { 'content-type': 'application/vnd.oai.openapi+json' } }),
+  });
 
 export const handler = createApiHandler(publicRoutes(), { authenticator: () => productionDependencies().authenticator });

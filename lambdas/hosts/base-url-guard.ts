@@ -70,7 +70,8 @@ export const addressLiteral = (hostname: string): string | undefined => {
 };
 
 export interface BaseUrlOptions {
-  readonly localMode: boolean;
+  /** Also http and loopback URLs (simulators). */
+  readonly allowLoopback: boolean;
   readonly resolve: HostResolver;
 }
 
@@ -79,10 +80,10 @@ const refuse = (field: string, message: string): AppError =>
 
 /**
  * A host URL we will send credentials to must be https and public: no userinfo, no private,
- * link-local, metadata or loopback address, checked after DNS resolution. Local mode (simulators)
- * also allows http and loopback (never private ranges). Returns the URL without trailing slashes.
- * This is the check at save time; every connection is checked again when it is made
- * (see outbound-connections.ts), so a name that resolves differently later cannot reach inside.
+ * link-local, metadata or loopback address, checked after DNS resolution. `allowLoopback`
+ * (simulators) also allows http and loopback (never private ranges). Returns the URL without
+ * trailing slashes. This is the check at save time; every connection is checked again when it is
+ * made (see outbound-connections.ts), so a name that resolves differently later cannot reach inside.
  */
 export const checkBaseUrl = async (raw: string, options: BaseUrlOptions, field = 'baseUrl'): Promise<string> => {
   let url: URL;
@@ -91,7 +92,7 @@ export const checkBaseUrl = async (raw: string, options: BaseUrlOptions, field =
   } catch {
     throw refuse(field, 'not a URL');
   }
-  if (url.protocol !== 'https:' && !(options.localMode && url.protocol === 'http:')) throw refuse(field, 'only https URLs are accepted');
+  if (url.protocol !== 'https:' && !(options.allowLoopback && url.protocol === 'http:')) throw refuse(field, 'only https URLs are accepted');
   if (url.username || url.password) throw refuse(field, 'credentials in the URL are not accepted');
   if (url.search || url.hash) throw refuse(field, 'a query or fragment is not accepted');
   const literal = addressLiteral(url.hostname);
@@ -102,7 +103,7 @@ export const checkBaseUrl = async (raw: string, options: BaseUrlOptions, field =
   for (const address of addresses) {
     const kind = classifyAddress(address);
     if (kind === 'forbidden') throw refuse(field, 'it points to a private, link-local or metadata address');
-    if (kind === 'loopback' && !options.localMode) throw refuse(field, 'it points to a loopback address');
+    if (kind === 'loopback' && !options.allowLoopback) throw refuse(field, 'it points to a loopback address');
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 };

@@ -47,14 +47,14 @@ export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptio
   PROVIDER_FACTORIES[integration.provider](resolveHostTarget(integration, endpoints), options);
 
 /**
- * The registry for a configuration: public hosts' endpoints are fixed unless in local mode (simulators).
+ * The registry for a configuration: public hosts' endpoints are fixed unless configurable (local mode: simulators).
  * Every connection goes through the guarded keep-alive pool: public addresses only, plus loopback in
  * local mode (never private ranges). Providers without `connections` get the public-only pool.
  */
 export const providersFor = (config: Config, options: HostCallOptions = DEFAULT_HOST_CALL_OPTIONS): ProviderLookup =>
   providerLookup(
-    config.localMode
+    config.configurablePublicHostEndpoints
       ? config
       : { githubApiUrl: 'https://api.github.com', githubWebUrl: 'https://github.com', gitlabUrl: 'https://gitlab.com', codecommitEndpoint: undefined },
-    { ...options, connections: config.localMode ? LOCAL_HOSTS_ALLOWED : PUBLIC_HOSTS_ONLY },
+    { ...options, connections: config.allowSimulatedHosts ? LOCAL_HOSTS_ALLOWED : PUBLIC_HOSTS_ONLY },
   );

@@ -6,35 +6,61 @@ import type { Caller, RequestAuthenticator } from '../jira/request-authenticator
 import { logger } from '../observability/logger';
 import { powertools } from '../observability/powertools-middleware';
 import type { ApiEvent, ApiRequest, ApiResponse, ApiResult } from './api-types';
+import { routeKeyOf, type Access, type CallerAccess, type RouteSpec, type UncalledAccess } from './route-spec';
 import { problemResponse } from './problem-response';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Atlassian's signed callbacks and
- * Forge lifecycle triggers, verified by the route itself; the only routes a trigger FIT without a
- * principal reaches), `admin` (Jira ADMINISTER), `user` (any verified Jira user of the tenant;
- * routes about an issue also check VIEW_DEV_TOOLS on its project through `Caller`). `admin` and
- * `user` routes take a Forge Invocation Token or a Connect JWT alike (lambdas/jira).
- */
-export type Access = 'public' | 'lifecycle' | 'admin' | 'user';
+export type { Access } from './route-spec';
 
-export interface RouteContext {
+/** What a `public` or `lifecycle` route's handler gets: the request, and no caller. */
+export interface RequestContext {
   readonly request: ApiRequest;
-  /** Present on `admin` and `user` routes. */
+}
+
+/** What an `admin` or `user` route's handler gets: the request and its authenticated caller. */
+export interface RouteContext extends RequestContext {
   readonly caller: Caller;
 }
 
-export interface RouteDefinition {
+interface RouteBase {
   readonly routeKey: string;
-  readonly access: Access;
   /**
    * Kept for existing route tables; no longer consulted: every `admin`/`user` route is called by
    * the app's pages, and a Connect page can only obtain `context-qsh` tokens, so all accept them.
    */
   readonly contextQsh?: boolean;
+}
+
+/** A route nobody signs in to: health and the document (`public`), or one that verifies its own caller (`lifecycle`). */
+export interface UncalledRoute extends RouteBase {
+  readonly access: UncalledAccess;
+  readonly handle: (context: RequestContext) => Promise<ApiResult>;
+}
+
+export interface CallerRoute extends RouteBase {
+  readonly access: CallerAccess;
   readonly handle: (context: RouteContext) => Promise<ApiResult>;
 }
+
+/** A route as the pipeline serves it: a union by `access`, so only `admin`/`user` handlers see a caller. */
+export type RouteDefinition = UncalledRoute | CallerRoute;
+
+type HandleFor<A extends Access> = A extends CallerAccess ? CallerRoute['handle'] : UncalledRoute['handle'];
+
+/** Binds one handler to every route of a table (lambdas/handlers/routes); the types ask for exactly one per route. */
+export const bindRoutes = <S extends Readonly<Record<string, RouteSpec>>>(routes: S, handlers: { readonly [K in keyof S]: HandleFor<S[K]['access']> }): RouteDefinition[] =>
+  Object.keys(routes).map((name): RouteDefinition => {
+    const route = routes[name] as RouteSpec;
+    const routeKey = routeKeyOf(route);
+    const handle = handlers[name] as HandleFor<Access>;
+    return isCallerAccess(route.access)
+      ? { routeKey, access: route.access, handle: handle as CallerRoute['handle'] }
+      : { routeKey, access: route.access, handle: handle as UncalledRoute['handle'] };
+  });
+
+const isCallerAccess = (access: Access): access is CallerAccess => access === 'admin' || access === 'user';
+const hasCaller = (route: RouteDefinition): route is CallerRoute => isCallerAccess(route.access);
 
 export interface ApiHandlerDependencies {
   readonly authenticator: () => RequestAuthenticator;
@@ -95,16 +121,6 @@ const toResponse = (result: ApiResult, correlationId: string): ApiResponse => {
   return { statusCode: result.status, headers, body: JSON.stringify(result.body) };
 };
 
-const NO_CALLER: Caller = {
-  get tenant(): never {
-    throw new AppError('INTERNAL', 'This route has no authenticated caller.');
-  },
-  accountId: '',
-  contextQsh: false,
-  platform: 'connect',
-  requireProjectAccess: () => Promise.reject(new AppError('INTERNAL', 'This route has no authenticated caller.')),
-} as unknown as Caller;
-
 /**
  * The pipeline every API Lambda runs: correlation id, body limits and JSON parsing, JWT
  * authentication and permission checks, then the route; every failure becomes problem+json.
@@ -119,8 +135,7 @@ export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHa
       const route = byKey.get(event.routeKey);
       if (!route) throw new AppError('NOT_FOUND', 'No such route.');
       const request = toRequest(event, correlationId, route.access === 'lifecycle');
-      const caller = await authorize(route, request, deps);
-      const result = await route.handle({ request, caller });
+      const result = await serve(route, request, deps);
       logger.info('request handled', { status: result.status });
       return toResponse(result, correlationId);
     } catch (error) {
@@ -149,8 +164,13 @@ const describe = (error: unknown): Record<string, unknown> =>
       ? { name: error.name, message: error.message, stack: error.stack }
       : { value: String(error) };
 
-const authorize = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
-  if (route.access === 'public' || route.access === 'lifecycle') return NO_CALLER;
+/** Public and lifecycle routes run without a caller; admin and user routes only after authentication. */
+const serve = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandlerDependencies): Promise<ApiResult> => {
+  if (hasCaller(route)) return route.handle({ request, caller: await authorize(route, request, deps) });
+  return route.handle({ request });
+};
+
+const authorize = async (route: CallerRoute, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
   // A write re-reads the tenant rather than trusting a cached copy (uninstall races).
   const caller = await deps.authenticator().authenticate(request, { write: request.method !== 'GET' && request.method !== 'HEAD' });
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });

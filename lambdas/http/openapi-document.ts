@@ -1,89 +1,76 @@
 import * as z from 'zod';
-import { createIntegrationSchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
-import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../services/git-action-service';
-import { saveTokenSchema } from '../services/token-service';
-import { branchPickerQuerySchema, repositoryPickerQuerySchema } from '../services/repository-browser';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { ROUTE_TABLE } from '../handlers/routes';
+import { RESPONSE_BODIES, type ResponseBodyName } from '../handlers/routes/responses';
+import type { RouteSpec } from './route-spec';
 
-interface Operation {
-  readonly method: string;
-  readonly path: string;
-  readonly summary: string;
-  readonly security: 'none' | 'jira-lifecycle' | 'jwt';
-  readonly body?: z.ZodType;
-  /** Query parameters, from the schema the handler parses them with. */
-  readonly query?: z.ZodObject;
-  readonly success: number;
-}
+const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().meta({ description: 'Stable error code clients branch on' }),
+    detail: z.string(),
+    instance: z.string().optional(),
+    correlationId: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem' });
 
-/** Every route of DESIGN §4; request bodies come from the same zod schemas the handlers parse with. */
-const OPERATIONS: readonly Operation[] = [
-  { method: 'get', path: '/health', summary: 'Liveness', security: 'none', success: 200 },
-  { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: 200 },
-  { method: 'post', path: '/lifecycle/installed', summary: 'Atlassian Connect install callback (RS256-signed)', security: 'jira-lifecycle', success: 204 },
-  { method: 'post', path: '/lifecycle/uninstalled', summary: 'Atlassian Connect uninstall callback; deletes all the site\'s data', security: 'jira-lifecycle', success: 204 },
-  { method: 'post', path: '/lifecycle/forge', summary: 'Forge lifecycle trigger (installed, upgraded, uninstalled app events; FIT-authenticated)', security: 'jira-lifecycle', success: 204 },
-  { method: 'get', path: '/api/admin/integrations', summary: 'List integrations (Jira admin)', security: 'jwt', success: 200 },
-  { method: 'post', path: '/api/admin/integrations', summary: 'Create an integration (Jira admin)', security: 'jwt', body: createIntegrationSchema, success: 201 },
-  { method: 'get', path: '/api/admin/integrations/{integrationId}', summary: 'Read an integration with its repository overrides', security: 'jwt', success: 200 },
-  { method: 'patch', path: '/api/admin/integrations/{integrationId}', summary: 'Change an integration (If-Match required)', security: 'jwt', body: patchIntegrationSchema, success: 200 },
-  { method: 'delete', path: '/api/admin/integrations/{integrationId}', summary: 'Remove an integration, its overrides and users\' tokens', security: 'jwt', success: 204 },
-  { method: 'put', path: '/api/admin/integrations/{integrationId}/repositories', summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical', security: 'jwt', body: repositoryOverrideSchema, success: 200 },
-  { method: 'get', path: '/api/admin/audit', summary: 'Audit entries, newest first', security: 'jwt', success: 200 },
-  { method: 'get', path: '/api/me/integrations', summary: 'The user\'s integrations with policy and token status', security: 'jwt', success: 200 },
-  { method: 'put', path: '/api/me/tokens/{integrationId}', summary: 'Save the user\'s PAT (verified with the host first)', security: 'jwt', body: saveTokenSchema, success: 200 },
-  { method: 'delete', path: '/api/me/tokens/{integrationId}', summary: 'Forget the user\'s PAT', security: 'jwt', success: 204 },
-  { method: 'get', path: '/api/issues/{issueKey}/git-readiness', summary: 'What the user will see before acting', security: 'jwt', success: 200 },
-  { method: 'post', path: '/api/git/branches', summary: 'Create a branch', security: 'jwt', body: createBranchSchema, success: 201 },
-  { method: 'delete', path: '/api/git/branches', summary: 'Delete a branch', security: 'jwt', body: deleteBranchSchema, success: 200 },
-  { method: 'post', path: '/api/git/pull-requests', summary: 'Create a pull request', security: 'jwt', body: createPullRequestSchema, success: 201 },
-  { method: 'get', path: '/api/integrations/{integrationId}/repositories', summary: 'Repositories the acting credential sees (first 50 matches)', security: 'jwt', query: repositoryPickerQuerySchema, success: 200 },
-  { method: 'get', path: '/api/integrations/{integrationId}/branches', summary: 'Branches of a repository, default branch first (first 50 matches)', security: 'jwt', query: branchPickerQuerySchema, success: 200 },
-];
+const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: problemSchema } } };
 
-const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-
-const jsonSchema = (schema: z.ZodType): unknown => {
-  try {
-    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-  } catch {
-    return { type: 'object' };
+/** Each named body once, as a component the operations reference. */
+const bodySchemas = new Map<ResponseBodyName, z.ZodType>();
+const bodySchema = (name: ResponseBodyName): z.ZodType => {
+  let schema = bodySchemas.get(name);
+  if (!schema) {
+    schema = RESPONSE_BODIES[name].meta({ id: name });
+    bodySchemas.set(name, schema);
   }
+  return schema;
+};
+
+const responsesOf = (route: RouteSpec): ZodOpenApiResponsesObject => {
+  const responses: ZodOpenApiResponsesObject = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
+      description: response.description,
+      ...(response.body ? { content: { [response.contentType ?? 'application/json']: { schema: bodySchema(response.body) } } } : {}),
+    };
+  }
+  return { ...responses, '4XX': problem, '5XX': problem };
+};
+
+const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
+  const { path, query, headers, body } = route.request ?? {};
+  const requestParams = { ...(path ? { path } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) };
+  return {
+    summary: route.summary,
+    security: route.access === 'admin' || route.access === 'user' ? [{ connectJwt: [] }] : [],
+    ...(Object.keys(requestParams).length ? { requestParams } : {}),
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    responses: responsesOf(route),
+  };
 };
 
 let cached: Record<string, unknown> | undefined;
 
-/** The OpenAPI 3.1 document of the API (GET /openapi.json). */
+/** The OpenAPI 3.1 document of the API (GET /openapi.json), generated from the route table. */
 export const openApiDocument = (): Record<string, unknown> => {
   if (cached) return cached;
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) {
-    const parameters = [
-      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
-      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) })),
-    ];
-    paths[op.path] ??= {};
-    (paths[op.path] as Record<string, unknown>)[op.method] = {
-      summary: op.summary,
-      ...(parameters.length ? { parameters } : {}),
-      ...(op.security === 'jwt' ? { security: [{ connectJwt: [] }] } : { security: [] }),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
-      responses: { [String(op.success)]: { description: 'Success' }, '4XX': problem, '5XX': problem },
-    };
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of ROUTE_TABLE) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route) };
   }
-  cached = {
+  const document = createDocument({
     openapi: '3.1.0',
     info: { title: 'patgate', version: '0.1.0', description: 'Require User PAT for git actions from Jira issues.' },
     paths,
     components: {
       securitySchemes: { connectJwt: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'JWT <Atlassian Connect token>' } },
-      schemas: {
-        Problem: {
-          type: 'object',
-          required: ['type', 'title', 'status', 'code', 'detail'],
-          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' }, errors: { type: 'array' } },
-        },
-      },
     },
-  };
+  });
+  cached = { ...document };
   return cached;
 };

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { AppError } from '../domain/errors';
 import { fromZodError } from './problem-response';
+import { IF_MATCH_PATTERN } from './request-headers';
 
 /** Parses one part of a request (body, query, a path parameter) once, at the edge. */
 export const parseInput = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | string): z.infer<S> => {
@@ -18,7 +19,7 @@ export const versionFromIfMatch = (header: string | undefined, required: boolean
     if (!required) return undefined;
     throw new AppError('PRECONDITION_REQUIRED', 'Send If-Match with the version (ETag) you read, so concurrent changes are never lost.');
   }
-  const match = /^\s*(?:W\/)?"?(\d{1,12})"?\s*$/.exec(header);
+  const match = IF_MATCH_PATTERN.exec(header);
   if (!match?.[1]) throw new AppError('VALIDATION_FAILED', 'If-Match must be the ETag of the integration.', { errors: [{ field: 'If-Match', message: 'expected "<version>"' }] });
   return Number(match[1]);
 };

@@ -1,16 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import { ZodError } from 'zod';
-import { AppError, isAppError, validationFailed } from '../domain/errors';
+import { AppError, isAppError } from '../domain/errors';
+import { fromZodError } from '../domain/zod-errors';
 import type { ApiResponse } from './api-types';
 
-/** Turns a ZodError into our VALIDATION_FAILED with one entry per field. */
-export const fromZodError = (error: ZodError, prefix = ''): AppError =>
-  validationFailed(
-    error.issues.map((issue) => ({
-      field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-      message: issue.message,
-    })),
-  );
+export { fromZodError };
 
 /**
  * RFC 9457 problem+json from any thrown value; internal errors say nothing of their cause.

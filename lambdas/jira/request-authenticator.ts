@@ -2,7 +2,8 @@ import { AppError } from '../domain/errors';
 import { epochSeconds, type Clock } from '../domain/clock';
 import type { JiraPlatformKind, TenantRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
-import type { ApiRequest } from '../http/api-types';
+import type { ApiRequest } from '../domain/api-request';
+import { ISSUE_KEY_PATTERN } from '../domain/issue-key';
 import type { TenantStore } from '../store/tenant-store';
 import type { TokenVault } from '../vault/token-vault';
 import { checkExpiry, checkQsh, inspectJwt, rawQueryOf, tokenFromAuthorization, verifySymmetric } from './connect-jwt';
@@ -35,8 +36,6 @@ export interface AuthenticateOptions {
    */
   readonly write: boolean;
 }
-
-export const ISSUE_KEY_PATTERN = /^([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})$/;
 
 /** How long a container trusts its copy of a tenant for reads. */
 export const SITE_CACHE_MS = 60 * 1000;

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
-import { branchNameProblem } from '../domain/branch-name';
+import { isCredentialRejected } from '../domain/credential-rejected';
 import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
-import { integrationIdSchema, repositoryIdSchema } from '../domain/integration-schemas';
+import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { JiraRestClient } from '../jira/jira-rest-client';
-import { ISSUE_KEY_PATTERN } from '../jira/request-authenticator';
 import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
@@ -22,22 +21,7 @@ import { issueLinks, type LinkedItem } from './issue-links';
 import { expiryNotice, type ExpiryNotice } from '../domain/expiry-notice';
 import { setupUrl } from './setup-links';
 
-const branchName = z.string().superRefine((value, ctx) => {
-  const problem = branchNameProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: `not a valid git branch name: ${problem}` });
-});
-const issueKey = z.string().regex(ISSUE_KEY_PATTERN, 'an issue key like ABC-123');
-const target = { integrationId: integrationIdSchema, repositoryId: repositoryIdSchema, issueKey };
-
-export const createBranchSchema = z.strictObject({ ...target, branchName, fromRef: branchName });
-export const deleteBranchSchema = z.strictObject({ ...target, branchName });
-export const createPullRequestSchema = z.strictObject({
-  ...target,
-  sourceBranch: branchName,
-  targetBranch: branchName,
-  title: z.string().trim().min(1).max(255),
-  description: z.string().max(10_000).optional(),
-});
+export { createBranchSchema, createPullRequestSchema, deleteBranchSchema };
 
 export type GitAction =
   | { readonly action: 'create-branch'; readonly input: z.infer<typeof createBranchSchema> }
@@ -335,7 +319,7 @@ export class GitActionService {
   /** A host 401 on a user's token marks it invalid (DESIGN §3 step 6). */
   async #hostFailure(error: unknown, tenant: TenantRecord, integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<AppError> {
     if (!isAppError(error)) return new AppError('HOST_UNAVAILABLE', `${integration.name} could not be reached.`);
-    if (!token || error.hostReason !== 'unauthorized') return error;
+    if (!token || !isCredentialRejected(error)) return error;
     await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString(), { removeReverify: true });
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
       extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration) },

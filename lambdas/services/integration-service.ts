@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
+import { effectiveRequirement } from '../domain/policy';
 import { AppError, type FieldError } from '../domain/errors';
 import { TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../domain/integration';
 import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } from '../domain/integration-schemas';
 import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
+import type { ShownCredential } from '../domain/stored-credential';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
 import type { EventSink } from '../expiry/event-sink';
 import { canonicalRepositoryId } from '../hosts/repository-id';
@@ -40,7 +42,7 @@ export interface IntegrationView {
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
   /** Everything stored of the credential except its ciphertext. */
-  readonly serviceCredential: Omit<StoredCredential, 'ciphertext'>;
+  readonly serviceCredential: ShownCredential;
   readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; updatedAt: string; updatedBy: string }[];
   readonly version: number;
   readonly createdAt: string;
@@ -50,7 +52,7 @@ export interface IntegrationView {
 }
 
 /** A Basic password gets no hint at all, even one stored before that rule. */
-const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): Omit<StoredCredential, 'ciphertext'> =>
+const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): ShownCredential =>
   shown.kind === 'basic' ? { ...shown, hint: '' } : shown;
 
 /** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */
@@ -74,7 +76,8 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
 });
 
 export interface IntegrationServiceOptions {
-  readonly localMode: boolean;
+  /** Base URLs may be http and loopback, and are not held to their family's URL shape (simulators). */
+  readonly allowSimulatedHosts: boolean;
   readonly resolveHost: HostResolver;
   /** Where `Token Invalid` events go when a move drops users' tokens. */
   readonly events?: EventSink;
@@ -210,7 +213,7 @@ export class IntegrationService {
       outcome: 'success',
       changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat } },
     });
-    return { repositoryId, requireUserPat, effective: requireUserPat ?? integration.requireUserPat };
+    return { repositoryId, requireUserPat, effective: effectiveRequirement(integration.requireUserPat, requireUserPat) };
   }
 
   /**
@@ -293,13 +296,13 @@ export class IntegrationService {
     if (input.provider !== 'tfs' && input.tfsVersion) errors.push({ field: 'tfsVersion', message: `not used for ${input.provider}` });
     if (errors.length) throw new AppError('VALIDATION_FAILED', 'The integration is not valid.', { errors });
     if (!input.baseUrl) return { provider: input.provider, region: input.region, tfsVersion: input.tfsVersion };
-    const baseUrl = await checkBaseUrl(input.baseUrl, { localMode: this.options.localMode, resolve: this.options.resolveHost });
+    const baseUrl = await checkBaseUrl(input.baseUrl, { allowLoopback: this.options.allowSimulatedHosts, resolve: this.options.resolveHost });
     this.#checkHostFamily(input.provider, baseUrl);
     return { provider: input.provider, baseUrl, region: input.region, tfsVersion: input.tfsVersion };
   }
 
   #checkHostFamily(provider: ProviderKind, baseUrl: string): void {
-    if (this.options.localMode) return;
+    if (this.options.allowSimulatedHosts) return;
     const url = new URL(baseUrl);
     const segments = url.pathname.split('/').filter(Boolean);
     const fail = (message: string): never => {

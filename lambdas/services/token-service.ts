@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { Clock } from '../domain/clock';
+import { isCredentialRejected } from '../domain/credential-rejected';
 import { AppError, isAppError } from '../domain/errors';
 import { supportsPersonalAccessTokens } from '../domain/integration';
-import { awsKeysCredentialSchema, tokenCredentialSchema } from '../domain/integration-schemas';
 import { expiryNotice, type ExpiryNotice } from '../domain/expiry-notice';
+import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
@@ -18,13 +18,7 @@ import { telemetry } from '../observability/telemetry';
 import { IntegrationCatalog } from './integration-catalog';
 import { setupUrl } from './setup-links';
 
-/**
- * `expiresAt` is what the user read on the host's token page. It is taken only where the host never
- * tells a token's expiry (Azure DevOps, VSTS, TFS): the host's own answer always wins.
- */
-const statedExpiry = { expiresAt: z.iso.datetime({ offset: true }).optional() };
-export const saveTokenSchema = z.union([tokenCredentialSchema.extend(statedExpiry), awsKeysCredentialSchema.extend(statedExpiry)]);
-export type SaveTokenInput = z.infer<typeof saveTokenSchema>;
+export { saveTokenSchema, type SaveTokenInput };
 
 export interface MyIntegrationView extends ExpiryNotice {
   readonly integrationId: string;
@@ -146,7 +140,8 @@ export class TokenService {
     try {
       identity = await this.providers(integration).verifyToken(credential);
     } catch (error) {
-      if (isAppError(error) && (error.hostReason === 'unauthorized' || error.code === 'SERVICE_CREDENTIAL_REJECTED' || error.code === 'TOKEN_REJECTED')) {
+      // Also a token the host finds too narrow (GitLab's insufficient_scope, TOKEN_REJECTED): it is not saved either.
+      if (isCredentialRejected(error) || (isAppError(error) && error.code === 'TOKEN_REJECTED')) {
         telemetry.tokenRejected(integration.provider);
         throw new AppError('TOKEN_REJECTED', `${integration.name} did not accept this token (unknown, revoked or expired). Nothing was saved.`);
       }
@@ -190,7 +185,7 @@ export class TokenService {
       status: tokenStatus(token, this.clock.now()),
       ...(token
         ? {
-            hint: token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
+            hint: token.credential.kind === 'aws-keys' && token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
             providerLogin: token.providerLogin,
             ...(token.scopes ? { scopes: token.scopes } : {}),
             ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),

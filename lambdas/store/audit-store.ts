@@ -6,6 +6,7 @@ import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { AppError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import type { AuditEntry } from '../domain/records';
+import { parseAuditItem } from './item-codecs';
 import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditPk, auditSk } from './keys';
 import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 
@@ -180,5 +181,5 @@ const decodeCursor = (cursor: string | undefined, pk: string, shape: QueryShape)
 
 const toEntry = (item: Record<string, unknown>): AuditEntry => {
   const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, auditActor: _actor, ...rest } = item;
-  return rest as unknown as AuditEntry;
+  return parseAuditItem(rest);
 };

@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentC
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
+import { parseIntegrationItem } from './item-codecs';
 import { deleteItems, queryPartition } from './partition-items';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import {
@@ -171,7 +172,7 @@ export class IntegrationStore {
 
 export const toIntegration = (item: Record<string, unknown>): IntegrationRecord => {
   const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  return rest as unknown as IntegrationRecord;
+  return parseIntegrationItem(rest);
 };
 
 export const toOverride = (item: Record<string, unknown>): RepositoryOverrideRecord => ({

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
 import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { parseUserTokenItem } from './item-codecs';
 import { queryPartition } from './partition-items';
 import { toIntegration, toOverride } from './integration-store';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
@@ -160,7 +161,7 @@ export class TokenStore {
 
 export const toToken = (item: Record<string, unknown>): UserTokenRecord => {
   const { PK: _pk, SK: _sk, type: _type, expiryDay: _d, reverifyDay: _r, statusChangedAt: _c, eventPendingFor: _e, ...rest } = item;
-  return rest as unknown as UserTokenRecord;
+  return parseUserTokenItem(rest);
 };
 
 const overridesByKey = (items: readonly Record<string, unknown>[]): Map<string, RepositoryOverrideRecord> =>

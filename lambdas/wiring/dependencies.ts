@@ -89,7 +89,7 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const catalog = new IntegrationCatalog(integrationStore, clock);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
     catalog,
-    localMode: config.localMode,
+    allowSimulatedHosts: config.allowSimulatedHosts,
     resolveHost: overrides.resolveHost ?? systemResolver,
     events: overrides.events ?? defaultEventSink(config),
   });

@@ -131,19 +131,19 @@ describe('saving a base URL refuses every spelling of an internal address', () =
     'https://[2002:a9fe:a9fe::]',
     'https://[ff02::1]',
   ])('%s', async (url) => {
-    await expect(checkBaseUrl(url, { localMode: false, resolve: noDns })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(checkBaseUrl(url, { allowLoopback: false, resolve: noDns })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   test('local mode allows loopback, never private, link-local or metadata ranges', async () => {
-    await expect(checkBaseUrl('http://[::ffff:127.0.0.1]:8080', { localMode: true, resolve: noDns })).resolves.toBe('http://[::ffff:7f00:1]:8080');
+    await expect(checkBaseUrl('http://[::ffff:127.0.0.1]:8080', { allowLoopback: true, resolve: noDns })).resolves.toBe('http://[::ffff:7f00:1]:8080');
     for (const url of ['http://10.0.0.5', 'http://[::ffff:169.254.169.254]', 'http://[fd00:ec2::254]', 'http://192.168.0.10']) {
-      await expect(checkBaseUrl(url, { localMode: true, resolve: noDns })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(checkBaseUrl(url, { allowLoopback: true, resolve: noDns })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
   });
 
   test('a name that resolves to an IPv4-mapped metadata address is refused', async () => {
     const resolve: HostResolver = () => Promise.resolve(['::ffff:a9fe:a9fe']);
-    await expect(checkBaseUrl('https://git.example.com', { localMode: false, resolve })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(checkBaseUrl('https://git.example.com', { allowLoopback: false, resolve })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
 
@@ -166,7 +166,7 @@ describe.each(FAMILIES)('$name: the connection is checked and pinned at connect 
   test.each(['127.0.0.1', '169.254.169.254', '::ffff:127.0.0.1', '10.0.0.7'])('DNS rebinding to %s after the save reaches nothing', async (internal) => {
     const resolve = rebinding(internal);
     // `localhost` is what the system resolver would answer too: without the guard the call reaches the listener.
-    const baseUrl = await checkBaseUrl(`https://localhost:${port}`, { localMode: false, resolve });
+    const baseUrl = await checkBaseUrl(`https://localhost:${port}`, { allowLoopback: false, resolve });
     const connections = new OutboundConnections({ allowLoopback: false, resolve });
     try {
       const failure = await failureOf(family.provider(baseUrl, { ...TIMEOUTS, connections }).verifyToken(family.credential));
@@ -216,7 +216,7 @@ describe('the registry the Lambdas use', () => {
   afterEach(() => listener.stop());
 
   test('outside local mode, an integration whose host resolves to loopback gets no connection', async () => {
-    const providers = providersFor({ localMode: false } as Config, TIMEOUTS);
+    const providers = providersFor({ allowSimulatedHosts: false, configurablePublicHostEndpoints: false } as Config, TIMEOUTS);
     const failure = await failureOf(providers({ provider: 'github-enterprise', baseUrl: `http://localhost:${port}` }).verifyToken(token));
     expect(failure.code).toBe('HOST_UNAVAILABLE');
     expect(listener.accepted).toBe(0);
@@ -224,7 +224,7 @@ describe('the registry the Lambdas use', () => {
 
   test('in local mode, the simulators on loopback are reached', async () => {
     const url = `http://localhost:${port}`;
-    const providers = providersFor({ localMode: true, githubApiUrl: url, githubWebUrl: url, gitlabUrl: url, codecommitEndpoint: url } as Config, TIMEOUTS);
+    const providers = providersFor({ allowSimulatedHosts: true, configurablePublicHostEndpoints: true, githubApiUrl: url, githubWebUrl: url, gitlabUrl: url, codecommitEndpoint: url } as Config, TIMEOUTS);
     await failureOf(providers({ provider: 'github' }).verifyToken(token));
     expect(listener.accepted).toBeGreaterThanOrEqual(1);
   });

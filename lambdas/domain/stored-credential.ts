@@ -1,0 +1,27 @@
+import type { StoredCredential } from './records';
+
+/**
+ * The codec of `StoredCredential`: what a store item's credential attribute must be, kind by kind.
+ * Items are parsed at the store's edge (an item is data from outside the type system), never cast.
+ * Written by hand rather than with zod: every Lambda that reads a credential bundles this, and the
+ * zod features a discriminated schema needs would add to each bundle.
+ */
+export const parseStoredCredential = (value: unknown): StoredCredential | undefined => {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { kind, ciphertext, hint, setAt, accessKeyId, username } = value as Record<string, unknown>;
+  if (typeof ciphertext !== 'string' || ciphertext === '' || typeof hint !== 'string' || typeof setAt !== 'string') return undefined;
+  const base = { ciphertext, hint, setAt };
+  if (kind === 'token') return { kind, ...base };
+  if (kind === 'aws-keys') {
+    if (accessKeyId === undefined) return { kind, ...base };
+    return typeof accessKeyId === 'string' ? { kind, ...base, accessKeyId } : undefined;
+  }
+  if (kind === 'basic') {
+    if (username === undefined) return { kind, ...base };
+    return typeof username === 'string' ? { kind, ...base, username } : undefined;
+  }
+  return undefined;
+};
+
+/** The credential as shown (views, the admin page): everything but the ciphertext, kind by kind. */
+export type ShownCredential = StoredCredential extends infer C ? (C extends StoredCredential ? Omit<C, 'ciphertext'> : never) : never;

@@ -1,0 +1,137 @@
+import * as z from 'zod';
+import { PROVIDER_KINDS, TFS_VERSIONS } from '../../domain/integration';
+import { TOKEN_STATUSES } from '../../domain/records';
+
+/**
+ * Response bodies of the API, by name: routes name theirs (`body: 'Integration'`), the OpenAPI
+ * document renders them as components. Named rather than referenced so that no Lambda bundle
+ * carries these schemas: only the document (the `public` function) imports this module at run
+ * time. The services build the bodies; test/unit/route-table.test.ts checks at compile time that
+ * each service's result type fits its schema.
+ */
+
+const timestamp = z.string().meta({ description: 'ISO 8601 date-time' });
+const actedAs = z.object({
+  credential: z.enum(['user-pat', 'service-account']),
+  login: z.string().optional().meta({ description: 'The host login of the user\'s token, when known' }),
+});
+
+export const healthResponse = z.object({ status: z.literal('ok') });
+export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) });
+
+export const integrationResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: z.enum(PROVIDER_KINDS),
+  baseUrl: z.string().optional(),
+  region: z.string().optional(),
+  tfsVersion: z.enum(TFS_VERSIONS).optional(),
+  requireUserPat: z.boolean(),
+  serviceCredential: z
+    .object({
+      kind: z.enum(['token', 'aws-keys', 'basic']),
+      hint: z.string().meta({ description: 'The last characters of the secret; empty for a Basic password' }),
+      setAt: timestamp,
+      accessKeyId: z.string().optional(),
+      username: z.string().optional(),
+    })
+    .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
+  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
+  version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
+  createdAt: timestamp,
+  createdBy: z.string(),
+  updatedAt: timestamp,
+  updatedBy: z.string(),
+});
+
+export const integrationListResponse = z.object({
+  integrations: z.array(integrationResponse.extend({ tokensExpiringWithin7Days: z.number().int().meta({ description: 'Users\' tokens of the integration expiring within 7 days (a count, no names)' }) })),
+});
+
+export const repositoryOverrideResponse = z.object({
+  repositoryId: z.string().meta({ description: 'The canonical repository id, as stored' }),
+  requireUserPat: z.boolean().nullable(),
+  effective: z.boolean().meta({ description: 'Whether a user PAT is now required for the repository' }),
+});
+
+export const auditPageResponse = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      at: timestamp,
+      actorAccountId: z.string(),
+      action: z.string(),
+      integrationId: z.string().optional(),
+      repositoryId: z.string().optional(),
+      issueKey: z.string().optional(),
+      outcome: z.enum(['success', 'refused', 'failed']),
+      code: z.string().optional(),
+      actedAs: actedAs.optional(),
+      url: z.string().optional(),
+      changes: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+export const myIntegrationResponse = z.object({
+  integrationId: z.string(),
+  name: z.string(),
+  provider: z.enum(PROVIDER_KINDS),
+  requireUserPat: z.boolean(),
+  repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
+  patSupported: z.boolean(),
+  status: z.enum(['missing', ...TOKEN_STATUSES]),
+  hint: z.string().optional(),
+  providerLogin: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  expiresAt: timestamp.optional(),
+  savedAt: timestamp.optional(),
+  newTokenUrl: z.string(),
+  setupUrl: z.string(),
+});
+export const myIntegrationsResponse = z.object({ integrations: z.array(myIntegrationResponse) });
+
+export const readinessResponse = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string() }),
+  z.object({ status: z.literal('refused'), code: z.string(), message: z.string(), newTokenUrl: z.string(), setupUrl: z.string() }),
+]);
+
+const replayed = z.literal(true).optional().meta({ description: 'This answer replays an earlier request with the same Idempotency-Key' });
+export const branchCreatedResponse = z.object({ url: z.string(), branchName: z.string(), commitId: z.string().optional(), actedAs, replayed });
+export const branchDeletedResponse = z.object({ deleted: z.literal(true), branchName: z.string(), actedAs, replayed });
+export const pullRequestCreatedResponse = z.object({ url: z.string(), id: z.string(), actedAs, replayed });
+
+const pickerPage = {
+  truncated: z.boolean().meta({ description: 'More matches exist than were listed; narrow with `query`' }),
+  limit: z.number().int(),
+  actedAs,
+};
+export const repositoryPageResponse = z.object({
+  repositories: z.array(z.object({ id: z.string(), name: z.string(), defaultBranch: z.string().optional(), url: z.string().optional() })),
+  ...pickerPage,
+});
+export const branchPageResponse = z.object({
+  repositoryId: z.string(),
+  branches: z.array(z.object({ name: z.string(), isDefault: z.boolean() })),
+  ...pickerPage,
+});
+
+export const RESPONSE_BODIES = {
+  Health: healthResponse,
+  OpenApiDocument: openApiResponse,
+  Integration: integrationResponse,
+  IntegrationList: integrationListResponse,
+  RepositoryOverride: repositoryOverrideResponse,
+  AuditPage: auditPageResponse,
+  MyIntegration: myIntegrationResponse,
+  MyIntegrations: myIntegrationsResponse,
+  Readiness: readinessResponse,
+  BranchCreated: branchCreatedResponse,
+  BranchDeleted: branchDeletedResponse,
+  PullRequestCreated: pullRequestCreatedResponse,
+  RepositoryPage: repositoryPageResponse,
+  BranchPage: branchPageResponse,
+} as const;
+
+export type ResponseBodyName = keyof typeof RESPONSE_BODIES;

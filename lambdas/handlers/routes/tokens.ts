@@ -1,0 +1,33 @@
+import { saveTokenSchema } from '../../domain/token-schemas';
+import { defineRoutes } from '../../http/route-spec';
+import { integrationPath } from './path-parameters';
+
+/** Served by the `tokens` function: the signed-in user's own tokens. */
+export const TOKEN_ROUTES = defineRoutes({
+  myIntegrations: {
+    method: 'GET',
+    path: '/api/me/integrations',
+    access: 'user',
+    function: 'tokens',
+    summary: 'The user\'s integrations with policy and token status',
+    responses: { 200: { description: 'The tenant\'s integrations as they apply to the user', body: 'MyIntegrations' } },
+  },
+  saveToken: {
+    method: 'PUT',
+    path: '/api/me/tokens/{integrationId}',
+    access: 'user',
+    function: 'tokens',
+    summary: 'Save the user\'s PAT (verified with the host first)',
+    request: { path: integrationPath, body: saveTokenSchema },
+    responses: { 200: { description: 'Saved; the integration as it now applies to the user', body: 'MyIntegration' } },
+  },
+  deleteToken: {
+    method: 'DELETE',
+    path: '/api/me/tokens/{integrationId}',
+    access: 'user',
+    function: 'tokens',
+    summary: 'Forget the user\'s PAT',
+    request: { path: integrationPath },
+    responses: { 204: { description: 'Forgotten' } },
+  },
+});

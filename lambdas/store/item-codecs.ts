@@ -1,0 +1,96 @@
+import { PROVIDER_KINDS, TFS_VERSIONS } from '../domain/integration';
+import { TOKEN_STATUSES, type AuditEntry, type IntegrationRecord, type UserTokenRecord } from '../domain/records';
+import { parseStoredCredential } from '../domain/stored-credential';
+
+/**
+ * What the stores read back from DynamoDB, parsed at the edge rather than cast: an item is data
+ * from outside the type system. Every field the record type names is checked (the `Shape` types
+ * ask for each); an attribute a newer version writes passes through untouched. An item that does
+ * not parse is corrupt: the read fails (500 INTERNAL) instead of handing a wrong shape on.
+ * By hand rather than with zod, so that no Lambda bundle grows (see lambdas/domain/stored-credential.ts).
+ */
+type Check = (value: unknown) => boolean;
+type Shape<T> = { readonly [K in keyof Required<T>]: Check };
+
+const text: Check = (v) => typeof v === 'string';
+const number: Check = (v) => typeof v === 'number';
+const boolean: Check = (v) => typeof v === 'boolean';
+const oneOf = (values: readonly unknown[]): Check => (v) => values.includes(v);
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const texts: Check = (v) => Array.isArray(v) && v.every(text);
+const object: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const present: Check = (v) => v !== undefined;
+
+const INTEGRATION: Shape<IntegrationRecord> = {
+  tenant: text,
+  id: text,
+  name: text,
+  provider: oneOf(PROVIDER_KINDS),
+  baseUrl: optional(text),
+  region: optional(text),
+  tfsVersion: optional(oneOf(TFS_VERSIONS)),
+  requireUserPat: boolean,
+  serviceCredential: present,
+  overrideKeys: optional(oneOf(['canonical'])),
+  hostSetAt: optional(text),
+  version: number,
+  createdAt: text,
+  createdBy: text,
+  updatedAt: text,
+  updatedBy: text,
+};
+
+const USER_TOKEN: Shape<UserTokenRecord> = {
+  tenant: text,
+  accountId: text,
+  integrationId: text,
+  credential: present,
+  providerLogin: text,
+  displayName: optional(text),
+  scopes: optional(texts),
+  expiresAt: optional(text),
+  status: oneOf(TOKEN_STATUSES),
+  savedAt: text,
+  verifiedAt: text,
+  version: number,
+};
+
+const AUDIT: Shape<AuditEntry> = {
+  id: text,
+  at: text,
+  actorAccountId: text,
+  action: text,
+  integrationId: optional(text),
+  repositoryId: optional(text),
+  issueKey: optional(text),
+  outcome: oneOf(['success', 'refused', 'failed']),
+  code: optional(text),
+  actedAs: optional((v) => object(v) && oneOf(['user-pat', 'service-account'])((v as Record<string, unknown>).credential)),
+  url: optional(text),
+  changes: optional(object),
+};
+
+const badFields = (item: Record<string, unknown>, shape: Readonly<Record<string, Check>>): string[] =>
+  Object.entries(shape).filter(([field, check]) => !check(item[field])).map(([field]) => field);
+
+const conforms = <T>(item: Record<string, unknown>, shape: Shape<T>): item is Record<string, unknown> & T => badFields(item, shape).length === 0;
+
+const malformed = (what: string, item: Record<string, unknown>, shape: Readonly<Record<string, Check>>): Error =>
+  new Error(`A stored ${what} item is malformed: ${badFields(item, shape).join(', ')}`);
+
+export const parseIntegrationItem = (item: Record<string, unknown>): IntegrationRecord => {
+  const record = { ...item, serviceCredential: parseStoredCredential(item.serviceCredential) };
+  if (!conforms<IntegrationRecord>(record, INTEGRATION)) throw malformed('integration', record, INTEGRATION);
+  return record;
+};
+
+export const parseUserTokenItem = (item: Record<string, unknown>): UserTokenRecord => {
+  const record = { ...item, credential: parseStoredCredential(item.credential) };
+  if (!conforms<UserTokenRecord>(record, USER_TOKEN)) throw malformed('user-token', record, USER_TOKEN);
+  return record;
+};
+
+export const parseAuditItem = (item: Record<string, unknown>): AuditEntry => {
+  if (!conforms<AuditEntry>(item, AUDIT)) throw malformed('audit', item, AUDIT);
+  return item;
+};
