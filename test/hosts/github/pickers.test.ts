@@ -144,7 +144,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
   });
 
   it.each([
-    ['a bad token', (w: ReturnType<typeof seedWorld>) => `${w.aliceToken.slice(0, -1)}x`, 'acme/widgets', 'SERVICE_CREDENTIAL_REJECTED', 'unauthorized'],
+    ['a bad token', (w: ReturnType<typeof seedWorld>) => `${w.aliceToken.slice(0, -1)}${w.aliceToken.endsWith('x') ? 'y' : 'x'}`, 'acme/widgets', 'SERVICE_CREDENTIAL_REJECTED', 'unauthorized'],
     ['an invisible repository', (w: ReturnType<typeof seedWorld>) => w.carolToken, 'acme/widgets', 'NOT_FOUND', 'not-found'],
     ['a malformed repository name', (w: ReturnType<typeof seedWorld>) => w.aliceToken, 'widgets', 'VALIDATION_FAILED', 'bad-request'],
   ])('maps %s as the GitProvider contract says', async (_, token, repository, code, hostReason) => {
