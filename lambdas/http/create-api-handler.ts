@@ -171,8 +171,7 @@ const serve = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandl
 };
 
 const authorize = async (route: CallerRoute, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
-  // A write re-reads the tenant rather than trusting a cached copy (uninstall races).
-  const caller = await deps.authenticator().authenticate(request, { write: request.method !== 'GET' && request.method !== 'HEAD' });
+  const caller = await deps.authenticator().authenticate(request);
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
   if (route.access === 'admin') await caller.requireAdmin();
   return caller;
