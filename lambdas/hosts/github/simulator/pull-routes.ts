@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import { writePullRequests } from './access-rules';
 import { notSupplied, parseJsonObject, replyError, type RouteContext } from './route-context';
 import type { SimRepository } from './simulator-state';

@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import { readContents, visibleRepository, writeContents } from './access-rules';
 import { notSupplied, parseJsonObject, replyError, type RouteContext } from './route-context';
 import { branchWithProtection, fullRepository, gitRef, validationError } from './wire-shapes';

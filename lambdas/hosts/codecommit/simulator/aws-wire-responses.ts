@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import type { AwsServiceError } from './aws-service-error';
 
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';

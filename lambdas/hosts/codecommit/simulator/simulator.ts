@@ -1,4 +1,4 @@
-import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
 import { AwsServiceError } from './aws-service-error';
 import { AWS_JSON_CONTENT_TYPE, awsJsonError, awsJsonResponse, stsXmlError, stsXmlResponse, unknownOperationXml } from './aws-wire-responses';
 import { handleControlRequest } from './handle-control-request';

@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import { replyError, type Caller, type RouteContext } from './route-context';
 import { atLeast, type PermissionLevel, type RepositoryPermission, type SimRepository } from './simulator-state';
 import type { DocsPage } from './wire-shapes';

@@ -1,5 +1,5 @@
-import { supportsPersonalAccessTokens } from '../../domain/integration';
-import type { SimRequest, SimResponse } from '../loopback-server';
+import { supportsPersonalAccessTokens } from '../../../domain/integration';
+import type { SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
 import type { SimCollection, SimToken, SimUser, SimulatorState } from './simulator-state';
 
 export type AuthOutcome =

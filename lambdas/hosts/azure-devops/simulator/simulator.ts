@@ -1,14 +1,14 @@
-import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
-import { MAX_API_VERSION, type ServerVersion } from './api-version';
+import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
+import { MAX_API_VERSION, type ServerVersion } from '../api-version';
 import { controlRoute, type SimulatorControl } from './control-api';
 import { gitRoute, type GitRouteContext } from './git-routes';
-import { GIT_AREA_ID, resourceLocations, supportsResourceAreas } from './resource-locations';
+import { GIT_AREA_ID, resourceLocations, supportsResourceAreas } from '../resource-locations';
 import { authenticate } from './sim-auth';
 import { SimulatorState, type SeedRepositoryInput } from './simulator-state';
 import { tfError, tfErrorBody } from './tf-error';
 import { connectionData, wrapped } from './wire-shapes';
 
-export type { ServerVersion } from './api-version';
+export type { ServerVersion } from '../api-version';
 export { rateLimitFault, signInPageFault, type FaultMatch, type RateLimitOptions } from './simulated-faults';
 
 export interface AzureDevOpsSimulatorOptions {

@@ -1,5 +1,5 @@
-import type { HostTarget } from '../git-provider';
-import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import type { HostTarget } from '../../git-provider';
+import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
 import { CONTROL_PREFIX, handleControlRequest, type BranchView, type PullRequestView, type SimulatorControls } from './control-api';
 import { RateLimitLedger } from './rate-limit-ledger';
 import { RestApi } from './rest-api';

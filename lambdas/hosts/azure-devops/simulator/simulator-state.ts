@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { MAX_API_VERSION, type ServerVersion } from './api-version';
+import { MAX_API_VERSION, type ServerVersion } from '../api-version';
 
 export interface SimUser {
   readonly login: string;

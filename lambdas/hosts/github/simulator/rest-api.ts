@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../loopback-server';
+import type { SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
 import { createPull } from './pull-routes';
 import type { RateLimitLedger, RateLimitStatus } from './rate-limit-ledger';
 import { createRef, deleteRef, getBranch, getRef, getRepository } from './repository-routes';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { faultSchema, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import { faultSchema, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
 import type { RepositorySeed, TokenSpec, UserSeed } from './simulator-state';
 
 export const CONTROL_PREFIX = '/_control';

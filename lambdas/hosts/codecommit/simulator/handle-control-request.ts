@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { faultSchema, type SimRequest, type SimResponse } from '../loopback-server';
+import { faultSchema, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
 import type { CodeCommitSimulator } from './simulator';
 
 const commitId = z.string().regex(/^[0-9a-f]{40}$/, 'a 40-hex commit id');

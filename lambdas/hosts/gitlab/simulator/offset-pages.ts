@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 
 /** GitLab's offset pagination: `per_page` defaults to 20 and is capped at 100; `page` counts from 1. */
 const DEFAULT_PER_PAGE = 20;

@@ -1,4 +1,4 @@
-import type { Fault } from '../loopback-server';
+import type { Fault } from '../../simulator-kit/loopback-server';
 import { signInPage } from './sim-auth';
 import { rateLimitedBody } from './tf-error';
 

@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import type { SimToken, SimUser, SimulatorState } from './simulator-state';
 import { basicError, validationError, type DocsPage, type HostView } from './wire-shapes';
 

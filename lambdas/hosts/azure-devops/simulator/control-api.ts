@@ -1,5 +1,5 @@
-import type { Fault, SimRequest, SimResponse } from '../loopback-server';
-import type { ServerVersion } from './api-version';
+import type { Fault, SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
+import type { ServerVersion } from '../api-version';
 import { rateLimitFault, signInPageFault } from './simulated-faults';
 import type { SeedRepositoryInput } from './simulator-state';
 

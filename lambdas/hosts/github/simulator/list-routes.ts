@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 import { visibleRepository } from './access-rules';
 import { replyError, type RouteContext } from './route-context';
 import type { SimRepository } from './simulator-state';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../loopback-server';
-import { compareApiVersions, MAX_API_VERSION, parseApiVersion, requestedApiVersion } from './api-version';
-import { findLocation, PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES_LOCATION_ID } from './resource-locations';
+import type { SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
+import { compareApiVersions, MAX_API_VERSION, parseApiVersion, requestedApiVersion } from '../api-version';
+import { findLocation, PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES_LOCATION_ID } from '../resource-locations';
 import { hasScope, refusal } from './sim-auth';
-import { isObjectId, ZERO_OBJECT_ID } from './ref-names';
+import { isObjectId, ZERO_OBJECT_ID } from '../ref-names';
 import {
   type SimBranch,
   type SimCollection,

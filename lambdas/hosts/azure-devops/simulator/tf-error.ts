@@ -1,4 +1,4 @@
-import type { SimResponse } from '../loopback-server';
+import type { SimResponse } from '../../simulator-kit/loopback-server';
 
 /** The error envelope every Azure DevOps / TFS REST error carries (VssServiceException serialisation). */
 export interface TfErrorBody {

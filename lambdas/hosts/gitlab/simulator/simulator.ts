@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { faultSchema, LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../loopback-server';
+import { faultSchema, LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type SimResponse } from '../../simulator-kit/loopback-server';
 import { API_PREFIX, handleGitLabApi } from './gitlab-api';
 import { matchPathPattern } from './match-path-pattern';
 import { GitLabSimState, PROJECT_ROLES, type IssueTokenInput, type ProjectRole, type SeedProjectInput, type SimProject } from './gitlab-sim-state';

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { SimRequest } from '../loopback-server';
+import type { SimRequest } from '../../simulator-kit/loopback-server';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const AUTHORIZATION_PATTERN =

@@ -1,4 +1,4 @@
-import type { SimRequest, SimResponse } from '../loopback-server';
+import type { SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
 import { branchEntity, mergeRequestEntity, projectEntity, tokenEntity, userEntity } from './gitlab-entities';
 import type { GitLabSimState, SimProject, SimToken, SimUser } from './gitlab-sim-state';
 import { matchPathPattern } from './match-path-pattern';

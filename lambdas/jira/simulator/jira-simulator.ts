@@ -1,10 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { AsymmetricAlgorithm, encodeAsymmetric, encodeSymmetric } from 'atlassian-jwt';
 import * as z from 'zod';
-import { LoopbackServer, type SimRequest, type SimResponse } from '../hosts/loopback-server';
-import type { JiraPermission } from './permission-checker';
-import { CONTEXT_QSH, queryStringHash, verifySymmetric } from './connect-jwt';
-import { FORGE_FIT_ISSUER } from './forge-invocation-token';
+import { LoopbackServer, type SimRequest, type SimResponse } from '../../hosts/simulator-kit/loopback-server';
+import type { JiraPermission } from '../permission-checker';
+import { CONTEXT_QSH, queryStringHash, verifySymmetric } from '../connect-jwt';
+import { FORGE_FIT_ISSUER } from '../forge-invocation-token';
 
 /** The Forge app id the simulator mints FITs for unless told otherwise (also `npm start`'s). */
 export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
