@@ -19,7 +19,7 @@ export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 /** A request is sent again at most this often, and only when it provably never reached the host. */
 const NEVER_SENT_RESENDS = 2;
 
-export const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+export { withoutTrailingSlash } from './base-url-guard';
 
 /** What a retry needs from the call: how much time is left, and the signal that ends the call. */
 export interface CallBudgetView {
