@@ -2,6 +2,8 @@ import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../domain/errors';
 
+export const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
 /** Resolves a host name to its addresses; injected so tests need no DNS. */
 export type HostResolver = (hostname: string) => Promise<readonly string[]>;
 
@@ -105,5 +107,5 @@ export const checkBaseUrl = async (raw: string, options: BaseUrlOptions, field =
     if (kind === 'forbidden') throw refuse(field, 'it points to a private, link-local or metadata address');
     if (kind === 'loopback' && !options.allowLoopback) throw refuse(field, 'it points to a loopback address');
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${withoutTrailingSlash(url.pathname)}`;
 };

@@ -1,50 +1,45 @@
 import type { Config } from '../config';
-import type { ProviderKind } from '../domain/integration';
-import type { IntegrationRecord } from '../domain/records';
 import { createAzureDevOpsProvider } from './azure-devops/adapter';
+import { azureDevOpsFamily } from './azure-devops/descriptor';
 import { createCodeCommitProvider } from './codecommit/adapter';
-import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type GitProviderFactory, type HostCallOptions, type HostTarget } from './git-provider';
+import { codeCommitFamily } from './codecommit/descriptor';
+import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type HostCallOptions, type HostTarget } from './git-provider';
 import { createGitHubProvider } from './github/adapter';
+import { gitHubFamily } from './github/descriptor';
 import { createGitLabProvider } from './gitlab/adapter';
+import { gitLabFamily } from './gitlab/descriptor';
+import { hostFamily } from './host-families';
+import { familiesByKind, type HostEndpoints, type HostFamilyAdapter, type HostFields } from './host-family';
 import { LOCAL_HOSTS_ALLOWED, PUBLIC_HOSTS_ONLY } from './outbound-connections';
 
-/** One line per host family (STYLE §2: a new host is one folder and one line here). */
-export const PROVIDER_FACTORIES: Record<ProviderKind, GitProviderFactory> = {
-  github: createGitHubProvider,
-  'github-enterprise': createGitHubProvider,
-  gitlab: createGitLabProvider,
-  'gitlab-self-managed': createGitLabProvider,
-  'azure-devops': createAzureDevOpsProvider,
-  vsts: createAzureDevOpsProvider,
-  tfs: createAzureDevOpsProvider,
-  codecommit: createCodeCommitProvider,
+/**
+ * Each host family with its adapter, one line per family: the only place the git-host clients are
+ * bundled from (the git-action, tokens and token-expiry functions). The descriptors alone, without
+ * adapters, are in host-families.ts.
+ */
+export const HOST_FAMILY_ADAPTERS: readonly HostFamilyAdapter[] = [
+  { family: gitHubFamily, createProvider: createGitHubProvider },
+  { family: gitLabFamily, createProvider: createGitLabProvider },
+  { family: azureDevOpsFamily, createProvider: createAzureDevOpsProvider },
+  { family: codeCommitFamily, createProvider: createCodeCommitProvider },
+];
+
+export type { HostEndpoints };
+
+/** Where the integration's host lives (see HostTarget), by its family's rule. Public kinds use the configured endpoints. */
+export const resolveHostTarget = (integration: HostFields, endpoints: HostEndpoints): HostTarget => hostFamily(integration.provider).target(integration, endpoints);
+
+export type ProviderLookup = (integration: HostFields) => GitProvider;
+
+/** The providers of a registry of families with adapters (HOST_FAMILY_ADAPTERS unless a test brings its own). */
+export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions, adapters: readonly HostFamilyAdapter[] = HOST_FAMILY_ADAPTERS): ProviderLookup => {
+  const byKind = familiesByKind(adapters.map((adapter) => ({ kinds: adapter.family.kinds, adapter })));
+  return (integration) => {
+    const entry = byKind.get(integration.provider);
+    if (!entry) throw new Error(`No host family serves ${integration.provider}.`);
+    return entry.adapter.createProvider(entry.adapter.family.target(integration, endpoints), options);
+  };
 };
-
-export type HostEndpoints = Pick<Config, 'githubApiUrl' | 'githubWebUrl' | 'gitlabUrl' | 'codecommitEndpoint'>;
-
-/** Where the integration's host lives (see HostTarget). Public kinds use the configured endpoints. */
-export const resolveHostTarget = (integration: Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region' | 'tfsVersion'>, endpoints: HostEndpoints): HostTarget => {
-  const base = integration.baseUrl ?? '';
-  switch (integration.provider) {
-    case 'github':
-      return { provider: 'github', apiUrl: endpoints.githubApiUrl, webUrl: endpoints.githubWebUrl };
-    case 'github-enterprise':
-      return { provider: 'github-enterprise', apiUrl: `${base}/api/v3`, webUrl: base };
-    case 'gitlab':
-      return { provider: 'gitlab', apiUrl: endpoints.gitlabUrl, webUrl: endpoints.gitlabUrl };
-    case 'codecommit':
-      return { provider: 'codecommit', apiUrl: endpoints.codecommitEndpoint ?? '', webUrl: 'https://console.aws.amazon.com/codesuite/codecommit', region: integration.region };
-    case 'tfs':
-      return { provider: 'tfs', apiUrl: base, webUrl: base, tfsVersion: integration.tfsVersion };
-    default:
-      return { provider: integration.provider, apiUrl: base, webUrl: base };
-  }
-};
-
-export type ProviderLookup = (integration: Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region' | 'tfsVersion'>) => GitProvider;
-
-export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions): ProviderLookup => (integration) =>
-  PROVIDER_FACTORIES[integration.provider](resolveHostTarget(integration, endpoints), options);
 
 /**
  * The registry for a configuration: public hosts' endpoints are fixed unless configurable (local mode: simulators).

@@ -1,21 +1,9 @@
-import type { ProviderKind } from '../domain/integration';
+import { PROVIDER_KINDS, type ProviderKind } from '../domain/integration';
+import { hostFamily } from './host-families';
 import { invalidRepositoryId, type RepositoryIdRule } from './repository-id-rule';
-import { azureDevOpsRepositoryId } from './azure-devops/repository-id';
-import { codeCommitRepositoryId } from './codecommit/repository-id';
-import { gitHubRepositoryId } from './github/repository-id';
-import { gitLabRepositoryId } from './gitlab/repository-id';
 
-/** The rule of each integration kind; each family's rule and its sources sit beside its adapter. */
-export const REPOSITORY_ID_RULES: Record<ProviderKind, RepositoryIdRule> = {
-  github: gitHubRepositoryId,
-  'github-enterprise': gitHubRepositoryId,
-  gitlab: gitLabRepositoryId,
-  'gitlab-self-managed': gitLabRepositoryId,
-  'azure-devops': azureDevOpsRepositoryId,
-  vsts: azureDevOpsRepositoryId,
-  tfs: azureDevOpsRepositoryId,
-  codecommit: codeCommitRepositoryId,
-};
+/** The rule of each integration kind, from its family's descriptor; each rule and its sources sit beside its adapter. */
+export const REPOSITORY_ID_RULES = Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind, hostFamily(kind).repositoryId])) as Record<ProviderKind, RepositoryIdRule>;
 
 export const canonicalRepositoryId = (provider: ProviderKind, raw: string): string => REPOSITORY_ID_RULES[provider].canonical(raw);
 

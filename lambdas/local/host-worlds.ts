@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderKind, TfsVersion } from '../domain/integration';
-import { AzureDevOpsSimulator } from '../hosts/azure-devops/simulator';
-import { CodeCommitSimulator } from '../hosts/codecommit/simulator';
-import { GitHubSimulator } from '../hosts/github/simulator';
-import { GitLabSimulator } from '../hosts/gitlab/simulator';
+import { AzureDevOpsSimulator } from '../hosts/azure-devops/simulator/simulator';
+import { CodeCommitSimulator } from '../hosts/codecommit/simulator/simulator';
+import { GitHubSimulator } from '../hosts/github/simulator/simulator';
+import { GitLabSimulator } from '../hosts/gitlab/simulator/simulator';
 
 /**
  * The four loopback host simulators seeded alike, with one uniform handle per integration kind:

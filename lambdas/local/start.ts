@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../config';
 import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';
 import { JsonLinesEventSink, LOCAL_EVENTS_FILE } from '../expiry/json-lines-event-sink';
-import { JiraSimulator, type JiraPlatform } from '../jira/jira-simulator';
+import { JiraSimulator, type JiraPlatform } from '../jira/simulator/jira-simulator';
 import { createTable } from '../store/create-table';
 import { startDynamoDbLocal, LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
 import { startHostSimulators } from './host-worlds';

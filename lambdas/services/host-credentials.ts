@@ -1,5 +1,7 @@
 import { AppError } from '../domain/errors';
 import type { GitProvider, HostCredential } from '../hosts/git-provider';
+import { hostFamily } from '../hosts/host-families';
+import { withoutTrailingSlash } from '../hosts/base-url-guard';
 import type { IntegrationRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { SecretContext, TokenVault } from '../vault/token-vault';
@@ -15,18 +17,9 @@ type HostFields = Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region'>;
 export const credentialHost = (integration: HostFields): string => {
   if (integration.baseUrl) {
     const url = new URL(integration.baseUrl);
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    return `${url.origin}${withoutTrailingSlash(url.pathname)}`;
   }
-  switch (integration.provider) {
-    case 'github':
-      return 'https://github.com';
-    case 'gitlab':
-      return 'https://gitlab.com';
-    case 'codecommit':
-      return `https://codecommit.${integration.region ?? ''}.amazonaws.com`;
-    default:
-      return integration.provider;
-  }
+  return hostFamily(integration.provider).publicHost(integration) ?? integration.provider;
 };
 
 type ContextFields = Pick<IntegrationRecord, 'tenant' | 'id'> & HostFields;

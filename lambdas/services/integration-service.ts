@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { effectiveRequirement } from '../domain/policy';
 import { AppError, type FieldError } from '../domain/errors';
-import { TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../domain/integration';
+import type { ProviderKind, TfsVersion } from '../domain/integration';
 import type { CreateIntegrationInput, CredentialInput, PatchIntegrationInput } from '../domain/integration-schemas';
 import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { ShownCredential } from '../domain/stored-credential';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
 import type { EventSink } from '../expiry/event-sink';
+import { hostFamily } from '../hosts/host-families';
 import { canonicalRepositoryId } from '../hosts/repository-id';
 import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
@@ -17,13 +18,8 @@ import type { TokenVault } from '../vault/token-vault';
 import { credentialHost, serviceCredentialContext } from './host-credentials';
 import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
 
-const SELF_HOSTED: readonly ProviderKind[] = ['github-enterprise', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs'];
-
-export const credentialKindFor = (provider: ProviderKind, tfsVersion?: TfsVersion): CredentialKind => {
-  if (provider === 'codecommit') return 'aws-keys';
-  if (provider === 'tfs' && tfsVersion && TFS_VERSIONS_WITHOUT_PAT.includes(tfsVersion)) return 'basic';
-  return 'token';
-};
+/** The credential an integration kind takes, by its host family's descriptor. */
+export const credentialKindFor = (provider: ProviderKind, tfsVersion?: TfsVersion): CredentialKind => hostFamily(provider).credentialKind(provider, tfsVersion);
 
 const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');
 
@@ -287,13 +283,12 @@ export class IntegrationService {
   /** Per-kind rules: which of baseUrl / region / tfsVersion a kind needs, and safe base URLs. */
   async #checkShape(input: Shape): Promise<Shape> {
     const errors: FieldError[] = [];
-    const selfHosted = SELF_HOSTED.includes(input.provider);
-    if (selfHosted && !input.baseUrl) errors.push({ field: 'baseUrl', message: `required for ${input.provider}` });
-    if (!selfHosted && input.baseUrl) errors.push({ field: 'baseUrl', message: `not used for ${input.provider}` });
-    if (input.provider === 'codecommit' && !input.region) errors.push({ field: 'region', message: 'required for codecommit' });
-    if (input.provider !== 'codecommit' && input.region) errors.push({ field: 'region', message: `not used for ${input.provider}` });
-    if (input.provider === 'tfs' && !input.tfsVersion) errors.push({ field: 'tfsVersion', message: 'required for tfs' });
-    if (input.provider !== 'tfs' && input.tfsVersion) errors.push({ field: 'tfsVersion', message: `not used for ${input.provider}` });
+    const family = hostFamily(input.provider);
+    const needs = { baseUrl: family.needsBaseUrl(input.provider), region: family.needsRegion, tfsVersion: family.needsTfsVersion(input.provider) };
+    for (const field of ['baseUrl', 'region', 'tfsVersion'] as const) {
+      if (needs[field] && !input[field]) errors.push({ field, message: `required for ${input.provider}` });
+      if (!needs[field] && input[field]) errors.push({ field, message: `not used for ${input.provider}` });
+    }
     if (errors.length) throw new AppError('VALIDATION_FAILED', 'The integration is not valid.', { errors });
     if (!input.baseUrl) return { provider: input.provider, region: input.region, tfsVersion: input.tfsVersion };
     const baseUrl = await checkBaseUrl(input.baseUrl, { allowLoopback: this.options.allowSimulatedHosts, resolve: this.options.resolveHost });
@@ -303,14 +298,8 @@ export class IntegrationService {
 
   #checkHostFamily(provider: ProviderKind, baseUrl: string): void {
     if (this.options.allowSimulatedHosts) return;
-    const url = new URL(baseUrl);
-    const segments = url.pathname.split('/').filter(Boolean);
-    const fail = (message: string): never => {
-      throw new AppError('VALIDATION_FAILED', 'The base URL does not fit this kind of integration.', { errors: [{ field: 'baseUrl', message }] });
-    };
-    if (provider === 'azure-devops' && (url.hostname !== 'dev.azure.com' || segments.length !== 1)) fail('expected https://dev.azure.com/{organization}');
-    if (provider === 'vsts' && (!url.hostname.endsWith('.visualstudio.com') || segments.length !== 0)) fail('expected https://{account}.visualstudio.com');
-    if (provider === 'tfs' && segments.length === 0) fail('expected the collection URL, e.g. https://tfs.example.com/tfs/DefaultCollection');
+    const message = hostFamily(provider).baseUrlMisfit(provider, new URL(baseUrl));
+    if (message) throw new AppError('VALIDATION_FAILED', 'The base URL does not fit this kind of integration.', { errors: [{ field: 'baseUrl', message }] });
   }
 }
 

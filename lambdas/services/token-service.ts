@@ -8,6 +8,7 @@ import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
+import { hostFamily } from '../hosts/host-families';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
@@ -37,8 +38,8 @@ export interface MyIntegrationView extends ExpiryNotice {
   readonly setupUrl: string;
 }
 
-/** Hosts whose PATs expire but which never tell the expiry to the token's holder. */
-const HOSTS_WITHOUT_EXPIRY: readonly IntegrationRecord['provider'][] = ['azure-devops', 'vsts', 'tfs'];
+/** Hosts whose PATs expire but which never tell the expiry to the token's holder (their family's descriptor says). */
+const expiryUnreported = (provider: IntegrationRecord['provider']): boolean => hostFamily(provider).tokenExpiry === 'unreported';
 
 const credentialFields = (input: SaveTokenInput): Record<string, string> =>
   'accessKeyId' in input ? { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey } : { token: input.token };
@@ -96,7 +97,7 @@ export class TokenService {
       version: (existing?.version ?? 0) + 1,
     };
     // Tokens whose host tells no expiry are re-verified daily even with a stated expiry: revocation shows only there.
-    const reverify = !identity.expiresAt || HOSTS_WITHOUT_EXPIRY.includes(integration.provider);
+    const reverify = !identity.expiresAt || expiryUnreported(integration.provider);
     await this.tokens.save(record, existing?.version, reverify ? nextDay(now) : undefined);
     telemetry.tokenSaved(integration.provider);
     await this.audit.append(tenant.clientKey, {
@@ -162,7 +163,7 @@ export class TokenService {
 
   #withStatedExpiry(identity: VerifiedIdentity, integration: IntegrationRecord, stated: string | undefined): VerifiedIdentity {
     if (stated === undefined) return identity;
-    if (!HOSTS_WITHOUT_EXPIRY.includes(integration.provider)) {
+    if (!expiryUnreported(integration.provider)) {
       throw new AppError('VALIDATION_FAILED', `${integration.name} reports a token's expiry itself (or the credential never expires); leave out expiresAt.`, {
         errors: [{ field: 'expiresAt', message: `not used for ${integration.provider}` }],
       });

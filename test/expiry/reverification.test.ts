@@ -6,7 +6,7 @@ import type { IntegrationRecord, UserTokenRecord } from '../../lambdas/domain/re
 import { ExpiryTokenStore } from '../../lambdas/expiry/expiry-token-store';
 import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
 import { DEFAULT_CHECK_CONCURRENCY, TokenExpiryChecker } from '../../lambdas/expiry/token-expiry-checker';
-import { AzureDevOpsSimulator } from '../../lambdas/hosts/azure-devops/simulator';
+import { AzureDevOpsSimulator } from '../../lambdas/hosts/azure-devops/simulator/simulator';
 import type { GitProvider, HostCredential } from '../../lambdas/hosts/git-provider';
 import { providerLookup, type ProviderLookup } from '../../lambdas/hosts/provider-registry';
 import { IntegrationStore } from '../../lambdas/store/integration-store';

@@ -1,5 +1,5 @@
 import { PROVIDER_KINDS, TFS_VERSIONS } from '../../lambdas/domain/integration';
-import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { integrationBody, publicResolver, serviceCredentialFor } from '../support/factories';
 import { serviceCredentialContext } from '../../lambdas/services/host-credentials';
 import { Harness } from '../support/harness';

@@ -1,6 +1,6 @@
 import { encodeSymmetric } from 'atlassian-jwt';
 import { Harness } from '../support/harness';
-import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 
 describe('Jira authentication on /api routes', () => {
   let h: Harness;

@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
-import { MANIFEST_SCOPES } from '../../lambdas/jira/jira-simulator';
+import { MANIFEST_SCOPES } from '../../lambdas/jira/simulator/jira-simulator';
 import { FORGE_LIFECYCLE_EVENTS } from '../../lambdas/jira/lifecycle-service';
 
 const MANIFEST = join(__dirname, '../../jira-app/manifest.yml');

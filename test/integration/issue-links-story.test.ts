@@ -1,4 +1,4 @@
-import type { JiraPlatform, SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { JiraPlatform, SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { noTelemetry, useTelemetry, type Telemetry } from '../../lambdas/observability/telemetry';
 import { Harness } from '../support/harness';

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createQueryStringHash, encodeSymmetric, fromMethodAndUrl } from 'atlassian-jwt';
-import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';

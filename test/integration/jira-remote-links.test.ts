@@ -1,5 +1,5 @@
 import { ConnectJiraClient, ForgeJiraClient, type JiraRestClient } from '../../lambdas/jira/jira-rest-client';
-import { CONNECT_DESCRIPTOR_SCOPES, JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/jira-simulator';
+import { CONNECT_DESCRIPTOR_SCOPES, JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { systemClock } from '../../lambdas/domain/clock';
 import { Secret } from '../../lambdas/domain/secret';
 import { contractProblems, jiraSpec } from '../support/jira-openapi';

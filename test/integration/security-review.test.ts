@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { Harness } from '../support/harness';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FUZZ_TEST_TIMEOUT_MS, startFuzzFixture, type FuzzFixture } from './fuzz-fixture';
 import { fitMaterialOf, forgedAuthorization, forgedFit, signHs256, validClaims, type FitMaterial, type JwtMaterial } from './forged-jwts';
-import type { SiteInfo } from '../../lambdas/jira/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { pathOf } from './request-templates';
 
 const NUM_RUNS = 200;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Fault } from '../../lambdas/hosts/loopback-server';
+import type { Fault } from '../../lambdas/hosts/simulator-kit/loopback-server';
 import type { HostWorld } from '../../lambdas/local/host-worlds';
 import { logger } from '../../lambdas/observability/logger';
 import type { CallOptions, CallResult } from '../support/harness';

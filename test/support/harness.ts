@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { parseConfig, type Config } from '../../lambdas/config';
-import { JiraSimulator, type JiraPlatform, type SiteInfo } from '../../lambdas/jira/jira-simulator';
+import { JiraSimulator, type JiraPlatform, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { freePort, LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
 import { createTable } from '../../lambdas/store/create-table';

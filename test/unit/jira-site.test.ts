@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JiraSimulator } from '../../lambdas/jira/jira-simulator';
+import { JiraSimulator } from '../../lambdas/jira/simulator/jira-simulator';
 import { verifySymmetric } from '../../lambdas/jira/connect-jwt';
 import { LocalApiServer } from '../../lambdas/local/api-server';
 import { createJiraSite, mintAuthorization } from '../../lambdas/local/jira-site/jira-site';

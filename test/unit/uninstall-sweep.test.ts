@@ -1,4 +1,4 @@
-import { SigV4Authorization } from '../../lambdas/hosts/codecommit/sigv4-authorization';
+import { SigV4Authorization } from '../../lambdas/hosts/codecommit/simulator/sigv4-authorization';
 import { EventBridgeSweepScheduler, isSweepEvent, TimerSweepScheduler } from '../../lambdas/jira/uninstall-sweep';
 
 // Unit level on purpose: EventBridge Scheduler cannot run here, so the one outgoing HTTPS call is

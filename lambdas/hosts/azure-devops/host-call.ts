@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 // Deep imports on purpose: the package root (WebApi) requires every Azure DevOps API client, ~1 MB bundled.
 import { GitApi } from 'azure-devops-node-api/GitApi';
 import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
@@ -8,6 +7,7 @@ import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/int
 import { VsoClient } from 'azure-devops-node-api/VsoClient';
 import { AppError } from '../../domain/errors';
 import type { HostCallOptions, HostCredential, HostTarget } from '../git-provider';
+import { requireCredential, retryRead, withoutTrailingSlash } from '../host-call';
 import { connectionsOf } from '../outbound-connections';
 import { CallRequestHandler } from './call-request-handler';
 import { isTransient, toAppError } from './host-error';
@@ -16,16 +16,11 @@ import { StrictRestClient } from './strict-rest-client';
 
 const USER_AGENT = 'patgate (azure-devops-node-api)';
 
-/** Backoff before each retry of an idempotent read: at most two retries. */
-const READ_RETRY_DELAYS_MS = [100, 200];
-
-const authHandler = (credential: HostCredential): IRequestHandler => {
+const authHandler = (given: HostCredential): IRequestHandler => {
+  const credential = requireCredential(given, ['token', 'basic'], 'Azure DevOps and TFS take a personal access token, or a user name and password on TFS 2013/2015.');
   // No cross-origin authentication: a redirect must never carry the credential to another host.
   if (credential.kind === 'token') return new PersonalAccessTokenCredentialHandler(credential.token.reveal(), false);
-  if (credential.kind === 'basic') return new BasicCredentialHandler(credential.username, credential.password.reveal(), false);
-  throw new AppError('VALIDATION_FAILED', 'Azure DevOps and TFS take a personal access token, or a user name and password on TFS 2013/2015.', {
-    hostReason: 'bad-request',
-  });
+  return new BasicCredentialHandler(credential.username, credential.password.reveal(), false);
 };
 
 const requestOptions = (options: HostCallOptions): IRequestOptions => ({
@@ -71,7 +66,7 @@ export class HostCall {
   }
 
   get #baseUrl(): string {
-    return this.target.apiUrl.replace(/\/+$/, '');
+    return withoutTrailingSlash(this.target.apiUrl);
   }
 
   /** Runs the whole call under the deadline and maps whatever fails to AppError. */
@@ -95,16 +90,8 @@ export class HostCall {
   }
 
   /** An idempotent read, retried on 502/503/504 or a reset connection while the budget allows. */
-  async read<T>(operation: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await operation();
-      } catch (error) {
-        const delay = READ_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined || !isTransient(error) || this.#deadline - Date.now() <= delay) throw error;
-        await sleep(delay, undefined, { signal: this.#controller.signal });
-      }
-    }
+  read<T>(operation: () => Promise<T>): Promise<T> {
+    return retryRead({ signal: this.#controller.signal, remainingMs: () => this.#deadline - Date.now() }, operation, isTransient);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AppError, isAppError } from '../../domain/errors';
 import { supportsPersonalAccessTokens } from '../../domain/integration';
 import type { HostCredential, HostTarget } from '../git-provider';
+import { TRANSIENT_STATUSES } from '../host-call';
 import { HostResponseError } from './strict-rest-client';
 
 export interface HostErrorContext {
@@ -122,4 +123,4 @@ export const toAppError = (error: unknown, context: HostErrorContext): AppError 
 
 /** Transient failures worth retrying on an idempotent read: 502/503/504 and a reset connection. */
 export const isTransient = (error: unknown): boolean =>
-  (error instanceof HostResponseError && error.problem === 'status' && [502, 503, 504].includes(error.status)) || errorCode(error) === 'ECONNRESET';
+  (error instanceof HostResponseError && error.problem === 'status' && TRANSIENT_STATUSES.has(error.status)) || errorCode(error) === 'ECONNRESET';

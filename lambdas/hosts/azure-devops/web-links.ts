@@ -1,3 +1,4 @@
+import { withoutTrailingSlash } from '../host-call';
 import type { ProjectRepository } from './repository-ref';
 
 /**
@@ -11,7 +12,7 @@ export class WebLinks {
     webUrl: string,
     private readonly onPremises: boolean,
   ) {
-    this.#base = webUrl.replace(/\/+$/, '');
+    this.#base = withoutTrailingSlash(webUrl);
   }
 
   #repository({ project, repository }: ProjectRepository): string {

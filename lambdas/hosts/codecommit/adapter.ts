@@ -35,7 +35,7 @@ import {
 } from '../git-provider';
 import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
-import { CallDeadline } from './call-deadline';
+import { CallDeadline, requireCredential } from '../host-call';
 import { PULL_REQUEST_TARGETS, type PullRequestTarget } from './pull-request-targets';
 import { retryRead, sendWrite } from './retry-read';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
@@ -67,10 +67,7 @@ const loginFromArn = (arn: string): string => {
 const unreadableAnswer = (what: string): AppError =>
   new AppError('HOST_UNAVAILABLE', `CodeCommit answered ${what} without the expected data.`, { hostReason: 'unavailable' });
 
-const awsKeysOf = (credential: HostCredential): AwsKeys => {
-  if (credential.kind === 'aws-keys') return credential;
-  throw new AppError('VALIDATION_FAILED', 'CodeCommit needs an IAM access key pair.', { hostReason: 'bad-request' });
-};
+const awsKeysOf = (credential: HostCredential): AwsKeys => requireCredential(credential, 'aws-keys', 'CodeCommit needs an IAM access key pair.');
 
 const targetsOf = (pr: PullRequest): PullRequestTarget[] =>
   (pr.pullRequestTargets ?? []).map((t) => ({ repository: t.repositoryName, source: branchOf(t.sourceReference), destination: branchOf(t.destinationReference) }));
@@ -256,7 +253,7 @@ class CodeCommitProvider implements GitProvider {
 
   async #withinBudget<T>(credential: HostCredential, work: (clients: Clients, deadline: CallDeadline) => Promise<T>): Promise<T> {
     const clients = this.#clients(awsKeysOf(credential));
-    const deadline = new CallDeadline(this.#options.requestTimeoutMs);
+    const deadline = new CallDeadline(this.#options.requestTimeoutMs, () => new Error('The call ran out of time.'));
     try {
       return await work(clients, deadline);
     } catch (error) {

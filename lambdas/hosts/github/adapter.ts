@@ -21,7 +21,7 @@ import {
   type PullRequestResult,
   type VerifiedIdentity,
 } from '../git-provider';
-import { CallBudget } from './call-budget';
+import { CallDeadline, requireCredential, withoutTrailingSlash } from '../host-call';
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
 import { connectionsOf, type OutboundConnections } from '../outbound-connections';
 import { createTimedFetch } from './timed-fetch';
@@ -38,7 +38,7 @@ interface RepositoryCoordinates {
   readonly repo: string;
 }
 
-type Work<T> = (octokit: Octokit, budget: CallBudget) => Promise<T>;
+type Work<T> = (octokit: Octokit, budget: CallDeadline) => Promise<T>;
 
 /**
  * Octokit's own log lines (method, path, status, GitHub's request id; never headers). A failed request
@@ -51,8 +51,6 @@ const OCTOKIT_LOG = {
   error: (message: string): void => logger.debug('GitHub request failed', { detail: message }),
 };
 
-const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
-
 const parseRepository = (repository: string): RepositoryCoordinates => {
   const match = REPOSITORY.exec(repository);
   if (!match?.[1] || !match[2]) {
@@ -62,10 +60,7 @@ const parseRepository = (repository: string): RepositoryCoordinates => {
   return { owner: match[1], repo: match[2] };
 };
 
-const tokenOf = (credential: HostCredential): Secret => {
-  if (credential.kind === 'token') return credential.token;
-  throw new AppError('VALIDATION_FAILED', 'GitHub takes a personal access token.', { hostReason: 'bad-request' });
-};
+const tokenOf = (credential: HostCredential): Secret => requireCredential(credential, 'token', 'GitHub takes a personal access token.').token;
 
 const asRecord = (data: unknown): Record<string, unknown> => {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw malformedAnswer();
@@ -223,7 +218,7 @@ class GitHubProvider implements GitProvider {
    */
   async #call<T>(credential: HostCredential, work: Work<T>): Promise<T> {
     const token = tokenOf(credential);
-    const budget = new CallBudget(this.#requestTimeoutMs);
+    const budget = new CallDeadline(this.#requestTimeoutMs);
     const agent = this.#connections.agentFor(this.#apiUrl);
     const fetch = createTimedFetch({ connectTimeoutMs: this.#connectTimeoutMs, agent });
     try {
@@ -237,7 +232,7 @@ class GitHubProvider implements GitProvider {
       });
       return await work(octokit, budget);
     } catch (error) {
-      throw mapGitHubError(error, budget.spent, new Date(), token.reveal());
+      throw mapGitHubError(error, budget.expired, new Date(), token.reveal());
     } finally {
       budget.dispose();
     }

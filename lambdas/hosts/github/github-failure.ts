@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../domain/errors';
+import { TRANSIENT_STATUSES } from '../host-call';
 
 type ResponseHeaders = Readonly<Record<string, string | number | undefined>>;
 
@@ -18,7 +19,6 @@ interface HttpFailure {
 
 /** When neither `retry-after` nor the rate-limit reset says how long to wait (GitHub: at least a minute). */
 const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 60;
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const HOST_MESSAGE_LIMIT = 300;
 

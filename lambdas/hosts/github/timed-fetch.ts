@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { isRequestNeverSent } from '../outbound-connections';
+import { sendUntilSent } from '../host-call';
 
 /** The host did not accept a connection within the connect timeout. */
 export class ConnectTimeoutError extends Error {
@@ -59,9 +59,6 @@ export interface TimedFetchOptions {
   readonly agent: HttpAgent | HttpsAgent;
 }
 
-/** Sends on a fresh connection again at most this often when a reused one had closed before the request was written. */
-const NEVER_SENT_RESENDS = 2;
-
 const sendOnce = ({ connectTimeoutMs, agent }: TimedFetchOptions, input: Parameters<typeof fetch>[0], init: RequestInit): Promise<Response> =>
   new Promise<Response>((resolve, reject) => {
     if (input instanceof Request) throw new TypeError('pass a URL, not a Request');
@@ -85,12 +82,7 @@ const sendOnce = ({ connectTimeoutMs, agent }: TimedFetchOptions, input: Paramet
  * is sent again only when it provably never reached the host (a reused connection had closed before
  * any byte was written): safe even for writes. Every other failure is the caller's to judge.
  */
-export const createTimedFetch = (options: TimedFetchOptions): typeof fetch => async (input, init = {}) => {
-  for (let resend = 0; ; resend += 1) {
-    try {
-      return await sendOnce(options, input, init);
-    } catch (error) {
-      if (resend >= NEVER_SENT_RESENDS || !isRequestNeverSent(error) || init.signal?.aborted) throw error;
-    }
-  }
-};
+export const createTimedFetch =
+  (options: TimedFetchOptions): typeof fetch =>
+  (input, init = {}) =>
+    sendUntilSent(() => sendOnce(options, input, init), () => init.signal?.aborted === true);

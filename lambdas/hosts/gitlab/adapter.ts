@@ -22,6 +22,7 @@ import {
   type VerifiedIdentity,
 } from '../git-provider';
 import { gitLabProjectKeys } from './repository-id';
+import { requireCredential, withoutTrailingSlash } from '../host-call';
 import { connectionsOf } from '../outbound-connections';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
@@ -76,8 +77,6 @@ interface ResourceOptions {
   readonly rateLimits: Record<string, never>;
 }
 
-const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
-
 const unexpectedAnswer = (): AppError =>
   new AppError('HOST_UNAVAILABLE', 'GitLab gave an unexpected answer.', { hostReason: 'unavailable' });
 
@@ -91,10 +90,7 @@ const parseAnswer = <T>(schema: z.ZodType<T>, value: unknown): T => {
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 
 const revealToken = (credential: HostCredential): string => {
-  if (credential.kind !== 'token') {
-    throw new AppError('VALIDATION_FAILED', 'GitLab takes a personal access token.', { hostReason: 'bad-request' });
-  }
-  const token = credential.token.reveal();
+  const token = requireCredential(credential, 'token', 'GitLab takes a personal access token.').token.reveal();
   if (!TOKEN_SHAPE.test(token)) throw new AppError('SERVICE_CREDENTIAL_REJECTED', 'GitLab rejected the token.', { hostReason: 'unauthorized' });
   return token;
 };

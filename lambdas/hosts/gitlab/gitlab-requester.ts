@@ -9,7 +9,8 @@ import {
   type ResourceOptions,
 } from '@gitbeaker/requester-utils';
 import { GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
-import { isRequestNeverSent, type OutboundConnections } from '../outbound-connections';
+import { READ_RETRY_DELAYS_MS, retryRead, sendUntilSent, TRANSIENT_STATUSES } from '../host-call';
+import type { OutboundConnections } from '../outbound-connections';
 
 /**
  * Gitbeaker's own request handler retries 429 and 502 ten times for every method (writes too) and
@@ -28,8 +29,6 @@ export interface GitLabRequesterLimits {
 
 export type GitLabRequesterFn = (resourceOptions: ResourceOptions) => RequesterType;
 
-const RETRY_DELAYS_MS = [100, 200] as const;
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 interface RawAnswer {
@@ -97,8 +96,6 @@ interface Transport {
   readonly connections: OutboundConnections;
 }
 
-const NEVER_SENT_RESENDS = 2;
-
 const sendOnce = (request: OutgoingRequest, { connectTimeoutMs, connections }: Transport, signal: AbortSignal): Promise<RawAnswer> =>
   new Promise((resolve, reject) => {
     const transport = request.url.protocol === 'https:' ? https : http;
@@ -112,23 +109,6 @@ const sendOnce = (request: OutgoingRequest, { connectTimeoutMs, connections }: T
     req.end(request.body);
   });
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Duck-typed: errors from node:http may come from another realm (Jest's sandbox) and fail instanceof. */
 const isConnectionReset = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
@@ -137,30 +117,40 @@ const isConnectionReset = (error: unknown): boolean =>
 const asTimeout = (error: unknown, signal: AbortSignal): unknown =>
   signal.aborted || error instanceof ConnectTimeoutError ? new GitbeakerTimeoutError('Query timeout was reached') : error;
 
-/** Sends again, at once, only while the request provably never left (safe for writes too). */
-const sendUntilSent = async (request: OutgoingRequest, transport: Transport, signal: AbortSignal): Promise<RawAnswer> => {
-  for (let resend = 0; ; resend += 1) {
-    try {
-      return await sendOnce(request, transport, signal);
-    } catch (error) {
-      if (resend >= NEVER_SENT_RESENDS || signal.aborted || !isRequestNeverSent(error)) throw error;
-    }
+/** A 502/503/504 answer, thrown so that `retryRead` tries a GET again; the last one is returned as it is. */
+class TransientAnswer extends Error {
+  constructor(readonly answer: RawAnswer) {
+    super(`The host answered ${answer.status}`);
   }
-};
+}
 
+/** Transient for a GET: a gateway answer, or a reset connection while the call has time left. */
+const isTransientFor =
+  (signal: AbortSignal) =>
+  (error: unknown): boolean =>
+    error instanceof TransientAnswer || (!signal.aborted && isConnectionReset(error));
+
+/** Any method is sent again, at once, while it provably never left; only GETs are retried after a backoff. */
 const sendWithRetries = async (request: OutgoingRequest, transport: Transport, signal: AbortSignal): Promise<RawAnswer> => {
-  const delays = request.method === 'GET' ? RETRY_DELAYS_MS : [];
-  for (let attempt = 0; ; attempt += 1) {
-    const delay = delays[attempt];
-    try {
-      const answer = await sendUntilSent(request, transport, signal);
-      if (delay === undefined || !RETRYABLE_STATUSES.has(answer.status)) return answer;
-    } catch (error) {
-      if (delay === undefined || signal.aborted || !isConnectionReset(error)) throw asTimeout(error, signal);
-    }
-    await sleep(delay, signal).catch((error: unknown) => {
-      throw asTimeout(error, signal);
-    });
+  const delays = request.method === 'GET' ? READ_RETRY_DELAYS_MS : [];
+  // No budget check of its own: the deadline signal ends the call (and the backoff) when it fires.
+  const budget = { signal, remainingMs: () => Number.POSITIVE_INFINITY };
+  let attempt = 0;
+  try {
+    return await retryRead(
+      budget,
+      async () => {
+        const answer = await sendUntilSent(() => sendOnce(request, transport, signal), () => signal.aborted);
+        const last = attempt++ >= delays.length;
+        if (!last && TRANSIENT_STATUSES.has(answer.status)) throw new TransientAnswer(answer);
+        return answer;
+      },
+      isTransientFor(signal),
+      delays,
+    );
+  } catch (error) {
+    if (error instanceof TransientAnswer) return error.answer;
+    throw asTimeout(error, signal);
   }
 };
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { JiraSimulator } from '../../jira/jira-simulator';
+import type { JiraSimulator } from '../../jira/simulator/jira-simulator';
 import type { FallbackHandler } from '../api-server';
 
 /**

@@ -1,0 +1,22 @@
+import type { HostFamily } from '../host-family';
+import { codeCommitRepositoryId } from './repository-id';
+
+/** AWS CodeCommit: an IAM access key pair and a region; the endpoint is AWS's own except locally. */
+export const codeCommitFamily: HostFamily = {
+  kinds: ['codecommit'],
+  credentialKind: () => 'aws-keys',
+  needsBaseUrl: () => false,
+  needsRegion: true,
+  needsTfsVersion: () => false,
+  baseUrlMisfit: () => undefined,
+  // An access key pair does not expire (it is revoked, which re-verification finds).
+  tokenExpiry: 'never',
+  publicHost: (integration) => `https://codecommit.${integration.region ?? ''}.amazonaws.com`,
+  target: (integration, endpoints) => ({
+    provider: 'codecommit',
+    apiUrl: endpoints.codecommitEndpoint ?? '',
+    webUrl: 'https://console.aws.amazon.com/codesuite/codecommit',
+    region: integration.region,
+  }),
+  repositoryId: codeCommitRepositoryId,
+};

@@ -1,0 +1,19 @@
+import type { HostFamily } from '../host-family';
+import { gitHubRepositoryId } from './repository-id';
+
+/** GitHub.com and GitHub Enterprise Server (REST API v3 under `{base}/api/v3`). */
+export const gitHubFamily: HostFamily = {
+  kinds: ['github', 'github-enterprise'],
+  credentialKind: () => 'token',
+  needsBaseUrl: (kind) => kind === 'github-enterprise',
+  needsRegion: false,
+  needsTfsVersion: () => false,
+  baseUrlMisfit: () => undefined,
+  tokenExpiry: 'reported',
+  publicHost: (integration) => (integration.provider === 'github' ? 'https://github.com' : undefined),
+  target: (integration, endpoints) =>
+    integration.provider === 'github'
+      ? { provider: 'github', apiUrl: endpoints.githubApiUrl, webUrl: endpoints.githubWebUrl }
+      : { provider: integration.provider, apiUrl: `${integration.baseUrl ?? ''}/api/v3`, webUrl: integration.baseUrl ?? '' },
+  repositoryId: gitHubRepositoryId,
+};

@@ -1,0 +1,736 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { AsymmetricAlgorithm, encodeAsymmetric, encodeSymmetric } from 'atlassian-jwt';
+import * as z from 'zod';
+import { LoopbackServer, type SimRequest, type SimResponse } from '../../hosts/simulator-kit/loopback-server';
+import type { JiraPermission } from '../permission-checker';
+import { CONTEXT_QSH, queryStringHash, verifySymmetric } from '../connect-jwt';
+import { FORGE_FIT_ISSUER } from '../forge-invocation-token';
+
+/** The Forge app id the simulator mints FITs for unless told otherwise (also `npm start`'s). */
+export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
+/** The scopes of jira-app/manifest.yml: what an app system token of an installed app carries. */
+export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user', 'write:jira-work'];
+
+/**
+ * The Connect descriptor's `scopes` (README "The Atlassian Connect descriptor"): remote links need
+ * WRITE (create/update) and DELETE (delete by globalId), as Jira's REST reference says per operation.
+ */
+export const CONNECT_DESCRIPTOR_SCOPES: readonly string[] = ['READ', 'WRITE', 'DELETE'];
+/** Connect scopes are cumulative: each one includes those before it. */
+const CONNECT_SCOPE_ORDER = ['READ', 'WRITE', 'DELETE', 'PROJECT_ADMIN', 'ADMIN'];
+
+export type JiraPlatform = 'connect' | 'forge';
+
+interface Project {
+  readonly id: number;
+  readonly key: string;
+}
+
+interface Issue {
+  readonly id: number;
+  readonly key: string;
+  readonly summary: string;
+  readonly project: Project;
+}
+
+interface SystemToken {
+  readonly installationId: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly expiresAt: number;
+}
+
+interface Site {
+  readonly name: string;
+  readonly clientKey: string;
+  readonly cloudId: string;
+  platform: JiraPlatform;
+  sharedSecret: string;
+  readonly installationId: string;
+  readonly environmentId: string;
+  readonly globalGrants: Set<string>;
+  /** accountId → project keys with VIEW_DEV_TOOLS. */
+  readonly projectGrants: Map<string, Set<string>>;
+  readonly projects: Map<string, Project>;
+  readonly issues: Map<string, Issue>;
+  /** Issue id → its remote links, in creation order. */
+  readonly remoteLinks: Map<number, RemoteLink[]>;
+  /** Connect: the scopes of the descriptor the site installed. */
+  connectScopes: ReadonlySet<string>;
+  /** A status every remote-link request of the site is answered with (fault injection), if set. */
+  remoteLinkFault?: number;
+}
+
+/** A stored remote issue link (RemoteIssueLink in Jira's platform OpenAPI, without `self`). */
+export interface RemoteLink {
+  readonly id: number;
+  readonly globalId?: string;
+  readonly application?: Record<string, unknown>;
+  readonly relationship?: string;
+  readonly object: Record<string, unknown>;
+}
+
+export interface SiteInfo {
+  readonly name: string;
+  readonly platform: JiraPlatform;
+  /** The tenant key patgate stores: Connect's clientKey, or the Forge installation id. */
+  readonly clientKey: string;
+  /** The site's own URL. */
+  readonly baseUrl: string;
+  /** Connect only (empty for Forge sites). */
+  readonly sharedSecret: string;
+  readonly cloudId: string;
+  /** Forge: the API base URL FITs name (`app.apiBaseUrl`). */
+  readonly apiBaseUrl: string;
+  readonly installationId: string;
+  readonly environmentId: string;
+}
+
+/** `unknown-kid`: signed by a key whose id the install-keys service does not know (404). */
+export type InstallSigning = 'install-key' | 'shared-secret' | 'foreign-key' | 'unknown-kid' | 'none';
+
+export interface FitOptions {
+  readonly moduleKey?: string;
+  readonly expiresInSeconds?: number;
+  /** Overrides for negative tests. */
+  readonly audience?: string;
+  readonly issuer?: string;
+  readonly apiBaseUrl?: string;
+  readonly signWith?: 'jwks-key' | 'foreign-key';
+  /** No principal: a trigger (lifecycle event). */
+  readonly trigger?: boolean;
+}
+
+export interface LifecycleDelivery {
+  /** The last status the app answered (0: unreachable). */
+  readonly status: number;
+  readonly attempts: number;
+}
+
+/** One REST exchange the simulator served, for contract tests against Jira's OpenAPI. */
+export interface JiraExchange {
+  readonly method: string;
+  /** The REST path template, e.g. `/rest/api/3/issue/{issueIdOrKey}`. */
+  readonly operation: string;
+  readonly requestBody: unknown;
+  readonly status: number;
+  readonly responseBody: unknown;
+}
+
+/** Projects and issues every simulated site starts with (like a site with sample projects). */
+const SEEDED_ISSUES: readonly { key: string; summary: string }[] = [
+  ...Array.from({ length: 999 }, (_, i) => ({ key: `PROJ-${i + 1}`, summary: `Sample issue ${i + 1}` })),
+  { key: 'DEMO-1', summary: 'Fix login timeout' },
+  { key: 'DEMO-2', summary: 'Add dark mode' },
+  { key: 'DEMO-3', summary: 'Upgrade the build' },
+];
+
+/**
+ * The parts of Jira's platform OpenAPI the app calls, as the simulator enforces them
+ * (https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json; pinned in
+ * test/fixtures/jira-platform-openapi.json, which the contract test validates exchanges against):
+ * BulkPermissionsRequestBean has no other properties, and `projects`/`issues` are int64 ids.
+ */
+const int64 = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const bulkPermissionsRequestSchema = z.strictObject({
+  accountId: z.string().optional(),
+  globalPermissions: z.array(z.string()).optional(),
+  projectPermissions: z.array(z.strictObject({ permissions: z.array(z.string()), projects: z.array(int64).optional(), issues: z.array(int64).optional() })).optional(),
+});
+
+/**
+ * RemoteIssueLinkRequest (Create or update remote issue link): `object` with `url` and `title` is
+ * required; every object of it allows other members (additionalProperties: true). On top of the
+ * schema Jira refuses what its remote-link validation refuses: a `url` (or icon URL) that is not an
+ * absolute URI, and globalId, title, relationship or the application's name and type over 255.
+ */
+const MAX_REMOTE_LINK_FIELD = 255;
+const absoluteUri = z.string().refine((value) => {
+  try {
+    return new URL(value).protocol.length > 1;
+  } catch {
+    return false;
+  }
+}, 'not a valid URI');
+const short = z.string().max(MAX_REMOTE_LINK_FIELD);
+const iconSchema = z.looseObject({ url16x16: absoluteUri.optional(), title: z.string().optional(), link: absoluteUri.optional() });
+const remoteIssueLinkRequestSchema = z.looseObject({
+  globalId: short.optional(),
+  application: z.looseObject({ type: short.optional(), name: short.optional() }).optional(),
+  relationship: short.optional(),
+  object: z.looseObject({
+    url: absoluteUri,
+    title: z.string().min(1).max(MAX_REMOTE_LINK_FIELD),
+    summary: z.string().optional(),
+    icon: iconSchema.optional(),
+    status: z.looseObject({ resolved: z.boolean().optional(), icon: iconSchema.optional() }).optional(),
+  }),
+});
+
+const jiraError = (status: number, message: string): SimResponse => ({ status, body: { errorMessages: [message], errors: {} } });
+const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * A loopback Jira Cloud for tests and `npm start`, strict where Jira is strict.
+ * - Connect: signs lifecycle callbacks like Atlassian (its own RSA install key), mints the HS256
+ *   JWTs Jira gives the app's pages, and checks the app's signed REST calls.
+ * - Forge: publishes a JWKS (`/.well-known/jwks.json`), mints Forge Invocation Tokens per module
+ *   and principal, issues app system tokens and checks them (and their scopes) on REST calls under
+ *   `/ex/jira/{cloudId}`, and delivers lifecycle events to the app's remote with retries.
+ * - REST: `POST /rest/api/3/permissions/check` (400 for string ids, as Jira), `GET
+ *   /rest/api/3/issue/{key}` (`fields.project`, `fields.summary`), `GET /rest/api/3/serverInfo`,
+ *   and the issue's remote links (`POST`/`GET`/`DELETE /rest/api/3/issue/{key}/remotelink`, upsert
+ *   by globalId, `write:jira-work` for system tokens that write; a fault switch answers 5xx).
+ * Control API under `/_control` (see `#control`).
+ */
+export class JiraSimulator {
+  readonly server: LoopbackServer;
+  readonly kid = `sim-${randomUUID()}`;
+  readonly forgeKid = `sim-forge-${randomUUID()}`;
+  readonly exchanges: JiraExchange[] = [];
+  readonly #keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  readonly #foreignKey = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  readonly #forgeKey: KeyObject;
+  readonly #sites = new Map<string, Site>();
+  readonly #systemTokens = new Map<string, SystemToken>();
+  #nextId = 10_000;
+  #jwksFetches = 0;
+
+  constructor(
+    private readonly appKey = 'patgate',
+    readonly forgeAppId = SIMULATED_FORGE_APP_ID,
+  ) {
+    this.#forgeKey = createPrivateKey(generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
+    this.server = new LoopbackServer((request) => this.#route(request));
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get installKeysUrl(): string {
+    return `${this.url}/install-keys`;
+  }
+
+  /** Where the app reads the FIT signing keys (Atlassian: forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json). */
+  get jwksUrl(): string {
+    return `${this.url}/.well-known/jwks.json`;
+  }
+
+  /** How often the JWKS was fetched (tests of the unknown-kid cooldown). */
+  get jwksFetches(): number {
+    return this.#jwksFetches;
+  }
+
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  createSite(name = `site-${randomBytes(3).toString('hex')}`, platform: JiraPlatform = 'connect'): SiteInfo {
+    const installationId = `ari:cloud:ecosystem::installation/${randomUUID()}`;
+    const site: Site = {
+      name,
+      clientKey: platform === 'forge' ? installationId : `jira:${randomUUID()}`,
+      cloudId: randomUUID(),
+      platform,
+      sharedSecret: platform === 'forge' ? '' : randomBytes(32).toString('base64url'),
+      installationId,
+      environmentId: randomUUID(),
+      globalGrants: new Set(),
+      projectGrants: new Map(),
+      projects: new Map(),
+      issues: new Map(),
+      remoteLinks: new Map(),
+      connectScopes: new Set(CONNECT_DESCRIPTOR_SCOPES),
+    };
+    this.#sites.set(site.clientKey, site);
+    for (const issue of SEEDED_ISSUES) this.#addIssue(site, issue);
+    return this.#info(site);
+  }
+
+  site(clientKey: string): SiteInfo {
+    return this.#info(this.#site(clientKey));
+  }
+
+  /** Adds an issue (its project is created from the key's prefix when new). */
+  addIssue(clientKey: string, issue: { key: string; summary: string }): { id: string; projectId: string } {
+    const created = this.#addIssue(this.#site(clientKey), issue);
+    return { id: String(created.id), projectId: String(created.project.id) };
+  }
+
+  /** The remote links on an issue, as Jira stores them (tests read what the app wrote). */
+  remoteLinks(clientKey: string, issueKey: string): readonly RemoteLink[] {
+    const site = this.#site(clientKey);
+    const issue = site.issues.get(issueKey);
+    return issue ? [...(site.remoteLinks.get(issue.id) ?? [])] : [];
+  }
+
+  /** Connect: the site installed a descriptor with these scopes (Jira refuses calls outside them with 403). */
+  setConnectScopes(clientKey: string, scopes: readonly string[]): void {
+    this.#site(clientKey).connectScopes = new Set(scopes);
+  }
+
+  /** Fault injection: every remote-link request of the site is answered with `status` (e.g. 500); undefined clears it. */
+  failRemoteLinks(clientKey: string, status: number | undefined): void {
+    this.#site(clientKey).remoteLinkFault = status;
+  }
+
+  /** Jira's numeric id of a project (as Jira sends it: a string). */
+  projectId(clientKey: string, projectKey: string): string | undefined {
+    const project = this.#site(clientKey).projects.get(projectKey);
+    return project ? String(project.id) : undefined;
+  }
+
+  /** A new shared secret, as Atlassian issues on re-install. */
+  rotateSecret(clientKey: string): string {
+    const site = this.#site(clientKey);
+    site.sharedSecret = randomBytes(32).toString('base64url');
+    return site.sharedSecret;
+  }
+
+  grant(clientKey: string, accountId: string, permission: JiraPermission, projectKey?: string): void {
+    const site = this.#site(clientKey);
+    if (permission === 'ADMINISTER') site.globalGrants.add(accountId);
+    else site.projectGrants.set(accountId, new Set([...(site.projectGrants.get(accountId) ?? []), projectKey ?? '']));
+  }
+
+  revoke(clientKey: string, accountId: string, permission: JiraPermission, projectKey?: string): void {
+    const site = this.#site(clientKey);
+    if (permission === 'ADMINISTER') site.globalGrants.delete(accountId);
+    else site.projectGrants.get(accountId)?.delete(projectKey ?? '');
+  }
+
+  /** Connect: sends the signed `installed` callback to the app, as Jira does. Returns the app's status. */
+  async install(clientKey: string, appBaseUrl: string, signing: InstallSigning = 'install-key', secretOverride?: string): Promise<number> {
+    return this.#lifecycle(clientKey, appBaseUrl, 'installed', signing, secretOverride);
+  }
+
+  async uninstall(clientKey: string, appBaseUrl: string, signing: InstallSigning = 'install-key'): Promise<number> {
+    return this.#lifecycle(clientKey, appBaseUrl, 'uninstalled', signing);
+  }
+
+  /**
+   * Forge: delivers a lifecycle event to the app's remote (`{remoteBaseUrl}/lifecycle/forge`,
+   * POST, FIT without principal, app system token), retrying like Forge (up to 4 retries) while the
+   * app answers 5xx/429 or cannot be reached.
+   */
+  async deliverForgeEvent(
+    clientKey: string,
+    remoteBaseUrl: string,
+    eventType: 'avi:forge:installed:app' | 'avi:forge:upgraded:app' | 'avi:forge:uninstalled:app',
+    options: { retries?: number; retryDelayMs?: number; fit?: FitOptions } = {},
+  ): Promise<LifecycleDelivery> {
+    const site = this.#site(clientKey);
+    const body = {
+      eventType,
+      id: site.installationId,
+      ...(eventType === 'avi:forge:upgraded:app' ? { upgraderAccountId: 'sim-installer' } : { installerAccountId: 'sim-installer' }),
+      app: { id: this.forgeAppId.replace(/^ari:cloud:ecosystem::app\//, ''), version: '1.0.0' },
+      environment: { id: site.environmentId },
+      context: `ari:cloud:jira::site/${site.cloudId}`,
+    };
+    const retries = options.retries ?? 4;
+    let status = 0;
+    let attempts = 0;
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      attempts += 1;
+      try {
+        const response = await fetch(`${remoteBaseUrl}/lifecycle/forge`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...this.forgeHeaders(clientKey, 'sim-installer', { trigger: true, moduleKey: 'patgate-lifecycle-events', ...options.fit }) },
+          body: JSON.stringify(body),
+        });
+        await response.arrayBuffer();
+        status = response.status;
+        if (status < 500 && status !== 429) break;
+      } catch {
+        status = 0;
+      }
+      if (attempt < retries) await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 50 * 2 ** attempt));
+    }
+    return { status, attempts };
+  }
+
+  /** Forge: installs the app on a Forge site (the `installed` event). Returns the app's last status. */
+  async installForge(clientKey: string, remoteBaseUrl: string): Promise<number> {
+    return (await this.deliverForgeEvent(clientKey, remoteBaseUrl, 'avi:forge:installed:app')).status;
+  }
+
+  async uninstallForge(clientKey: string, remoteBaseUrl: string): Promise<number> {
+    const delivery = await this.deliverForgeEvent(clientKey, remoteBaseUrl, 'avi:forge:uninstalled:app');
+    this.revokeSystemTokens(clientKey);
+    return delivery.status;
+  }
+
+  /** A Forge Invocation Token as Forge sends it to the remote for this module and principal. */
+  fit(clientKey: string, accountId: string | undefined, options: FitOptions = {}): string {
+    const site = this.#site(clientKey);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: options.issuer ?? FORGE_FIT_ISSUER,
+      aud: options.audience ?? this.forgeAppId,
+      iat: now,
+      nbf: now,
+      exp: now + (options.expiresInSeconds ?? 300),
+      jti: randomUUID(),
+      app: {
+        installationId: site.installationId,
+        apiBaseUrl: options.apiBaseUrl ?? this.#apiBaseUrl(site),
+        id: this.forgeAppId,
+        appVersion: '1.0.0',
+        environment: { type: 'DEVELOPMENT', id: site.environmentId },
+        module: { type: 'xen:macro', key: options.moduleKey ?? 'patgate-issue-panel' },
+      },
+      context: { cloudId: site.cloudId, moduleKey: options.moduleKey ?? 'patgate-issue-panel' },
+      ...(options.trigger || accountId === undefined ? {} : { principal: accountId }),
+    };
+    const header = { alg: 'RS256', typ: 'JWT', kid: this.forgeKid };
+    const input = `${base64url(header)}.${base64url(claims)}`;
+    const key = options.signWith === 'foreign-key' ? createPrivateKey(this.#foreignKey.privateKey) : this.#forgeKey;
+    return `${input}.${sign('RSA-SHA256', Buffer.from(input), key).toString('base64url')}`;
+  }
+
+  /** An app system token for the site (what Forge sends in `x-forge-oauth-system`). */
+  systemToken(clientKey: string, options: { scopes?: readonly string[]; expiresInSeconds?: number } = {}): string {
+    const site = this.#site(clientKey);
+    const token = `sim-sys-${randomBytes(24).toString('base64url')}`;
+    this.#systemTokens.set(token, { installationId: site.installationId, scopes: new Set(options.scopes ?? MANIFEST_SCOPES), expiresAt: Date.now() + (options.expiresInSeconds ?? 3600) * 1000 });
+    return token;
+  }
+
+  /** Jira refuses every system token of the site from now on (an uninstall, a revoked grant). */
+  revokeSystemTokens(clientKey: string): void {
+    const site = this.#site(clientKey);
+    for (const [token, facts] of this.#systemTokens) if (facts.installationId === site.installationId) this.#systemTokens.delete(token);
+  }
+
+  /** The headers Forge adds when a page of this module calls the remote as this user. */
+  forgeHeaders(clientKey: string, accountId: string, options: FitOptions & { scopes?: readonly string[] } = {}): { authorization: string; 'x-forge-oauth-system': string } {
+    return {
+      authorization: `Bearer ${this.fit(clientKey, accountId, options)}`,
+      'x-forge-oauth-system': this.systemToken(clientKey, { scopes: options.scopes, expiresInSeconds: Math.max(3600, options.expiresInSeconds ?? 0) }),
+    };
+  }
+
+  /** The JWT Jira attaches to a request from this user to the app (`qsh` of that request, or context-qsh). */
+  userJwt(
+    clientKey: string,
+    accountId: string,
+    request: { method: string; path: string; query?: Record<string, string>; rawQuery?: string },
+    options: { contextQsh?: boolean; expiresInSeconds?: number; secret?: string } = {},
+  ): string {
+    const site = this.#site(clientKey);
+    const now = Math.floor(Date.now() / 1000);
+    const qsh = options.contextQsh ? CONTEXT_QSH : queryStringHash({ method: request.method, path: request.path, rawQuery: request.rawQuery, query: request.query ?? {} });
+    return encodeSymmetric({ iss: clientKey, sub: accountId, iat: now, exp: now + (options.expiresInSeconds ?? 600), qsh }, options.secret ?? site.sharedSecret);
+  }
+
+  #addIssue(site: Site, spec: { key: string; summary: string }): Issue {
+    const projectKey = spec.key.split('-')[0] ?? spec.key;
+    let project = site.projects.get(projectKey);
+    if (!project) {
+      project = { id: (this.#nextId += 1), key: projectKey };
+      site.projects.set(projectKey, project);
+    }
+    const issue: Issue = { id: (this.#nextId += 1), key: spec.key, summary: spec.summary, project };
+    site.issues.set(spec.key, issue);
+    return issue;
+  }
+
+  #apiBaseUrl(site: Site): string {
+    return `${this.url}/ex/jira/${site.cloudId}`;
+  }
+
+  #site(clientKey: string): Site {
+    const site = this.#sites.get(clientKey);
+    if (!site) throw new Error(`unknown site ${clientKey}`);
+    return site;
+  }
+
+  #info(site: Site): SiteInfo {
+    return {
+      name: site.name,
+      platform: site.platform,
+      clientKey: site.clientKey,
+      baseUrl: `${this.url}/sites/${site.name}`,
+      sharedSecret: site.sharedSecret,
+      cloudId: site.cloudId,
+      apiBaseUrl: this.#apiBaseUrl(site),
+      installationId: site.installationId,
+      environmentId: site.environmentId,
+    };
+  }
+
+  async #lifecycle(clientKey: string, appBaseUrl: string, eventType: 'installed' | 'uninstalled', signing: InstallSigning, secretOverride?: string): Promise<number> {
+    const site = this.#site(clientKey);
+    const path = `/lifecycle/${eventType}`;
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: clientKey, aud: appBaseUrl, iat: now, exp: now + 180, qsh: queryStringHash({ method: 'POST', path, rawQuery: '' }) };
+    const jwt =
+      signing === 'install-key'
+        ? encodeAsymmetric(claims, this.#keys.privateKey, AsymmetricAlgorithm.RS256, { kid: this.kid })
+        : signing === 'foreign-key' || signing === 'unknown-kid'
+          ? encodeAsymmetric(claims, this.#foreignKey.privateKey, AsymmetricAlgorithm.RS256, { kid: signing === 'unknown-kid' ? `${this.kid}-unknown` : this.kid })
+          : signing === 'shared-secret'
+            ? encodeSymmetric(claims, secretOverride ?? site.sharedSecret)
+            : `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+    const body = {
+      key: this.appKey,
+      clientKey,
+      ...(eventType === 'installed' ? { sharedSecret: site.sharedSecret } : {}),
+      baseUrl: this.#info(site).baseUrl,
+      displayUrl: this.#info(site).baseUrl,
+      productType: 'jira',
+      description: `Simulated Jira site ${site.name}`,
+      eventType,
+    };
+    const response = await fetch(`${appBaseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `JWT ${jwt}` },
+      body: JSON.stringify(body),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  #route(request: SimRequest): SimResponse | Promise<SimResponse> {
+    if (request.method === 'GET' && request.path === `/install-keys/${this.kid}`) {
+      return { status: 200, headers: { 'content-type': 'text/plain' }, body: this.#keys.publicKey };
+    }
+    if (request.path.startsWith('/install-keys/')) return { status: 404, body: 'Not found' };
+    if (request.method === 'GET' && request.path === '/.well-known/jwks.json') {
+      this.#jwksFetches += 1;
+      const jwk = createPublicKey(this.#forgeKey).export({ format: 'jwk' });
+      return { status: 200, body: { keys: [{ ...jwk, kid: this.forgeKid, alg: 'RS256', use: 'sig' }] } };
+    }
+    if (request.path.startsWith('/_control/')) return this.#control(request);
+    const connect = /^\/sites\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
+    if (connect) {
+      const site = [...this.#sites.values()].find((s) => s.name === connect[1]);
+      if (!site || site.platform !== 'connect') return jiraError(404, 'Site not found');
+      if (!this.#connectAuthorized(site, request)) return { status: 401, body: { errorMessages: ['Authentication failed'] } };
+      const scope = this.#connectScopeRefusal(site, request.method, connect[2] ?? '');
+      if (scope) return scope;
+      return this.#rest(site, request.method, connect[2] ?? '', request);
+    }
+    const forge = /^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
+    if (forge) {
+      const site = [...this.#sites.values()].find((s) => s.cloudId === forge[1]);
+      if (!site) return jiraError(404, 'Site not found');
+      const path = forge[2] ?? '';
+      const refusal = this.#forgeRefusal(site, request, path);
+      if (refusal) return refusal;
+      return this.#rest(site, request.method, path, request);
+    }
+    return jiraError(404, 'Not found');
+  }
+
+  #connectAuthorized(site: Site, request: SimRequest): boolean {
+    const token = /^JWT (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    try {
+      const claims = verifySymmetric(token ?? '', site.sharedSecret);
+      if (claims.iss !== this.appKey) return false;
+      return claims.qsh === queryStringHash({ method: request.method, path: request.path, rawQuery: request.query.toString() }, `${this.url}/sites/${site.name}`);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Connect: the operation's scope (x-atlassian-connect-scope) must be among the descriptor's, counting the scopes each includes. */
+  #connectScopeRefusal(site: Site, method: string, path: string): SimResponse | undefined {
+    const remoteLink = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path);
+    const needed = remoteLink && method === 'POST' ? 'WRITE' : remoteLink && method === 'DELETE' ? 'DELETE' : 'READ';
+    const granted = [...site.connectScopes].some((scope) => CONNECT_SCOPE_ORDER.indexOf(scope) >= CONNECT_SCOPE_ORDER.indexOf(needed));
+    return granted ? undefined : jiraError(403, `The app does not have the required scope ${needed} for this request.`);
+  }
+
+  /** Atlassian's API gateway: a valid system token of this installation, with the operation's scope. */
+  #forgeRefusal(site: Site, request: SimRequest, path: string): SimResponse | undefined {
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const facts = token ? this.#systemTokens.get(token) : undefined;
+    if (!facts || facts.installationId !== site.installationId || facts.expiresAt < Date.now()) return { status: 401, body: { code: 401, message: 'Unauthorized' } };
+    // The classic scope each operation names in Jira's platform OpenAPI (x-atlassian-oauth2-scopes).
+    const writes = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path) && request.method !== 'GET';
+    const needed = writes ? 'write:jira-work' : path.startsWith('/rest/api/3/issue/') ? 'read:jira-work' : 'read:jira-user';
+    if (!facts.scopes.has(needed)) return { status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } };
+    return undefined;
+  }
+
+  #rest(site: Site, method: string, path: string, request: SimRequest): SimResponse {
+    let operation = path;
+    let answer: SimResponse;
+    let requestBody: unknown;
+    if (method === 'POST' && path === '/rest/api/3/permissions/check') {
+      operation = '/rest/api/3/permissions/check';
+      try {
+        requestBody = JSON.parse(request.rawBody || 'null');
+      } catch {
+        requestBody = request.rawBody;
+      }
+      answer = this.#permissionsCheck(site, requestBody);
+    } else if (/^\/rest\/api\/3\/issue\/[^/]+\/remotelink$/.test(path) && ['GET', 'POST', 'DELETE'].includes(method)) {
+      operation = '/rest/api/3/issue/{issueIdOrKey}/remotelink';
+      if (method === 'POST') {
+        try {
+          requestBody = JSON.parse(request.rawBody || 'null');
+        } catch {
+          requestBody = request.rawBody;
+        }
+      }
+      answer = this.#remoteLink(site, method, decodeURIComponent(path.slice('/rest/api/3/issue/'.length, -'/remotelink'.length)), request, requestBody);
+    } else if (method === 'GET' && /^\/rest\/api\/3\/issue\/[^/]+$/.test(path)) {
+      operation = '/rest/api/3/issue/{issueIdOrKey}';
+      answer = this.#issue(site, decodeURIComponent(path.slice('/rest/api/3/issue/'.length)), request.query.get('fields'));
+    } else if (method === 'GET' && path === '/rest/api/3/serverInfo') {
+      answer = { status: 200, body: { baseUrl: this.#info(site).baseUrl, displayUrl: this.#info(site).baseUrl, version: '1001.0.0-SNAPSHOT', versionNumbers: [1001, 0, 0], deploymentType: 'Cloud', buildNumber: 100_000, buildDate: '2026-11-30T00:00:00.000Z', serverTime: new Date().toISOString(), scmInfo: 'simulated', serverTitle: site.name } };
+    } else {
+      return jiraError(404, 'Not found');
+    }
+    if (this.exchanges.length < 10_000) this.exchanges.push({ method, operation, requestBody, status: answer.status, responseBody: answer.body });
+    return answer;
+  }
+
+  #permissionsCheck(site: Site, raw: unknown): SimResponse {
+    const parsed = bulkPermissionsRequestSchema.safeParse(raw);
+    if (!parsed.success) return jiraError(400, 'Invalid request payload. Refer to the REST API documentation and try again.');
+    const body = parsed.data;
+    const accountId = body.accountId ?? '';
+    const globalPermissions = (body.globalPermissions ?? []).filter((p) => p === 'ADMINISTER' && site.globalGrants.has(accountId));
+    const granted = (permission: string, projectKey: string): boolean => permission === 'VIEW_DEV_TOOLS' && site.projectGrants.get(accountId)?.has(projectKey) === true;
+    const projectById = new Map([...site.projects.values()].map((p) => [p.id, p]));
+    const issueById = new Map([...site.issues.values()].map((i) => [i.id, i]));
+    const projectPermissions = (body.projectPermissions ?? []).flatMap((entry) =>
+      entry.permissions.map((permission) => ({
+        permission,
+        // Jira ignores ids it does not know.
+        projects: (entry.projects ?? []).filter((id) => { const project = projectById.get(id); return project !== undefined && granted(permission, project.key); }),
+        issues: (entry.issues ?? []).filter((id) => { const issue = issueById.get(id); return issue !== undefined && granted(permission, issue.project.key); }),
+      })),
+    );
+    return { status: 200, body: { globalPermissions, projectPermissions } };
+  }
+
+  /**
+   * Issue remote links: POST creates, or updates the link with the same globalId (200; the whole
+   * link is replaced, members left out become empty, as Jira does); GET lists (or, with globalId,
+   * returns that one); DELETE ?globalId= removes (400 without it, 404 when no link has it).
+   */
+  #remoteLink(site: Site, method: string, idOrKey: string, request: SimRequest, body: unknown): SimResponse {
+    if (site.remoteLinkFault !== undefined) return jiraError(site.remoteLinkFault, 'Internal server error');
+    const issue = site.issues.get(idOrKey) ?? [...site.issues.values()].find((i) => String(i.id) === idOrKey);
+    if (!issue) return jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+    const links = site.remoteLinks.get(issue.id) ?? [];
+    site.remoteLinks.set(issue.id, links);
+    const self = (link: RemoteLink) => `${this.#info(site).baseUrl}/rest/api/3/issue/${issue.key}/remotelink/${link.id}`;
+    const view = (link: RemoteLink) => ({ id: link.id, self: self(link), ...(link.globalId === undefined ? {} : { globalId: link.globalId }), ...(link.application ? { application: link.application } : {}), ...(link.relationship === undefined ? {} : { relationship: link.relationship }), object: link.object });
+    const globalId = request.query.get('globalId');
+    if (method === 'GET') {
+      if (globalId === null) return { status: 200, body: links.map(view) };
+      const found = links.find((l) => l.globalId === globalId);
+      return found ? { status: 200, body: view(found) } : jiraError(404, 'No remote link with this global id.');
+    }
+    if (method === 'DELETE') {
+      if (!globalId) return jiraError(400, 'A global ID must be provided.');
+      const index = links.findIndex((l) => l.globalId === globalId);
+      if (index < 0) return jiraError(404, 'No remote link with this global id.');
+      links.splice(index, 1);
+      return { status: 204 };
+    }
+    const parsed = remoteIssueLinkRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const errors = Object.fromEntries(parsed.error.issues.map((issue) => { const field = String(issue.path.at(-1) ?? 'object'); return [field, issue.code === 'invalid_type' && issue.input === undefined ? `'${field}' is required.` : `'${field}' is not valid: ${issue.message}`]; }));
+      return { status: 400, body: { errorMessages: [], errors } };
+    }
+    const { globalId: wanted, application, relationship, object } = parsed.data;
+    const existing = wanted === undefined ? -1 : links.findIndex((l) => l.globalId === wanted);
+    const link: RemoteLink = { id: existing >= 0 ? (links[existing]?.id ?? 0) : (this.#nextId += 1), ...(wanted === undefined ? {} : { globalId: wanted }), ...(application ? { application } : {}), ...(relationship === undefined ? {} : { relationship }), object };
+    if (existing >= 0) links[existing] = link;
+    else links.push(link);
+    return { status: existing >= 0 ? 200 : 201, body: { id: link.id, self: self(link) } };
+  }
+
+  #issue(site: Site, idOrKey: string, fields: string | null): SimResponse {
+    const issue = site.issues.get(idOrKey) ?? [...site.issues.values()].find((i) => String(i.id) === idOrKey);
+    if (!issue) return jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+    const wanted = new Set((fields ?? '*all').split(',').map((f) => f.trim()));
+    const all = wanted.has('*all') || wanted.has('*navigable');
+    const self = `${this.#info(site).baseUrl}/rest/api/3/issue/${issue.id}`;
+    const projectSelf = `${this.#info(site).baseUrl}/rest/api/3/project/${issue.project.id}`;
+    return {
+      status: 200,
+      body: {
+        expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+        id: String(issue.id),
+        self,
+        key: issue.key,
+        fields: {
+          ...(all || wanted.has('project') ? { project: { self: projectSelf, id: String(issue.project.id), key: issue.project.key, name: `Project ${issue.project.key}`, projectTypeKey: 'software', simplified: false } } : {}),
+          ...(all || wanted.has('summary') ? { summary: issue.summary } : {}),
+        },
+      },
+    };
+  }
+
+  async #control(request: SimRequest): Promise<SimResponse> {
+    let body: Record<string, unknown>;
+    try {
+      body = (request.rawBody ? JSON.parse(request.rawBody) : {}) as Record<string, unknown>;
+    } catch {
+      return { status: 400, body: { message: 'malformed JSON' } };
+    }
+    const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+    if (request.method === 'POST' && request.path === '/_control/sites') {
+      return { status: 201, body: this.createSite(text(body.name), body.platform === 'forge' ? 'forge' : 'connect') };
+    }
+    const match = /^\/_control\/sites\/([^/]+)\/(install|uninstall|grants|jwt|fit|issues|faults)$/.exec(request.path);
+    if (!match) return { status: 404, body: { message: 'unknown control route' } };
+    const clientKey = decodeURIComponent(match[1] ?? '');
+    const site = this.#sites.get(clientKey);
+    if (!site) return { status: 404, body: { message: 'unknown site' } };
+    switch (`${request.method} ${match[2]}`) {
+      case 'POST install':
+        return { status: 200, body: { appStatus: site.platform === 'forge' ? await this.installForge(clientKey, String(body.appBaseUrl)) : await this.install(clientKey, String(body.appBaseUrl)) } };
+      case 'POST uninstall':
+        return { status: 200, body: { appStatus: site.platform === 'forge' ? await this.uninstallForge(clientKey, String(body.appBaseUrl)) : await this.uninstall(clientKey, String(body.appBaseUrl)) } };
+      case 'POST grants':
+        this.grant(clientKey, String(body.accountId), body.permission as JiraPermission, text(body.projectKey));
+        return { status: 204 };
+      case 'DELETE grants':
+        this.revoke(clientKey, String(body.accountId), body.permission as JiraPermission, text(body.projectKey));
+        return { status: 204 };
+      case 'POST issues': {
+        const key = text(body.key);
+        if (!key || !/^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/.test(key)) return { status: 400, body: { message: 'key like ABC-123 required' } };
+        return { status: 201, body: this.addIssue(clientKey, { key, summary: text(body.summary) ?? key }) };
+      }
+      case 'POST faults':
+        // `{ "remotelink": 500 }` answers every remote-link request with 500; `{ "remotelink": null }` clears it.
+        this.failRemoteLinks(clientKey, typeof body.remotelink === 'number' && body.remotelink >= 400 && body.remotelink <= 599 ? body.remotelink : undefined);
+        return { status: 204 };
+      case 'POST jwt':
+        return {
+          status: 200,
+          body: {
+            jwt: this.userJwt(
+              clientKey,
+              String(body.accountId),
+              { method: String(body.method ?? 'GET'), path: String(body.path ?? '/'), query: (body.query ?? {}) as Record<string, string> },
+              { contextQsh: body.contextQsh === true },
+            ),
+          },
+        };
+      case 'POST fit': {
+        const accountId = text(body.accountId);
+        if (!accountId) return { status: 400, body: { message: 'accountId required' } };
+        const moduleKey = text(body.moduleKey) ?? 'patgate-issue-panel';
+        const headers = this.forgeHeaders(clientKey, accountId, { moduleKey, expiresInSeconds: typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : undefined });
+        return { status: 200, body: { fit: headers.authorization.slice('Bearer '.length), systemToken: headers['x-forge-oauth-system'], headers } };
+      }
+      default:
+        return { status: 405, body: { message: 'method not allowed' } };
+    }
+  }
+}

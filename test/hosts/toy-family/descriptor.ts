@@ -1,0 +1,27 @@
+import type { ProviderKind } from '../../../lambdas/domain/integration';
+import type { HostFamily } from '../../../lambdas/hosts/host-family';
+import { invalidRepositoryId, trimmed } from '../../../lambdas/hosts/repository-id-rule';
+
+/** A kind no real family serves (ProviderKind is a closed union, so a new kind is named by a cast here). */
+export const TOY_KIND = 'toy' as ProviderKind;
+
+/** A toy host: self-hosted, PAT credential, case-insensitive `name` repository ids, expiry reported. */
+export const toyFamily: HostFamily = {
+  kinds: [TOY_KIND],
+  credentialKind: () => 'token',
+  needsBaseUrl: () => true,
+  needsRegion: false,
+  needsTfsVersion: () => false,
+  baseUrlMisfit: (_kind, url) => (url.pathname.startsWith('/toy') ? undefined : 'expected https://{host}/toy'),
+  tokenExpiry: 'reported',
+  publicHost: () => undefined,
+  target: (integration) => ({ provider: integration.provider, apiUrl: `${integration.baseUrl ?? ''}/api`, webUrl: integration.baseUrl ?? '' }),
+  repositoryId: {
+    resolvedByHost: false,
+    canonical: (raw) => {
+      const id = trimmed(raw).toLowerCase();
+      if (!/^[a-z0-9-]+$/.test(id)) throw invalidRepositoryId('a toy repository is named with letters, digits and dashes');
+      return id;
+    },
+  },
+};
