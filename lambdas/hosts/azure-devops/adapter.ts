@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -217,6 +218,18 @@ class AzureDevOpsProvider implements GitProvider {
     if (!ref) throw new AppError('NOT_FOUND', `The branch ${branch} does not exist in ${repository.project}/${repository.repository}.`, { hostReason: 'not-found' });
     if (!isObjectId(ref.objectId)) throw unreadable('the commit of the branch');
     return ref.objectId.toLowerCase();
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's web URL is computed (no call). Azure also answers CONFLICT for a ref update it
+   * refused for other reasons (ref-update-failure.ts), so only "already exists" gets a link. A pull
+   * request's (TF401179) is not looked up here.
+   */
+  existingUrl(_credential: HostCredential, conflict: ConflictingCreate, error: AppError): Promise<string | undefined> {
+    if (conflict.action !== 'create-branch' || !/already exists/i.test(error.message)) return Promise.resolve(undefined);
+    return Promise.resolve(this.#links.branch(parseRepositoryRef(conflict.input.repository), conflict.input.branchName));
   }
 }
 

@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -252,6 +253,22 @@ class GitLabProvider implements GitProvider {
     } catch (error) {
       throw mapGitLabError(error, token);
     }
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's: one `GET /projects/:id/repository/branches/:branch` for its `web_url` (the host
+   * repository is the numeric project id, so the project's path, and with it the URL, is not known
+   * without a call). A merge request's is not looked up here.
+   */
+  existingUrl(credential: HostCredential, conflict: ConflictingCreate): Promise<string | undefined> {
+    if (conflict.action !== 'create-branch') return Promise.resolve(undefined);
+    const { repository, branchName } = conflict.input;
+    return this.#call(credential, async (options) => {
+      const branch = parseAnswer(branchSchema, await new Branches(options).show(repository, branchName));
+      return webLink(branch.web_url) ?? `${this.#webUrl}/${pathOf(repository)}/-/tree/${pathOf(branchName)}`;
+    });
   }
 }
 
