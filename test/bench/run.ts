@@ -7,6 +7,8 @@ import { measureApiThroughput, type ThroughputRow } from './api-throughput';
 import { measureColdStart } from './cold-start';
 import { measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
 import { measureOverheadRatio } from './overhead-ratio';
+import { measurePageBundles } from './page-bundles';
+import { measurePanelCalls } from './panel-calls';
 import { reportTables } from './report-tables';
 import { measureRoundTrips } from './round-trips';
 
@@ -57,12 +59,17 @@ const main = async (): Promise<void> => {
     console.log(reportTables.throughput(throughput));
     const expiry = await phase('5/5 expiry checker scaling', () => measureExpiryScaling(dynamo.endpoint));
     console.log(reportTables.expiry(expiry));
+    // The Jira app's pages: bundle sizes (built here), then the panel's API calls on open in real Chromium.
+    const pages = await phase('page bundles', () => measurePageBundles());
+    console.log(pages.table);
+    const panel = await phase('issue panel API calls on open (Chromium)', () => measurePanelCalls());
+    console.log(panel.table);
 
-    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry)];
+    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry), ...pages.violations, ...panel.violations];
     const warnings = throughputWarnings(throughput);
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry, pages: pages.sizes, panelCallsOnOpen: panel.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
     for (const warning of warnings) console.warn(`WARNING ${warning}`);
