@@ -5,8 +5,8 @@ import { TestClock } from '../support/test-clock';
 
 const DAY = 24 * 3600 * 1000;
 // GitHub and GitLab report a token's expiry; for Azure DevOps, VSTS and TFS the user states it on save.
-// Where a pull request's CONFLICT names the existing one (GitHub: one lookup; CodeCommit: the adapter's duplicate check).
-const PULL_REQUEST_CONFLICT_LINKED = new Set(['github', 'github-enterprise', 'codecommit']);
+// Where a pull request's CONFLICT names the existing one (GitHub, Azure DevOps: one lookup; CodeCommit: the adapter's duplicate check).
+const PULL_REQUEST_CONFLICT_LINKED = new Set(['github', 'github-enterprise', 'azure-devops', 'vsts', 'tfs 2018', 'codecommit']);
 const KNOWS_EXPIRY = new Set(['github', 'github-enterprise', 'gitlab', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs 2018']);
 
 describe('Require User PAT, end to end through the API, DynamoDB Local and the host simulators', () => {
