@@ -260,10 +260,20 @@ class GitLabProvider implements GitProvider {
   /**
    * A branch's: one `GET /projects/:id/repository/branches/:branch` for its `web_url` (the host
    * repository is the numeric project id, so the project's path, and with it the URL, is not known
-   * without a call). A merge request's is not looked up here.
+   * without a call). A merge request's (409): one `GET /projects/:id/merge_requests` by source and
+   * target branch, state opened.
    */
   existingUrl(credential: HostCredential, conflict: ConflictingCreate): Promise<string | undefined> {
-    if (conflict.action !== 'create-branch') return Promise.resolve(undefined);
+    if (conflict.action === 'create-pull-request') {
+      const { repository, sourceBranch, targetBranch } = conflict.input;
+      return this.#call(credential, async (options) => {
+        const found: unknown = await new MergeRequests(options).all({ projectId: repository, sourceBranch, targetBranch, state: 'opened', perPage: 1, maxPages: 1 });
+        const first: unknown = Array.isArray(found) ? found[0] : undefined;
+        if (first === undefined) return undefined;
+        const mergeRequest = parseAnswer(mergeRequestSchema, first);
+        return webLink(mergeRequest.web_url) ?? `${this.#webUrl}/${pathOf(repository)}/-/merge_requests/${mergeRequest.iid}`;
+      });
+    }
     const { repository, branchName } = conflict.input;
     return this.#call(credential, async (options) => {
       const branch = parseAnswer(branchSchema, await new Branches(options).show(repository, branchName));
