@@ -1,3 +1,4 @@
+import type { AppError } from '../domain/errors';
 import type { ProviderKind, TfsVersion } from '../domain/integration';
 import type { Secret } from '../domain/secret';
 import type { OutboundConnections } from './outbound-connections';
@@ -104,6 +105,9 @@ export interface Listing<T> {
   readonly truncated: boolean;
 }
 
+/** The create that a host refused with CONFLICT. */
+export type ConflictingCreate = { readonly action: 'create-branch'; readonly input: CreateBranchInput } | { readonly action: 'create-pull-request'; readonly input: CreatePullRequestInput };
+
 export interface BranchResult {
   /** The host's web URL of the branch. */
   readonly url: string;
@@ -132,6 +136,12 @@ export interface GitProvider {
   createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult>;
   deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void>;
   createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult>;
+  /**
+   * Where the branch or pull request a CONFLICT of `createBranch`/`createPullRequest` says exists can
+   * be seen on the host, when the host can tell it cheaply (a computed web URL, the refusal itself, or
+   * one lookup); undefined otherwise. Called only after a CONFLICT, so the other paths cost nothing.
+   */
+  existingUrl?(credential: HostCredential, conflict: ConflictingCreate, error: AppError): Promise<string | undefined>;
   /** Pickers: repositories the credential can see, paged by the host, filtered by `query`, capped at `limit`. */
   listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>>;
   /** Pickers: branches of one repository, the default branch first and flagged. */

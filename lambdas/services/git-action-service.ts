@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
-import type { GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
+import type { ConflictingCreate, GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { JiraRestClient } from '../jira/jira-rest-client';
@@ -388,11 +388,34 @@ const linkedItem = (request: GitAction, place: LinkedItem['place'], body: Record
   return undefined;
 };
 
+/**
+ * A create the host refused as existing: the problem carries the `url` of what exists, when the
+ * adapter can tell it (existingUrl). Best effort: a failed lookup leaves the CONFLICT as it was.
+ */
+const withExistingUrl = async (provider: GitProvider, credential: HostCredential, conflict: ConflictingCreate, error: unknown): Promise<unknown> => {
+  if (!isAppError(error) || error.code !== 'CONFLICT' || !provider.existingUrl || typeof error.extensions.url === 'string') return error;
+  const url = await provider.existingUrl(credential, conflict, error).catch((lookup: unknown) => {
+    logger.warn('The existing branch or pull request could not be looked up after a CONFLICT', { error: (lookup as Error).name });
+    return undefined;
+  });
+  if (!url) return error;
+  return new AppError(error.code, error.message, {
+    extensions: { ...error.extensions, url },
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.hostReason ? { hostReason: error.hostReason } : {}),
+    cause: error,
+    status: error.status,
+  });
+};
+
 const perform = async (provider: GitProvider, credential: HostCredential, request: GitAction, repositoryId: string): Promise<Record<string, unknown>> => {
   switch (request.action) {
     case 'create-branch': {
       const { branchName: name, fromRef } = request.input;
-      const result = await provider.createBranch(credential, { repository: repositoryId, branchName: name, fromRef });
+      const input = { repository: repositoryId, branchName: name, fromRef };
+      const result = await provider.createBranch(credential, input).catch(async (error: unknown) => {
+        throw await withExistingUrl(provider, credential, { action: 'create-branch', input }, error);
+      });
       return { url: result.url, branchName: name, ...(result.commitId ? { commitId: result.commitId } : {}) };
     }
     case 'delete-branch': {
@@ -402,7 +425,10 @@ const perform = async (provider: GitProvider, credential: HostCredential, reques
     }
     case 'create-pull-request': {
       const { sourceBranch, targetBranch, title, description } = request.input;
-      const result = await provider.createPullRequest(credential, { repository: repositoryId, sourceBranch, targetBranch, title, description });
+      const input = { repository: repositoryId, sourceBranch, targetBranch, title, description };
+      const result = await provider.createPullRequest(credential, input).catch(async (error: unknown) => {
+        throw await withExistingUrl(provider, credential, { action: 'create-pull-request', input }, error);
+      });
       return { url: result.url, id: result.id };
     }
   }

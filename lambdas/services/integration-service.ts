@@ -45,6 +45,10 @@ export interface IntegrationView {
   readonly createdBy: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
+  /** How many users hold a token for the integration. */
+  readonly tokenHolders?: number;
+  /** How many users' tokens expire within 7 days (list only, added by the admin route): a count, no names. */
+  readonly tokensExpiringWithin7Days?: number;
 }
 
 /** A Basic password gets no hint at all, even one stored before that rule. */
@@ -99,14 +103,15 @@ export class IntegrationService {
   ) {}
 
   async list(tenant: string): Promise<IntegrationView[]> {
-    const { integrations, overrides } = await this.store.listWithOverrides(tenant);
+    const { integrations, overrides, tokenHolders } = await this.store.listWithOverrides(tenant);
     const byIntegration = groupOverrides(overrides);
-    return integrations.sort((a, b) => a.name.localeCompare(b.name)).map((i) => integrationView(i, byIntegration.get(i.id) ?? []));
+    return integrations.sort((a, b) => a.name.localeCompare(b.name)).map((i) => ({ ...integrationView(i, byIntegration.get(i.id) ?? []), tokenHolders: tokenHolders.get(i.id) ?? 0 }));
   }
 
   async get(tenant: string, integrationId: string): Promise<IntegrationView> {
     const record = await this.#require(tenant, integrationId);
-    return integrationView(record, await this.store.overridesOf(tenant, integrationId));
+    const { overrides, tokenHolders } = await this.store.overridesAndHolders(tenant, integrationId);
+    return { ...integrationView(record, overrides), tokenHolders };
   }
 
   async create(tenant: string, actor: string, input: CreateIntegrationInput): Promise<IntegrationView> {
@@ -138,7 +143,7 @@ export class IntegrationService {
       outcome: 'success',
       changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, serviceCredential: 'set' },
     });
-    return integrationView(record, []);
+    return { ...integrationView(record, []), tokenHolders: 0 };
   }
 
   async patch(tenant: string, actor: string, integrationId: string, expectedVersion: number, input: PatchIntegrationInput): Promise<IntegrationView> {
@@ -177,7 +182,8 @@ export class IntegrationService {
     this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input) });
     if (moved) await this.#dropUserTokens(tenant, actor, next);
-    return integrationView(next, await this.store.overridesOf(tenant, integrationId));
+    const { overrides, tokenHolders } = await this.store.overridesAndHolders(tenant, integrationId);
+    return { ...integrationView(next, overrides), tokenHolders };
   }
 
   async delete(tenant: string, actor: string, integrationId: string, expectedVersion?: number): Promise<void> {

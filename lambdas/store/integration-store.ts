@@ -5,6 +5,7 @@ import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/reco
 import { parseIntegrationItem } from './item-codecs';
 import { deleteItems, queryPartition } from './partition-items';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
+import { deleteTokenCounted, holdersOf, holdersSk } from './token-holders';
 import {
   INTEGRATION_SK_PREFIX,
   integrationSk,
@@ -33,13 +34,20 @@ export class IntegrationStore {
     return Item ? toIntegration(Item) : undefined;
   }
 
-  /** The tenant's integrations and all their overrides, in one Query of the tenant partition. */
-  async listWithOverrides(tenant: string): Promise<{ integrations: IntegrationRecord[]; overrides: RepositoryOverrideRecord[] }> {
+  /** The tenant's integrations, all their overrides and token-holder counts, in one Query of the tenant partition. */
+  async listWithOverrides(tenant: string): Promise<{ integrations: IntegrationRecord[]; overrides: RepositoryOverrideRecord[]; tokenHolders: Map<string, number> }> {
     const items = await this.#itemsUnder(tenantPk(tenant), INTEGRATION_SK_PREFIX);
     return {
       integrations: items.filter((i) => i.type === 'integration').map(toIntegration),
       overrides: items.filter((i) => i.type === 'override').map(toOverride),
+      tokenHolders: holdersOf(items),
     };
+  }
+
+  /** One integration's overrides and token-holder count, in one Query (`INT#<id>#…`). */
+  async overridesAndHolders(tenant: string, integrationId: string): Promise<{ overrides: RepositoryOverrideRecord[]; tokenHolders: number }> {
+    const items = await this.#itemsUnder(tenantPk(tenant), `${integrationSk(integrationId)}#`);
+    return { overrides: items.filter((i) => i.type === 'override').map(toOverride), tokenHolders: holdersOf(items).get(integrationId) ?? 0 };
   }
 
   async overridesOf(tenant: string, integrationId: string): Promise<RepositoryOverrideRecord[]> {
@@ -125,6 +133,7 @@ export class IntegrationStore {
     const users = await this.#itemsUnder(pk, USER_MARKER_PREFIX);
     const keys = [
       { PK: pk, SK: nameSk(record.name) },
+      { PK: pk, SK: holdersSk(record.id) },
       ...overrides.map((o) => ({ PK: pk, SK: String(o.SK) })),
       ...users.map((u) => ({ PK: userPk(record.tenant, String(u.SK).slice(USER_MARKER_PREFIX.length)), SK: tokenSk(record.id) })),
     ];
@@ -137,8 +146,8 @@ export class IntegrationStore {
     const dropped: string[] = [];
     for (const user of users) {
       const accountId = String(user.SK).slice(USER_MARKER_PREFIX.length);
-      const out = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) }, ReturnValues: 'ALL_OLD' }));
-      if (out.Attributes) dropped.push(accountId);
+      // Each delete takes its holder off the integration's count in the same transaction.
+      if (await deleteTokenCounted(this.db, this.tableName, tenant, accountId, integrationId)) dropped.push(accountId);
     }
     return dropped;
   }

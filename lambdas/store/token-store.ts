@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
@@ -7,6 +7,7 @@ import { parseUserTokenItem } from './item-codecs';
 import { queryPartition } from './partition-items';
 import { toIntegration, toOverride } from './integration-store';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
+import { deleteTokenCounted, holdersUpdate } from './token-holders';
 
 /** What one git action needs, read in a single BatchGetItem (DESIGN §5). */
 export interface ActionRecords {
@@ -114,6 +115,8 @@ export class TokenStore {
               },
             },
             { Put: { TableName: this.tableName, Item: { PK: tenantPk(token.tenant), SK: userMarkerSk(token.accountId), type: 'user-marker', accountId: token.accountId } } },
+            // A first save makes the user a token holder of the integration (see token-holders.ts).
+            ...(expectedVersion === undefined ? [holdersUpdate(this.tableName, token.tenant, token.integrationId, 1)] : []),
           ],
         }),
       );
@@ -127,9 +130,9 @@ export class TokenStore {
     }
   }
 
+  /** Deletes the token and takes the user off the integration's token-holder count, in one transaction. */
   async delete(tenant: string, accountId: string, integrationId: string): Promise<boolean> {
-    const out = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) }, ReturnValues: 'ALL_OLD' }));
-    return out.Attributes !== undefined;
+    return deleteTokenCounted(this.db, this.tableName, tenant, accountId, integrationId);
   }
 
   /** Sets the status (e.g. `invalid` after a host 401) unless the token was replaced meanwhile. */

@@ -8,6 +8,8 @@ import { measureColdStart } from './cold-start';
 import { measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
 import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
+import { measurePageBundles } from './page-bundles';
+import { measurePanelCalls } from './panel-calls';
 import { reportTables } from './report-tables';
 import { measureReverifyThroughput, reverifyThroughputFailures, reverifyThroughputTable } from './reverify-throughput';
 import { measureRoundTrips } from './round-trips';
@@ -63,12 +65,24 @@ const main = async (): Promise<void> => {
     console.log(listRouteCpuTable(listCpu));
     const reverify = await phase('7/7 re-verify throughput (200 ms host latency)', () => measureReverifyThroughput(dynamo.endpoint));
     console.log(reverifyThroughputTable(reverify));
+    // The Jira app's pages: bundle sizes (built here), then the panel's API calls on open in real Chromium.
+    const pages = await phase('page bundles', () => measurePageBundles());
+    console.log(pages.table);
+    const panel = await phase('issue panel API calls on open (Chromium)', () => measurePanelCalls());
+    console.log(panel.table);
 
-    const failures = [...roundTrips.flatMap((r) => r.violations), ...expiryFailures(expiry), ...listRouteCpuFailures(listCpu), ...reverifyThroughputFailures(reverify)];
+    const failures = [
+      ...roundTrips.flatMap((r) => r.violations),
+      ...expiryFailures(expiry),
+      ...listRouteCpuFailures(listCpu),
+      ...reverifyThroughputFailures(reverify),
+      ...pages.violations,
+      ...panel.violations,
+    ];
     const warnings = throughputWarnings(throughput);
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry, listCpu, reverify };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, roundTrips, overhead, coldStart, throughput, expiry, listCpu, reverify, pages: pages.sizes, panelCallsOnOpen: panel.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
     for (const warning of warnings) console.warn(`WARNING ${warning}`);

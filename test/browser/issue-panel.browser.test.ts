@@ -210,6 +210,9 @@ describe('errors in place', () => {
     await pick(frame, 'fromRef', 'main');
     await submit.click();
     await shows(frame.getByTestId('action-problem'), 'Already exists');
+    // The conflict links to the branch that exists, on the host.
+    const existing = frame.getByTestId('action-problem').getByRole('link', { name: 'Open it on the host' });
+    expect(await existing.getAttribute('href')).toBe(`${stack.hosts.github.url}/acme/web/tree/DEMO-1-errors`);
     await screenshot(page, 'issue-panel-conflict');
   });
 });

@@ -214,6 +214,22 @@ describe('Personal settings (user)', () => {
     expect(await section.evaluate((node) => node === node.ownerDocument.activeElement)).toBe(true);
   });
 
+  it("a token expiring soon shows the API's days left and its warning; the admin page counts holders and expiring tokens", async () => {
+    // 3.5 days left: the API says 3 whole days (a page rounding up itself would say 4).
+    const { secret } = stack.world('github').userToken('uma-soon', { expiresAt: new Date(Date.now() + 3.5 * 24 * 3600 * 1000) });
+    const saved = await stack.harness.call('PUT', `/api/me/tokens/${githubId}`, { as: { site: stack.site, accountId: 'demo-user' }, body: { token: secret } });
+    expect(saved.status).toBe(200);
+    frame = await open(page, stack, SETTINGS_PATH);
+    await shows(frame.getByTestId(`status-${githubId}`), 'expiring in 3 days · uma-soon');
+    await shows(frame.getByTestId(`warning-${githubId}`), /expires in 3 days/);
+
+    const { context: adminContext, page: adminPage } = await stack.signIn('demo-admin');
+    const adminFrame = await open(adminPage, stack, ADMIN_PATH);
+    await shows(adminFrame.getByTestId(`row-holders-${githubId}`), /^1$/);
+    await shows(adminFrame.getByTestId(`row-expiring-${githubId}`), /^1$/);
+    await adminContext.close();
+  });
+
   it('removes the token', async () => {
     frame = await open(page, stack, SETTINGS_PATH);
     const card = frame.getByTestId(`integration-${githubId}`);

@@ -87,6 +87,15 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
     const again = await h.call('POST', '/api/git/branches', { as, body: branchBody(w, integrationId, branch) });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('CONFLICT');
+    // The CONFLICT links to what exists: the branch's web URL, as the create answered it.
+    expect(again.body.url).toBe(created.body.url);
+    const prAgain = await h.call('POST', '/api/git/pull-requests', {
+      as,
+      body: { integrationId, repositoryId: w.repositoryId, issueKey: 'PROJ-1', sourceBranch: branch, targetBranch: w.defaultBranch, title: 'PROJ-1 change again' },
+    });
+    expect([prAgain.status, prAgain.body.code]).toEqual([409, 'CONFLICT']);
+    // …and the open pull request (GitHub, GitLab, Azure DevOps: one lookup; CodeCommit: its duplicate check).
+    expect(prAgain.body.url).toBe(pr.body.url);
 
     if (KNOWS_EXPIRY.has(kind)) {
       clock.advance(4 * DAY);

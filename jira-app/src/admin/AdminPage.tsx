@@ -68,7 +68,15 @@ export const AdminPage = (): JSX.Element => {
           </span>
         ),
       },
-      { key: 'holders', content: tokenHolders(i) },
+      { key: 'holders', content: <span data-testid={`row-holders-${i.id}`}>{count(i.tokenHolders)}</span> },
+      {
+        key: 'expiring',
+        content: (
+          <span data-testid={`row-expiring-${i.id}`}>
+            {i.tokensExpiringWithin7Days ? <Lozenge appearance="moved">{String(i.tokensExpiringWithin7Days)}</Lozenge> : count(i.tokensExpiringWithin7Days)}
+          </span>
+        ),
+      },
       {
         key: 'actions',
         content: (
@@ -102,6 +110,7 @@ export const AdminPage = (): JSX.Element => {
               { key: 'kind', content: 'Kind' },
               { key: 'policy', content: 'Require User PAT' },
               { key: 'holders', content: 'Token holders' },
+              { key: 'expiring', content: 'Expiring within 7 days' },
               { key: 'actions', content: <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>Actions</span> },
             ],
           }}
@@ -140,8 +149,5 @@ export const AdminPage = (): JSX.Element => {
   );
 };
 
-/** How many users saved a token; shown when the API reports it. */
-const tokenHolders = (view: IntegrationView): string => {
-  const count = (view as IntegrationView & { tokenHolders?: number }).tokenHolders;
-  return typeof count === 'number' ? String(count) : '—';
-};
+/** A count the API reports (token holders, tokens expiring within 7 days: never who). */
+const count = (value: number | undefined): string => (typeof value === 'number' ? String(value) : '—');

@@ -8,7 +8,7 @@ import { ApiProblem, Cancelled, type Problem } from '../api/client';
 import { issueContext, openInJira, type IssueContext } from '../api/context';
 import { git, me, type BranchOption, type GitResult, type MyIntegrationView, type Readiness, type Target } from '../api/patgate';
 import { KIND_LABELS } from '../shared/kinds';
-import { Busy, daysUntil, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+import { Busy, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
 import { branchNameProblem, suggestBranchName } from './branch-name';
 
 interface Option {
@@ -191,8 +191,8 @@ const Ready = ({ target, issue, item, readiness, onRefused }: { target: Target; 
   const [lastBranch, setLastBranch] = useState<string>();
   const asWhom =
     readiness.actedAs.credential === 'user-pat' ? `as ${readiness.actedAs.login ?? 'you'}, with your token` : "as the integration's service account";
-  const expiringDays = item.status === 'expiring' && item.expiresAt ? daysUntil(item.expiresAt) : undefined;
-  const warning = readiness.warning ?? (readiness.actedAs.credential === 'user-pat' && expiringDays !== undefined && expiringDays <= 7 ? `Your token expires in ${expiringDays} days: replace it in Personal settings.` : undefined);
+  // Readiness carries the warning when it acts with the user's token; the cached integrations list carries the same one.
+  const warning = readiness.warning ?? (readiness.actedAs.credential === 'user-pat' ? item.warning : undefined);
 
   const loadBranches = useCallback(async () => {
     try {

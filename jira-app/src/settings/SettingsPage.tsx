@@ -56,7 +56,12 @@ const STATUS_APPEARANCE: Record<MyIntegrationView['status'] | 'missing', ThemeAp
 
 const statusText = (item: MyIntegrationView): string => {
   if (!item.patSupported) return 'not supported';
-  if (item.status === 'expiring' && item.expiresAt) return `expiring in ${daysUntil(item.expiresAt)} days`;
+  if (item.status === 'expiring') {
+    // The API's whole days left (the same count as its warning); computed here only from an older API.
+    const days = item.expiresInDays ?? (item.expiresAt ? daysUntil(item.expiresAt) : undefined);
+    if (days === undefined) return item.status;
+    return days === 0 ? 'expiring within a day' : `expiring in ${days} day${days === 1 ? '' : 's'}`;
+  }
   return item.status;
 };
 
@@ -181,6 +186,13 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
           <dt style={{ color: tk('color.text.subtle') }}>Saved</dt>
           <dd style={{ margin: 0 }}>{formatDate(item.savedAt)}</dd>
         </dl>
+      ) : null}
+      {item.warning && item.patSupported ? (
+        <div style={{ marginBlockStart: space('150') }} data-testid={`warning-${id}`}>
+          <SectionMessage appearance="warning" title="Your token expires soon">
+            <p>{item.warning}</p>
+          </SectionMessage>
+        </div>
       ) : null}
       {(item.status === 'expired' || item.status === 'invalid') && item.patSupported ? (
         <div style={{ marginBlockStart: space('150') }}>

@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -29,6 +30,7 @@ import { parseRepositoryRef, type ProjectRepository } from './repository-ref';
 import { PULL_REQUESTS_LOCATION_ID, REFS_LOCATION_ID, REPOSITORIES_LOCATION_ID } from './resource-locations';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 import type { GitRef, GitRepository } from 'azure-devops-node-api/interfaces/GitInterfaces';
+import { PullRequestStatus } from 'azure-devops-node-api/interfaces/GitInterfaces';
 import { WebLinks } from './web-links';
 
 const unreadable = (what: string): AppError =>
@@ -217,6 +219,29 @@ class AzureDevOpsProvider implements GitProvider {
     if (!ref) throw new AppError('NOT_FOUND', `The branch ${branch} does not exist in ${repository.project}/${repository.repository}.`, { hostReason: 'not-found' });
     if (!isObjectId(ref.objectId)) throw unreadable('the commit of the branch');
     return ref.objectId.toLowerCase();
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's web URL is computed (no call). Azure also answers CONFLICT for a ref update it
+   * refused for other reasons (ref-update-failure.ts), so only "already exists" gets a link. A pull
+   * request's (TF401179, "already exists"): one Pull Requests - Get Pull Requests with the source
+   * and target refs and status active as search criteria.
+   */
+  async existingUrl(credential: HostCredential, conflict: ConflictingCreate, error: AppError): Promise<string | undefined> {
+    if (!/already exists/i.test(error.message)) return undefined;
+    const repository = parseRepositoryRef(conflict.input.repository);
+    if (conflict.action === 'create-branch') return this.#links.branch(repository, conflict.input.branchName);
+    const { sourceBranch, targetBranch } = conflict.input;
+    const call = new HostCall(this.target, credential, this.options, 'find the existing pull request');
+    return call.run(async () => {
+      const git = await call.gitApi(PULL_REQUESTS_LOCATION_ID);
+      const criteria = { sourceRefName: branchRefName(sourceBranch), targetRefName: branchRefName(targetBranch), status: PullRequestStatus.Active };
+      const found = await call.read(() => git.getPullRequests(repository.repository, criteria, repository.project, undefined, undefined, 1));
+      const id = Array.isArray(found) ? found[0]?.pullRequestId : undefined;
+      return typeof id === 'number' ? this.#links.pullRequest(repository, id) : undefined;
+    });
   }
 }
 

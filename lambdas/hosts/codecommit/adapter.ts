@@ -17,6 +17,7 @@ import { AppError, isAppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -292,6 +293,21 @@ class CodeCommitProvider implements GitProvider {
 
   #pullRequestUrl(repository: string, id: string): string {
     return `${this.#consoleRepositoryUrl(repository)}/pull-requests/${encodeURIComponent(id)}?region=${this.#region}`;
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's console URL is computed (no call), only for BranchNameExistsException (the other
+   * CONFLICT, a default branch that cannot be deleted, is no create). A pull request's comes from the
+   * duplicate createPullRequest's own check found (no further call).
+   */
+  existingUrl(_credential: HostCredential, conflict: ConflictingCreate, error: AppError): Promise<string | undefined> {
+    if (conflict.action === 'create-branch') {
+      return Promise.resolve(/already exists/i.test(error.message) ? this.#branchUrl(conflict.input.repository, conflict.input.branchName) : undefined);
+    }
+    const url = error.extensions.existingPullRequestUrl;
+    return Promise.resolve(typeof url === 'string' ? url : undefined);
   }
 }
 

@@ -5,6 +5,7 @@ import { logger } from '../../observability/logger';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -236,6 +237,27 @@ class GitHubProvider implements GitProvider {
     } finally {
       budget.dispose();
     }
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's web URL is computed (no call); a pull request's is one `GET /repos/{o}/{r}/pulls`
+   * filtered by head (`owner:branch`), base and state=open. GitHub's 409 "repository is empty" is
+   * a CONFLICT too but names nothing that exists, so only "already exists" refusals get a link.
+   */
+  async existingUrl(credential: HostCredential, conflict: ConflictingCreate, error: AppError): Promise<string | undefined> {
+    if (!/already exists/i.test(error.message)) return undefined;
+    const coordinates = parseRepository(conflict.input.repository);
+    if (conflict.action === 'create-branch') return this.#branchUrl(coordinates, conflict.input.branchName);
+    const { sourceBranch, targetBranch } = conflict.input;
+    return this.#call(credential, async (octokit) => {
+      const found = await octokit.rest.pulls.list({ ...coordinates, head: `${coordinates.owner}:${sourceBranch}`, base: targetBranch, state: 'open', per_page: 1 });
+      requireSuccess(found.status);
+      const first: unknown = Array.isArray(found.data) ? found.data[0] : undefined;
+      const url = first === undefined ? undefined : asRecord(first).html_url;
+      return typeof url === 'string' ? url : undefined;
+    });
   }
 }
 

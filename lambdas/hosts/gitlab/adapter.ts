@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
   type BranchResult,
+  type ConflictingCreate,
   type CreateBranchInput,
   type CreatePullRequestInput,
   type DeleteBranchInput,
@@ -248,6 +249,32 @@ class GitLabProvider implements GitProvider {
     } catch (error) {
       throw mapGitLabError(error, token);
     }
+  }
+
+  // --- What a CONFLICT says exists (existingUrl): only after a create was refused as existing ---
+
+  /**
+   * A branch's: one `GET /projects/:id/repository/branches/:branch` for its `web_url` (the host
+   * repository is the numeric project id, so the project's path, and with it the URL, is not known
+   * without a call). A merge request's (409): one `GET /projects/:id/merge_requests` by source and
+   * target branch, state opened.
+   */
+  existingUrl(credential: HostCredential, conflict: ConflictingCreate): Promise<string | undefined> {
+    if (conflict.action === 'create-pull-request') {
+      const { repository, sourceBranch, targetBranch } = conflict.input;
+      return this.#call(credential, async (options) => {
+        const found: unknown = await new MergeRequests(options).all({ projectId: repository, sourceBranch, targetBranch, state: 'opened', perPage: 1, maxPages: 1 });
+        const first: unknown = Array.isArray(found) ? found[0] : undefined;
+        if (first === undefined) return undefined;
+        const mergeRequest = parseAnswer(mergeRequestSchema, first);
+        return webLink(mergeRequest.web_url) ?? `${this.#webUrl}/${pathOf(repository)}/-/merge_requests/${mergeRequest.iid}`;
+      });
+    }
+    const { repository, branchName } = conflict.input;
+    return this.#call(credential, async (options) => {
+      const branch = parseAnswer(branchSchema, await new Branches(options).show(repository, branchName));
+      return webLink(branch.web_url) ?? `${this.#webUrl}/${pathOf(repository)}/-/tree/${pathOf(branchName)}`;
+    });
   }
 }
 

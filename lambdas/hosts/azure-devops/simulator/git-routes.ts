@@ -258,6 +258,28 @@ const getPullRequest = (context: GitRouteContext, repository: SimRepository, id:
   return ok(200, pullRequestJson(context.base, repository, pullRequest, context.state.ensureUser(pullRequest.createdBy)), version);
 };
 
+// --- Pull Requests - Get Pull Requests (searchCriteria.sourceRefName/targetRefName/status; default status active), one page ---
+
+const PULL_REQUEST_STATUSES = new Set(['active', 'abandoned', 'completed', 'all']);
+const PULL_REQUEST_STATUS_NUMBERS: Readonly<Record<string, string>> = { '1': 'active', '2': 'abandoned', '3': 'completed', '4': 'all' };
+
+const listPullRequests = (context: GitRouteContext, repository: SimRepository, version: string): SimResponse => {
+  const { query } = context.request;
+  // Azure binds the enum by name or by number (PullRequestStatus: 1 active, 2 abandoned, 3 completed, 4 all), as the node client sends it.
+  const rawStatus = (query.get('searchCriteria.status') ?? 'active').toLowerCase();
+  const status = PULL_REQUEST_STATUS_NUMBERS[rawStatus] ?? rawStatus;
+  if (!PULL_REQUEST_STATUSES.has(status)) return invalidArgument('searchCriteria.status');
+  const source = query.get('searchCriteria.sourceRefName');
+  const target = query.get('searchCriteria.targetRefName');
+  const top = Number(query.get('$top') ?? 101);
+  if (!Number.isInteger(top) || top < 0) return invalidArgument('$top');
+  const found = repository.pullRequests
+    .filter((pr) => (status === 'all' || pr.status === status) && (source === null || pr.sourceRefName === source) && (target === null || pr.targetRefName === target))
+    .slice(0, top)
+    .map((pr) => pullRequestJson(context.base, repository, pr, context.state.ensureUser(pr.createdBy)));
+  return ok(200, wrapped(found), version);
+};
+
 const dispatch = (context: GitRouteContext, repository: SimRepository, tail: readonly string[], version: string): SimResponse => {
   const { method } = context.request;
   const resource = tail[0]?.toLowerCase();
@@ -267,6 +289,7 @@ const dispatch = (context: GitRouteContext, repository: SimRepository, tail: rea
     return method === 'POST' ? updateRefs(context, repository, version) : methodNotAllowed(method);
   }
   if (tail[1] !== undefined) return method === 'GET' ? getPullRequest(context, repository, tail[1], version) : methodNotAllowed(method);
+  if (method === 'GET') return listPullRequests(context, repository, version);
   return method === 'POST' ? createPullRequest(context, repository, version) : methodNotAllowed(method);
 };
 

@@ -1,5 +1,5 @@
 import type { SimResponse } from '../../simulator-kit/loopback-server';
-import { writePullRequests } from './access-rules';
+import { visibleRepository, writePullRequests } from './access-rules';
 import { notSupplied, parseJsonObject, replyError, type RouteContext } from './route-context';
 import type { SimRepository } from './simulator-state';
 import { pullRequest, validationError } from './wire-shapes';
@@ -56,4 +56,32 @@ export const createPull = (context: RouteContext): SimResponse => {
   const parties = { repository, owner, author: caller.user, authorAssociation: authorAssociation(repository, caller.user.login) };
   const created = pullRequest(context.view, parties, pull);
   return context.reply(201, created, { location: String(created.url) });
+};
+
+// --- List pull requests (GET /repos/{owner}/{repo}/pulls): state, head (`owner:branch`) and base filters, one page ---
+
+const PULL_STATES = new Set(['open', 'closed', 'all']);
+
+export const listPulls = (context: RouteContext): SimResponse => {
+  const access = visibleRepository(context, 'listPulls');
+  if (!access.granted) return access.response;
+  const { repository } = access;
+  const state = context.query.get('state') ?? 'open';
+  // GitHub answers 422 for a state outside its enum.
+  if (!PULL_STATES.has(state)) return context.reply(422, validationError(context.view, 'Validation Failed', 'listPulls', [{ resource: 'Issue', field: 'state', code: 'invalid' }]));
+  const headFilter = context.query.get('head');
+  // `head` is `user:ref-name`; GitHub matches nothing when the user is not the head repository's owner.
+  const head = headFilter === null ? undefined : headFilter.includes(':') ? headBranch(repository, headFilter) ?? '\u0000' : headFilter;
+  const base = context.query.get('base');
+  const owner = context.state.user(repository.owner);
+  if (!owner) return replyError(context, 404, 'Not Found', 'listPulls');
+  const perPage = Math.min(Math.max(Number(context.query.get('per_page') ?? 30) || 30, 1), 100);
+  const pulls = repository.pulls
+    .filter((pull) => (state === 'all' || pull.state === state) && (head === undefined || pull.head === head) && (base === null || pull.base === base))
+    .slice(0, perPage)
+    .map((pull) => {
+      const author = context.state.user(pull.createdBy) ?? owner;
+      return pullRequest(context.view, { repository, owner, author, authorAssociation: authorAssociation(repository, author.login) }, pull);
+    });
+  return context.reply(200, pulls);
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../../simulator-kit/loopback-server';
-import { createPull } from './pull-routes';
+import { createPull, listPulls } from './pull-routes';
 import type { RateLimitLedger, RateLimitStatus } from './rate-limit-ledger';
 import { createRef, deleteRef, getBranch, getRef, getRepository } from './repository-routes';
 import { listBranches, listRepositoriesForUser } from './list-routes';
@@ -38,6 +38,7 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: new RegExp(`^${REPO}/git/refs$`), handler: createRef, acceptedScopes: 'repo' },
   { method: 'DELETE', pattern: new RegExp(`^${REPO}/git/refs/(.+)$`), handler: deleteRef, acceptedScopes: 'repo' },
   { method: 'POST', pattern: new RegExp(`^${REPO}/pulls$`), handler: createPull, acceptedScopes: 'repo' },
+  { method: 'GET', pattern: new RegExp(`^${REPO}/pulls$`), handler: listPulls, acceptedScopes: 'repo' },
 ];
 
 type Authentication = { readonly outcome: 'anonymous' } | { readonly outcome: 'rejected' } | { readonly outcome: 'accepted'; readonly caller: Caller };

@@ -21,6 +21,7 @@ export const DOCS_PAGES = {
   createRef: '/git/refs#create-a-reference',
   deleteRef: '/git/refs#delete-a-reference',
   createPull: '/pulls/pulls#create-a-pull-request',
+  listPulls: '/pulls/pulls#list-pull-requests',
   listRepositoriesForUser: '/repos/repos#list-repositories-for-the-authenticated-user',
   listBranches: '/branches/branches#list-branches',
   rateLimits: '/using-the-rest-api/rate-limits-for-the-rest-api',

@@ -219,6 +219,26 @@ const listBranches = (call: RouteCall): SimResponse => {
   return offsetPage(call.context.baseUrl, `projects/${project.id}/repository/branches`, call.input, branches);
 };
 
+// --- GET /projects/:id/merge_requests: state (default all), source_branch, target_branch; paged with offset headers ---
+
+const MERGE_REQUEST_STATES = new Set(['opened', 'closed', 'locked', 'merged', 'all']);
+
+const listMergeRequests = (call: RouteCall): SimResponse => {
+  const project = codeProject(call);
+  if (!isProject(project)) return project;
+  const invalid = pagingProblem(call.input);
+  if (invalid) return grapeError(400, invalid);
+  const wanted = call.input.state ?? 'all';
+  if (!MERGE_REQUEST_STATES.has(wanted)) return grapeError(400, 'state does not have a valid value');
+  const { source_branch: source, target_branch: target } = call.input;
+  const { state, baseUrl } = call.context;
+  const found = project.mergeRequests
+    .filter((mr) => (wanted === 'all' || mr.state === wanted) && (source === undefined || mr.sourceBranch === source) && (target === undefined || mr.targetBranch === target))
+    .reverse() // order_by=created_at, sort=desc: GitLab's default
+    .map((mr) => mergeRequestEntity(project, mr, state.user(mr.createdBy) ?? call.caller.user, baseUrl));
+  return offsetPage(baseUrl, `projects/${project.id}/merge_requests`, call.input, found);
+};
+
 const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: ['projects'], scopes: READ_SCOPES, handle: listProjects },
   { method: 'GET', pattern: ['projects', ':id', 'repository', 'branches'], scopes: READ_SCOPES, handle: listBranches },
@@ -229,6 +249,7 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: ['projects', ':id', 'repository', 'branches'], scopes: WRITE_SCOPES, handle: createBranch },
   { method: 'DELETE', pattern: ['projects', ':id', 'repository', 'branches', ':branch'], scopes: WRITE_SCOPES, handle: deleteBranch },
   { method: 'POST', pattern: ['projects', ':id', 'merge_requests'], scopes: WRITE_SCOPES, handle: createMergeRequest },
+  { method: 'GET', pattern: ['projects', ':id', 'merge_requests'], scopes: READ_SCOPES, handle: listMergeRequests },
 ];
 
 /** Query string and body (JSON or form) merged, as Grape's `params`. */
