@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * All configuration, read from the environment once at start (STYLE §9). Names are what the CDK
+ * All configuration, read from the environment once at start (docs/architecture.md §13). Names are what the CDK
  * stack sets on each function and what the local runtime sets for itself.
  */
 const schema = z.object({

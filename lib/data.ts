@@ -15,7 +15,7 @@ export interface DataProps {
 }
 
 /**
- * The one table of DESIGN §5, keys and indexes imported from the runtime's table definition so the
+ * The one table of docs/architecture.md §5, keys and indexes imported from the runtime's table definition so the
  * stack, the local runtime and the tests never drift apart.
  */
 export class Data extends Construct {

@@ -50,7 +50,7 @@ const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared
 const HOST_CALLING_TIMEOUT = Duration.seconds(HOST_CALLING_TIME_LIMIT_SECONDS);
 
 /**
- * Every Lambda of DESIGN §1 and exactly the rights its code uses (DESIGN §6, least privilege): the
+ * Every Lambda of docs/architecture.md §1 and exactly the rights its code uses (docs/architecture.md §6, least privilege): the
  * DynamoDB actions follow the stores each handler wires (lambdas/store). The stack turns these into
  * explicit policy statements; the infrastructure tests read the template back.
  * There is no `dynamodb:TransactWriteItems` IAM action: a transaction is authorised by the
@@ -165,7 +165,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     // Query/PutItem/ConditionCheckItem/DeleteItem: draining the audit outbox (AuditStore.drainOutbox).
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem'],
     indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_REVERIFY_INDEX.name], actions: ['dynamodb:Query'] }],
-    // Re-verifies users' tokens only (DESIGN §7); service credentials are never its business.
+    // Re-verifies users' tokens only (docs/architecture.md §7); service credentials are never its business.
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],
     tenantKey: [],
     settings: ['appBaseUrl'],

@@ -51,7 +51,7 @@ export interface FunctionsProps {
 }
 
 /**
- * One `NodejsFunction` per handler (DESIGN §10), each with its own role holding only the explicit
+ * One `NodejsFunction` per handler (docs/architecture.md §10), each with its own role holding only the explicit
  * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more.
  */
 export class Functions extends Construct {
@@ -189,7 +189,7 @@ const grantKeyRights = (role: iam.Role, grants: readonly KeyGrant[], key: kms.IK
       new iam.PolicyStatement({
         actions: [...grant.actions],
         resources: [key.keyArn],
-        // The purpose is part of every ciphertext's encryption context (DESIGN §6), so a function
+        // The purpose is part of every ciphertext's encryption context (docs/architecture.md §6), so a function
         // allowed user PATs cannot be pointed at a service credential or a shared secret.
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...grant.purposes] } },
       }),
@@ -200,7 +200,7 @@ const grantKeyRights = (role: iam.Role, grants: readonly KeyGrant[], key: kms.IK
 const acknowledgeFindings = (fn: lambda.Function, role: iam.Role, name: FunctionName, tracing: boolean): void => {
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
-    reason: 'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, DESIGN §10); moving to a newer runtime is a deliberate upgrade, not a drift.',
+    reason: 'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, docs/architecture.md §10); moving to a newer runtime is a deliberate upgrade, not a drift.',
   });
   if (!tracing) return;
   Validations.of(role).acknowledge({

@@ -11,7 +11,7 @@ export interface KeysProps {
 }
 
 /**
- * The two envelope keys of DESIGN §6. Separate keys so that "who may decrypt a PAT" and "who may
+ * The two envelope keys of docs/architecture.md §6. Separate keys so that "who may decrypt a PAT" and "who may
  * decrypt a tenant's shared secret" are two different grants, not one key with two audiences.
  */
 export class Keys extends Construct {

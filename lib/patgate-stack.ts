@@ -16,7 +16,7 @@ export interface PatgateStackProps extends StackProps {
   readonly settings: PatgateSettings;
 }
 
-/** The whole backend of DESIGN §1 and §10: keys, table, functions, API, schedule and alarms. */
+/** The whole backend of docs/architecture.md §1 and §10: keys, table, functions, API, schedule and alarms. */
 export class PatgateStack extends Stack {
   public readonly keys: Keys;
   public readonly data: Data;

@@ -19,7 +19,7 @@ export interface ScheduleProps {
 }
 
 /**
- * The checker's clock and its voice (DESIGN §7): an EventBridge Scheduler schedule that invokes it
+ * The checker's clock and its voice (docs/architecture.md §7): an EventBridge Scheduler schedule that invokes it
  * hourly, and the `patgate` event bus it alone may put `patgate.tokens` events on.
  */
 export class Schedule extends Construct {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { PROVIDER_KINDS, TFS_VERSIONS } from './integration';
 
-/** zod schemas: the single source for request types and the OpenAPI document (STYLE §4). */
+/** zod schemas: the single source for request types and the OpenAPI document (docs/architecture.md §13). */
 // Every host's tokens are printable ASCII; anything else could never be sent in an HTTP header.
 export const tokenCredentialSchema = z.strictObject({ token: z.string().min(8).max(1024).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces') });
 export const awsKeysCredentialSchema = z.strictObject({

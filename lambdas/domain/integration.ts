@@ -1,4 +1,4 @@
-/** The git hosts an integration can point at (DESIGN §4). */
+/** The git hosts an integration can point at (docs/architecture.md §4). */
 export const PROVIDER_KINDS = [
   'github',
   'github-enterprise',

@@ -19,7 +19,7 @@ export const tokenStatus = (token: { status: StoredTokenStatus; expiresAt?: stri
   return 'valid';
 };
 
-/** DESIGN §3 step 1: the per-repository override wins; null/undefined inherits. */
+/** docs/architecture.md §3 step 1: the per-repository override wins; null/undefined inherits. */
 export const effectiveRequirement = (integrationRequiresUserPat: boolean, repositoryOverride: boolean | null | undefined): boolean =>
   repositoryOverride ?? integrationRequiresUserPat;
 
@@ -39,7 +39,7 @@ export type CredentialDecision =
   | { readonly kind: 'user-pat' }
   | { readonly kind: 'refused'; readonly code: RefusalCode };
 
-/** DESIGN §3, the heart: which credential a git action runs with, or why it is refused. Pure. */
+/** docs/architecture.md §3, the heart: which credential a git action runs with, or why it is refused. Pure. */
 export const decideCredential = (input: PolicyInput): CredentialDecision => {
   if (!effectiveRequirement(input.integrationRequiresUserPat, input.repositoryOverride)) return { kind: 'service-account' };
   if (!supportsPersonalAccessTokens(input.provider, input.tfsVersion)) return { kind: 'refused', code: 'PAT_NOT_SUPPORTED' };

@@ -18,7 +18,7 @@ export class Secret {
     return this.#value;
   }
 
-  /** The last four characters, for display (DESIGN §4: only a hint is ever shown). */
+  /** The last four characters, for display (docs/architecture.md §4: only a hint is ever shown). */
   hint(): string {
     return this.#value.length <= 8 ? '****' : `…${this.#value.slice(-4)}`;
   }

@@ -1,4 +1,4 @@
-/** The `source` of every event the checker emits (DESIGN §7; the CDK stack scopes PutEvents to it). */
+/** The `source` of every event the checker emits (docs/architecture.md §7; the CDK stack scopes PutEvents to it). */
 export const TOKEN_EVENTS_SOURCE = 'patgate.tokens';
 
 export const TOKEN_EVENT_TYPES = ['Token Expiring', 'Token Expired', 'Token Invalid'] as const;

@@ -58,7 +58,7 @@ const detailOf = (token: CheckedToken): TokenEventDetail => ({
 });
 
 /**
- * The hourly token-expiry checker (DESIGN §7). One run:
+ * The hourly token-expiry checker (docs/architecture.md §7). One run:
  * 1. reads the `byExpiry` partitions from yesterday to today + 7 days (expiring within 7 days) and marks
  *    tokens `expiring` / `expired`;
  * 2. reads the `byReverify` partitions from today − 30 days to today and asks the host about tokens whose

@@ -165,9 +165,9 @@ export interface ResolvedRepository {
 }
 
 export interface HostCallOptions {
-  /** Milliseconds to wait for a connection (DESIGN §8: 3 s). */
+  /** Milliseconds to wait for a connection (docs/architecture.md §8: 3 s). */
   readonly connectTimeoutMs: number;
-  /** Milliseconds for a whole call (DESIGN §8: 10 s). */
+  /** Milliseconds for a whole call (docs/architecture.md §8: 10 s). */
   readonly requestTimeoutMs: number;
   /** The guarded keep-alive connections to use; public hosts only when absent (see outbound-connections.ts). */
   readonly connections?: OutboundConnections;

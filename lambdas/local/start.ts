@@ -63,7 +63,7 @@ const main = async (): Promise<void> => {
     await app.server.start(port);
     stops.push(() => app.server.stop());
 
-    // DESIGN §7: locally the expiry checker runs every minute; its events go to a JSON-lines file.
+    // docs/architecture.md §7: locally the expiry checker runs every minute; its events go to a JSON-lines file.
     const checker = createTokenExpiryChecker(app.deps, new JsonLinesEventSink(LOCAL_EVENTS_FILE));
     const timer = setInterval(() => {
       checker.run({ budgetMs: 50_000 }).catch((error: Error) => console.error(`expiry check failed: ${error.message}`));

@@ -74,7 +74,7 @@ type PreparedAction =
 /** How long a container trusts the host's answer about a repository's spellings. */
 const RESOLUTION_CACHE_MS = 10 * 60 * 1000;
 
-/** The git-action Lambda's service: enforces DESIGN §3 and calls the host with the right credential. */
+/** The git-action Lambda's service: enforces docs/architecture.md §3 and calls the host with the right credential. */
 export class GitActionService {
   constructor(
     private readonly tokens: TokenStore,
@@ -228,7 +228,7 @@ export class GitActionService {
   }
 
   /**
-   * The integration, the user's token and the repository override that applies (DESIGN §3 step 1),
+   * The integration, the user's token and the repository override that applies (docs/architecture.md §3 step 1),
    * with the repository under its canonical id (hosts/repository-id.ts): every spelling of one
    * repository finds the same override. Overrides are read in the action's one BatchGetItem under
    * each candidate spelling; families whose spellings only the host can match (GitLab id vs path,
@@ -316,7 +316,7 @@ export class GitActionService {
       : openCredential(this.vault, integration.serviceCredential, serviceCredentialContext(integration), integration);
   }
 
-  /** A host 401 on a user's token marks it invalid (DESIGN §3 step 6). */
+  /** A host 401 on a user's token marks it invalid (docs/architecture.md §3 step 6). */
   async #hostFailure(error: unknown, tenant: TenantRecord, integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<AppError> {
     if (!isAppError(error)) return new AppError('HOST_UNAVAILABLE', `${integration.name} could not be reached.`);
     if (!token || !isCredentialRejected(error)) return error;

@@ -55,7 +55,7 @@ export interface IntegrationView {
 const withoutCiphertext = ({ ciphertext: _ciphertext, ...shown }: StoredCredential): ShownCredential =>
   shown.kind === 'basic' ? { ...shown, hint: '' } : shown;
 
-/** Never a secret or a ciphertext: only the hint and metadata (DESIGN §4). */
+/** Never a secret or a ciphertext: only the hint and metadata (docs/architecture.md §4). */
 export const integrationView = (record: IntegrationRecord, overrides: readonly RepositoryOverrideRecord[]): IntegrationView => ({
   id: record.id,
   name: record.name,
@@ -269,7 +269,7 @@ export class IntegrationService {
     return {
       kind,
       ciphertext: await this.vault.encrypt(plaintext, serviceCredentialContext(integration)),
-      // A password is not a token: no character of it is ever shown or kept in clear (DESIGN §4).
+      // A password is not a token: no character of it is ever shown or kept in clear (docs/architecture.md §4).
       hint: kind === 'basic' ? '' : new Secret('token' in input ? input.token : 'secretAccessKey' in input ? input.secretAccessKey : '').hint(),
       setAt: now,
       ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),

@@ -32,7 +32,7 @@ export interface BranchPage {
 const queryOf = (query: string | undefined): string | undefined => (query === undefined || query.trim() === '' ? undefined : query.trim());
 
 /**
- * The pickers' reads (DESIGN §4): with the credential the policy chooses for the user, exactly as a
+ * The pickers' reads (docs/architecture.md §4): with the credential the policy chooses for the user, exactly as a
  * git action would act (so a user sees what they can act on, and a refusal is the action's refusal).
  * Reads change nothing on the host, so they are not audited; a host 401 to the user's token still marks it invalid.
  */

@@ -46,7 +46,7 @@ export class AuditStore {
 
   /**
    * The audit entry of an action the host has already done: the answer to the user is success
-   * whatever happens here (DESIGN §4). The write is retried; if it still fails the entry goes to a
+   * whatever happens here (docs/architecture.md §4). The write is retried; if it still fails the entry goes to a
    * durable outbox that the token-expiry run drains (`drainOutbox`); if even that fails it is logged.
    */
   async appendAfterAction(clientKey: string, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The key design of DESIGN §5. Every key begins with the tenant, so no query can cross tenants.
+ * The key design of docs/architecture.md §5. Every key begins with the tenant, so no query can cross tenants.
  * Ids are validated before they reach here (no '#'), so a key can never be forged from input.
  */
 export const tenantPk = (clientKey: string): string => `T#${clientKey}`;

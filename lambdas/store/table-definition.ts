@@ -1,5 +1,5 @@
 /**
- * The one table of DESIGN §5. Shared by the CDK stack, the local runtime and the tests so the three
+ * The one table of docs/architecture.md §5. Shared by the CDK stack, the local runtime and the tests so the three
  * never drift apart.
  */
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;

@@ -5,7 +5,7 @@ import { tenantPk, TENANT_SK } from './keys';
 /**
  * Every write of a tenant's data carries this check in the same transaction: the tenant item must
  * still exist. A request that passed authentication with a container's cached tenant just before an
- * uninstall deleted it therefore writes nothing, and no item outlives the uninstall (DESIGN §2).
+ * uninstall deleted it therefore writes nothing, and no item outlives the uninstall (docs/architecture.md §2).
  * It is always the first item of the transaction, so cancellation reason 0 says "not installed".
  */
 export const tenantInstalled = (tableName: string, clientKey: string) => ({

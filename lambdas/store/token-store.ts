@@ -9,7 +9,7 @@ import { toIntegration, toOverride } from './integration-store';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { deleteTokenCounted, holdersUpdate } from './token-holders';
 
-/** What one git action needs, read in a single BatchGetItem (DESIGN §5). */
+/** What one git action needs, read in a single BatchGetItem (docs/architecture.md §5). */
 export interface ActionRecords {
   readonly integration?: IntegrationRecord;
   /** The override stored under the first repository key given, if any. */

@@ -16,7 +16,7 @@ import {
   tokenRule,
   usernameRule,
   type Rule,
-} from '../../jira-app/src/shared/rules';
+} from '../../jira-app/src/common/rules';
 
 /**
  * The pages copy the API's zod rules (to keep zod out of the browser bundles). Both must agree on

@@ -3,7 +3,7 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { admin, type AuditEntry, type AuditPage, type IntegrationView } from '../api/patgate';
-import { ProblemMessage, problemOf, space, tk } from '../shared/ui';
+import { ProblemMessage, problemOf, space, tk } from '../common/ui';
 
 const PAGE_SIZE = 10;
 

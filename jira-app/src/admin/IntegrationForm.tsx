@@ -6,9 +6,9 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { ApiProblem, Cancelled } from '../api/client';
 import { admin, ifMatchOf, type CreateIntegrationBody, type Credential, type IntegrationView, type PatchIntegrationBody, type ProviderKind, type TfsVersion } from '../api/patgate';
-import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../shared/kinds';
-import { accessKeyIdRule, baseUrlRule, check, nameRule, passwordRule, regionRule, secretAccessKeyRule, tokenRule, usernameRule, type Errors, type Rule } from '../shared/rules';
-import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../common/kinds';
+import { accessKeyIdRule, baseUrlRule, check, nameRule, passwordRule, regionRule, secretAccessKeyRule, tokenRule, usernameRule, type Errors, type Rule } from '../common/rules';
+import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
 
 type Props =
   | { mode: 'create'; onSaved: (view: IntegrationView, ifMatch: string) => void; onCancel: () => void }

@@ -3,8 +3,8 @@ import Button from '@atlaskit/button/new';
 import { Label } from '@atlaskit/form';
 import Select from '@atlaskit/select';
 import { admin, type IntegrationView } from '../api/patgate';
-import { check, repositoryIdRule, type Errors } from '../shared/rules';
-import { FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+import { check, repositoryIdRule, type Errors } from '../common/rules';
+import { FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
 
 type Choice = 'inherit' | 'required' | 'not-required';
 interface Option {

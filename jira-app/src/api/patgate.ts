@@ -59,7 +59,7 @@ export const me = {
   removeToken: async (id: string): Promise<void> => void (await call('DELETE', at('/api/me/tokens', id))),
 };
 
-/** Readiness of a git action on one repository (DESIGN §3): whom it would act as, or why not. */
+/** Readiness of a git action on one repository (docs/architecture.md §3): whom it would act as, or why not. */
 export type Readiness =
   | { status: 'ready'; actedAs: ActedAs; warning?: string; setupUrl?: string; newTokenUrl?: string }
   | { status: 'refused'; code: string; message: string; setupUrl?: string; newTokenUrl?: string };

@@ -7,8 +7,8 @@ import Spinner from '@atlaskit/spinner';
 import { ApiProblem, Cancelled, type Problem } from '../api/client';
 import { issueContext, openInJira, type IssueContext } from '../api/context';
 import { git, me, type BranchOption, type GitResult, type MyIntegrationView, type Readiness, type Target } from '../api/patgate';
-import { KIND_LABELS } from '../shared/kinds';
-import { Busy, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+import { KIND_LABELS } from '../common/kinds';
+import { Busy, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
 import { branchNameProblem, suggestBranchName } from './branch-name';
 
 interface Option {

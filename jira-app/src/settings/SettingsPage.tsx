@@ -6,9 +6,9 @@ import Spinner from '@atlaskit/spinner';
 import { Cancelled } from '../api/client';
 import { focusedIntegrationId } from '../api/context';
 import { me, type MyIntegrationView, type SaveTokenBody } from '../api/patgate';
-import { KIND_LABELS, STATES_EXPIRY } from '../shared/kinds';
-import { accessKeyIdRule, check, expiryDateRule, expiryDateToIso, secretAccessKeyRule, tokenRule, type Errors } from '../shared/rules';
-import { Busy, daysUntil, formatDate, Page, PageHeader, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../shared/ui';
+import { KIND_LABELS, STATES_EXPIRY } from '../common/kinds';
+import { accessKeyIdRule, check, expiryDateRule, expiryDateToIso, secretAccessKeyRule, tokenRule, type Errors } from '../common/rules';
+import { Busy, daysUntil, formatDate, Page, PageHeader, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
 
 /** Personal settings: the user's own token per integration (status, hint, login, expiry; save, replace, remove). */
 export const SettingsPage = (): JSX.Element => {

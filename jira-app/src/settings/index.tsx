@@ -1,4 +1,4 @@
-import { mount } from '../shared/ui';
+import { mount } from '../common/ui';
 import { SettingsPage } from './SettingsPage';
 
 mount(<SettingsPage />);
