@@ -171,7 +171,8 @@ const serve = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandl
 };
 
 const authorize = async (route: CallerRoute, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
-  const caller = await deps.authenticator().authenticate(request);
+  // A write re-reads the tenant rather than trusting a cached copy (uninstall races).
+  const caller = await deps.authenticator().authenticate(request, { write: request.method !== 'GET' && request.method !== 'HEAD' });
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
   if (route.access === 'admin') await caller.requireAdmin();
   return caller;

@@ -28,6 +28,15 @@ export interface Caller {
   requireProjectAccess(issueKey: string): Promise<void>;
 }
 
+export interface AuthenticateOptions {
+  /**
+   * The request may write: the tenant is re-read from the table instead of trusting this
+   * container's cached copy, so a site uninstalled moments ago cannot write (its items would
+   * never be swept again).
+   */
+  readonly write: boolean;
+}
+
 /** How long a container trusts its copy of a tenant for reads. */
 export const SITE_CACHE_MS = 60 * 1000;
 /** A bad signature with a known issuer re-reads the tenant (a re-install may have rotated the secret) at most this often. */
@@ -68,16 +77,10 @@ export class RequestAuthenticator {
     private readonly appKey: string,
   ) {}
 
-  /**
-   * The tenant comes from this container's cache (a minute) for reads and writes alike: every write
-   * of a tenant's data carries a DynamoDB ConditionCheck on the tenant item in its own transaction
-   * (store/tenant-guard.ts), which re-checks the site at the moment of the write, so a container
-   * still caching an uninstalled site cannot land anything — without a tenant read per request.
-   */
-  async authenticate(request: ApiRequest): Promise<Caller> {
+  async authenticate(request: ApiRequest, options: AuthenticateOptions = { write: false }): Promise<Caller> {
     const token = tokenFromAuthorization(request.headers.authorization);
     const { claims } = inspectJwt(token);
-    const identity = looksLikeForgeToken(claims) ? await this.#forge(request, token) : await this.#connect(request, token, claims);
+    const identity = looksLikeForgeToken(claims) ? await this.#forge(request, token, options) : await this.#connect(request, token, claims, options);
     return this.#caller(identity);
   }
 
@@ -86,10 +89,10 @@ export class RequestAuthenticator {
     this.#sites.delete(clientKey);
   }
 
-  async #forge(request: ApiRequest, token: string): Promise<Identity> {
+  async #forge(request: ApiRequest, token: string, options: AuthenticateOptions): Promise<Identity> {
     const invocation = await this.forge.verify(token);
     if (!invocation.principal) throw unauthenticated('principal: a trigger token (no user) reaches only the lifecycle routes');
-    const site = await this.#site(invocation.installationId, false);
+    const site = await this.#site(invocation.installationId, options.write);
     if (site.tenant.platform !== 'forge') throw unauthenticated('installation: the installation is not a Forge installation of this app');
     if (site.tenant.cloudId && invocation.cloudId && site.tenant.cloudId !== invocation.cloudId) throw unauthenticated('context (cloudId): the token names another site');
     const systemToken = request.headers['x-forge-oauth-system'];
@@ -103,11 +106,11 @@ export class RequestAuthenticator {
     };
   }
 
-  async #connect(request: ApiRequest, token: string, claims: Record<string, unknown>): Promise<Identity> {
+  async #connect(request: ApiRequest, token: string, claims: Record<string, unknown>, options: AuthenticateOptions): Promise<Identity> {
     if (inspectJwt(token).header.alg !== 'HS256') throw unauthenticated('only HS256 tokens are accepted');
     const issuer = claims.iss;
     if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 255) throw unauthenticated('the token has no issuer (iss)');
-    let site = await this.#site(issuer, false);
+    let site = await this.#site(issuer, options.write);
     if (!site.secret) throw unauthenticated('the issuer is not a Connect installation');
     let verified: Record<string, unknown>;
     try {

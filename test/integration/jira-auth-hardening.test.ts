@@ -86,7 +86,7 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
 
   const viaOther = (method: string, site: SiteInfo, body?: unknown) => h.call(method, '/api/admin/integrations', { as: { site, accountId: admin }, body, via: otherUrl });
 
-  it('a container that still caches the tenant cannot write after the uninstall: the write\'s own tenant check refuses it, nothing lands', async () => {
+  it('a container that still caches the tenant re-reads it before a write, so nothing lands after the uninstall', async () => {
     const site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     expect((await viaOther('GET', site)).status).toBe(200); // the other container now caches the tenant
