@@ -25,6 +25,8 @@ export interface RouteContext extends RequestContext {
 
 interface RouteBase {
   readonly routeKey: string;
+  /** See RouteSpec.tenantCheckedInRead. */
+  readonly tenantCheckedInRead?: true;
   /**
    * Kept for existing route tables; no longer consulted: every `admin`/`user` route is called by
    * the app's pages, and a Connect page can only obtain `context-qsh` tokens, so all accept them.
@@ -54,9 +56,10 @@ export const bindRoutes = <S extends Readonly<Record<string, RouteSpec>>>(routes
     const route = routes[name] as RouteSpec;
     const routeKey = routeKeyOf(route);
     const handle = handlers[name] as HandleFor<Access>;
+    const checked = route.tenantCheckedInRead ? { tenantCheckedInRead: true as const } : {};
     return isCallerAccess(route.access)
-      ? { routeKey, access: route.access, handle: handle as CallerRoute['handle'] }
-      : { routeKey, access: route.access, handle: handle as UncalledRoute['handle'] };
+      ? { routeKey, access: route.access, ...checked, handle: handle as CallerRoute['handle'] }
+      : { routeKey, access: route.access, ...checked, handle: handle as UncalledRoute['handle'] };
   });
 
 const isCallerAccess = (access: Access): access is CallerAccess => access === 'admin' || access === 'user';
@@ -171,8 +174,10 @@ const serve = async (route: RouteDefinition, request: ApiRequest, deps: ApiHandl
 };
 
 const authorize = async (route: CallerRoute, request: ApiRequest, deps: ApiHandlerDependencies): Promise<Caller> => {
-  // A write re-reads the tenant rather than trusting a cached copy (uninstall races).
-  const caller = await deps.authenticator().authenticate(request, { write: request.method !== 'GET' && request.method !== 'HEAD' });
+  // A write re-reads the tenant rather than trusting a cached copy (uninstall races), unless the
+  // route's own first read re-checks it (git actions: the tenant item is in their one BatchGetItem).
+  const write = request.method !== 'GET' && request.method !== 'HEAD' && route.tenantCheckedInRead !== true;
+  const caller = await deps.authenticator().authenticate(request, { write });
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
   if (route.access === 'admin') await caller.requireAdmin();
   return caller;

@@ -46,6 +46,12 @@ export interface RouteSpec<A extends Access = Access> {
   readonly access: A;
   readonly function: ApiFunctionName;
   readonly summary: string;
+  /**
+   * The route's service re-checks in its own first read that the site is still installed (git
+   * actions read the tenant item in their one BatchGetItem), so the pipeline need not re-read the
+   * tenant before this write.
+   */
+  readonly tenantCheckedInRead?: true;
   readonly request?: RequestSpec;
   /** By status; every route also answers problem+json on 4XX/5XX. */
   readonly responses: Readonly<Record<number, ResponseSpec>>;

@@ -2,11 +2,11 @@ import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, Update
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
-import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, tokenSk, userMarkerSk, userPk } from './keys';
+import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, TENANT_SK, tokenSk, userMarkerSk, userPk } from './keys';
 import { parseUserTokenItem } from './item-codecs';
 import { queryPartition } from './partition-items';
 import { toIntegration, toOverride } from './integration-store';
-import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
+import { notInstalled, tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { deleteTokenCounted, holdersUpdate } from './token-holders';
 
 /** What one git action needs, read in a single BatchGetItem (docs/architecture.md §5). */
@@ -35,10 +35,14 @@ export class TokenStore {
   async readForAction(tenant: string, accountId: string, integrationId: string, repositoryKeys: string | readonly string[] | undefined): Promise<ActionRecords> {
     const repoKeys = repositoryKeys === undefined ? [] : typeof repositoryKeys === 'string' ? [repositoryKeys] : [...new Set(repositoryKeys)];
     const items = await this.#batchGet([
+      // The tenant item too: the action's one read re-checks, consistently, that the site is still
+      // installed, so a container still caching an uninstalled site acts on nothing.
+      { PK: tenantPk(tenant), SK: TENANT_SK },
       { PK: tenantPk(tenant), SK: integrationSk(integrationId) },
       ...repoKeys.map((key) => ({ PK: tenantPk(tenant), SK: overrideSk(integrationId, key) })),
       { PK: userPk(tenant, accountId), SK: tokenSk(integrationId) },
     ]);
+    if (!items.some((i) => i.SK === TENANT_SK)) throw notInstalled();
     const integration = items.find((i) => i.type === 'integration');
     const token = items.find((i) => i.type === 'user-token');
     const overrides = overridesByKey(items);

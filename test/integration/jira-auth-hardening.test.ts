@@ -96,6 +96,24 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
     expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
   });
 
+  it('a git action from a container that still caches the tenant acts on nothing after the uninstall: its one read re-checks the site', async () => {
+    const site = await h.installSite();
+    const user = 'user-race';
+    h.jira.grant(site.clientKey, admin, 'ADMINISTER');
+    h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
+    const created = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: github.integrationBody('race', false) });
+    expect(created.status).toBe(201);
+    const body = { integrationId: String(created.body.id), repositoryId: github.repositoryId, issueKey: 'PROJ-1', branchName: 'race/after-uninstall', fromRef: 'main' };
+    // The other container caches the tenant and the permission from a first action.
+    expect((await h.call('POST', '/api/git/branches', { as: { site, accountId: user }, body: { ...body, branchName: 'race/before' }, via: otherUrl })).status).toBe(201);
+    expect(await h.uninstallSite(site)).toBe(204);
+    hosts.github.clearRequests();
+    const raced = await h.call('POST', '/api/git/branches', { as: { site, accountId: user }, body, via: otherUrl });
+    expect([raced.status, raced.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(hosts.github.requests).toEqual([]);
+    expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
+  });
+
   it('sweeps again after the cache lifetime: an item that landed during the uninstall is removed', async () => {
     const site = await h.installSite();
     expect(await h.uninstallSite(site)).toBe(204);
