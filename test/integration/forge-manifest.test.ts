@@ -1,11 +1,33 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
 import { MANIFEST_SCOPES } from '../../lambdas/jira/simulator/jira-simulator';
 import { FORGE_LIFECYCLE_EVENTS } from '../../lambdas/jira/lifecycle-service';
 
-const MANIFEST = join(__dirname, '../../jira-app/manifest.yml');
+const APP = join(__dirname, '../../jira-app');
+const MANIFEST = join(APP, 'manifest.yml');
+const PAGES = ['admin', 'panel', 'settings'];
+
+/**
+ * The app folder as `forge deploy` sees it, in a temporary folder: the manifest, its static files and
+ * the pages' build output (jira-app/dist is build output, not in git: where it was not built, each
+ * page is a one-line stand-in, since the validator only needs the resource folders to exist).
+ */
+const appFolder = (manifestText = readFileSync(MANIFEST, 'utf8')): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'patgate-manifest-'));
+  cpSync(join(APP, 'static'), join(dir, 'static'), { recursive: true });
+  for (const page of PAGES) {
+    const built = join(APP, 'dist', page);
+    if (existsSync(join(built, 'index.html'))) cpSync(built, join(dir, 'dist', page), { recursive: true });
+    else {
+      mkdirSync(join(dir, 'dist', page), { recursive: true });
+      writeFileSync(join(dir, 'dist', page, 'index.html'), '<!doctype html><title>patgate</title>');
+    }
+  }
+  writeFileSync(join(dir, 'manifest.yml'), manifestText);
+  return dir;
+};
 
 interface Manifest {
   app: { id: string };
@@ -20,7 +42,8 @@ describe('Forge manifest (jira-app/manifest.yml)', () => {
   let manifest: Manifest;
 
   beforeAll(async () => {
-    const result = await validate(false, MANIFEST);
+    const dir = appFolder();
+    const result = await validate(false, join(dir, 'manifest.yml')).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.errors ?? []).toEqual([]);
     expect(result.success).toBe(true);
     manifest = (result.manifestObject as unknown as { typedContent: Manifest }).typedContent;
@@ -54,12 +77,8 @@ describe('Forge manifest (jira-app/manifest.yml)', () => {
   });
 
   it('the validator does refuse a broken manifest (so the check above can fail)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'patgate-manifest-'));
+    const dir = appFolder(readFileSync(MANIFEST, 'utf8').replace('path: dist/panel', 'path: dist/missing-panel'));
     try {
-      cpSync(join(__dirname, '../../jira-app/dist'), join(dir, 'dist'), { recursive: true });
-      cpSync(join(__dirname, '../../jira-app/static'), join(dir, 'static'), { recursive: true });
-      copyFileSync(MANIFEST, join(dir, 'manifest.yml'));
-      writeFileSync(join(dir, 'manifest.yml'), readFileSync(MANIFEST, 'utf8').replace('path: dist/panel', 'path: dist/missing-panel'));
       const result = await validate(false, join(dir, 'manifest.yml'));
       expect(result.success).toBe(false);
       expect(JSON.stringify(result.errors)).toMatch(/dist\/missing-panel/);
