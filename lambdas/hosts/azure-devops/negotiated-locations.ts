@@ -1,3 +1,5 @@
+import { BoundedMap } from '../bounded-map';
+
 /**
  * The resource locations (with the API versions each server speaks) an organisation / collection
  * answered to `OPTIONS {base}/_apis/{area}`, kept per base URL so that only the first call of a warm
@@ -15,7 +17,7 @@ interface Entry {
 }
 
 export class NegotiatedLocations {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new BoundedMap<Entry>(MAX_ENTRIES);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -32,13 +34,7 @@ export class NegotiatedLocations {
 
   set(baseUrl: string, area: string, locations: AreaLocations): void {
     const key = `${area.toLowerCase()} ${baseUrl}`;
-    this.#entries.delete(key);
     this.#entries.set(key, { locations, storedAt: this.now() });
-    while (this.#entries.size > MAX_ENTRIES) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
   }
 
   clear(): void {

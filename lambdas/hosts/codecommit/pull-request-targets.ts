@@ -1,3 +1,5 @@
+import { BoundedMap } from '../bounded-map';
+
 /**
  * The source and destination branches of CodeCommit pull requests already read, per endpoint, region,
  * access key and repository. A pull request's targets never change after it is made (only its status
@@ -14,21 +16,14 @@ export interface PullRequestTarget {
 const MAX_ENTRIES = 50_000;
 
 export class PullRequestTargets {
-  readonly #entries = new Map<string, readonly PullRequestTarget[]>();
+  readonly #entries = new BoundedMap<readonly PullRequestTarget[]>(MAX_ENTRIES);
 
   get(scope: string, pullRequestId: string): readonly PullRequestTarget[] | undefined {
     return this.#entries.get(`${scope}\u0000${pullRequestId}`);
   }
 
   set(scope: string, pullRequestId: string, targets: readonly PullRequestTarget[]): void {
-    const key = `${scope}\u0000${pullRequestId}`;
-    this.#entries.delete(key);
-    this.#entries.set(key, targets);
-    while (this.#entries.size > MAX_ENTRIES) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
+    this.#entries.set(`${scope}\u0000${pullRequestId}`, targets);
   }
 
   clear(): void {
