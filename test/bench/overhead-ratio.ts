@@ -1,14 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Octokit } from '@octokit/rest';
 import { decodeSymmetric, SymmetricAlgorithm } from 'atlassian-jwt';
-import type { UserTokenRecord } from '../../lambdas/domain/records';
+import type { IntegrationRecord, UserTokenRecord } from '../../lambdas/domain/records';
 import { createTimedFetch } from '../../lambdas/hosts/github/timed-fetch';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
-import { openCredential } from '../../lambdas/services/host-credentials';
+import { openCredential, userTokenContext } from '../../lambdas/services/host-credentials';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
-import { auditPk, integrationSk, overrideSk, tenantPk, tokenSk, userPk } from '../../lambdas/store/keys';
+import { auditPk, integrationSk, overrideSk, tenantPk, TENANT_SK, tokenSk, userPk } from '../../lambdas/store/keys';
+import { tenantInstalled } from '../../lambdas/store/tenant-guard';
 import { BenchSite } from './bench-site';
 import { percentile } from './percentile';
 
@@ -41,8 +42,9 @@ const timed = async (work: () => Promise<void>): Promise<number> => {
 
 /**
  * Benchmark 2: a create-branch through the whole API against the same work done directly: verify the
- * Connect JWT (HS256), one BatchGetItem, decrypt the user's token, the same two GitHub calls through
- * the same keep-alive agent, one audit PutItem. What remains is the API's own cost (routing, tenant
+ * Connect JWT (HS256), one consistent BatchGetItem (tenant, integration, override, token), decrypt the
+ * user's token, the same two GitHub calls through the same keep-alive agent, one audit write with the
+ * tenant check (TransactWriteItems). What remains is the API's own cost (routing, tenant
  * and permission caches, validation, policy, problem+json). The two alternate, so both see the same
  * machine load; the difference is paired per iteration.
  */
@@ -63,6 +65,7 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const fetchLikeTheApi = createTimedFetch({ connectTimeoutMs: 3_000, agent: LOCAL_HOSTS_ALLOWED.agentFor(site.hosts.github.url) });
     const { deps } = site.harness.app;
     const keys = [
+      { PK: tenantPk(site.site.clientKey), SK: TENANT_SK },
       { PK: tenantPk(site.site.clientKey), SK: integrationSk(integrationId) },
       { PK: tenantPk(site.site.clientKey), SK: overrideSk(integrationId, world.repositoryId) },
       { PK: userPk(site.site.clientKey, user.login), SK: tokenSk(integrationId) },
@@ -70,17 +73,25 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const tableName = site.harness.config.tableName;
     const direct = async (n: number): Promise<void> => {
       decodeSymmetric(authorization.slice('JWT '.length), site.site.sharedSecret, SymmetricAlgorithm.HS256);
-      const read = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-      const token = (read.Responses?.[tableName] ?? []).find((item) => item.SK === tokenSk(integrationId)) as UserTokenRecord | undefined;
-      if (!token) throw new Error('the user token is not stored');
-      const context = { tenant: site.site.clientKey, integrationId, accountId: user.login, purpose: 'user-pat' as const };
-      const credential = await openCredential(deps.vault, token.credential, context);
+      const read = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+      const items = read.Responses?.[tableName] ?? [];
+      const token = items.find((item) => item.SK === tokenSk(integrationId)) as UserTokenRecord | undefined;
+      const integration = items.find((item) => item.SK === integrationSk(integrationId)) as IntegrationRecord | undefined;
+      if (!token || !integration) throw new Error('the integration or the user token is not stored');
+      const credential = await openCredential(deps.vault, token.credential, userTokenContext(integration, user.login), integration);
       const auth = credential.kind === 'token' ? credential.token.reveal() : '';
       const octokit = new Octokit({ auth, baseUrl: site.hosts.github.url, request: { fetch: fetchLikeTheApi } });
       const source = await octokit.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' });
       await octokit.rest.git.createRef({ owner: 'acme', repo: 'web', ref: `refs/heads/bench/direct-${n}`, sha: source.data.object.sha });
       const at = new Date().toISOString();
-      await db.send(new PutCommand({ TableName: tableName, Item: { PK: auditPk(site.site.clientKey), SK: `${at}#${randomUUID()}`, type: 'audit', action: 'create-branch', at } }));
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            tenantInstalled(tableName, site.site.clientKey),
+            { Put: { TableName: tableName, Item: { PK: auditPk(site.site.clientKey), SK: `${at}#${randomUUID()}`, type: 'audit', action: 'create-branch', at } } },
+          ],
+        }),
+      );
     };
 
     site.hosts.github.latencyMs = HOST_LATENCY_MS;
