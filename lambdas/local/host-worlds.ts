@@ -141,6 +141,7 @@ const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
     { kind: 'azure-devops', provider: 'azure-devops', path: '/contoso', version: 'services' },
     { kind: 'vsts', provider: 'vsts', path: '/vsts-contoso', version: 'services' },
     { kind: 'tfs 2018', provider: 'tfs', path: '/tfs2018/DefaultCollection', version: '2018', tfsVersion: '2018' },
+    { kind: 'tfs 2019', provider: 'tfs', path: '/tfs2019/DefaultCollection', version: '2019', tfsVersion: '2019' },
     { kind: 'tfs 2015', provider: 'tfs', path: '/tfs2015/DefaultCollection', version: '2015', tfsVersion: '2015' },
   ];
   sim.addUser({ login: 'svc-bot', displayName: 'Service Bot', password: 'svc-bot-password' });

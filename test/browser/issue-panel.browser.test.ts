@@ -134,7 +134,7 @@ describe('the issue panel', () => {
 describe.each([
   ['github-enterprise', 'GHE story'],
   ['gitlab-self-managed', 'GitLab SM story'],
-  ['tfs 2018', 'TFS 2018 story'],
+  ['tfs 2019', 'Azure DevOps Server 2019 story'],
   ['codecommit', 'CodeCommit story'],
 ])('the same story on %s', (kind, name) => {
   it('user saves a PAT, then creates a branch and a pull request as themself', async () => {
