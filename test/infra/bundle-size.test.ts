@@ -23,17 +23,7 @@ const bundleHandler = (name: string) =>
 
 describe('git-action bundle', () => {
   it('stays under 1.5 MB, bundled as NodejsFunction bundles it', async () => {
-    const result = await build({
-      entryPoints: [path.join(__dirname, '../../lambdas/handlers/git-action.ts')],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      target: bundlingOptions.target,
-      format: 'cjs',
-      minify: bundlingOptions.minify,
-      external: bundlingOptions.externalModules,
-      logLevel: 'silent',
-    });
+    const result = await bundleHandler('git-action');
     const [output] = result.outputFiles;
     const bytes = output?.contents.byteLength ?? 0;
     console.log(`git-action bundle: ${(bytes / 1024).toFixed(1)} KB (limit ${MAX_BYTES / 1024} KB)`);
@@ -44,18 +34,7 @@ describe('git-action bundle', () => {
 
 describe('functions that never call a git host', () => {
   it.each(['public', 'lifecycle', 'admin'])('%s bundles no host client', async (name) => {
-    const result = await build({
-      entryPoints: [path.join(__dirname, `../../lambdas/handlers/${name}.ts`)],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      target: bundlingOptions.target,
-      format: 'cjs',
-      minify: bundlingOptions.minify,
-      external: bundlingOptions.externalModules,
-      logLevel: 'silent',
-    });
+    const result = await bundleHandler(name);
     const inputs = Object.keys(result.metafile.inputs);
     console.log(`${name} bundle: ${((result.outputFiles[0]?.contents.byteLength ?? 0) / 1024).toFixed(1)} KB`);
     expect(inputs.filter((i) => /node_modules\/(azure-devops-node-api|@octokit|@gitbeaker|@aws-sdk\/client-codecommit)\//.test(i))).toEqual([]);
