@@ -35,6 +35,8 @@ export interface HostSimulators {
   readonly azure: AzureDevOpsSimulator;
   readonly codecommit: CodeCommitSimulator;
   readonly worlds: readonly HostWorld[];
+  /** The world of one kind (`github`, `tfs 2019`, …); throws for a kind with none. */
+  world(kind: string): HostWorld;
   /** Environment that points the public kinds (github, gitlab, codecommit) at the simulators. */
   readonly env: Record<string, string>;
   stop(): Promise<void>;
@@ -60,6 +62,11 @@ export const startHostSimulators = async (): Promise<HostSimulators> => {
     azure,
     codecommit,
     worlds,
+    world: (kind) => {
+      const found = worlds.find((w) => w.kind === kind);
+      if (!found) throw new Error(`no host world ${kind}`);
+      return found;
+    },
     env: {
       PATGATE_GITHUB_API_URL: github.url,
       PATGATE_GITHUB_WEB_URL: github.url,

@@ -76,8 +76,7 @@ const main = async (): Promise<void> => {
     jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
     app.server.setFallback(await createJiraSite({ jira, clientKey: site.clientKey })); // the simulated Jira page at /
-    const github = hosts.worlds.find((w) => w.kind === 'github');
-    if (!github) throw new Error('no GitHub simulator');
+    const github = hosts.world('github');
     const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', github.integrationBody('GitHub (simulated)', true) as never);
     const userToken = github.userToken('demo-user-gh');
 

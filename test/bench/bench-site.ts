@@ -39,9 +39,7 @@ export class BenchSite {
   }
 
   world(kind: string): HostWorld {
-    const found = this.hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no host world ${kind}`);
-    return found;
+    return this.hosts.world(kind);
   }
 
   async createIntegration(world: HostWorld, requireUserPat: boolean): Promise<string> {

@@ -47,9 +47,7 @@ export class BrowserStack {
   }
 
   world(kind: string): HostWorld {
-    const world = this.hosts.worlds.find((w) => w.kind === kind);
-    if (!world) throw new Error(`no host world ${kind}`);
-    return world;
+    return this.hosts.world(kind);
   }
 
   /** A fresh browser profile signed in (in the simulated Jira) as this user. */

@@ -15,9 +15,7 @@ describe('GET /api/admin/integrations: tokens expiring within 7 days, per integr
   beforeAll(async () => {
     hosts = await startHostSimulators();
     h = await Harness.start(hosts.env, { clock });
-    const found = hosts.worlds.find((w) => w.kind === 'github');
-    if (!found) throw new Error('no GitHub world');
-    github = found;
+    github = hosts.world('github');
   });
   afterAll(async () => {
     await h.stop();

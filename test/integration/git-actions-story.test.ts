@@ -27,9 +27,7 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
   });
 
   const world = (kind: string): HostWorld => {
-    const found = hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no world ${kind}`);
-    return found;
+    return hosts.world(kind);
   };
   const createIntegration = async (w: HostWorld, requireUserPat: boolean): Promise<string> => {
     const res = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: w.integrationBody(`${w.kind} ${Math.random().toString(36).slice(2, 7)}`, requireUserPat) });

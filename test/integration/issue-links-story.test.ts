@@ -34,9 +34,7 @@ describe.each<JiraPlatform>(['forge', 'connect'])('Jira platform %s: actions vis
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
-    const found = hosts.worlds.find((w) => w.kind === 'github');
-    if (!found) throw new Error('no GitHub world');
-    github = found;
+    github = hosts.world('github');
     const create = async (name: string, requireUserPat: boolean) => {
       const res = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: github.integrationBody(name, requireUserPat) });
       expect(res.status).toBe(201);

@@ -76,7 +76,7 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
     // A second container of the same functions, with its own tenant cache.
     other = createLocalApp(h.config);
     otherUrl = await other.server.start(await freePort());
-    github = hosts.worlds.find((w) => w.kind === 'github') as HostWorld;
+    github = hosts.world('github');
   });
   afterAll(async () => {
     await other.server.stop();

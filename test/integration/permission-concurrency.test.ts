@@ -80,9 +80,7 @@ describe('the Jira permission check runs concurrently with the read and the decr
   });
 
   const world = (kind: string): HostWorld => {
-    const found = hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no world ${kind}`);
-    return found;
+    return hosts.world(kind);
   };
   const createIntegration = async (w: HostWorld): Promise<string> => {
     const res = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: w.integrationBody(`${w.kind} ${Math.random().toString(36).slice(2, 7)}`, false) });

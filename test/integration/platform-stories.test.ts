@@ -21,9 +21,7 @@ describe.each<JiraPlatform>(['forge', 'connect'])('Jira platform %s: the whole s
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
-    const found = hosts.worlds.find((w) => w.kind === 'github');
-    if (!found) throw new Error('no GitHub world');
-    github = found;
+    github = hosts.world('github');
   });
   afterAll(async () => {
     await h.stop();

@@ -48,7 +48,7 @@ describe('security review: stored state around actions and uninstalls', () => {
     faults.db.destroy();
   });
 
-  const github = (): HostWorld => hosts.worlds.find((w) => w.kind === 'github') as HostWorld;
+  const github = (): HostWorld => hosts.world('github');
   const newSite = async () => {
     const site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');

@@ -29,9 +29,7 @@ describe('security review: the Require User PAT guards hold', () => {
   });
 
   const world = (kind: string): HostWorld => {
-    const found = hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no world ${kind}`);
-    return found;
+    return hosts.world(kind);
   };
   const createIntegration = async (w: HostWorld, requireUserPat: boolean): Promise<string> => {
     const res = await h.call('POST', '/api/admin/integrations', { as: asAdmin(), body: w.integrationBody(`${w.kind} ${randomBytes(3).toString('hex')}`, requireUserPat) });

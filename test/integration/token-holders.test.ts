@@ -8,9 +8,7 @@ describe('GET /api/admin/integrations: tokenHolders per integration', () => {
   let h: Harness;
   let site: SiteInfo;
   const world = (kind: string): HostWorld => {
-    const found = hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no ${kind} world`);
-    return found;
+    return hosts.world(kind);
   };
 
   beforeAll(async () => {

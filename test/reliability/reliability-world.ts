@@ -72,9 +72,7 @@ export const startReliabilityWorld = async (options: ReliabilityWorldOptions = {
   const tenant = await installTenant();
 
   const world = (kind: string): HostWorld => {
-    const found = hosts.worlds.find((w) => w.kind === kind);
-    if (!found) throw new Error(`no host world ${kind}`);
-    return found;
+    return hosts.world(kind);
   };
 
   const newUser = (prefix: string, site: SiteInfo = tenant.site): Actor => {

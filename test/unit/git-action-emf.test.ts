@@ -35,9 +35,7 @@ describe('EMF metrics of a git action', () => {
     site = await h.installSite();
     h.jira.grant(site.clientKey, 'admin', 'ADMINISTER');
     h.jira.grant(site.clientKey, 'dev', 'VIEW_DEV_TOOLS', 'PROJ');
-    const found = hosts.worlds.find((w) => w.kind === 'github');
-    if (!found) throw new Error('no GitHub world');
-    github = found;
+    github = hosts.world('github');
     previous = useTelemetry(new EmfTelemetry(createMetrics()));
   });
   afterAll(async () => {
