@@ -146,8 +146,6 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:Query',
-      // CodeCommit: the pull requests' branches a create learned (lambdas/store/pull-request-facts-store.ts).
-      'dynamodb:BatchWriteItem',
       // A failed action releases its Idempotency-Key claim so the client's retry can run.
       'dynamodb:DeleteItem',
       // Idempotency claims and audit entries are transactions that check the tenant is still installed.

@@ -1,17 +1,18 @@
-import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds, type Clock } from '../domain/clock';
 import type { KnownPullRequest, PullRequestFact, PullRequestFacts, PullRequestFactsScope } from '../hosts/codecommit/pull-request-facts';
 import type { PullRequestTarget } from '../hosts/codecommit/pull-request-targets';
 import { pullRequestFactSkPrefix, tenantPk } from './keys';
+import { tenantInstalled } from './tenant-guard';
 
 /** A fact lives 30 days after it was last written; DynamoDB's TTL then deletes it (a closed pull request's first). */
 export const PULL_REQUEST_FACT_TTL_SECONDS = 30 * 24 * 3600;
 /** A fact read back this long after its last write is written again, so an open pull request's never expires. */
 export const PULL_REQUEST_FACT_REFRESH_SECONDS = 7 * 24 * 3600;
 
-const BATCH_WRITE_LIMIT = 25;
-const WRITES_IN_FLIGHT = 4;
-const WRITE_ATTEMPTS = 4;
+/** Puts per transaction: DynamoDB's 100 actions, one of them the tenant check. */
+const PUTS_PER_TRANSACTION = 99;
+const TRANSACTIONS_IN_FLIGHT = 4;
 
 const textOrAbsent = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
 
@@ -28,17 +29,15 @@ const targetsOf = (value: unknown): PullRequestTarget[] | undefined => {
   return targets;
 };
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-type WriteRequests = Record<string, { PutRequest: { Item: Record<string, unknown> } }[]>;
-
 /**
  * CodeCommit pull requests' branches, recorded once for every container (the CodeCommit adapter's
  * `PullRequestFacts` port): one item per pull request in the tenant's partition, under the
  * integration, region and repository, so one tenant never reads another's and an uninstall deletes
  * them with the tenant. A repository's facts are read back with one Query (CodeCommit allows at most
  * 1,000 open pull requests, a few hundred bytes each: one page, with room for recently closed ones).
- * Items a deleted integration leaves behind expire with their TTL.
+ * Every write is a transaction with the tenant check, as every tenant write is (tenant-guard.ts):
+ * nothing is recorded for an uninstalled site. Items a deleted integration leaves behind expire with
+ * their TTL.
  */
 export class PullRequestFactsStore implements PullRequestFacts {
   constructor(
@@ -74,40 +73,33 @@ export class PullRequestFactsStore implements PullRequestFacts {
     return known;
   }
 
-  /** Writes each fact with a fresh expiry: PutItem for one, BatchWriteItem (25 a request) for more. */
+  /** Writes each fact with a fresh expiry, 99 to a transaction (with the tenant check). */
   async put(scope: PullRequestFactsScope, facts: readonly PullRequestFact[]): Promise<void> {
     const seenAt = epochSeconds(this.clock);
     const prefix = pullRequestFactSkPrefix(scope.integrationId, scope.region, scope.repository);
-    // One item per id (BatchWriteItem refuses a request naming a key twice); the last fact wins.
+    // One item per id (a transaction may not name a key twice); the last fact wins.
     const byId = new Map(facts.map((fact) => [fact.pullRequestId, fact]));
-    const items = [...byId.values()].map((fact) => ({
-      PK: tenantPk(scope.tenant),
-      SK: `${prefix}${fact.pullRequestId}`,
-      type: 'pull-request-fact',
-      targets: fact.targets.map((t) => ({ repository: t.repository, source: t.source, destination: t.destination })),
-      seenAt,
-      ttl: seenAt + PULL_REQUEST_FACT_TTL_SECONDS,
+    const puts = [...byId.values()].map((fact) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          PK: tenantPk(scope.tenant),
+          SK: `${prefix}${fact.pullRequestId}`,
+          type: 'pull-request-fact',
+          targets: fact.targets.map((t) => ({ repository: t.repository, source: t.source, destination: t.destination })),
+          seenAt,
+          ttl: seenAt + PULL_REQUEST_FACT_TTL_SECONDS,
+        },
+      },
     }));
-    const [only] = items;
-    if (items.length === 1 && only) {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: only }));
-      return;
-    }
-    const batches: WriteRequests[] = [];
-    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
-      batches.push({ [this.tableName]: items.slice(i, i + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } })) });
-    }
-    for (let i = 0; i < batches.length; i += WRITES_IN_FLIGHT) {
-      await Promise.all(batches.slice(i, i + WRITES_IN_FLIGHT).map((batch) => this.#write(batch)));
-    }
-  }
-
-  async #write(batch: WriteRequests): Promise<void> {
-    let pending: WriteRequests | undefined = batch;
-    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
-      if (attempt === WRITE_ATTEMPTS) throw new Error(`DynamoDB left pull request facts unprocessed after ${WRITE_ATTEMPTS} attempts`);
-      if (attempt > 0) await pause(50 * 2 ** attempt);
-      pending = (await this.db.send(new BatchWriteCommand({ RequestItems: pending }))).UnprocessedItems as WriteRequests | undefined;
+    const transactions: (typeof puts)[] = [];
+    for (let i = 0; i < puts.length; i += PUTS_PER_TRANSACTION) transactions.push(puts.slice(i, i + PUTS_PER_TRANSACTION));
+    for (let i = 0; i < transactions.length; i += TRANSACTIONS_IN_FLIGHT) {
+      await Promise.all(
+        transactions
+          .slice(i, i + TRANSACTIONS_IN_FLIGHT)
+          .map((items) => this.db.send(new TransactWriteCommand({ TransactItems: [tenantInstalled(this.tableName, scope.tenant), ...items] }))),
+      );
     }
   }
 }

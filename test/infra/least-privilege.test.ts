@@ -7,15 +7,14 @@ import { logicalIdOf, synthPatgate } from './synth-patgate';
 
 // Written from DESIGN §6 and the stores each handler uses, not from lib/function-specs.ts: the
 // template must match this. tokens' ConditionCheckItem: TokenStore.save's transaction; gitAction's
-// DeleteItem: IdempotencyStore.release after a failed action; its BatchWriteItem: the CodeCommit
-// pull request facts a create learned (PullRequestFactsStore.put). ConditionCheckItem everywhere a tenant's
+// DeleteItem: IdempotencyStore.release after a failed action. ConditionCheckItem everywhere a tenant's
 // data is written (the tenant-installed check); tokenExpiry's Query/PutItem/DeleteItem drain the audit outbox.
 const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
   lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem', 'ConditionCheckItem'],
   admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
   tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'],
-  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem', 'ConditionCheckItem'],
+  gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem', 'ConditionCheckItem'],
   tokenExpiry: ['GetItem', 'UpdateItem', 'Query', 'PutItem', 'ConditionCheckItem', 'DeleteItem'],
 };
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {

@@ -10,7 +10,7 @@ import type { GitProvider, HostTarget } from '../../../lambdas/hosts/git-provide
 import { LOCAL_AWS_CREDENTIALS } from '../../../lambdas/local/dynamodb-local';
 import { createTable } from '../../../lambdas/store/create-table';
 import { createDocumentClient } from '../../../lambdas/store/dynamo-client';
-import { pullRequestFactSkPrefix, tenantPk } from '../../../lambdas/store/keys';
+import { pullRequestFactSkPrefix, TENANT_SK, tenantPk } from '../../../lambdas/store/keys';
 import { PULL_REQUEST_FACT_REFRESH_SECONDS, PULL_REQUEST_FACT_TTL_SECONDS, PullRequestFactsStore } from '../../../lambdas/store/pull-request-facts-store';
 import { TestClock } from '../../support/test-clock';
 import { captureOutput, credentialOf, MAIN_COMMIT, REGION, SHORT_TIMEOUTS, startSimulator, type AwsKeyCredential } from './codecommit-world';
@@ -69,7 +69,12 @@ interface Tenancy {
   readonly integrationId: string;
 }
 
-const newTenancy = (): Tenancy => ({ tenant: `site-${randomUUID()}`, integrationId: randomUUID() });
+/** An installed site (its tenant item: every record write checks it) with an integration id. */
+const newTenancy = async (): Promise<Tenancy> => {
+  const tenancy = { tenant: `site-${randomUUID()}`, integrationId: randomUUID() };
+  await db.send(new PutCommand({ TableName: tableName, Item: { PK: tenantPk(tenancy.tenant), SK: TENANT_SK } }));
+  return tenancy;
+};
 
 /** A new Lambda container of the git-action function: nothing cached, the shared record wired. */
 const freshContainer = (tenancy: Tenancy, facts: PullRequestFacts | undefined = store): GitProvider => {
@@ -95,7 +100,7 @@ describe('a create in a fresh container, with the repository\'s open pull reques
     const topics = Array.from({ length: 998 }, (_, i) => `topic-${i}`);
     await seedRepository('ledger', [...topics, 'first', 'feature']);
     for (const topic of topics) await openElsewhere('ledger', topic);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
 
     // The first create ever learns every open pull request from CodeCommit, once, and records them.
     simulator.clearRequests();
@@ -128,7 +133,7 @@ describe('a create in a fresh container, with the repository\'s open pull reques
 
   it('reads a pull request opened outside patgate once; a new container then knows it', async () => {
     await seedRepository('payments', ['develop', 'hotfix', 'docs', 'release']);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     await freshContainer(tenancy).createPullRequest(alice, pullRequest('payments', 'develop'));
     const elsewhere = await openElsewhere('payments', 'hotfix');
 
@@ -144,7 +149,7 @@ describe('a create in a fresh container, with the repository\'s open pull reques
 
   it('warm, the container\'s own cache answers first: no read of the record, as before', async () => {
     await seedRepository('payments', ['develop', 'hotfix']);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     const reads = countQueries();
     const provider = freshContainer(tenancy);
     await provider.createPullRequest(alice, pullRequest('payments', 'develop'));
@@ -159,7 +164,7 @@ describe('a create in a fresh container, with the repository\'s open pull reques
 
   it('shares what one credential recorded with another credential of the integration, and refuses a duplicate only on its own read', async () => {
     await seedRepository('payments', ['develop', 'hotfix']);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     await freshContainer(tenancy).createPullRequest(alice, pullRequest('payments', 'develop'));
     const bob = credentialOf(simulator.issueAccessKey({ userName: 'bob' }));
 
@@ -177,10 +182,10 @@ describe('a create in a fresh container, with the repository\'s open pull reques
 describe('the record is scoped and only a cache', () => {
   it('never lets another tenant, or another integration of the same tenant, read a fact', async () => {
     await seedRepository('payments', ['develop', 'hotfix', 'docs']);
-    const owner = newTenancy();
+    const owner = await newTenancy();
     await freshContainer(owner).createPullRequest(alice, pullRequest('payments', 'develop'));
 
-    const otherTenant = newTenancy();
+    const otherTenant = await newTenancy();
     const otherIntegration = { tenant: owner.tenant, integrationId: randomUUID() };
     for (const stranger of [otherTenant, otherIntegration]) {
       simulator.clearRequests();
@@ -189,7 +194,7 @@ describe('the record is scoped and only a cache', () => {
     }
     // Each wrote what it read under its own integration, in its own tenant's partition.
     const skOf = async (tenant: string) =>
-      (await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': tenantPk(tenant) } }))).Items?.map((item) => item.SK).sort();
+      (await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': tenantPk(tenant) } }))).Items?.map((item) => String(item.SK)).filter((sk) => sk.startsWith('PRF#')).sort();
     expect(await skOf(owner.tenant)).toEqual(
       [`${pullRequestFactSkPrefix(owner.integrationId, REGION, 'payments')}1`, `${pullRequestFactSkPrefix(otherIntegration.integrationId, REGION, 'payments')}1`].sort(),
     );
@@ -198,7 +203,7 @@ describe('the record is scoped and only a cache', () => {
 
   it('never refuses a create on a recorded fact its own credential cannot confirm (a wrong record is no CONFLICT)', async () => {
     await seedRepository('payments', ['develop', 'hotfix']);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     await openElsewhere('payments', 'hotfix');
     // Another AWS account's pull request 1 (a misconfigured user key) said to join develop → main.
     await store.put(
@@ -223,7 +228,7 @@ describe('the record is scoped and only a cache', () => {
     await openElsewhere('payments', 'develop');
     await openElsewhere('payments', 'hotfix');
     const broken = new PullRequestFactsStore(db, `patgate-missing-${randomUUID()}`, clock);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
 
     simulator.clearRequests();
     const { result: created, output } = await captureOutput(() => freshContainer(tenancy, broken).createPullRequest(alice, pullRequest('payments', 'docs')));
@@ -240,7 +245,7 @@ describe('the record is scoped and only a cache', () => {
   it('falls back when the record throws on read, and when it throws on write only', async () => {
     await seedRepository('payments', ['develop', 'hotfix', 'docs']);
     await openElsewhere('payments', 'develop');
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     await freshContainer(tenancy).createPullRequest(alice, pullRequest('payments', 'hotfix'));
     const failing = (which: 'get' | 'put'): PullRequestFacts => ({
       get: (scope, ids) => (which === 'get' ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : store.get(scope, ids)),
@@ -267,7 +272,7 @@ describe('the record is scoped and only a cache', () => {
 
   it('keeps an open pull request\'s fact alive: read back a week after its write, it is written again with a new expiry', async () => {
     await seedRepository('payments', ['develop', 'hotfix', 'docs']);
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     const scope = { tenant: tenancy.tenant, integrationId: tenancy.integrationId, region: REGION, repository: 'payments' };
     await freshContainer(tenancy).createPullRequest(alice, pullRequest('payments', 'develop'));
     const key = { PK: tenantPk(tenancy.tenant), SK: `${pullRequestFactSkPrefix(tenancy.integrationId, REGION, 'payments')}1` };
@@ -286,8 +291,19 @@ describe('the record is scoped and only a cache', () => {
     expect((await store.get(scope, ['1'])).get('1')?.refreshDue).toBe(false);
   });
 
+  it('records nothing for a site that was uninstalled meanwhile, and the create still succeeds', async () => {
+    await seedRepository('payments', ['develop']);
+    const gone = { tenant: `site-${randomUUID()}`, integrationId: randomUUID() };
+
+    const created = await freshContainer(gone).createPullRequest(alice, pullRequest('payments', 'develop'));
+
+    expect(created.id).toBe('1');
+    const items = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': tenantPk(gone.tenant) } }));
+    expect(items.Items).toEqual([]);
+  });
+
   it('counts an item it did not write as unknown, and answers only the ids asked for', async () => {
-    const tenancy = newTenancy();
+    const tenancy = await newTenancy();
     const scope = { tenant: tenancy.tenant, integrationId: tenancy.integrationId, region: REGION, repository: 'payments' };
     const prefix = pullRequestFactSkPrefix(tenancy.integrationId, REGION, 'payments');
     await db.send(new PutCommand({ TableName: tableName, Item: { PK: tenantPk(tenancy.tenant), SK: `${prefix}7`, targets: 'develop→main' } }));
