@@ -47,7 +47,8 @@ const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'Tr
 
 const isAuthRead = (r: DynamoRequest): boolean => r.operation === 'GetItem' && r.sk === 'TENANT';
 
-const describeWrite = (r: DynamoRequest): string => (r.pk?.endsWith('#AUDIT') ? `${r.operation} audit` : `${r.operation} ${r.pk ?? ''} ${r.sk ?? ''}`.trim());
+const describeWrite = (r: DynamoRequest): string =>
+  r.pk?.endsWith('#AUDIT') ? `${r.operation} audit` : r.sk?.startsWith('PRF#') ? `${r.operation} PR facts` : `${r.operation} ${r.pk ?? ''} ${r.sk ?? ''}`.trim();
 
 const sumDecrypts = (d: DecryptCounts): number => d['user-pat'] + d['service-credential'] + d['shared-secret'];
 

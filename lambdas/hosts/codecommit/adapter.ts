@@ -82,12 +82,6 @@ const sameBranches = (targets: readonly PullRequestTarget[] | undefined, input: 
 const isDuplicate = (pr: PullRequest | undefined, input: CreatePullRequestInput): boolean =>
   pr?.pullRequestStatus === 'OPEN' && sameBranches(targetsOf(pr), input);
 
-/** What the look for an open duplicate found, and the facts it learned that the shared record lacks. */
-interface DuplicateSearch {
-  readonly existing: string | undefined;
-  readonly toRecord: readonly PullRequestFact[];
-}
-
 /**
  * AWS CodeCommit through the AWS SDK. The "token" is an IAM access key pair; STS GetCallerIdentity
  * says whose. The SDK's own retries are off (`maxAttempts: 1`): reads are retried by `retryRead`
@@ -163,13 +157,14 @@ class CodeCommitProvider implements GitProvider {
     return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
       const scope = this.#targetScope(awsKeysOf(credential), input.repository);
       const shared = this.#sharedFacts(input.repository);
-      const search = await this.#findOpenDuplicate(codeCommit, input, deadline, scope, shared);
-      const toRecord = [...search.toRecord];
+      // What this create learns that the shared record lacks, kept even when the create fails.
+      const toRecord: PullRequestFact[] = [];
       try {
-        if (search.existing) {
+        const existing = await this.#findOpenDuplicate(codeCommit, input, deadline, scope, shared, toRecord);
+        if (existing) {
           throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
             hostReason: 'conflict',
-            extensions: { existingPullRequestId: search.existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, search.existing) },
+            extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
           });
         }
         const created = await sendWrite(deadline, () =>
@@ -189,7 +184,7 @@ class CodeCommitProvider implements GitProvider {
         toRecord.push({ pullRequestId: id, targets });
         return { id, url: this.#pullRequestUrl(input.repository, id) };
       } finally {
-        // Whatever was learned is kept even when the create fails; a failure to keep it fails nothing.
+        // A failure to record fails nothing (shared-pull-request-facts.ts).
         await shared?.put(toRecord);
       }
     });
@@ -240,8 +235,8 @@ class CodeCommitProvider implements GitProvider {
     deadline: CallDeadline,
     scope: string,
     shared: SharedPullRequestFacts | undefined,
-  ): Promise<DuplicateSearch> {
-    const toRecord: PullRequestFact[] = [];
+    toRecord: PullRequestFact[],
+  ): Promise<string | undefined> {
     let nextToken: string | undefined;
     do {
       const page = await retryRead(deadline, () =>
@@ -251,10 +246,10 @@ class CodeCommitProvider implements GitProvider {
         ),
       );
       const existing = await this.#duplicateAmong(codeCommit, page.pullRequestIds ?? [], input, deadline, scope, shared, toRecord);
-      if (existing) return { existing, toRecord };
+      if (existing) return existing;
       nextToken = page.nextToken;
     } while (nextToken);
-    return { existing: undefined, toRecord };
+    return undefined;
   }
 
   /**
