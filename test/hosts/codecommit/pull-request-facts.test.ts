@@ -187,18 +187,21 @@ describe('the record is scoped and only a cache', () => {
 
     const otherTenant = await newTenancy();
     const otherIntegration = { tenant: owner.tenant, integrationId: randomUUID() };
-    for (const stranger of [otherTenant, otherIntegration]) {
-      simulator.clearRequests();
-      await failureOf(freshContainer(stranger).createPullRequest(alice, pullRequest('payments', 'develop')));
-      expect(hostCalls()).toEqual(['ListPullRequests', 'GetPullRequest']);
-    }
-    // Each wrote what it read under its own integration, in its own tenant's partition.
-    const skOf = async (tenant: string) =>
+
+    // Pull request 1 is recorded, but not for them: each reads every open one from CodeCommit.
+    simulator.clearRequests();
+    await freshContainer(otherTenant).createPullRequest(alice, pullRequest('payments', 'hotfix'));
+    expect(hostCalls()).toEqual(['ListPullRequests', 'GetPullRequest', 'CreatePullRequest']);
+    simulator.clearRequests();
+    await freshContainer(otherIntegration).createPullRequest(alice, pullRequest('payments', 'docs'));
+    expect(hostCalls()).toEqual(['ListPullRequests', 'GetPullRequest', 'GetPullRequest', 'CreatePullRequest']);
+
+    // Each recorded what it read under its own integration, in its own tenant's partition.
+    const factsOf = async (tenant: string) =>
       (await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': tenantPk(tenant) } }))).Items?.map((item) => String(item.SK)).filter((sk) => sk.startsWith('PRF#')).sort();
-    expect(await skOf(owner.tenant)).toEqual(
-      [`${pullRequestFactSkPrefix(owner.integrationId, REGION, 'payments')}1`, `${pullRequestFactSkPrefix(otherIntegration.integrationId, REGION, 'payments')}1`].sort(),
-    );
-    expect(await skOf(otherTenant.tenant)).toEqual([`${pullRequestFactSkPrefix(otherTenant.integrationId, REGION, 'payments')}1`]);
+    const sk = (tenancy: Tenancy, id: string) => `${pullRequestFactSkPrefix(tenancy.integrationId, REGION, 'payments')}${id}`;
+    expect(await factsOf(owner.tenant)).toEqual([sk(owner, '1'), sk(otherIntegration, '1'), sk(otherIntegration, '2'), sk(otherIntegration, '3')].sort());
+    expect(await factsOf(otherTenant.tenant)).toEqual([sk(otherTenant, '1'), sk(otherTenant, '2')]);
   });
 
   it('never refuses a create on a recorded fact its own credential cannot confirm (a wrong record is no CONFLICT)', async () => {
