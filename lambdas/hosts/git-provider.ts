@@ -1,6 +1,7 @@
 import type { AppError } from '../domain/errors';
 import type { ProviderKind, TfsVersion } from '../domain/integration';
 import type { Secret } from '../domain/secret';
+import type { PullRequestFacts } from './codecommit/pull-request-facts';
 import type { OutboundConnections } from './outbound-connections';
 
 /**
@@ -27,6 +28,8 @@ export interface HostTarget {
   readonly webUrl: string;
   readonly tfsVersion?: TfsVersion;
   readonly region?: string;
+  /** The integration the target was resolved from, when known: what a cache shared between containers is scoped by (CodeCommit). */
+  readonly integration?: { readonly tenant: string; readonly id: string };
 }
 
 /** What the host says about a credential. */
@@ -171,6 +174,8 @@ export interface HostCallOptions {
   readonly requestTimeoutMs: number;
   /** The guarded keep-alive connections to use; public hosts only when absent (see outbound-connections.ts). */
   readonly connections?: OutboundConnections;
+  /** CodeCommit: the pull requests' branches recorded by every container (see codecommit/pull-request-facts.ts); absent: per container only. */
+  readonly pullRequestFacts?: PullRequestFacts;
 }
 
 export const DEFAULT_HOST_CALL_OPTIONS: HostCallOptions = { connectTimeoutMs: 3_000, requestTimeoutMs: 10_000 };

@@ -11,7 +11,8 @@ export interface HostEndpoints {
   readonly codecommitEndpoint?: string | undefined;
 }
 
-export type HostFields = Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region' | 'tfsVersion'>;
+/** Where the host lives; with the tenant and integration id when the caller has the record (the target then names its integration). */
+export type HostFields = Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region' | 'tfsVersion'> & Partial<Pick<IntegrationRecord, 'tenant' | 'id'>>;
 
 /**
  * Everything patgate knows about one git host family, in one place (docs/architecture.md §8). It is

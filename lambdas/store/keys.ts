@@ -22,3 +22,9 @@ export const AUDIT_COPY_SK_FLOOR = 'I#';
 /** The byAuditActor index partition of one tenant's actor. */
 export const auditActorKey = (clientKey: string, accountId: string): string => `T#${clientKey}#A#${accountId}`;
 export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM`;
+/**
+ * CodeCommit pull requests' branches (pull-request-facts-store.ts), in the tenant's partition so an
+ * uninstall deletes them with it: `PRF#{integrationId}#{region}#{repository, URI-encoded}#` + the id.
+ */
+export const pullRequestFactSkPrefix = (integrationId: string, region: string, repository: string): string =>
+  `PRF#${integrationId}#${region}#${encodeURIComponent(repository)}#`;

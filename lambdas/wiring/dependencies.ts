@@ -8,6 +8,7 @@ import { IssueLocator, JiraPermissionChecker, type PermissionChecker } from '../
 import { RequestAuthenticator } from '../jira/request-authenticator';
 import { EventBridgeSweepScheduler, TimerSweepScheduler, type SweepScheduler } from '../jira/uninstall-sweep';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
+import type { HostCallOptions } from '../hosts/git-provider';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
 import { instrumentHosts } from '../observability/instrumented-hosts';
@@ -24,6 +25,7 @@ import { TenantStore } from '../store/tenant-store';
 import { defaultEventSink } from '../expiry/default-event-sink';
 import type { EventSink } from '../expiry/event-sink';
 import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
+import { hostCallOptionsFor } from './host-call-options';
 
 /** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
 export interface Dependencies {
@@ -125,9 +127,10 @@ let production: Dependencies | undefined;
  * The Lambda runtime's dependencies, from the environment, built on first use. A function that
  * calls git hosts passes `hostProviders` (see `providersFor` in hosts/provider-registry.ts).
  */
-export const productionDependencies = (hostProviders?: (config: Config) => ProviderLookup): Dependencies => {
+export const productionDependencies = (hostProviders?: (config: Config, options: HostCallOptions) => ProviderLookup): Dependencies => {
   if (production) return production;
   const config = parseConfig(process.env);
-  production = createDependencies(config, hostProviders ? { providers: hostProviders(config) } : {});
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  production = createDependencies(config, { db, ...(hostProviders ? { providers: hostProviders(config, hostCallOptionsFor(config, db)) } : {}) });
   return production;
 };

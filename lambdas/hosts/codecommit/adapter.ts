@@ -37,7 +37,9 @@ import {
 import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline, requireCredential } from '../host-call';
+import type { PullRequestFact } from './pull-request-facts';
 import { PULL_REQUEST_TARGETS, type PullRequestTarget } from './pull-request-targets';
+import { SharedPullRequestFacts } from './shared-pull-request-facts';
 import { retryRead, sendWrite } from './retry-read';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
@@ -89,6 +91,7 @@ const isDuplicate = (pr: PullRequest | undefined, input: CreatePullRequestInput)
 class CodeCommitProvider implements GitProvider {
   readonly #region: string | undefined;
   readonly #endpoint: string | undefined;
+  readonly #integration: HostTarget['integration'];
   readonly #options: HostCallOptions;
   /** One connection pool for every client this provider makes. */
   readonly #requestHandler: NodeHttpHandler;
@@ -96,6 +99,7 @@ class CodeCommitProvider implements GitProvider {
   constructor(target: HostTarget, options: HostCallOptions) {
     this.#region = target.region;
     this.#endpoint = target.apiUrl === '' ? undefined : target.apiUrl;
+    this.#integration = target.integration;
     this.#options = options;
     // AWS's own endpoint unless local; guarded all the same, and kept alive across calls.
     const connections = connectionsOf(options);
@@ -144,34 +148,45 @@ class CodeCommitProvider implements GitProvider {
 
   /**
    * CodeCommit accepts any number of identical pull requests, so look for an open one first: one
-   * ListPullRequests page holds every open one (CodeCommit allows 1,000), and only those whose
-   * branches this container has not read yet cost a GetPullRequest (see pull-request-targets.ts).
-   * Warm, that is ListPullRequests + CreatePullRequest whatever the repository holds.
+   * ListPullRequests page holds every open one (CodeCommit allows 1,000). Which branches each joins
+   * is known from this container's cache, else from the integration's shared record (one read for
+   * all), else read with GetPullRequest once and recorded for every container. Once the repository's
+   * open pull requests are known, a create is ListPullRequests + CreatePullRequest, in any container.
    */
   createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
     return this.#withinBudget(credential, async ({ codeCommit }, deadline) => {
       const scope = this.#targetScope(awsKeysOf(credential), input.repository);
-      const existing = await this.#findOpenDuplicate(codeCommit, input, deadline, scope);
-      if (existing) {
-        throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
-          hostReason: 'conflict',
-          extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
-        });
+      const shared = this.#sharedFacts(input.repository);
+      // What this create learns that the shared record lacks, kept even when the create fails.
+      const toRecord: PullRequestFact[] = [];
+      try {
+        const existing = await this.#findOpenDuplicate(codeCommit, input, deadline, scope, shared, toRecord);
+        if (existing) {
+          throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
+            hostReason: 'conflict',
+            extensions: { existingPullRequestId: existing, existingPullRequestUrl: this.#pullRequestUrl(input.repository, existing) },
+          });
+        }
+        const created = await sendWrite(deadline, () =>
+          codeCommit.send(
+            new CreatePullRequestCommand({
+              title: input.title,
+              description: input.description,
+              targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
+            }),
+            { abortSignal: deadline.signal },
+          ),
+        );
+        const id = created.pullRequest?.pullRequestId;
+        if (!id) throw unreadableAnswer('CreatePullRequest');
+        const targets = [{ repository: input.repository, source: input.sourceBranch, destination: input.targetBranch }];
+        PULL_REQUEST_TARGETS.set(scope, id, { targets, source: 'read' });
+        toRecord.push({ pullRequestId: id, targets });
+        return { id, url: this.#pullRequestUrl(input.repository, id) };
+      } finally {
+        // A failure to record fails nothing (shared-pull-request-facts.ts).
+        await shared?.put(toRecord);
       }
-      const created = await sendWrite(deadline, () =>
-        codeCommit.send(
-          new CreatePullRequestCommand({
-            title: input.title,
-            description: input.description,
-            targets: [{ repositoryName: input.repository, sourceReference: input.sourceBranch, destinationReference: input.targetBranch }],
-          }),
-          { abortSignal: deadline.signal },
-        ),
-      );
-      const id = created.pullRequest?.pullRequestId;
-      if (!id) throw unreadableAnswer('CreatePullRequest');
-      PULL_REQUEST_TARGETS.set(scope, id, [{ repository: input.repository, source: input.sourceBranch, destination: input.targetBranch }]);
-      return { id, url: this.#pullRequestUrl(input.repository, id) };
     });
   }
 
@@ -214,7 +229,14 @@ class CodeCommitProvider implements GitProvider {
     });
   }
 
-  async #findOpenDuplicate(codeCommit: CodeCommitClient, input: CreatePullRequestInput, deadline: CallDeadline, scope: string): Promise<string | undefined> {
+  async #findOpenDuplicate(
+    codeCommit: CodeCommitClient,
+    input: CreatePullRequestInput,
+    deadline: CallDeadline,
+    scope: string,
+    shared: SharedPullRequestFacts | undefined,
+    toRecord: PullRequestFact[],
+  ): Promise<string | undefined> {
     let nextToken: string | undefined;
     do {
       const page = await retryRead(deadline, () =>
@@ -223,18 +245,55 @@ class CodeCommitProvider implements GitProvider {
           { abortSignal: deadline.signal },
         ),
       );
-      const ids = page.pullRequestIds ?? [];
-      const known = ids.find((id) => sameBranches(PULL_REQUEST_TARGETS.get(scope, id), input));
-      if (known) return known;
-      const unread = ids.filter((id) => PULL_REQUEST_TARGETS.get(scope, id) === undefined);
-      const match = await this.#firstDuplicate(codeCommit, unread, input, deadline, scope);
-      if (match) return match;
+      const existing = await this.#duplicateAmong(codeCommit, page.pullRequestIds ?? [], input, deadline, scope, shared, toRecord);
+      if (existing) return existing;
       nextToken = page.nextToken;
     } while (nextToken);
     return undefined;
   }
 
-  async #firstDuplicate(codeCommit: CodeCommitClient, ids: readonly string[], input: CreatePullRequestInput, deadline: CallDeadline, scope: string): Promise<string | undefined> {
+  /**
+   * The open pull request among `ids` that joins the same branches, if any. What this credential read
+   * decides at once; the shared record is asked about the rest in one read. A recorded fact may come
+   * from another credential of the integration, which (misconfigured) could belong to another AWS
+   * account where the same id is another pull request: so a recorded duplicate is read with this
+   * credential before a create is refused, and a refusal never rests on another credential's answer.
+   */
+  async #duplicateAmong(
+    codeCommit: CodeCommitClient,
+    ids: readonly string[],
+    input: CreatePullRequestInput,
+    deadline: CallDeadline,
+    scope: string,
+    shared: SharedPullRequestFacts | undefined,
+    toRecord: PullRequestFact[],
+  ): Promise<string | undefined> {
+    const readHere = ids.find((id) => {
+      const known = PULL_REQUEST_TARGETS.get(scope, id);
+      return known?.source === 'read' && sameBranches(known.targets, input);
+    });
+    if (readHere) return readHere;
+    const recorded = (await shared?.get(ids.filter((id) => PULL_REQUEST_TARGETS.get(scope, id) === undefined))) ?? new Map<string, never>();
+    for (const [id, known] of recorded) {
+      PULL_REQUEST_TARGETS.set(scope, id, { targets: known.targets, source: 'recorded' });
+      if (known.refreshDue) toRecord.push({ pullRequestId: id, targets: known.targets });
+    }
+    const recordedDuplicates = ids.filter((id) => {
+      const known = PULL_REQUEST_TARGETS.get(scope, id);
+      return known?.source === 'recorded' && sameBranches(known.targets, input);
+    });
+    const unknown = ids.filter((id) => PULL_REQUEST_TARGETS.get(scope, id) === undefined);
+    return this.#firstDuplicate(codeCommit, [...recordedDuplicates, ...unknown], input, deadline, scope, toRecord);
+  }
+
+  async #firstDuplicate(
+    codeCommit: CodeCommitClient,
+    ids: readonly string[],
+    input: CreatePullRequestInput,
+    deadline: CallDeadline,
+    scope: string,
+    toRecord: PullRequestFact[],
+  ): Promise<string | undefined> {
     for (let start = 0; start < ids.length; start += LOOKUP_CONCURRENCY) {
       const batch = ids.slice(start, start + LOOKUP_CONCURRENCY);
       const answers = await Promise.all(
@@ -244,7 +303,10 @@ class CodeCommitProvider implements GitProvider {
       );
       for (const [index, answer] of answers.entries()) {
         const id = batch[index];
-        if (id !== undefined && answer.pullRequest) PULL_REQUEST_TARGETS.set(scope, id, targetsOf(answer.pullRequest));
+        if (id === undefined || !answer.pullRequest) continue;
+        const targets = targetsOf(answer.pullRequest);
+        PULL_REQUEST_TARGETS.set(scope, id, { targets, source: 'read' });
+        toRecord.push({ pullRequestId: id, targets });
       }
       const match = answers.find((answer) => isDuplicate(answer.pullRequest, input));
       if (match) return match.pullRequest?.pullRequestId;
@@ -276,6 +338,19 @@ class CodeCommitProvider implements GitProvider {
       maxAttempts: 1,
     };
     return { codeCommit: new CodeCommitClient(config), sts: new STSClient(config) };
+  }
+
+  /**
+   * The integration's shared record for one repository, when the wiring gave one and the target names
+   * its integration. It is shared by every credential of the integration (service account and users'
+   * own keys): a credential learns from it only which branches pull requests join whose ids its own
+   * ListPullRequests returned, the repository being one it can list; and a duplicate it names is read
+   * again with the credential before a create is refused (see #duplicateAmong).
+   */
+  #sharedFacts(repository: string): SharedPullRequestFacts | undefined {
+    const facts = this.#options.pullRequestFacts;
+    if (!facts || !this.#integration || !this.#region) return undefined;
+    return new SharedPullRequestFacts(facts, { tenant: this.#integration.tenant, integrationId: this.#integration.id, region: this.#region, repository });
   }
 
   /** Whose view of which repository a cached pull request target belongs to (see pull-request-targets.ts). */

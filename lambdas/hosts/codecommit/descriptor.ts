@@ -17,6 +17,7 @@ export const codeCommitFamily: HostFamily = {
     apiUrl: endpoints.codecommitEndpoint ?? '',
     webUrl: 'https://console.aws.amazon.com/codesuite/codecommit',
     region: integration.region,
+    ...(integration.tenant !== undefined && integration.id !== undefined ? { integration: { tenant: integration.tenant, id: integration.id } } : {}),
   }),
   repositoryId: codeCommitRepositoryId,
 };

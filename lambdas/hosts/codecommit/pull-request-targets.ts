@@ -1,11 +1,11 @@
 import { BoundedMap } from '../bounded-map';
 
 /**
- * The source and destination branches of CodeCommit pull requests already read, per endpoint, region,
- * access key and repository. A pull request's targets never change after it is made (only its status
- * does, and ListPullRequests answers that afresh on every call), so a warm container reads each open
- * pull request once instead of on every create. Keyed by access key: a credential only ever learns
- * what it could read itself. Bounded; the oldest entries go first.
+ * The source and destination branches of CodeCommit pull requests already known, per endpoint,
+ * region, access key and repository. A pull request's targets never change after it is made (only
+ * its status does, and ListPullRequests answers that afresh on every call), so a warm container
+ * learns each open pull request once instead of on every create. Keyed by access key: what one
+ * credential read never counts as read by another. Bounded; the oldest entries go first.
  */
 export interface PullRequestTarget {
   readonly repository: string | undefined;
@@ -13,17 +13,27 @@ export interface PullRequestTarget {
   readonly destination: string | undefined;
 }
 
+/**
+ * `read`: this credential's own GetPullRequest (or CreatePullRequest) said so. `recorded`: the
+ * integration's shared record said so (pull-request-facts.ts); enough to skip a pull request for
+ * other branches, but a duplicate found there is read once more before a create is refused.
+ */
+export interface KnownTargets {
+  readonly targets: readonly PullRequestTarget[];
+  readonly source: 'read' | 'recorded';
+}
+
 const MAX_ENTRIES = 50_000;
 
 export class PullRequestTargets {
-  readonly #entries = new BoundedMap<readonly PullRequestTarget[]>(MAX_ENTRIES);
+  readonly #entries = new BoundedMap<KnownTargets>(MAX_ENTRIES);
 
-  get(scope: string, pullRequestId: string): readonly PullRequestTarget[] | undefined {
+  get(scope: string, pullRequestId: string): KnownTargets | undefined {
     return this.#entries.get(`${scope}\u0000${pullRequestId}`);
   }
 
-  set(scope: string, pullRequestId: string, targets: readonly PullRequestTarget[]): void {
-    this.#entries.set(`${scope}\u0000${pullRequestId}`, targets);
+  set(scope: string, pullRequestId: string, known: KnownTargets): void {
+    this.#entries.set(`${scope}\u0000${pullRequestId}`, known);
   }
 
   clear(): void {
