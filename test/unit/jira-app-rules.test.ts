@@ -2,10 +2,11 @@ import * as z from 'zod';
 import {
   awsKeysCredentialSchema,
   basicCredentialSchema,
-  createIntegrationSchema,
+  createIntegrationSchemaFor,
   repositoryIdSchema,
   tokenCredentialSchema,
 } from '../../lambdas/domain/integration-schemas';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import {
   accessKeyIdRule,
   nameRule,
@@ -17,6 +18,8 @@ import {
   usernameRule,
   type Rule,
 } from '../../jira-app/src/common/rules';
+
+const createIntegrationSchema = createIntegrationSchemaFor(BUILT_IN_FAMILIES.kinds);
 
 /**
  * The pages copy the API's zod rules (to keep zod out of the browser bundles). Both must agree on

@@ -1,13 +1,16 @@
 import * as z from 'zod';
-import { PROVIDER_KINDS, TFS_VERSIONS } from '../../domain/integration';
+import { TFS_VERSIONS } from '../../domain/integration';
+import type { IntegrationKinds } from '../../domain/integration-schemas';
+import { BUILT_IN_FAMILIES } from '../../hosts/family-registry';
 import { TOKEN_STATUSES } from '../../domain/records';
 
 /**
  * Response bodies of the API, by name: routes name theirs (`body: 'Integration'`), the OpenAPI
  * document renders them as components. Named rather than referenced so that no Lambda bundle
  * carries these schemas: only the document (the `public` function) imports this module at run
- * time. The services build the bodies; test/unit/route-table.test.ts checks at compile time that
- * each service's result type fits its schema.
+ * time. The services build the bodies; test/infra/route-table.test.ts checks at compile time that
+ * each service's result type fits its schema. The bodies that name an integration kind take the
+ * kinds of a registry of host families (`responseBodies(families.kinds)`).
  */
 
 const timestamp = z.string().meta({ description: 'ISO 8601 date-time' });
@@ -19,34 +22,38 @@ const actedAs = z.object({
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) });
 
-export const integrationResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  provider: z.enum(PROVIDER_KINDS),
-  baseUrl: z.string().optional(),
-  region: z.string().optional(),
-  tfsVersion: z.enum(TFS_VERSIONS).optional(),
-  requireUserPat: z.boolean(),
-  serviceCredential: z
-    .object({
-      kind: z.enum(['token', 'aws-keys', 'basic']),
-      hint: z.string().meta({ description: 'The last characters of the secret; empty for a Basic password' }),
-      setAt: timestamp,
-      accessKeyId: z.string().optional(),
-      username: z.string().optional(),
-    })
-    .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
-  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
-  version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
-  createdAt: timestamp,
-  createdBy: z.string(),
-  updatedAt: timestamp,
-  updatedBy: z.string(),
-});
+const integrationResponseFor = (kinds: IntegrationKinds) =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    provider: z.enum(kinds),
+    baseUrl: z.string().optional(),
+    region: z.string().optional(),
+    tfsVersion: z.enum(TFS_VERSIONS).optional(),
+    requireUserPat: z.boolean(),
+    serviceCredential: z
+      .object({
+        kind: z.enum(['token', 'aws-keys', 'basic']),
+        hint: z.string().meta({ description: 'The last characters of the secret; empty for a Basic password' }),
+        setAt: timestamp,
+        accessKeyId: z.string().optional(),
+        username: z.string().optional(),
+      })
+      .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
+    repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
+    version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
+    createdAt: timestamp,
+    createdBy: z.string(),
+    updatedAt: timestamp,
+    updatedBy: z.string(),
+  });
 
-export const integrationListResponse = z.object({
-  integrations: z.array(integrationResponse.extend({ tokensExpiringWithin7Days: z.number().int().meta({ description: 'Users\' tokens of the integration expiring within 7 days (a count, no names)' }) })),
-});
+const integrationListResponseFor = (kinds: IntegrationKinds) =>
+  z.object({
+    integrations: z.array(
+      integrationResponseFor(kinds).extend({ tokensExpiringWithin7Days: z.number().int().meta({ description: 'Users\' tokens of the integration expiring within 7 days (a count, no names)' }) }),
+    ),
+  });
 
 export const repositoryOverrideResponse = z.object({
   repositoryId: z.string().meta({ description: 'The canonical repository id, as stored' }),
@@ -74,23 +81,23 @@ export const auditPageResponse = z.object({
   nextCursor: z.string().optional(),
 });
 
-export const myIntegrationResponse = z.object({
-  integrationId: z.string(),
-  name: z.string(),
-  provider: z.enum(PROVIDER_KINDS),
-  requireUserPat: z.boolean(),
-  repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
-  patSupported: z.boolean(),
-  status: z.enum(['missing', ...TOKEN_STATUSES]),
-  hint: z.string().optional(),
-  providerLogin: z.string().optional(),
-  scopes: z.array(z.string()).optional(),
-  expiresAt: timestamp.optional(),
-  savedAt: timestamp.optional(),
-  newTokenUrl: z.string(),
-  setupUrl: z.string(),
-});
-export const myIntegrationsResponse = z.object({ integrations: z.array(myIntegrationResponse) });
+const myIntegrationResponseFor = (kinds: IntegrationKinds) =>
+  z.object({
+    integrationId: z.string(),
+    name: z.string(),
+    provider: z.enum(kinds),
+    requireUserPat: z.boolean(),
+    repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
+    patSupported: z.boolean(),
+    status: z.enum(['missing', ...TOKEN_STATUSES]),
+    hint: z.string().optional(),
+    providerLogin: z.string().optional(),
+    scopes: z.array(z.string()).optional(),
+    expiresAt: timestamp.optional(),
+    savedAt: timestamp.optional(),
+    newTokenUrl: z.string(),
+    setupUrl: z.string(),
+  });
 
 export const readinessResponse = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string() }),
@@ -117,21 +124,25 @@ export const branchPageResponse = z.object({
   ...pickerPage,
 });
 
-export const RESPONSE_BODIES = {
+/** Every response body, for the integration kinds of a registry of host families. */
+export const responseBodies = (kinds: IntegrationKinds) => ({
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
-  Integration: integrationResponse,
-  IntegrationList: integrationListResponse,
+  Integration: integrationResponseFor(kinds),
+  IntegrationList: integrationListResponseFor(kinds),
   RepositoryOverride: repositoryOverrideResponse,
   AuditPage: auditPageResponse,
-  MyIntegration: myIntegrationResponse,
-  MyIntegrations: myIntegrationsResponse,
+  MyIntegration: myIntegrationResponseFor(kinds),
+  MyIntegrations: z.object({ integrations: z.array(myIntegrationResponseFor(kinds)) }),
   Readiness: readinessResponse,
   BranchCreated: branchCreatedResponse,
   BranchDeleted: branchDeletedResponse,
   PullRequestCreated: pullRequestCreatedResponse,
   RepositoryPage: repositoryPageResponse,
   BranchPage: branchPageResponse,
-} as const;
+});
+
+/** The bodies for patgate's own host families. */
+export const RESPONSE_BODIES = responseBodies(BUILT_IN_FAMILIES.kinds);
 
 export type ResponseBodyName = keyof typeof RESPONSE_BODIES;
