@@ -71,6 +71,12 @@ describe('a new host family is one folder and one registry line', () => {
     expect(() => hostFamilies([...HOST_FAMILIES, { ...toyFamily, kinds: ['github'] }])).toThrow(/Two host families serve github/);
   });
 
+  it('answers for the kinds of its families only', () => {
+    expect(hostFamilies([...HOST_FAMILIES, toyFamily]).of(TOY_KIND)).toBe(toyFamily);
+    expect(() => BUILT_IN_FAMILIES.of(TOY_KIND)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: 'No host family serves toy.' }));
+    expect(() => hostFamilies([])).toThrow(/at least one host family/);
+  });
+
   it('registers every built-in kind exactly once, descriptors and adapters alike', () => {
     expect(HOST_FAMILY_ADAPTERS.map((entry) => entry.family)).toEqual(HOST_FAMILIES);
     for (const kind of BUILT_IN_KINDS) expect(hostFamily(kind).kinds).toContain(kind);
