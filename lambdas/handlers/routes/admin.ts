@@ -4,76 +4,75 @@ import { ifMatchOptionalHeaders, ifMatchRequiredHeaders } from '../../http/reque
 import { defineRoutes } from '../../http/route-spec';
 import { integrationPath } from './path-parameters';
 
-/**
- * Served by the `admin` function; every route needs Jira's global ADMINISTER. The request schemas
- * take the integration kinds of the host families in use.
- */
-export const adminRouteSpecs = (kinds: IntegrationKinds) =>
-  defineRoutes({
-    listIntegrations: {
-      method: 'GET',
-      path: '/api/admin/integrations',
-      access: 'admin',
-      function: 'admin',
-      summary: 'List integrations (Jira admin)',
-      responses: { 200: { description: 'The tenant\'s integrations', body: 'IntegrationList' } },
-    },
-    createIntegration: {
-      method: 'POST',
-      path: '/api/admin/integrations',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Create an integration (Jira admin)',
-      request: { body: createIntegrationSchemaFor(kinds) },
-      responses: { 201: { description: 'Created; ETag and Location headers name it', body: 'Integration' } },
-    },
-    getIntegration: {
-      method: 'GET',
-      path: '/api/admin/integrations/{integrationId}',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Read an integration with its repository overrides',
-      request: { path: integrationPath },
-      responses: { 200: { description: 'The integration; the ETag header carries its version', body: 'Integration' } },
-    },
-    patchIntegration: {
-      method: 'PATCH',
-      path: '/api/admin/integrations/{integrationId}',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Change an integration (If-Match required)',
-      request: { path: integrationPath, headers: ifMatchRequiredHeaders, body: patchIntegrationSchema },
-      responses: { 200: { description: 'The changed integration; the ETag header carries its new version', body: 'Integration' } },
-    },
-    deleteIntegration: {
-      method: 'DELETE',
-      path: '/api/admin/integrations/{integrationId}',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Remove an integration, its overrides and users\' tokens',
-      request: { path: integrationPath, headers: ifMatchOptionalHeaders },
-      responses: { 204: { description: 'Removed' } },
-    },
-    setRepositoryOverride: {
-      // The repository id travels in the body: it holds `/`, which API Gateway would take for a path separator.
-      method: 'PUT',
-      path: '/api/admin/integrations/{integrationId}/repositories',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical',
-      request: { path: integrationPath, body: repositoryOverrideSchema },
-      responses: { 200: { description: 'The override as stored', body: 'RepositoryOverride' } },
-    },
-    audit: {
-      method: 'GET',
-      path: '/api/admin/audit',
-      access: 'admin',
-      function: 'admin',
-      summary: 'Audit entries, newest first',
-      request: { query: auditQuerySchema },
-      responses: { 200: { description: 'One page of entries; `nextCursor` continues', body: 'AuditPage' } },
-    },
-  });
+/** Served by the `admin` function; every route needs Jira's global ADMINISTER. */
+export const ADMIN_ROUTES = defineRoutes({
+  listIntegrations: {
+    method: 'GET',
+    path: '/api/admin/integrations',
+    access: 'admin',
+    function: 'admin',
+    summary: 'List integrations (Jira admin)',
+    responses: { 200: { description: 'The tenant\'s integrations', body: 'IntegrationList' } },
+  },
+  createIntegration: {
+    method: 'POST',
+    path: '/api/admin/integrations',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Create an integration (Jira admin)',
+    request: { body: createIntegrationSchemaFor(BUILT_IN_FAMILIES.kinds) },
+    responses: { 201: { description: 'Created; ETag and Location headers name it', body: 'Integration' } },
+  },
+  getIntegration: {
+    method: 'GET',
+    path: '/api/admin/integrations/{integrationId}',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Read an integration with its repository overrides',
+    request: { path: integrationPath },
+    responses: { 200: { description: 'The integration; the ETag header carries its version', body: 'Integration' } },
+  },
+  patchIntegration: {
+    method: 'PATCH',
+    path: '/api/admin/integrations/{integrationId}',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Change an integration (If-Match required)',
+    request: { path: integrationPath, headers: ifMatchRequiredHeaders, body: patchIntegrationSchema },
+    responses: { 200: { description: 'The changed integration; the ETag header carries its new version', body: 'Integration' } },
+  },
+  deleteIntegration: {
+    method: 'DELETE',
+    path: '/api/admin/integrations/{integrationId}',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Remove an integration, its overrides and users\' tokens',
+    request: { path: integrationPath, headers: ifMatchOptionalHeaders },
+    responses: { 204: { description: 'Removed' } },
+  },
+  setRepositoryOverride: {
+    // The repository id travels in the body: it holds `/`, which API Gateway would take for a path separator.
+    method: 'PUT',
+    path: '/api/admin/integrations/{integrationId}/repositories',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical',
+    request: { path: integrationPath, body: repositoryOverrideSchema },
+    responses: { 200: { description: 'The override as stored', body: 'RepositoryOverride' } },
+  },
+  audit: {
+    method: 'GET',
+    path: '/api/admin/audit',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Audit entries, newest first',
+    request: { query: auditQuerySchema },
+    responses: { 200: { description: 'One page of entries; `nextCursor` continues', body: 'AuditPage' } },
+  },
+});
 
-/** The admin routes for patgate's own host families. */
-export const ADMIN_ROUTES = adminRouteSpecs(BUILT_IN_FAMILIES.kinds);
+/** The admin routes for the integration kinds of another registry of host families (its request schema). */
+export const adminRouteSpecs = (kinds: IntegrationKinds): typeof ADMIN_ROUTES => ({
+  ...ADMIN_ROUTES,
+  createIntegration: { ...ADMIN_ROUTES.createIntegration, request: { body: createIntegrationSchemaFor(kinds) } },
+});

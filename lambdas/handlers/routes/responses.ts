@@ -9,8 +9,8 @@ import { TOKEN_STATUSES } from '../../domain/records';
  * document renders them as components. Named rather than referenced so that no Lambda bundle
  * carries these schemas: only the document (the `public` function) imports this module at run
  * time. The services build the bodies; test/infra/route-table.test.ts checks at compile time that
- * each service's result type fits its schema. The bodies that name an integration kind take the
- * kinds of a registry of host families (`responseBodies(families.kinds)`).
+ * each service's result type fits its schema. The bodies that name an integration kind list the
+ * kinds of patgate's own host families; `responseBodies(kinds)` gives them for another registry.
  */
 
 const timestamp = z.string().meta({ description: 'ISO 8601 date-time' });
@@ -22,38 +22,34 @@ const actedAs = z.object({
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) });
 
-const integrationResponseFor = (kinds: IntegrationKinds) =>
-  z.object({
-    id: z.string(),
-    name: z.string(),
-    provider: z.enum(kinds),
-    baseUrl: z.string().optional(),
-    region: z.string().optional(),
-    tfsVersion: z.enum(TFS_VERSIONS).optional(),
-    requireUserPat: z.boolean(),
-    serviceCredential: z
-      .object({
-        kind: z.enum(['token', 'aws-keys', 'basic']),
-        hint: z.string().meta({ description: 'The last characters of the secret; empty for a Basic password' }),
-        setAt: timestamp,
-        accessKeyId: z.string().optional(),
-        username: z.string().optional(),
-      })
-      .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
-    repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
-    version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
-    createdAt: timestamp,
-    createdBy: z.string(),
-    updatedAt: timestamp,
-    updatedBy: z.string(),
-  });
+export const integrationResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: z.enum(BUILT_IN_FAMILIES.kinds),
+  baseUrl: z.string().optional(),
+  region: z.string().optional(),
+  tfsVersion: z.enum(TFS_VERSIONS).optional(),
+  requireUserPat: z.boolean(),
+  serviceCredential: z
+    .object({
+      kind: z.enum(['token', 'aws-keys', 'basic']),
+      hint: z.string().meta({ description: 'The last characters of the secret; empty for a Basic password' }),
+      setAt: timestamp,
+      accessKeyId: z.string().optional(),
+      username: z.string().optional(),
+    })
+    .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
+  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
+  version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
+  createdAt: timestamp,
+  createdBy: z.string(),
+  updatedAt: timestamp,
+  updatedBy: z.string(),
+});
 
-const integrationListResponseFor = (kinds: IntegrationKinds) =>
-  z.object({
-    integrations: z.array(
-      integrationResponseFor(kinds).extend({ tokensExpiringWithin7Days: z.number().int().meta({ description: 'Users\' tokens of the integration expiring within 7 days (a count, no names)' }) }),
-    ),
-  });
+export const integrationListResponse = z.object({
+  integrations: z.array(integrationResponse.extend({ tokensExpiringWithin7Days: z.number().int().meta({ description: 'Users\' tokens of the integration expiring within 7 days (a count, no names)' }) })),
+});
 
 export const repositoryOverrideResponse = z.object({
   repositoryId: z.string().meta({ description: 'The canonical repository id, as stored' }),
@@ -81,23 +77,23 @@ export const auditPageResponse = z.object({
   nextCursor: z.string().optional(),
 });
 
-const myIntegrationResponseFor = (kinds: IntegrationKinds) =>
-  z.object({
-    integrationId: z.string(),
-    name: z.string(),
-    provider: z.enum(kinds),
-    requireUserPat: z.boolean(),
-    repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
-    patSupported: z.boolean(),
-    status: z.enum(['missing', ...TOKEN_STATUSES]),
-    hint: z.string().optional(),
-    providerLogin: z.string().optional(),
-    scopes: z.array(z.string()).optional(),
-    expiresAt: timestamp.optional(),
-    savedAt: timestamp.optional(),
-    newTokenUrl: z.string(),
-    setupUrl: z.string(),
-  });
+export const myIntegrationResponse = z.object({
+  integrationId: z.string(),
+  name: z.string(),
+  provider: z.enum(BUILT_IN_FAMILIES.kinds),
+  requireUserPat: z.boolean(),
+  repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
+  patSupported: z.boolean(),
+  status: z.enum(['missing', ...TOKEN_STATUSES]),
+  hint: z.string().optional(),
+  providerLogin: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  expiresAt: timestamp.optional(),
+  savedAt: timestamp.optional(),
+  newTokenUrl: z.string(),
+  setupUrl: z.string(),
+});
+export const myIntegrationsResponse = z.object({ integrations: z.array(myIntegrationResponse) });
 
 export const readinessResponse = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string() }),
@@ -124,25 +120,35 @@ export const branchPageResponse = z.object({
   ...pickerPage,
 });
 
-/** Every response body, for the integration kinds of a registry of host families. */
-export const responseBodies = (kinds: IntegrationKinds) => ({
+export const RESPONSE_BODIES = {
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
-  Integration: integrationResponseFor(kinds),
-  IntegrationList: integrationListResponseFor(kinds),
+  Integration: integrationResponse,
+  IntegrationList: integrationListResponse,
   RepositoryOverride: repositoryOverrideResponse,
   AuditPage: auditPageResponse,
-  MyIntegration: myIntegrationResponseFor(kinds),
-  MyIntegrations: z.object({ integrations: z.array(myIntegrationResponseFor(kinds)) }),
+  MyIntegration: myIntegrationResponse,
+  MyIntegrations: myIntegrationsResponse,
   Readiness: readinessResponse,
   BranchCreated: branchCreatedResponse,
   BranchDeleted: branchDeletedResponse,
   PullRequestCreated: pullRequestCreatedResponse,
   RepositoryPage: repositoryPageResponse,
   BranchPage: branchPageResponse,
-});
-
-/** The bodies for patgate's own host families. */
-export const RESPONSE_BODIES = responseBodies(BUILT_IN_FAMILIES.kinds);
+} as const;
 
 export type ResponseBodyName = keyof typeof RESPONSE_BODIES;
+
+/** The response bodies for the integration kinds of a registry of host families (hosts/family-registry.ts). */
+export const responseBodies = (kinds: IntegrationKinds): typeof RESPONSE_BODIES => {
+  const provider = z.enum(kinds);
+  const integration = integrationResponse.extend({ provider });
+  const mine = myIntegrationResponse.extend({ provider });
+  return {
+    ...RESPONSE_BODIES,
+    Integration: integration,
+    IntegrationList: integrationListResponse.extend({ integrations: z.array(integrationListResponse.shape.integrations.element.extend({ provider })) }),
+    MyIntegration: mine,
+    MyIntegrations: myIntegrationsResponse.extend({ integrations: z.array(mine) }),
+  };
+};
