@@ -127,7 +127,7 @@ export class TokenService {
     const wantsKeys = this.families.of(integration.provider).credentialKind(integration.provider, integration.tfsVersion) === 'aws-keys';
     if (wantsKeys !== 'accessKeyId' in input) {
       throw new AppError('VALIDATION_FAILED', 'The token does not fit this integration.', {
-        errors: [{ field: wantsKeys ? 'accessKeyId' : 'token', message: wantsKeys ? 'CodeCommit takes { "accessKeyId", "secretAccessKey" }' : 'send { "token": "…" }' }],
+        errors: [{ field: wantsKeys ? 'accessKeyId' : 'token', message: wantsKeys ? 'send { "accessKeyId", "secretAccessKey" } (an access key pair)' : 'send { "token": "…" }' }],
       });
     }
     return 'accessKeyId' in input
