@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_KINDS, TFS_VERSIONS } from './integration';
+import { TFS_VERSIONS, type ProviderKind } from './integration';
 
 /** zod schemas: the single source for request types and the OpenAPI document (docs/architecture.md §13). */
 // Every host's tokens are printable ASCII; anything else could never be sent in an HTTP header.
@@ -16,16 +16,37 @@ export type CredentialInput = z.infer<typeof credentialSchema>;
 const name = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1');
 
-export const createIntegrationSchema = z.strictObject({
-  name,
-  provider: z.enum(PROVIDER_KINDS),
-  baseUrl: z.string().max(2048).optional(),
-  region: region.optional(),
-  tfsVersion: z.enum(TFS_VERSIONS).optional(),
-  requireUserPat: z.boolean().default(false),
-  serviceCredential: credentialSchema,
-});
-export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
+/** The kinds of a registry of host families (hosts/family-registry.ts `HostFamilies.kinds`). */
+export type IntegrationKinds = readonly [ProviderKind, ...ProviderKind[]];
+
+const buildCreateIntegrationSchema = (kinds: IntegrationKinds) =>
+  z.strictObject({
+    name,
+    provider: z.enum(kinds),
+    baseUrl: z.string().max(2048).optional(),
+    region: region.optional(),
+    tfsVersion: z.enum(TFS_VERSIONS).optional(),
+    requireUserPat: z.boolean().default(false),
+    serviceCredential: credentialSchema,
+  });
+export type CreateIntegrationSchema = ReturnType<typeof buildCreateIntegrationSchema>;
+export type CreateIntegrationInput = z.infer<CreateIntegrationSchema>;
+
+const createSchemas = new WeakMap<IntegrationKinds, CreateIntegrationSchema>();
+
+/**
+ * POST /api/admin/integrations for the kinds of the host families in use: `provider` is one of
+ * them, whatever the families are (a kind no family serves is 400 VALIDATION_FAILED). Built once per
+ * registry.
+ */
+export const createIntegrationSchemaFor = (kinds: IntegrationKinds): CreateIntegrationSchema => {
+  let schema = createSchemas.get(kinds);
+  if (!schema) {
+    schema = buildCreateIntegrationSchema(kinds);
+    createSchemas.set(kinds, schema);
+  }
+  return schema;
+};
 
 export const patchIntegrationSchema = z.strictObject({
   name: name.optional(),

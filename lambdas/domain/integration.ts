@@ -1,5 +1,9 @@
-/** The git hosts an integration can point at (docs/architecture.md §4). */
-export const PROVIDER_KINDS = [
+/**
+ * The kinds of patgate's own host families (lambdas/hosts/<family>/descriptor.ts). Code that switches
+ * on a kind names these; which kinds an API accepts is the registry of families in use
+ * (lambdas/hosts/family-registry.ts), never this list.
+ */
+export const BUILT_IN_KINDS = [
   'github',
   'github-enterprise',
   'gitlab',
@@ -9,7 +13,14 @@ export const PROVIDER_KINDS = [
   'tfs',
   'codecommit',
 ] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+export type BuiltInKind = (typeof BUILT_IN_KINDS)[number];
+
+/**
+ * The git host an integration points at (docs/architecture.md §4): a built-in kind, or one that a
+ * registered host family adds. The type is open on purpose; the registry of families checks it at
+ * run time (the request schemas, the services) and a kind no family serves is refused there.
+ */
+export type ProviderKind = BuiltInKind | (string & NonNullable<unknown>);
 
 export const TFS_VERSIONS = ['2013', '2015', '2017', '2018', '2019', '2020', '2022'] as const;
 export type TfsVersion = (typeof TFS_VERSIONS)[number];

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
+import type { HostFamilies } from '../hosts/family-registry';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
@@ -17,6 +18,8 @@ export interface ExpiryCheckerParts {
   readonly vault: TokenVault;
   readonly integrationStore: Pick<IntegrationStore, 'get'>;
   readonly providers: ProviderLookup;
+  /** @default BUILT_IN_FAMILIES (see TokenExpiryCheckerOptions) */
+  readonly families?: HostFamilies;
 }
 
 /** The checker over the same table, vault and host registry as the API functions. */
@@ -26,6 +29,7 @@ export const createTokenExpiryChecker = (parts: ExpiryCheckerParts, sink: EventS
     integrations: parts.integrationStore,
     vault: parts.vault,
     providers: parts.providers,
+    ...(parts.families ? { families: parts.families } : {}),
     sink,
     clock: parts.clock,
     drainAuditOutbox: () => new AuditStore(parts.db, parts.config.tableName, parts.clock).drainOutbox(),

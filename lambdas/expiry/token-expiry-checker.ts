@@ -6,6 +6,7 @@ import { EXPIRING_WINDOW_MS } from '../domain/policy';
 import type { IntegrationRecord } from '../domain/records';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { logger as defaultLogger } from '../observability/logger';
+import { BUILT_IN_FAMILIES, type HostFamilies } from '../hosts/family-registry';
 import { openCredential, userTokenContext } from '../services/host-credentials';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
@@ -23,6 +24,8 @@ export interface TokenExpiryCheckerOptions {
   readonly integrations: Pick<IntegrationStore, 'get'>;
   readonly vault: TokenVault;
   readonly providers: ProviderLookup;
+  /** The host families in use (each kind's credential host). @default BUILT_IN_FAMILIES */
+  readonly families?: HostFamilies;
   readonly sink: EventSink;
   readonly clock: Clock;
   readonly logger?: Pick<Logger, 'warn'>;
@@ -228,7 +231,7 @@ export class TokenExpiryChecker {
   async #askHost(token: CheckedToken, integration: IntegrationRecord): Promise<HostVerdict> {
     let credential;
     try {
-      credential = await openCredential(this.options.vault, token.credential, userTokenContext(integration, token.accountId), integration);
+      credential = await openCredential(this.options.vault, token.credential, userTokenContext(this.options.families ?? BUILT_IN_FAMILIES, integration, token.accountId), integration);
     } catch (error) {
       // Unreadable here is our problem, not the host's verdict on the token.
       return { kind: 'failed', code: errorCode(error) };

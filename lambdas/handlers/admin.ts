@@ -1,4 +1,4 @@
-import { auditQuerySchema, createIntegrationSchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
+import { auditQuerySchema, createIntegrationSchemaFor, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
 import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
@@ -16,7 +16,8 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
       return { status: 200, body: { integrations: list.map((i) => ({ ...i, tokensExpiringWithin7Days: expiring.get(i.id) ?? 0 })) } };
     },
     createIntegration: async ({ request, caller }) => {
-      const input = parseInput(createIntegrationSchema, request.body, 'body');
+      // `provider` must be a kind of the host families in use.
+      const input = parseInput(createIntegrationSchemaFor(deps().families.kinds), request.body, 'body');
       const view = await deps().integrations.create(caller.tenant.clientKey, caller.accountId, input);
       return { status: 201, body: view, headers: { etag: etag(view.version), location: `/api/admin/integrations/${view.id}` } };
     },

@@ -1,20 +1,19 @@
-import { PROVIDER_KINDS, type ProviderKind } from '../domain/integration';
-import { hostFamily } from './host-families';
+import type { ProviderKind } from '../domain/integration';
+import type { HostFamilies } from './family-registry';
 import { invalidRepositoryId, type RepositoryIdRule } from './repository-id-rule';
 
-/** The rule of each integration kind, from its family's descriptor; each rule and its sources sit beside its adapter. */
-export const REPOSITORY_ID_RULES = Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind, hostFamily(kind).repositoryId])) as Record<ProviderKind, RepositoryIdRule>;
-
-export const canonicalRepositoryId = (provider: ProviderKind, raw: string): string => REPOSITORY_ID_RULES[provider].canonical(raw);
+/** The repository id under the rule of the kind's family (each rule and its sources sit beside its adapter). */
+export const canonicalRepositoryId = (families: HostFamilies, provider: ProviderKind, raw: string): string => families.of(provider).repositoryId.canonical(raw);
 
 /**
- * Every canonical spelling `raw` could have under any family, for reading the override in the same
- * BatchGetItem as the integration (whose family is not known yet). The caller keeps only the key of
- * the integration's own family, so a spelling valid elsewhere never selects an override here.
+ * Every canonical spelling `raw` could have under any family of the registry, for reading the
+ * override in the same BatchGetItem as the integration (whose family is not known yet). The caller
+ * keeps only the key of the integration's own family, so a spelling valid elsewhere never selects an
+ * override here.
  */
-export const candidateRepositoryKeys = (raw: string): string[] => {
+export const candidateRepositoryKeys = (families: HostFamilies, raw: string): string[] => {
   const keys = new Set<string>();
-  for (const rule of new Set(Object.values(REPOSITORY_ID_RULES))) {
+  for (const rule of families.repositoryIdRules) {
     try {
       keys.add(rule.canonical(raw));
     } catch {

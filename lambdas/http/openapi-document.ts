@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import { ROUTE_TABLE } from '../handlers/routes';
-import { RESPONSE_BODIES, type ResponseBodyName } from '../handlers/routes/responses';
+import { routeTable } from '../handlers/routes';
+import { responseBodies, type ResponseBodyName } from '../handlers/routes/responses';
+import { BUILT_IN_FAMILIES, type HostFamilies } from '../hosts/family-registry';
 import type { RouteSpec } from './route-spec';
 
 const problemSchema = z
@@ -20,18 +21,22 @@ const problemSchema = z
 
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: problemSchema } } };
 
+type BodySchema = (name: ResponseBodyName) => z.ZodType;
+
 /** Each named body once, as a component the operations reference. */
-const bodySchemas = new Map<ResponseBodyName, z.ZodType>();
-const bodySchema = (name: ResponseBodyName): z.ZodType => {
-  let schema = bodySchemas.get(name);
-  if (!schema) {
-    schema = RESPONSE_BODIES[name].meta({ id: name });
-    bodySchemas.set(name, schema);
-  }
-  return schema;
+const bodySchemasOf = (bodies: Readonly<Record<ResponseBodyName, z.ZodType>>): BodySchema => {
+  const schemas = new Map<ResponseBodyName, z.ZodType>();
+  return (name) => {
+    let schema = schemas.get(name);
+    if (!schema) {
+      schema = bodies[name].meta({ id: name });
+      schemas.set(name, schema);
+    }
+    return schema;
+  };
 };
 
-const responsesOf = (route: RouteSpec): ZodOpenApiResponsesObject => {
+const responsesOf = (route: RouteSpec, bodySchema: BodySchema): ZodOpenApiResponsesObject => {
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
@@ -42,7 +47,7 @@ const responsesOf = (route: RouteSpec): ZodOpenApiResponsesObject => {
   return { ...responses, '4XX': problem, '5XX': problem };
 };
 
-const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
+const operationOf = (route: RouteSpec, bodySchema: BodySchema): ZodOpenApiOperationObject => {
   const { path, query, headers, body } = route.request ?? {};
   const requestParams = { ...(path ? { path } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) };
   return {
@@ -50,18 +55,23 @@ const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
     security: route.access === 'admin' || route.access === 'user' ? [{ connectJwt: [] }] : [],
     ...(Object.keys(requestParams).length ? { requestParams } : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
-    responses: responsesOf(route),
+    responses: responsesOf(route, bodySchema),
   };
 };
 
-let cached: Record<string, unknown> | undefined;
+const documents = new WeakMap<HostFamilies, Record<string, unknown>>();
 
-/** The OpenAPI 3.1 document of the API (GET /openapi.json), generated from the route table. */
-export const openApiDocument = (): Record<string, unknown> => {
+/**
+ * The OpenAPI 3.1 document of the API (GET /openapi.json), generated from the route table; the
+ * integration kinds it lists are those of the host families in use.
+ */
+export const openApiDocument = (families: HostFamilies = BUILT_IN_FAMILIES): Record<string, unknown> => {
+  const cached = documents.get(families);
   if (cached) return cached;
+  const bodySchema = bodySchemasOf(responseBodies(families.kinds));
   const paths: ZodOpenApiPathsObject = {};
-  for (const route of ROUTE_TABLE) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route) };
+  for (const route of routeTable(families.kinds)) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route, bodySchema) };
   }
   const document = createDocument({
     openapi: '3.1.0',
@@ -71,6 +81,7 @@ export const openApiDocument = (): Record<string, unknown> => {
       securitySchemes: { connectJwt: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'JWT <Atlassian Connect token>' } },
     },
   });
-  cached = { ...document };
-  return cached;
+  const built = { ...document };
+  documents.set(families, built);
+  return built;
 };

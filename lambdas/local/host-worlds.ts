@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderKind, TfsVersion } from '../domain/integration';
+import type { BuiltInKind, ProviderKind, TfsVersion } from '../domain/integration';
+import type { CredentialKind } from '../domain/records';
+import { BUILT_IN_FAMILIES } from '../hosts/family-registry';
 import { AzureDevOpsSimulator } from '../hosts/azure-devops/simulator/simulator';
 import { CodeCommitSimulator } from '../hosts/codecommit/simulator/simulator';
 import { GitHubSimulator } from '../hosts/github/simulator/simulator';
@@ -43,6 +45,43 @@ export interface HostSimulators {
 }
 
 const sha = (): string => randomBytes(20).toString('hex');
+
+/** What a simulator offers an integration of one kind: where it lives and a service credential of each kind it has. */
+interface HostOffer {
+  readonly baseUrl?: string;
+  readonly region?: string;
+  readonly tfsVersion?: TfsVersion;
+  readonly credentials: Partial<Record<CredentialKind, Record<string, string>>>;
+}
+
+const offered = <T>(value: T | undefined, what: string, provider: ProviderKind): T => {
+  if (value === undefined) throw new Error(`the ${provider} world offers no ${what}`);
+  return value;
+};
+
+/**
+ * The admin's create-integration body for a kind, by its family's descriptor: a base URL, region
+ * and TFS version only where the kind needs them, and the service credential of the kind it takes.
+ */
+const integrationBodyOf =
+  (provider: BuiltInKind, offer: HostOffer) =>
+  (name: string, requireUserPat: boolean): Record<string, unknown> => {
+    const family = BUILT_IN_FAMILIES.of(provider);
+    const credentialKind = family.credentialKind(provider, offer.tfsVersion);
+    return {
+      name,
+      provider,
+      requireUserPat,
+      ...(family.needsBaseUrl(provider) ? { baseUrl: offered(offer.baseUrl, 'base URL', provider) } : {}),
+      ...(family.needsRegion ? { region: offered(offer.region, 'region', provider) } : {}),
+      ...(family.needsTfsVersion(provider) ? { tfsVersion: offered(offer.tfsVersion, 'TFS version', provider) } : {}),
+      serviceCredential: offered(offer.credentials[credentialKind], `${credentialKind} credential`, provider),
+    };
+  };
+
+/** The expiry a user states on save, where the kind's host never tells it (its family's descriptor says). */
+const statedExpiry = (provider: BuiltInKind, expiresAt: Date | undefined): { expiresAt?: string } =>
+  expiresAt && BUILT_IN_FAMILIES.of(provider).tokenExpiry === 'unreported' ? { expiresAt: expiresAt.toISOString() } : {};
 
 export const startHostSimulators = async (): Promise<HostSimulators> => {
   const github = new GitHubSimulator();
@@ -89,13 +128,7 @@ const githubWorlds = (sim: GitHubSimulator): HostWorld[] => {
     repositoryId: 'acme/web',
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
-    integrationBody: (name, requireUserPat) => ({
-      name,
-      provider,
-      requireUserPat,
-      ...(provider === 'github-enterprise' ? { baseUrl: sim.url } : {}),
-      serviceCredential: { token: serviceToken },
-    }),
+    integrationBody: integrationBodyOf(provider, { baseUrl: sim.url, credentials: { token: { token: serviceToken } } }),
     userToken: (login, options = {}) => {
       sim.addUser({ login, name: login });
       sim.setCollaborator('acme/web', login, 'write');
@@ -121,13 +154,7 @@ const gitlabWorlds = (sim: GitLabSimulator): HostWorld[] => {
     repositoryId: 'acme/web',
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
-    integrationBody: (name, requireUserPat) => ({
-      name,
-      provider,
-      requireUserPat,
-      ...(provider === 'gitlab-self-managed' ? { baseUrl: sim.url } : {}),
-      serviceCredential: { token: serviceToken },
-    }),
+    integrationBody: integrationBodyOf(provider, { baseUrl: sim.url, credentials: { token: { token: serviceToken } } }),
     userToken: (login, options = {}) => {
       sim.addUser({ username: login, name: login });
       sim.addMember('acme/web', login, 'developer');
@@ -144,7 +171,7 @@ const gitlabWorlds = (sim: GitLabSimulator): HostWorld[] => {
 };
 
 const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
-  const collections: { kind: string; provider: ProviderKind; path: string; version: 'services' | TfsVersion; tfsVersion?: TfsVersion }[] = [
+  const collections: { kind: string; provider: BuiltInKind; path: string; version: 'services' | TfsVersion; tfsVersion?: TfsVersion }[] = [
     { kind: 'azure-devops', provider: 'azure-devops', path: '/contoso', version: 'services' },
     { kind: 'vsts', provider: 'vsts', path: '/vsts-contoso', version: 'services' },
     { kind: 'tfs 2018', provider: 'tfs', path: '/tfs2018/DefaultCollection', version: '2018', tfsVersion: '2018' },
@@ -156,7 +183,6 @@ const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
   return collections.map(({ kind, provider, path, version, tfsVersion }) => {
     sim.addCollection({ path, serverVersion: version });
     sim.seedRepository({ collection: path, project: 'web-project', name: 'web', branches: { main: sha() }, defaultBranch: 'main', owner: 'svc-bot' });
-    const basic = tfsVersion === '2015';
     return {
       kind,
       provider,
@@ -164,19 +190,16 @@ const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
       repositoryId: 'web-project/web',
       defaultBranch: 'main',
       serviceLogin: 'svc-bot',
-      integrationBody: (name, requireUserPat) => ({
-        name,
-        provider,
-        requireUserPat,
+      integrationBody: integrationBodyOf(provider, {
         baseUrl: sim.collectionUrl(path),
-        ...(tfsVersion ? { tfsVersion } : {}),
-        serviceCredential: basic ? { username: 'svc-bot', password: 'svc-bot-password' } : { token: serviceToken },
+        tfsVersion,
+        credentials: { token: { token: serviceToken }, basic: { username: 'svc-bot', password: 'svc-bot-password' } },
       }),
       userToken: (login, options = {}) => {
         sim.addUser({ login, displayName: login });
         const secret = sim.issueToken({ owner: login, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
         // Azure DevOps never tells a PAT's expiry to its holder: the user states what the token page showed.
-        return { body: { token: secret, ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}) }, secret };
+        return { body: { token: secret, ...statedExpiry(provider, options.expiresAt) }, secret };
       },
       expire: (secret) => sim.expireToken(secret),
       revoke: (secret) => sim.revokeToken(secret),
@@ -199,13 +222,7 @@ const codecommitWorld = (sim: CodeCommitSimulator): HostWorld => {
     repositoryId: 'web',
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
-    integrationBody: (name, requireUserPat) => ({
-      name,
-      provider: 'codecommit',
-      requireUserPat,
-      region: sim.region,
-      serviceCredential: { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey },
-    }),
+    integrationBody: integrationBodyOf('codecommit', { region: sim.region, credentials: { 'aws-keys': { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey } } }),
     userToken: (login) => {
       const key = sim.issueAccessKey({ userName: login });
       keyOf.set(key.secretAccessKey, key.accessKeyId);

@@ -7,7 +7,8 @@ import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecisio
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { ConflictingCreate, GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
-import { candidateRepositoryKeys, REPOSITORY_ID_RULES } from '../hosts/repository-id';
+import type { HostFamilies } from '../hosts/family-registry';
+import { candidateRepositoryKeys } from '../hosts/repository-id';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { JiraRestClient } from '../jira/jira-rest-client';
 import { logger } from '../observability/logger';
@@ -80,6 +81,8 @@ export class GitActionService {
     private readonly tokens: TokenStore,
     private readonly vault: TokenVault,
     private readonly providers: ProviderLookup,
+    /** The host families in use: each kind's repository-id rule and credential host. */
+    private readonly families: HostFamilies,
     private readonly audit: AuditStore,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
@@ -221,7 +224,7 @@ export class GitActionService {
       const { integration } = await this.tokens.readForAction(tenant.clientKey, accountId, request.input.integrationId, undefined);
       const actedAs = body.actedAs as ActedAs | undefined;
       if (!integration || !actedAs) return;
-      await this.#link(jira, request, integration, REPOSITORY_ID_RULES[integration.provider].canonical(request.input.repositoryId), body, actedAs);
+      await this.#link(jira, request, integration, this.families.of(integration.provider).repositoryId.canonical(request.input.repositoryId), body, actedAs);
     } catch (error) {
       logger.warn('remote link not refreshed on replay', { error: (error as Error).name });
     }
@@ -240,16 +243,16 @@ export class GitActionService {
     const cached = this.#resolutions.get(cacheKey);
     const fresh = cached && cached.until > this.clock.now().getTime() ? cached : undefined;
     // `spelled` itself: an override saved before ids were canonical still applies to its own spelling.
-    const prefetched = [...new Set([...candidateRepositoryKeys(rawRepositoryId), spelled, ...(fresh?.resolved.keys ?? [])])];
+    const prefetched = [...new Set([...candidateRepositoryKeys(this.families, rawRepositoryId), spelled, ...(fresh?.resolved.keys ?? [])])];
     const records = await this.tokens.readForAction(tenant, accountId, integrationId, prefetched);
     const integration = requireIntegration(records);
-    const rule = REPOSITORY_ID_RULES[integration.provider];
+    const rule = this.families.of(integration.provider).repositoryId;
     const canonical = rule.canonical(rawRepositoryId);
     const keys = [canonical, spelled];
     let overrides: ReadonlyMap<string, RepositoryOverrideRecord> = records.overrides;
     let hostRepository = canonical;
     if (rule.resolvedByHost) {
-      const host = credentialHost(integration);
+      const host = credentialHost(this.families, integration);
       const resolved = fresh && fresh.host === host ? fresh.resolved : await permitted.then(() => this.#resolve(integration, records.token, canonical));
       this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
       keys.push(...resolved.keys);
@@ -269,7 +272,7 @@ export class GitActionService {
    * all of them are read and keyed by their canonical id, so none is dodged by spelling.
    */
   async #legacyOverrides(tenant: string, integration: IntegrationRecord): Promise<Map<string, RepositoryOverrideRecord>> {
-    const rule = REPOSITORY_ID_RULES[integration.provider];
+    const rule = this.families.of(integration.provider).repositoryId;
     const keyed = new Map<string, RepositoryOverrideRecord>();
     for (const override of await this.tokens.readAllOverrides(tenant, integration.id)) {
       let key: string;
@@ -312,8 +315,8 @@ export class GitActionService {
 
   #credential(integration: IntegrationRecord, token: UserTokenRecord | undefined): Promise<HostCredential> {
     return token
-      ? openCredential(this.vault, token.credential, userTokenContext(integration, token.accountId), integration)
-      : openCredential(this.vault, integration.serviceCredential, serviceCredentialContext(integration), integration);
+      ? openCredential(this.vault, token.credential, userTokenContext(this.families, integration, token.accountId), integration)
+      : openCredential(this.vault, integration.serviceCredential, serviceCredentialContext(this.families, integration), integration);
   }
 
   /** A host 401 on a user's token marks it invalid (docs/architecture.md §3 step 6). */

@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors';
 import type { GitProvider, HostCredential } from '../hosts/git-provider';
-import { hostFamily } from '../hosts/host-families';
+import type { HostFamilies } from '../hosts/family-registry';
 import { withoutTrailingSlash } from '../hosts/base-url-guard';
 import type { IntegrationRecord, StoredCredential } from '../domain/records';
 import { Secret } from '../domain/secret';
@@ -12,31 +12,32 @@ type HostFields = Pick<IntegrationRecord, 'provider' | 'baseUrl' | 'region'>;
  * The host a credential is verified against and sent to, as it joins the credential's encryption
  * context: the integration's base URL (origin and path: an Azure DevOps organisation or TFS
  * collection is a path) for self-hosted kinds, the public host for the others, and the region for
- * CodeCommit. Moving an integration changes it, so its old ciphertexts no longer decrypt.
+ * CodeCommit (each by its family in `families`). Moving an integration changes it, so its old
+ * ciphertexts no longer decrypt.
  */
-export const credentialHost = (integration: HostFields): string => {
+export const credentialHost = (families: HostFamilies, integration: HostFields): string => {
   if (integration.baseUrl) {
     const url = new URL(integration.baseUrl);
     return `${url.origin}${withoutTrailingSlash(url.pathname)}`;
   }
-  return hostFamily(integration.provider).publicHost(integration) ?? integration.provider;
+  return families.of(integration.provider).publicHost(integration) ?? integration.provider;
 };
 
 type ContextFields = Pick<IntegrationRecord, 'tenant' | 'id'> & HostFields;
 
-export const serviceCredentialContext = (integration: ContextFields): SecretContext => ({
+export const serviceCredentialContext = (families: HostFamilies, integration: ContextFields): SecretContext => ({
   tenant: integration.tenant,
   integrationId: integration.id,
   purpose: 'service-credential',
-  host: credentialHost(integration),
+  host: credentialHost(families, integration),
 });
 
-export const userTokenContext = (integration: ContextFields, accountId: string): SecretContext => ({
+export const userTokenContext = (families: HostFamilies, integration: ContextFields, accountId: string): SecretContext => ({
   tenant: integration.tenant,
   integrationId: integration.id,
   accountId,
   purpose: 'user-pat',
-  host: credentialHost(integration),
+  host: credentialHost(families, integration),
 });
 
 /**

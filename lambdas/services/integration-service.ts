@@ -9,7 +9,7 @@ import { Secret } from '../domain/secret';
 import type { ShownCredential } from '../domain/stored-credential';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
 import type { EventSink } from '../expiry/event-sink';
-import { hostFamily } from '../hosts/host-families';
+import type { HostFamilies } from '../hosts/family-registry';
 import { canonicalRepositoryId } from '../hosts/repository-id';
 import { logger } from '../observability/logger';
 import type { AuditStore } from '../store/audit-store';
@@ -17,9 +17,6 @@ import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
 import { credentialHost, serviceCredentialContext } from './host-credentials';
 import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
-
-/** The credential an integration kind takes, by its host family's descriptor. */
-export const credentialKindFor = (provider: ProviderKind, tfsVersion?: TfsVersion): CredentialKind => hostFamily(provider).credentialKind(provider, tfsVersion);
 
 const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');
 
@@ -76,6 +73,8 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
 });
 
 export interface IntegrationServiceOptions {
+  /** The host families in use: the kinds an integration may have and each kind's rules. */
+  readonly families: HostFamilies;
   /** Base URLs may be http and loopback, and are not held to their family's URL shape (simulators). */
   readonly allowSimulatedHosts: boolean;
   readonly resolveHost: HostResolver;
@@ -156,13 +155,13 @@ export class IntegrationService {
       tfsVersion: input.tfsVersion ?? previous.tfsVersion,
     });
     const now = this.clock.now().toISOString();
-    const credentialKindChanged = credentialKindFor(shape.provider, shape.tfsVersion) !== previous.serviceCredential.kind;
+    const credentialKindChanged = this.#credentialKindFor(shape) !== previous.serviceCredential.kind;
     // Moving to another host: the stored credentials were verified for the old one and must never reach the new one.
-    const moved = credentialHost(shape) !== credentialHost(previous);
+    const moved = credentialHost(this.options.families, shape) !== credentialHost(this.options.families, previous);
     if (input.serviceCredential) this.#checkCredentialKind(shape, input.serviceCredential);
     else if (credentialKindChanged || moved) {
       throw new AppError('VALIDATION_FAILED', moved ? 'Moving the integration to another host needs a new service credential in the same change.' : 'This change needs a new service credential.', {
-        errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[credentialKindFor(shape.provider, shape.tfsVersion)]}` }],
+        errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[this.#credentialKindFor(shape)]}` }],
       });
     }
     const next: IntegrationRecord = {
@@ -201,7 +200,7 @@ export class IntegrationService {
    */
   async setOverride(tenant: string, actor: string, integrationId: string, rawRepositoryId: string, requireUserPat: boolean | null): Promise<{ repositoryId: string; requireUserPat: boolean | null; effective: boolean }> {
     const integration = await this.#require(tenant, integrationId);
-    const repositoryId = canonicalRepositoryId(integration.provider, rawRepositoryId);
+    const repositoryId = canonicalRepositoryId(this.options.families, integration.provider, rawRepositoryId);
     const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
     if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
@@ -246,7 +245,7 @@ export class IntegrationService {
       if (stored.repositoryId === canonical) continue;
       let key: string | undefined;
       try {
-        key = canonicalRepositoryId(integration.provider, stored.repositoryId);
+        key = canonicalRepositoryId(this.options.families, integration.provider, stored.repositoryId);
       } catch {
         key = undefined;
       }
@@ -268,7 +267,7 @@ export class IntegrationService {
     const plaintext = JSON.stringify(input);
     return {
       kind,
-      ciphertext: await this.vault.encrypt(plaintext, serviceCredentialContext(integration)),
+      ciphertext: await this.vault.encrypt(plaintext, serviceCredentialContext(this.options.families, integration)),
       // A password is not a token: no character of it is ever shown or kept in clear (docs/architecture.md §4).
       hint: kind === 'basic' ? '' : new Secret('token' in input ? input.token : 'secretAccessKey' in input ? input.secretAccessKey : '').hint(),
       setAt: now,
@@ -277,8 +276,13 @@ export class IntegrationService {
     };
   }
 
+  /** The credential an integration kind takes, by its host family's descriptor. */
+  #credentialKindFor(shape: Shape): CredentialKind {
+    return this.options.families.of(shape.provider).credentialKind(shape.provider, shape.tfsVersion);
+  }
+
   #checkCredentialKind(shape: Shape, input: CredentialInput): void {
-    const expected = credentialKindFor(shape.provider, shape.tfsVersion);
+    const expected = this.#credentialKindFor(shape);
     if (kindOfInput(input) !== expected) {
       throw new AppError('VALIDATION_FAILED', 'The service credential does not fit this kind of integration.', {
         errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[expected]}` }],
@@ -289,7 +293,7 @@ export class IntegrationService {
   /** Per-kind rules: which of baseUrl / region / tfsVersion a kind needs, and safe base URLs. */
   async #checkShape(input: Shape): Promise<Shape> {
     const errors: FieldError[] = [];
-    const family = hostFamily(input.provider);
+    const family = this.options.families.of(input.provider);
     const needs = { baseUrl: family.needsBaseUrl(input.provider), region: family.needsRegion, tfsVersion: family.needsTfsVersion(input.provider) };
     for (const field of ['baseUrl', 'region', 'tfsVersion'] as const) {
       if (needs[field] && !input[field]) errors.push({ field, message: `required for ${input.provider}` });
@@ -304,7 +308,7 @@ export class IntegrationService {
 
   #checkHostFamily(provider: ProviderKind, baseUrl: string): void {
     if (this.options.allowSimulatedHosts) return;
-    const message = hostFamily(provider).baseUrlMisfit(provider, new URL(baseUrl));
+    const message = this.options.families.of(provider).baseUrlMisfit(provider, new URL(baseUrl));
     if (message) throw new AppError('VALIDATION_FAILED', 'The base URL does not fit this kind of integration.', { errors: [{ field: 'baseUrl', message }] });
   }
 }

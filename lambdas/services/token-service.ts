@@ -8,7 +8,7 @@ import { tokenStatus, type TokenStatus } from '../domain/policy';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
-import { hostFamily } from '../hosts/host-families';
+import type { HostFamilies } from '../hosts/family-registry';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
@@ -38,9 +38,6 @@ export interface MyIntegrationView extends ExpiryNotice {
   readonly setupUrl: string;
 }
 
-/** Hosts whose PATs expire but which never tell the expiry to the token's holder (their family's descriptor says). */
-const expiryUnreported = (provider: IntegrationRecord['provider']): boolean => hostFamily(provider).tokenExpiry === 'unreported';
-
 const credentialFields = (input: SaveTokenInput): Record<string, string> =>
   'accessKeyId' in input ? { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey } : { token: input.token };
 
@@ -53,6 +50,8 @@ export class TokenService {
     private readonly tokens: TokenStore,
     private readonly vault: TokenVault,
     private readonly providers: ProviderLookup,
+    /** The host families in use: each kind's credential and expiry rules. */
+    private readonly families: HostFamilies,
     private readonly audit: AuditStore,
     private readonly clock: Clock,
     private readonly appKey: string,
@@ -82,7 +81,7 @@ export class TokenService {
       integrationId,
       credential: {
         kind: credential.kind,
-        ciphertext: await this.vault.encrypt(JSON.stringify(credentialFields(input)), userTokenContext(integration, accountId)),
+        ciphertext: await this.vault.encrypt(JSON.stringify(credentialFields(input)), userTokenContext(this.families, integration, accountId)),
         hint: secret.hint(),
         setAt: now.toISOString(),
         ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
@@ -97,7 +96,7 @@ export class TokenService {
       version: (existing?.version ?? 0) + 1,
     };
     // Tokens whose host tells no expiry are re-verified daily even with a stated expiry: revocation shows only there.
-    const reverify = !identity.expiresAt || expiryUnreported(integration.provider);
+    const reverify = !identity.expiresAt || this.#expiryUnreported(integration);
     await this.tokens.save(record, existing?.version, reverify ? nextDay(now) : undefined);
     telemetry.tokenSaved(integration.provider);
     await this.audit.append(tenant.clientKey, {
@@ -125,10 +124,10 @@ export class TokenService {
   }
 
   #credential(integration: IntegrationRecord, input: SaveTokenInput): HostCredential {
-    const wantsKeys = integration.provider === 'codecommit';
+    const wantsKeys = this.families.of(integration.provider).credentialKind(integration.provider, integration.tfsVersion) === 'aws-keys';
     if (wantsKeys !== 'accessKeyId' in input) {
       throw new AppError('VALIDATION_FAILED', 'The token does not fit this integration.', {
-        errors: [{ field: wantsKeys ? 'accessKeyId' : 'token', message: wantsKeys ? 'CodeCommit takes { "accessKeyId", "secretAccessKey" }' : 'send { "token": "…" }' }],
+        errors: [{ field: wantsKeys ? 'accessKeyId' : 'token', message: wantsKeys ? 'send { "accessKeyId", "secretAccessKey" } (an access key pair)' : 'send { "token": "…" }' }],
       });
     }
     return 'accessKeyId' in input
@@ -163,7 +162,7 @@ export class TokenService {
 
   #withStatedExpiry(identity: VerifiedIdentity, integration: IntegrationRecord, stated: string | undefined): VerifiedIdentity {
     if (stated === undefined) return identity;
-    if (!expiryUnreported(integration.provider)) {
+    if (!this.#expiryUnreported(integration)) {
       throw new AppError('VALIDATION_FAILED', `${integration.name} reports a token's expiry itself (or the credential never expires); leave out expiresAt.`, {
         errors: [{ field: 'expiresAt', message: `not used for ${integration.provider}` }],
       });
@@ -173,6 +172,11 @@ export class TokenService {
       throw new AppError('VALIDATION_FAILED', 'The stated expiry is in the past.', { errors: [{ field: 'expiresAt', message: 'must be in the future' }] });
     }
     return { ...identity, expiresAt };
+  }
+
+  /** Hosts whose PATs expire but which never tell the expiry to the token's holder (their family's descriptor says). */
+  #expiryUnreported(integration: IntegrationRecord): boolean {
+    return this.families.of(integration.provider).tokenExpiry === 'unreported';
   }
 
   #view(tenant: TenantRecord, integration: IntegrationRecord, overrides: MyIntegrationView['repositoryOverrides'], token: UserTokenRecord | undefined): MyIntegrationView {

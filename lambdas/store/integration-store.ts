@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
+import { BUILT_IN_KINDS, type ProviderKind } from '../domain/integration';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
 import { parseIntegrationItem } from './item-codecs';
 import { deleteItems, queryPartition } from './partition-items';
@@ -27,18 +28,20 @@ export class IntegrationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The integration kinds of the host families in use: an item of another kind does not parse. */
+    private readonly kinds: readonly ProviderKind[] = BUILT_IN_KINDS,
   ) {}
 
   async get(tenant: string, integrationId: string): Promise<IntegrationRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(integrationId) }, ConsistentRead: true }));
-    return Item ? toIntegration(Item) : undefined;
+    return Item ? toIntegration(Item, this.kinds) : undefined;
   }
 
   /** The tenant's integrations, all their overrides and token-holder counts, in one Query of the tenant partition. */
   async listWithOverrides(tenant: string): Promise<{ integrations: IntegrationRecord[]; overrides: RepositoryOverrideRecord[]; tokenHolders: Map<string, number> }> {
     const items = await this.#itemsUnder(tenantPk(tenant), INTEGRATION_SK_PREFIX);
     return {
-      integrations: items.filter((i) => i.type === 'integration').map(toIntegration),
+      integrations: items.filter((i) => i.type === 'integration').map((item) => toIntegration(item, this.kinds)),
       overrides: items.filter((i) => i.type === 'override').map(toOverride),
       tokenHolders: holdersOf(items),
     };
@@ -179,9 +182,9 @@ export class IntegrationStore {
 
 }
 
-export const toIntegration = (item: Record<string, unknown>): IntegrationRecord => {
+export const toIntegration = (item: Record<string, unknown>, kinds: readonly ProviderKind[] = BUILT_IN_KINDS): IntegrationRecord => {
   const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  return parseIntegrationItem(rest);
+  return parseIntegrationItem(rest, kinds);
 };
 
 export const toOverride = (item: Record<string, unknown>): RepositoryOverrideRecord => ({

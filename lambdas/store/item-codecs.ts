@@ -1,4 +1,4 @@
-import { PROVIDER_KINDS, TFS_VERSIONS } from '../domain/integration';
+import { BUILT_IN_KINDS, TFS_VERSIONS, type ProviderKind } from '../domain/integration';
 import { TOKEN_STATUSES, type AuditEntry, type IntegrationRecord, type UserTokenRecord } from '../domain/records';
 import { parseStoredCredential } from '../domain/stored-credential';
 
@@ -21,11 +21,12 @@ const texts: Check = (v) => Array.isArray(v) && v.every(text);
 const object: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const present: Check = (v) => v !== undefined;
 
-const INTEGRATION: Shape<IntegrationRecord> = {
+/** An integration item, its `provider` one of the kinds of the host families in use. */
+const integrationShape = (kinds: readonly ProviderKind[]): Shape<IntegrationRecord> => ({
   tenant: text,
   id: text,
   name: text,
-  provider: oneOf(PROVIDER_KINDS),
+  provider: oneOf(kinds),
   baseUrl: optional(text),
   region: optional(text),
   tfsVersion: optional(oneOf(TFS_VERSIONS)),
@@ -38,6 +39,16 @@ const INTEGRATION: Shape<IntegrationRecord> = {
   createdBy: text,
   updatedAt: text,
   updatedBy: text,
+});
+
+const INTEGRATION_SHAPES = new WeakMap<readonly ProviderKind[], Shape<IntegrationRecord>>();
+const integrationShapeOf = (kinds: readonly ProviderKind[]): Shape<IntegrationRecord> => {
+  let shape = INTEGRATION_SHAPES.get(kinds);
+  if (!shape) {
+    shape = integrationShape(kinds);
+    INTEGRATION_SHAPES.set(kinds, shape);
+  }
+  return shape;
 };
 
 const USER_TOKEN: Shape<UserTokenRecord> = {
@@ -78,9 +89,14 @@ const conforms = <T>(item: Record<string, unknown>, shape: Shape<T>): item is Re
 const malformed = (what: string, item: Record<string, unknown>, shape: Readonly<Record<string, Check>>): Error =>
   new Error(`A stored ${what} item is malformed: ${badFields(item, shape).join(', ')}`);
 
-export const parseIntegrationItem = (item: Record<string, unknown>): IntegrationRecord => {
+/**
+ * `kinds`: the integration kinds of the host families in use (hosts/family-registry.ts; the stores
+ * are given them by the wiring). An item of a kind no family serves is malformed here.
+ */
+export const parseIntegrationItem = (item: Record<string, unknown>, kinds: readonly ProviderKind[] = BUILT_IN_KINDS): IntegrationRecord => {
   const record = { ...item, serviceCredential: parseStoredCredential(item.serviceCredential) };
-  if (!conforms<IntegrationRecord>(record, INTEGRATION)) throw malformed('integration', record, INTEGRATION);
+  const shape = integrationShapeOf(kinds);
+  if (!conforms<IntegrationRecord>(record, shape)) throw malformed('integration', record, shape);
   return record;
 };
 

@@ -1,6 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
+import { BUILT_IN_KINDS, type ProviderKind } from '../domain/integration';
 import type { IntegrationRecord, RepositoryOverrideRecord, StoredTokenStatus, UserTokenRecord } from '../domain/records';
 import { integrationSk, overrideSk, overrideSkPrefix, tenantPk, TENANT_SK, tokenSk, userMarkerSk, userPk } from './keys';
 import { parseUserTokenItem } from './item-codecs';
@@ -26,6 +27,8 @@ export class TokenStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The integration kinds of the host families in use: an item of another kind does not parse. */
+    private readonly kinds: readonly ProviderKind[] = BUILT_IN_KINDS,
   ) {}
 
   /**
@@ -48,7 +51,7 @@ export class TokenStore {
     const overrides = overridesByKey(items);
     const first = repoKeys[0] === undefined ? undefined : overrides.get(repoKeys[0]);
     return {
-      ...(integration ? { integration: toIntegration(integration) } : {}),
+      ...(integration ? { integration: toIntegration(integration, this.kinds) } : {}),
       ...(first ? { override: first } : {}),
       ...(token ? { token: toToken(token) } : {}),
       overrides,

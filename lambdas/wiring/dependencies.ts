@@ -9,6 +9,7 @@ import { RequestAuthenticator } from '../jira/request-authenticator';
 import { EventBridgeSweepScheduler, TimerSweepScheduler, type SweepScheduler } from '../jira/uninstall-sweep';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
 import type { HostCallOptions } from '../hosts/git-provider';
+import { BUILT_IN_FAMILIES, type HostFamilies } from '../hosts/family-registry';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
 import { instrumentHosts } from '../observability/instrumented-hosts';
@@ -43,6 +44,8 @@ export interface Dependencies {
   readonly lifecycle: LifecycleService;
   readonly integrationStore: IntegrationStore;
   readonly integrations: IntegrationService;
+  /** The host families in use: which integration kinds exist and their rules (hosts/family-registry.ts). */
+  readonly families: HostFamilies;
   readonly tokenStore: TokenStore;
   readonly providers: ProviderLookup;
   readonly tokenService: TokenService;
@@ -57,6 +60,8 @@ export interface DependencyOverrides {
   readonly sweeps?: SweepScheduler;
   readonly resolveHost?: HostResolver;
   readonly providers?: ProviderLookup;
+  /** Another registry of host families (a test's toy family); `providers` must serve its kinds. */
+  readonly families?: HostFamilies;
   readonly events?: EventSink;
 }
 
@@ -87,19 +92,21 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     sweepDelayMs: config.uninstallSweepDelaySeconds * 1000,
   });
   late.lifecycle = lifecycle;
-  const integrationStore = new IntegrationStore(db, config.tableName);
+  const families = overrides.families ?? BUILT_IN_FAMILIES;
+  const integrationStore = new IntegrationStore(db, config.tableName, families.kinds);
   const catalog = new IntegrationCatalog(integrationStore, clock);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
+    families,
     catalog,
     allowSimulatedHosts: config.allowSimulatedHosts,
     resolveHost: overrides.resolveHost ?? systemResolver,
     events: overrides.events ?? defaultEventSink(config),
   });
-  const tokenStore = new TokenStore(db, config.tableName);
+  const tokenStore = new TokenStore(db, config.tableName, families.kinds);
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
-  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, audit, clock, config.appKey, catalog);
-  const gitActions = new GitActionService(tokenStore, vault, providers, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, tokenStore, providers, tokenService, gitActions };
+  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
+  const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions };
 };
 
 /** The ARN of the running Lambda function (set by the lifecycle handler from its context). */

@@ -78,7 +78,7 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
       const token = items.find((item) => item.SK === tokenSk(integrationId)) as UserTokenRecord | undefined;
       const integration = items.find((item) => item.SK === integrationSk(integrationId)) as IntegrationRecord | undefined;
       if (!token || !integration) throw new Error('the integration or the user token is not stored');
-      const credential = await openCredential(deps.vault, token.credential, userTokenContext(integration, user.login), integration);
+      const credential = await openCredential(deps.vault, token.credential, userTokenContext(deps.families, integration, user.login), integration);
       const auth = credential.kind === 'token' ? credential.token.reveal() : '';
       const octokit = new Octokit({ auth, baseUrl: site.hosts.github.url, request: { fetch: fetchLikeTheApi } });
       const source = await octokit.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' });

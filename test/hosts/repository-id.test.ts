@@ -10,6 +10,7 @@ import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 /** The simulators listen on loopback: allowed only by the local-mode connection policy. */
 const LOCAL = { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED };
 import { GitLabSimulator } from '../../lambdas/hosts/gitlab/simulator/simulator';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import { candidateRepositoryKeys, canonicalRepositoryId } from '../../lambdas/hosts/repository-id';
 
 const token = (value: string): HostCredential => ({ kind: 'token', token: new Secret(value) });
@@ -25,7 +26,7 @@ describe('canonical repository ids, per host family', () => {
     ['tfs', '6CE954B1-CE1F-45D1-B94D-E6BF2464BA2C/Web', '6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c/web'],
     ['codecommit', ' MyRepo ', 'MyRepo'],
   ] as const)('%s: %j → %j', (provider, raw, canonical) => {
-    expect(canonicalRepositoryId(provider, raw)).toBe(canonical);
+    expect(canonicalRepositoryId(BUILT_IN_FAMILIES, provider, raw)).toBe(canonical);
   });
 
   it.each([
@@ -39,13 +40,13 @@ describe('canonical repository ids, per host family', () => {
     ['codecommit', 'a/b'],
     ['codecommit', 'x'.repeat(101)],
   ] as const)('%s refuses %j with VALIDATION_FAILED', (provider, raw) => {
-    expect(() => canonicalRepositoryId(provider, raw)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => canonicalRepositoryId(BUILT_IN_FAMILIES, provider, raw)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('candidate keys cover every family\'s spelling, and an id no host accepts is refused', () => {
-    expect(candidateRepositoryKeys(' Acme/Web ')).toEqual(['acme/web']);
-    expect(candidateRepositoryKeys('MyRepo').sort()).toEqual(['MyRepo']);
-    expect(() => candidateRepositoryKeys('a/b/c:d')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(candidateRepositoryKeys(BUILT_IN_FAMILIES, ' Acme/Web ')).toEqual(['acme/web']);
+    expect(candidateRepositoryKeys(BUILT_IN_FAMILIES, 'MyRepo').sort()).toEqual(['MyRepo']);
+    expect(() => candidateRepositoryKeys(BUILT_IN_FAMILIES, 'a/b/c:d')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });
 

@@ -1,4 +1,5 @@
-import { PROVIDER_KINDS, TFS_VERSIONS } from '../../lambdas/domain/integration';
+import { TFS_VERSIONS } from '../../lambdas/domain/integration';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { integrationBody, publicResolver, serviceCredentialFor } from '../support/factories';
 import { serviceCredentialContext } from '../../lambdas/services/host-credentials';
@@ -23,7 +24,7 @@ describe('admin settings API (outside local mode)', () => {
   });
   afterAll(() => h.stop());
 
-  it.each(PROVIDER_KINDS)('creates, reads, lists, changes and deletes a %s integration', async (provider) => {
+  it.each(BUILT_IN_FAMILIES.kinds)('creates, reads, lists, changes and deletes a %s integration', async (provider) => {
     const created = await create(integrationBody(provider));
     expect(created.status).toBe(201);
     const id = String(created.body.id);
@@ -127,7 +128,7 @@ describe('admin settings API (outside local mode)', () => {
       code: 'CREDENTIAL_UNREADABLE',
       message: expect.stringMatching(/enter it again/),
     });
-    expect((await deps.vault.decrypt(recB.serviceCredential.ciphertext, serviceCredentialContext(recB))).reveal()).toContain('svc-token');
+    expect((await deps.vault.decrypt(recB.serviceCredential.ciphertext, serviceCredentialContext(deps.families, recB))).reveal()).toContain('svc-token');
     // A path that forgets the host the credential is bound to gets nothing either.
     await expect(deps.vault.decrypt(recB.serviceCredential.ciphertext, { tenant: site.clientKey, integrationId: b, purpose: 'service-credential' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
   });

@@ -208,9 +208,9 @@ describe('security review: the Require User PAT guards hold', () => {
       const { userTokenContext, serviceCredentialContext } = await import('../../lambdas/services/host-credentials');
       const after = await h.app.deps.integrationStore.get(site.clientKey, id);
       if (!after) throw new Error('missing');
-      await expect(h.app.deps.vault.decrypt(before.serviceCredential.ciphertext, serviceCredentialContext(after))).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
-      expect((await h.app.deps.vault.decrypt(after.serviceCredential.ciphertext, serviceCredentialContext(after))).reveal()).toContain('111111111111');
-      expect(userTokenContext(after, 'x').host).toBe(hosts.gitlab.url);
+      await expect(h.app.deps.vault.decrypt(before.serviceCredential.ciphertext, serviceCredentialContext(h.app.deps.families, after))).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+      expect((await h.app.deps.vault.decrypt(after.serviceCredential.ciphertext, serviceCredentialContext(h.app.deps.families, after))).reveal()).toContain('111111111111');
+      expect(userTokenContext(h.app.deps.families, after, 'x').host).toBe(hosts.gitlab.url);
     });
 
     it('newTokenUrl comes from the integration\'s own verified host', async () => {

@@ -41,7 +41,7 @@ describe(`concurrency: ${PARALLEL} parallel writes to one record`, () => {
     expect(record.version).toBe(winners.length);
     const integration = await rw.h.app.deps.integrationStore.get(rw.tenant.site.clientKey, integrationId);
     if (!integration) throw new Error('integration missing');
-    const plaintext = await rw.h.app.deps.vault.decrypt(record.credential.ciphertext, userTokenContext(integration, user.accountId));
+    const plaintext = await rw.h.app.deps.vault.decrypt(record.credential.ciphertext, userTokenContext(rw.h.app.deps.families, integration, user.accountId));
     const { token } = JSON.parse(plaintext.reveal()) as { token: string };
     expect(winners).toContain(token);
     expect(record.credential.hint).toBe(`…${token.slice(-4)}`);

@@ -1,4 +1,5 @@
 import { toCheckedToken } from '../../lambdas/expiry/checked-token';
+import { BUILT_IN_KINDS } from '../../lambdas/domain/integration';
 import { parseStoredCredential } from '../../lambdas/domain/stored-credential';
 import { toIntegration } from '../../lambdas/store/integration-store';
 import { toToken } from '../../lambdas/store/token-store';
@@ -53,6 +54,12 @@ describe('stored items are parsed at the store edge, never cast', () => {
     ['a version that is not a number', { ...integrationItem, version: '3' }],
   ])('refuses an integration item with %s instead of handing it on', (_name, item) => {
     expect(() => toIntegration(item)).toThrow(/stored integration item is malformed/);
+  });
+
+  it('reads an integration of a kind the host families in use serve (the wiring passes their kinds), and refuses it elsewhere', () => {
+    const toyItem = { ...integrationItem, provider: 'toy' };
+    expect(toIntegration(toyItem, [...BUILT_IN_KINDS, 'toy'])).toMatchObject({ provider: 'toy' });
+    expect(() => toIntegration(toyItem)).toThrow(/stored integration item is malformed: provider/);
   });
 
   it('refuses a user-token item whose status is not one of ours', () => {

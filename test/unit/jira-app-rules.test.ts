@@ -2,10 +2,13 @@ import * as z from 'zod';
 import {
   awsKeysCredentialSchema,
   basicCredentialSchema,
-  createIntegrationSchema,
+  createIntegrationSchemaFor,
   repositoryIdSchema,
   tokenCredentialSchema,
 } from '../../lambdas/domain/integration-schemas';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
+import { TFS_VERSIONS } from '../../lambdas/domain/integration';
+import { credentialKindFor, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, STATES_EXPIRY } from '../../jira-app/src/common/kinds';
 import {
   accessKeyIdRule,
   nameRule,
@@ -17,6 +20,8 @@ import {
   usernameRule,
   type Rule,
 } from '../../jira-app/src/common/rules';
+
+const createIntegrationSchema = createIntegrationSchemaFor(BUILT_IN_FAMILIES.kinds);
 
 /**
  * The pages copy the API's zod rules (to keep zod out of the browser bundles). Both must agree on
@@ -60,5 +65,23 @@ describe('the pages validate as the API does', () => {
 
   it('repository ids', () => {
     agree(repositoryIdRule, repositoryIdSchema, ['acme/web', 'web-project/web', '', 'a'.repeat(300), 'a'.repeat(301), 'a#b', 'new\nline', 'ÄÖ/ü']);
+  });
+});
+
+describe('the pages know each kind as its host family does', () => {
+  // The pages keep their own per-kind facts (no descriptor code in the browser bundles): they must match the descriptors.
+  it.each(BUILT_IN_FAMILIES.kinds)('%s', (kind) => {
+    const family = BUILT_IN_FAMILIES.of(kind);
+    expect(PROVIDER_KINDS).toContain(kind);
+    expect(KIND_LABELS[kind]).toEqual(expect.any(String));
+    expect(SELF_HOSTED.includes(kind)).toBe(family.needsBaseUrl(kind));
+    expect(STATES_EXPIRY.includes(kind)).toBe(family.tokenExpiry === 'unreported');
+    for (const tfsVersion of family.needsTfsVersion(kind) ? TFS_VERSIONS : [undefined]) {
+      expect({ tfsVersion, kind: credentialKindFor(kind, tfsVersion) }).toEqual({ tfsVersion, kind: family.credentialKind(kind, tfsVersion) });
+    }
+  });
+
+  it('offers no kind the registry lacks', () => {
+    expect([...PROVIDER_KINDS].sort()).toEqual([...BUILT_IN_FAMILIES.kinds].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { PROVIDER_KINDS, TFS_VERSIONS, type ProviderKind, type TfsVersion } from '../../lambdas/domain/integration';
+import { BUILT_IN_KINDS, TFS_VERSIONS, type ProviderKind, type TfsVersion } from '../../lambdas/domain/integration';
 import { decideCredential, effectiveRequirement, tokenStatus, type CredentialDecision } from '../../lambdas/domain/policy';
 import type { StoredTokenStatus } from '../../lambdas/domain/records';
 
@@ -27,7 +27,7 @@ const expectedForToken: Record<string, CredentialDecision> = {
 };
 
 const hosts: { provider: ProviderKind; tfsVersion?: TfsVersion }[] = [
-  ...PROVIDER_KINDS.filter((p) => p !== 'tfs').map((provider) => ({ provider })),
+  ...BUILT_IN_KINDS.filter((p) => p !== 'tfs').map((provider) => ({ provider })),
   ...TFS_VERSIONS.map((tfsVersion) => ({ provider: 'tfs' as const, tfsVersion })),
 ];
 

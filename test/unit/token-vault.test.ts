@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import { openCredential, serviceCredentialContext } from '../../lambdas/services/host-credentials';
 import { loadLocalKey, localVault } from '../../lambdas/vault/token-vault';
 
@@ -67,7 +68,7 @@ describe('openCredential and ciphertexts from before the host joined the context
   it('opens a legacy ciphertext while the integration has not moved since it was set, never after a move', async () => {
     const legacy = await vault.encrypt('{"token":"ghp_legacy"}', { tenant: 'site-a', integrationId: 'int-1', purpose: 'service-credential' });
     const stored = { kind: 'token' as const, ciphertext: legacy, hint: '****', setAt: '2026-01-01T00:00:00.000Z' };
-    const context = serviceCredentialContext(integration);
+    const context = serviceCredentialContext(BUILT_IN_FAMILIES, integration);
     const opened = await openCredential(vault, stored, context, {});
     expect(opened.kind === 'token' && opened.token.reveal()).toBe('ghp_legacy');
     await expect(openCredential(vault, stored, context, { hostSetAt: '2026-06-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });

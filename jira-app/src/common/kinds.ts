@@ -1,6 +1,8 @@
-import { PROVIDER_KINDS, TFS_VERSIONS, TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../../../lambdas/domain/integration';
+import { BUILT_IN_KINDS, TFS_VERSIONS, TFS_VERSIONS_WITHOUT_PAT, type ProviderKind, type TfsVersion } from '../../../lambdas/domain/integration';
 
-export { PROVIDER_KINDS, TFS_VERSIONS, TFS_VERSIONS_WITHOUT_PAT };
+/** The kinds the admin page offers: patgate's own, which the pages have labels for. */
+export const PROVIDER_KINDS = BUILT_IN_KINDS;
+export { TFS_VERSIONS, TFS_VERSIONS_WITHOUT_PAT };
 
 export const KIND_LABELS: Record<ProviderKind, string> = {
   github: 'GitHub',

@@ -1,4 +1,5 @@
-import { auditQuerySchema, createIntegrationSchema, patchIntegrationSchema, repositoryOverrideSchema } from '../../domain/integration-schemas';
+import { auditQuerySchema, createIntegrationSchemaFor, patchIntegrationSchema, repositoryOverrideSchema, type IntegrationKinds } from '../../domain/integration-schemas';
+import { BUILT_IN_FAMILIES } from '../../hosts/family-registry';
 import { ifMatchOptionalHeaders, ifMatchRequiredHeaders } from '../../http/request-headers';
 import { defineRoutes } from '../../http/route-spec';
 import { integrationPath } from './path-parameters';
@@ -19,7 +20,7 @@ export const ADMIN_ROUTES = defineRoutes({
     access: 'admin',
     function: 'admin',
     summary: 'Create an integration (Jira admin)',
-    request: { body: createIntegrationSchema },
+    request: { body: createIntegrationSchemaFor(BUILT_IN_FAMILIES.kinds) },
     responses: { 201: { description: 'Created; ETag and Location headers name it', body: 'Integration' } },
   },
   getIntegration: {
@@ -68,4 +69,10 @@ export const ADMIN_ROUTES = defineRoutes({
     request: { query: auditQuerySchema },
     responses: { 200: { description: 'One page of entries; `nextCursor` continues', body: 'AuditPage' } },
   },
+});
+
+/** The admin routes for the integration kinds of another registry of host families (its request schema). */
+export const adminRouteSpecs = (kinds: IntegrationKinds): typeof ADMIN_ROUTES => ({
+  ...ADMIN_ROUTES,
+  createIntegration: { ...ADMIN_ROUTES.createIntegration, request: { body: createIntegrationSchemaFor(kinds) } },
 });

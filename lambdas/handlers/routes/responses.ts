@@ -1,13 +1,16 @@
 import * as z from 'zod';
-import { PROVIDER_KINDS, TFS_VERSIONS } from '../../domain/integration';
+import { TFS_VERSIONS } from '../../domain/integration';
+import type { IntegrationKinds } from '../../domain/integration-schemas';
+import { BUILT_IN_FAMILIES } from '../../hosts/family-registry';
 import { TOKEN_STATUSES } from '../../domain/records';
 
 /**
  * Response bodies of the API, by name: routes name theirs (`body: 'Integration'`), the OpenAPI
  * document renders them as components. Named rather than referenced so that no Lambda bundle
  * carries these schemas: only the document (the `public` function) imports this module at run
- * time. The services build the bodies; test/unit/route-table.test.ts checks at compile time that
- * each service's result type fits its schema.
+ * time. The services build the bodies; test/infra/route-table.test.ts checks at compile time that
+ * each service's result type fits its schema. The bodies that name an integration kind list the
+ * kinds of patgate's own host families; `responseBodies(kinds)` gives them for another registry.
  */
 
 const timestamp = z.string().meta({ description: 'ISO 8601 date-time' });
@@ -22,7 +25,7 @@ export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.loos
 export const integrationResponse = z.object({
   id: z.string(),
   name: z.string(),
-  provider: z.enum(PROVIDER_KINDS),
+  provider: z.enum(BUILT_IN_FAMILIES.kinds),
   baseUrl: z.string().optional(),
   region: z.string().optional(),
   tfsVersion: z.enum(TFS_VERSIONS).optional(),
@@ -77,7 +80,7 @@ export const auditPageResponse = z.object({
 export const myIntegrationResponse = z.object({
   integrationId: z.string(),
   name: z.string(),
-  provider: z.enum(PROVIDER_KINDS),
+  provider: z.enum(BUILT_IN_FAMILIES.kinds),
   requireUserPat: z.boolean(),
   repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
   patSupported: z.boolean(),
@@ -135,3 +138,17 @@ export const RESPONSE_BODIES = {
 } as const;
 
 export type ResponseBodyName = keyof typeof RESPONSE_BODIES;
+
+/** The response bodies for the integration kinds of a registry of host families (hosts/family-registry.ts). */
+export const responseBodies = (kinds: IntegrationKinds): typeof RESPONSE_BODIES => {
+  const provider = z.enum(kinds);
+  const integration = integrationResponse.extend({ provider });
+  const mine = myIntegrationResponse.extend({ provider });
+  return {
+    ...RESPONSE_BODIES,
+    Integration: integration,
+    IntegrationList: integrationListResponse.extend({ integrations: z.array(integrationListResponse.shape.integrations.element.extend({ provider })) }),
+    MyIntegration: mine,
+    MyIntegrations: myIntegrationsResponse.extend({ integrations: z.array(mine) }),
+  };
+};

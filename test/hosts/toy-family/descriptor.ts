@@ -1,9 +1,8 @@
-import type { ProviderKind } from '../../../lambdas/domain/integration';
 import type { HostFamily } from '../../../lambdas/hosts/host-family';
 import { invalidRepositoryId, trimmed } from '../../../lambdas/hosts/repository-id-rule';
 
-/** A kind no real family serves (ProviderKind is a closed union, so a new kind is named by a cast here). */
-export const TOY_KIND = 'toy' as ProviderKind;
+/** A kind no real family serves: a plain string, accepted wherever a registry holding this family is in use. */
+export const TOY_KIND = 'toy';
 
 /** A toy host: self-hosted, PAT credential, case-insensitive `name` repository ids, expiry reported. */
 export const toyFamily: HostFamily = {
