@@ -99,7 +99,7 @@ export const auditPageFailures = (rows: readonly AuditPageRow[]): string[] =>
 
 export const auditPageTable = (rows: readonly AuditPageRow[]): string =>
   formatTable(
-    `Audit page (${PAGE} entries) on a ${ENTRIES.toLocaleString('en-US')}-entry partition, by filter (AuditStore on DynamoDB Local; target ${AUDIT_PAGE_QUERY_TARGET} Query whatever the filter)`,
+    `8. Audit page (${PAGE} entries) on a ${ENTRIES.toLocaleString('en-US')}-entry partition, by filter (AuditStore on DynamoDB Local; target ${AUDIT_PAGE_QUERY_TARGET} Query whatever the filter)`,
     ['filter', 'matching entries', 'returned', 'Queries', 'Scans'],
     rows.map((r) => [r.filter, r.matching, r.returned, r.queries, r.scans]),
   );

@@ -153,7 +153,7 @@ export const listRouteCpuFailures = (rows: readonly ListRouteCpuRow[]): string[]
 
 export const listRouteCpuTable = (rows: readonly ListRouteCpuRow[]): string =>
   formatTable(
-    `List route CPU per request (GET ${PATH}, ${INTEGRATIONS} integrations × ${OVERRIDES} overrides, handler in-process; target warm ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`,
+    `6. List route CPU per request (GET ${PATH}, ${INTEGRATIONS} integrations × ${OVERRIDES} overrides, the tokens function's handler in-process on its own dependencies; target warm ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`,
     ['case', 'requests', 'CPU ms / request', 'answers'],
     rows.map((r) => [r.case, r.requests, r.cpuMsPerRequest, r.statuses]),
   );
