@@ -36,14 +36,18 @@ const envOf = (config: Config): Record<string, string> => ({
 
 /** The API alone in a child process (api-process.ts), with a way to read its CPU time. */
 class ApiProcess {
-  readonly #pending: ((message: ApiProcessMessage) => void)[] = [];
+  readonly #pending: { readonly resolve: (micros: number) => void; readonly reject: (error: Error) => void }[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
   ) {
     child.on('message', (message: ApiProcessMessage) => {
-      if (message.cpu) this.#pending.shift()?.(message);
+      if (message.cpu) this.#pending.shift()?.resolve(message.cpu.user + message.cpu.system);
+    });
+    // A crashed API must fail the benchmark, not leave it waiting for an answer.
+    child.on('exit', (code) => {
+      for (const waiting of this.#pending.splice(0)) waiting.reject(new Error(`the API process exited with code ${code}`));
     });
   }
 
@@ -66,8 +70,9 @@ class ApiProcess {
 
   /** Microseconds of CPU the API process has used so far. */
   cpuMicros(): Promise<number> {
-    return new Promise((resolve) => {
-      this.#pending.push((message) => resolve((message.cpu?.user ?? 0) + (message.cpu?.system ?? 0)));
+    if (this.child.exitCode !== null) return Promise.reject(new Error(`the API process exited with code ${this.child.exitCode}`));
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ resolve, reject });
       this.child.send('cpu');
     });
   }
