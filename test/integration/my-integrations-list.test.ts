@@ -3,6 +3,8 @@ import { startHostSimulators, type HostSimulators, type HostWorld } from '../../
 import { Harness } from '../support/harness';
 
 const DAY = 24 * 3600 * 1000;
+/** A name JSON must escape (quotes, backslash) or may not (non-ASCII): the rendered text must still match byte for byte. */
+const NEW_NAME = 'GitLab "renamed" \\ ✓ é';
 
 interface Listed {
   readonly integrationId: string;
@@ -108,10 +110,10 @@ describe.each<JiraPlatform>(['connect', 'forge'])('GET /api/me/integrations from
     expect(gitlab?.repositoryOverrides).toEqual([]);
 
     const current = await h.call('GET', `/api/admin/integrations/${id('gitlab')}`, { as: as(admin) });
-    const renamed = await h.call('PATCH', `/api/admin/integrations/${id('gitlab')}`, { as: as(admin), headers: { 'if-match': String(current.headers.get('etag')) }, body: { name: 'GitLab renamed' } });
+    const renamed = await h.call('PATCH', `/api/admin/integrations/${id('gitlab')}`, { as: as(admin), headers: { 'if-match': String(current.headers.get('etag')) }, body: { name: NEW_NAME } });
     expect(renamed.status).toBe(200);
     const after = await list('user-a');
-    expect(after.integrations.find((i) => i.integrationId === id('gitlab'))).toMatchObject({ name: 'GitLab renamed' });
+    expect(after.integrations.find((i) => i.integrationId === id('gitlab'))).toMatchObject({ name: NEW_NAME });
     expect(after.text).toBe(await direct('user-a'));
 
     expect((await h.call('DELETE', `/api/me/tokens/${id('codecommit')}`, { as: as('user-a') })).status).toBe(204);
