@@ -8,7 +8,8 @@ import { TOKEN_ROUTES } from './routes/tokens';
 
 export const tokenRoutes = (deps: () => Dependencies): RouteDefinition[] =>
   bindRoutes(TOKEN_ROUTES, {
-    myIntegrations: async ({ caller }) => ({ status: 200, body: { integrations: await deps().tokenService.listMine(caller.tenant, caller.accountId) } }),
+    // Rendered from per-container cached parts: byte for byte `{ integrations: listMine(…) }`.
+    myIntegrations: async ({ caller }) => ({ status: 200, json: await deps().tokenService.listMineJson(caller.tenant, caller.accountId) }),
     saveToken: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       const input = parseInput(saveTokenSchema, request.body, 'body');

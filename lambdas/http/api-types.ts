@@ -8,5 +8,7 @@ export type { ApiRequest } from '../domain/api-request';
 export interface ApiResult {
   readonly status: number;
   readonly body?: unknown;
+  /** The body already serialised as JSON (sent as is, instead of `JSON.stringify(body)`). */
+  readonly json?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }

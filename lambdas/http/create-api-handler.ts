@@ -119,6 +119,10 @@ const toRequest = (event: ApiEvent, correlationId: string, lenientBody = false):
 
 const toResponse = (result: ApiResult, correlationId: string): ApiResponse => {
   const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...(result.headers ?? {}) };
+  if (result.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    return { statusCode: result.status, headers, body: result.json };
+  }
   if (result.body === undefined) return { statusCode: result.status, headers, body: '' };
   headers['content-type'] ??= 'application/json';
   return { statusCode: result.status, headers, body: JSON.stringify(result.body) };

@@ -16,7 +16,7 @@ import type { TokenStore } from '../store/token-store';
 import type { TokenVault } from '../vault/token-vault';
 import { userTokenContext, verifiedNewTokenUrl } from './host-credentials';
 import { telemetry } from '../observability/telemetry';
-import { IntegrationCatalog } from './integration-catalog';
+import { IntegrationCatalog, type CatalogEntry } from './integration-catalog';
 import { setupUrl } from './setup-links';
 
 export { saveTokenSchema, type SaveTokenInput };
@@ -43,8 +43,27 @@ const credentialFields = (input: SaveTokenInput): Record<string, string> =>
 
 const nextDay = (now: Date): string => new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
 
+/**
+ * One catalog entry's user-independent parts, already JSON: `head` runs from `{` to `"status":`,
+ * `tail` from `,"newTokenUrl"` to `}`. The user's token fields go between them.
+ */
+interface RenderedEntry {
+  readonly integration: IntegrationRecord;
+  readonly head: string;
+  readonly tail: string;
+}
+
+/** What the rendered links depend on besides the catalog entry itself. */
+const linkKey = (tenant: TenantRecord): string => JSON.stringify([tenant.baseUrl, tenant.platform, tenant.forgeAppId, tenant.forgeEnvironmentId]);
+
 /** The user token API: one PAT per user per integration, verified with the host before it is kept. */
 export class TokenService {
+  /**
+   * `listMineJson`'s rendered entries, per cached catalog list: they live exactly as long as the
+   * catalog keeps that list (30 s, or until a write in this container makes it `forget` the tenant).
+   */
+  readonly #rendered = new WeakMap<readonly CatalogEntry[], { readonly key: string; readonly entries: readonly RenderedEntry[] }>();
+
   constructor(
     private readonly integrations: IntegrationStore,
     private readonly tokens: TokenStore,
@@ -63,6 +82,38 @@ export class TokenService {
     const [catalog, tokens] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.tokens.listForUser(tenant.clientKey, accountId)]);
     const byIntegration = new Map(tokens.map((t) => [t.integrationId, t]));
     return catalog.map(({ integration, overrides }) => this.#view(tenant, integration, overrides, byIntegration.get(integration.id)));
+  }
+
+  /**
+   * `listMine` as the route sends it: the text `JSON.stringify({ integrations: listMine(…) })` gives,
+   * byte for byte, without rebuilding and serialising every integration and override on each request.
+   * What does not depend on the user (name, provider, overrides, links) is rendered once per cached
+   * catalog list; per request only the user's token fields are serialised (one Query, as before).
+   */
+  async listMineJson(tenant: TenantRecord, accountId: string): Promise<string> {
+    const [catalog, tokens] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.tokens.listForUser(tenant.clientKey, accountId)]);
+    const byIntegration = new Map(tokens.map((t) => [t.integrationId, t]));
+    const now = this.clock.now();
+    const parts: string[] = [];
+    for (const { integration, head, tail } of this.#renderedOf(tenant, catalog)) {
+      const token = byIntegration.get(integration.id);
+      const fields = token ? JSON.stringify(this.#tokenFields(integration, token, now)) : '{}';
+      parts.push(`${head}${JSON.stringify(tokenStatus(token, now))}${fields === '{}' ? '' : `,${fields.slice(1, -1)}`}${tail}`);
+    }
+    return `{"integrations":[${parts.join(',')}]}`;
+  }
+
+  #renderedOf(tenant: TenantRecord, catalog: readonly CatalogEntry[]): readonly RenderedEntry[] {
+    const key = linkKey(tenant);
+    const cached = this.#rendered.get(catalog);
+    if (cached?.key === key) return cached.entries;
+    const entries = catalog.map(({ integration, overrides }): RenderedEntry => {
+      const head = JSON.stringify(this.#integrationFields(integration, overrides));
+      const tail = JSON.stringify(this.#links(tenant, integration));
+      return { integration, head: `${head.slice(0, -1)},"status":`, tail: `,${tail.slice(1)}` };
+    });
+    this.#rendered.set(catalog, { key, entries });
+    return entries;
   }
 
   async save(tenant: TenantRecord, accountId: string, integrationId: string, input: SaveTokenInput): Promise<MyIntegrationView> {
@@ -180,6 +231,17 @@ export class TokenService {
   }
 
   #view(tenant: TenantRecord, integration: IntegrationRecord, overrides: MyIntegrationView['repositoryOverrides'], token: UserTokenRecord | undefined): MyIntegrationView {
+    const now = this.clock.now();
+    return {
+      ...this.#integrationFields(integration, overrides),
+      status: tokenStatus(token, now),
+      ...(token ? this.#tokenFields(integration, token, now) : {}),
+      ...this.#links(tenant, integration),
+    };
+  }
+
+  /** The view's fields before `status`: the same for every user. */
+  #integrationFields(integration: IntegrationRecord, overrides: MyIntegrationView['repositoryOverrides']) {
     return {
       integrationId: integration.id,
       name: integration.name,
@@ -187,18 +249,25 @@ export class TokenService {
       requireUserPat: integration.requireUserPat,
       repositoryOverrides: overrides,
       patSupported: supportsPersonalAccessTokens(integration.provider, integration.tfsVersion),
-      status: tokenStatus(token, this.clock.now()),
-      ...(token
-        ? {
-            hint: token.credential.kind === 'aws-keys' && token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
-            providerLogin: token.providerLogin,
-            ...(token.scopes ? { scopes: token.scopes } : {}),
-            ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
-            // An invalid token gets no countdown: it no longer works whatever its expiry says.
-            ...(token.status === 'invalid' ? {} : expiryNotice(token.expiresAt, this.clock.now(), integration.name)),
-            savedAt: token.savedAt,
-          }
-        : {}),
+    };
+  }
+
+  /** The user's own token, after `status`. */
+  #tokenFields(integration: IntegrationRecord, token: UserTokenRecord, now: Date) {
+    return {
+      hint: token.credential.kind === 'aws-keys' && token.credential.accessKeyId ? `${token.credential.accessKeyId} ${token.credential.hint}` : token.credential.hint,
+      providerLogin: token.providerLogin,
+      ...(token.scopes ? { scopes: token.scopes } : {}),
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+      // An invalid token gets no countdown: it no longer works whatever its expiry says.
+      ...(token.status === 'invalid' ? {} : expiryNotice(token.expiresAt, now, integration.name)),
+      savedAt: token.savedAt,
+    };
+  }
+
+  /** The view's last fields: links that depend on the integration and the tenant, not the user. */
+  #links(tenant: TenantRecord, integration: IntegrationRecord) {
+    return {
       newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration),
       setupUrl: setupUrl(tenant, this.appKey, integration.id),
     };

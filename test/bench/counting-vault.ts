@@ -1,5 +1,13 @@
+import {
+  KeyringNode,
+  RawAesKeyringNode,
+  RawAesWrappingSuiteIdentifier,
+  type EncryptedDataKey,
+  type NodeDecryptionMaterial,
+  type NodeEncryptionMaterial,
+} from '@aws-crypto/client-node';
 import type { Secret } from '../../lambdas/domain/secret';
-import type { DecryptOptions, SecretContext, SecretPurpose, TokenVault } from '../../lambdas/vault/token-vault';
+import { EnvelopeVault, type DecryptOptions, type SecretContext, type SecretPurpose, type TokenVault } from '../../lambdas/vault/token-vault';
 
 export type DecryptCounts = Record<SecretPurpose, number>;
 
@@ -25,5 +33,53 @@ export class CountingVault implements TokenVault {
     const counts = this.#decrypts;
     this.#decrypts = zero();
     return counts;
+  }
+}
+
+/**
+ * The local vault (same raw AES keys and names as `localVault`, so it opens what that one sealed),
+ * with the keyrings' unwraps counted: the calls KMS would get in AWS. The vault's decrypt cache
+ * (caching materials manager) sits in front, so a cached data key costs no unwrap, as it costs no
+ * KMS call there.
+ */
+export class KeyUnwrapCounter {
+  #unwraps = 0;
+
+  vault(key: Buffer): EnvelopeVault {
+    const keyring = (keyName: string): KeyringNode =>
+      new CountingKeyring(
+        new RawAesKeyringNode({ keyName, keyNamespace: 'patgate-local', unencryptedMasterKey: new Uint8Array(key), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING }),
+        () => {
+          this.#unwraps += 1;
+        },
+      );
+    const credentials = keyring('credentials');
+    const tenant = keyring('tenant');
+    return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+  }
+
+  /** Unwraps since the last call. */
+  take(): number {
+    const n = this.#unwraps;
+    this.#unwraps = 0;
+    return n;
+  }
+}
+
+class CountingKeyring extends KeyringNode {
+  constructor(
+    private readonly inner: KeyringNode,
+    private readonly counted: () => void,
+  ) {
+    super();
+  }
+
+  _onEncrypt(material: NodeEncryptionMaterial): Promise<NodeEncryptionMaterial> {
+    return this.inner.onEncrypt(material);
+  }
+
+  _onDecrypt(material: NodeDecryptionMaterial, encryptedDataKeys: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
+    this.counted();
+    return this.inner.onDecrypt(material, encryptedDataKeys);
   }
 }

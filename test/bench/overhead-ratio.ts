@@ -11,6 +11,7 @@ import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { auditPk, integrationSk, overrideSk, tenantPk, TENANT_SK, tokenSk, userPk } from '../../lambdas/store/keys';
 import { tenantInstalled } from '../../lambdas/store/tenant-guard';
 import { BenchSite } from './bench-site';
+import { GitActionContainer } from './function-container';
 import { percentile } from './percentile';
 
 export interface LatencySummary {
@@ -51,12 +52,16 @@ const timed = async (work: () => Promise<void>): Promise<number> => {
 export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 200, warmup = 20): Promise<OverheadResult> => {
   const site = await BenchSite.start();
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint });
+  let container: GitActionContainer | undefined;
   try {
     const world = site.world('github');
     const integrationId = await site.createIntegration(world, true);
     const user = await site.newUser(world, integrationId, true);
     const authorization = `JWT ${site.jwt(user, 'POST', '/api/git/branches')}`;
-    const url = new URL('/api/git/branches', site.harness.url);
+    // The API path: the git-action function in a container of its own (function-container.ts), so
+    // nothing in it was warmed by the admin and tokens calls above; the warm-up iterations warm it.
+    container = await GitActionContainer.start(site.harness.config);
+    const url = new URL('/api/git/branches', container.url);
     const viaApi = async (n: number): Promise<void> => {
       const res = await fetch(url, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(site.branchBody(world, integrationId, `bench/api-${n}`)) });
       if (res.status !== 201) throw new Error(`API create branch answered ${res.status}: ${await res.text()}`);
@@ -111,6 +116,7 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const added = summarise(addedSamples);
     return { iterations, warmup, hostLatencyMs: HOST_LATENCY_MS, api, direct: bare, added, p50Ratio: api.p50Ms / bare.p50Ms, p99Ratio: api.p99Ms / bare.p99Ms };
   } finally {
+    await container?.stop();
     db.destroy();
     await site.stop();
   }

@@ -164,7 +164,7 @@ export const reverifyThroughputFailures = (rows: readonly ReverifyThroughputRow[
 
 export const reverifyThroughputTable = (rows: readonly ReverifyThroughputRow[]): string =>
   formatTable(
-    `Re-verify pass (decrypt + host call + write per token; target ≥ ${REVERIFY_TOKENS_PER_SECOND_TARGET} tokens/s, per-host pause kept)`,
+    `7. Re-verify pass (decrypt + host call + write per token; target ≥ ${REVERIFY_TOKENS_PER_SECOND_TARGET} tokens/s, per-host pause kept)`,
     ['case', 'tokens', 'host latency ms', 'concurrency', 're-verified', 'deferred', 's', 'tokens/s', 'calls to A after its 429'],
     rows.map((r) => [r.case, r.tokens, r.hostLatencyMs, r.concurrency, r.reverified, r.deferred, r.seconds, r.tokensPerSecond, r.callsAfterRateLimit ?? '–']),
   );

@@ -17,6 +17,8 @@ export interface RoundTripFloor {
    * ConditionCheck and the audit Put, so no entry lands for an uninstalled site.
    */
   readonly writes: number;
+  /** KMS calls (data-key unwraps): the vault's decrypt cache makes a warm action by the same user make none. */
+  readonly kmsCalls: 0;
   /** New TCP connections to the host: keep-alive per host makes a warm action open none. */
   readonly newConnections: 0;
   /** Azure DevOps' API-version negotiation (OPTIONS): once per base URL and container, so none when warm. */
@@ -59,6 +61,7 @@ export const roundTripFloor = (provider: ProviderKind, action: GitActionName, re
   decrypts: refused ? 0 : 1,
   hostCalls: refused ? 0 : HOST_CALL_FLOOR[familyOf(provider)][action],
   writes: 1 + pullRequestFacts(provider, action, refused),
+  kmsCalls: 0,
   newConnections: 0,
   negotiations: 0,
 });
