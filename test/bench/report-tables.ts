@@ -61,7 +61,7 @@ export const reportTables = {
   /** The floor itself: host calls per action by family, a constant whatever the workload. */
   floor: (): string =>
     formatTable(
-      '1a. Floor: host calls per warm action (plus 1 BatchGetItem (tenant, integration, override, token), 1 decrypt, 0 KMS calls, 1 audit TransactWriteItems with the tenant ConditionCheck, 0 new TCP connections, 0 Azure OPTIONS); it does not grow with the workload',
+      '1a. Floor: host calls per warm action (plus 1 BatchGetItem (tenant, integration, override, token), 1 decrypt, 0 KMS calls, 1 audit TransactWriteItems with the tenant ConditionCheck, 0 new TCP connections, 0 Azure OPTIONS; CodeCommit create-pull-request also at most 1 Query and 1 TransactWriteItems of its recorded pull requests); it does not grow with the workload',
       ['host family', ...GIT_ACTIONS],
       HOST_FAMILIES.map((family) => [FAMILY_NAMES[family], ...GIT_ACTIONS.map((action) => HOST_CALL_FLOOR[family][action])]),
     ),

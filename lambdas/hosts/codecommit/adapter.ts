@@ -342,10 +342,16 @@ class CodeCommitProvider implements GitProvider {
 
   /**
    * The integration's shared record for one repository, when the wiring gave one and the target names
-   * its integration. It is shared by every credential of the integration (service account and users'
-   * own keys): a credential learns from it only which branches pull requests join whose ids its own
-   * ListPullRequests returned, the repository being one it can list; and a duplicate it names is read
-   * again with the credential before a create is refused (see #duplicateAmong).
+   * its integration (one tenant never reads another's; see pull-request-facts-store.ts).
+   *
+   * It is shared by every credential of the integration (service account and users' own keys), which
+   * is acceptable: a credential consults it only for ids its own ListPullRequests returned, in a
+   * repository it may list, and nothing of it reaches the caller. A create it says is no duplicate
+   * goes ahead (CodeCommit would accept a duplicate anyway); a duplicate it names is read again with
+   * the caller's credential before a create is refused (see #duplicateAmong), so a CONFLICT and its
+   * link rest on the caller's own GetPullRequest, as before. What remains is one bit for a key allowed
+   * ListPullRequests but denied GetPullRequest: a create that names a recorded pair fails on that
+   * read (as every create with an open pull request failed for it before the record existed).
    */
   #sharedFacts(repository: string): SharedPullRequestFacts | undefined {
     const facts = this.#options.pullRequestFacts;
