@@ -22,3 +22,9 @@ export const AUDIT_COPY_SK_FLOOR = 'I#';
 /** The byAuditActor index partition of one tenant's actor. */
 export const auditActorKey = (clientKey: string, accountId: string): string => `T#${clientKey}#A#${accountId}`;
 export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM`;
+/**
+ * Deletion markers, in the tenant partition: a tenant being deleted (after an uninstall) and an
+ * integration being deleted. Each names the job that owns it (lambdas/deletion/deletion-job.ts).
+ */
+export const TENANT_DELETION_SK = 'DELETING';
+export const integrationDeletionSk = (integrationId: string): string => `DELETING#INT#${integrationId}`;
