@@ -68,11 +68,15 @@ export class IntegrationStore {
             tenantInstalled(this.tableName, record.tenant),
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationSk(record.id), type: 'integration', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(record.name), type: 'name', integrationId: record.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            // Ids are random (80 bits) and never reused; this makes a collision with an id whose
+            // deletion job still runs impossible rather than improbable (the job would delete its items).
+            { ConditionCheck: { TableName: this.tableName, Key: { PK: pk, SK: integrationDeletionSk(record.id) }, ConditionExpression: 'attribute_not_exists(PK)' } },
           ],
         }),
       );
     } catch (error) {
       throwIfNotInstalled(error);
+      if (cancellationCodes(error)?.[3] === 'ConditionalCheckFailed') throw new AppError('CONFLICT', 'The new integration\'s id is taken; send the request again.');
       if (error instanceof TransactionCanceledException) throw conflictOnName();
       throw error;
     }
