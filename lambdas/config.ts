@@ -28,11 +28,10 @@ const schema = z.object({
   PATGATE_FORGE_JWKS_URL: z.string().url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
   /** Seconds between key-set refetches for an unknown `kid` (jose's cooldown). */
   PATGATE_FORGE_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** The second uninstall sweep runs this long after an uninstall (longer than the 60 s tenant cache). */
+  /** The uninstall's second deletion pass runs this long after an uninstall (longer than the 60 s tenant cache). */
   PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
-  /** AWS: EventBridge Scheduler group and role for the one-shot second sweep (set by the CDK stack). */
-  PATGATE_SWEEP_SCHEDULE_GROUP: z.string().min(1).optional(),
-  PATGATE_SWEEP_ROLE_ARN: z.string().min(1).optional(),
+  /** AWS: the SQS queue of deletion jobs (set by the CDK stack). Absent: an in-process queue (local, tests). */
+  PATGATE_DELETION_QUEUE_URL: z.string().url().optional(),
   /** Local mode allows http and loopback base URLs for hosts and Jira sites (simulators). */
   PATGATE_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
   /** Accept http Jira sites (the Jira simulator) even outside local mode; tests only. */
@@ -63,8 +62,7 @@ export type Config = Readonly<{
   forgeJwksUrl: string;
   forgeJwksCooldownSeconds: number;
   uninstallSweepDelaySeconds: number;
-  sweepScheduleGroup: string | undefined;
-  sweepRoleArn: string | undefined;
+  deletionQueueUrl: string | undefined;
   /**
    * What local mode (PATGATE_LOCAL_MODE, the simulators of `npm start` and the tests) allows, one
    * capability each, so each use says which it needs:
@@ -109,8 +107,7 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     forgeJwksUrl: e.PATGATE_FORGE_JWKS_URL,
     forgeJwksCooldownSeconds: e.PATGATE_FORGE_JWKS_COOLDOWN_SECONDS,
     uninstallSweepDelaySeconds: e.PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS,
-    sweepScheduleGroup: e.PATGATE_SWEEP_SCHEDULE_GROUP,
-    sweepRoleArn: e.PATGATE_SWEEP_ROLE_ARN,
+    deletionQueueUrl: e.PATGATE_DELETION_QUEUE_URL,
     allowSimulatedHosts: e.PATGATE_LOCAL_MODE === 'true',
     configurablePublicHostEndpoints: e.PATGATE_LOCAL_MODE === 'true',
     eventsToFile: e.PATGATE_LOCAL_MODE === 'true',

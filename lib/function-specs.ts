@@ -3,7 +3,7 @@ import { HOST_CALLING_TIME_LIMIT_SECONDS } from '../lambdas/store/function-time-
 import { BY_AUDIT_ACTOR_INDEX, BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
 import type { SecretPurpose } from '../lambdas/vault/token-vault';
 
-export type FunctionName = 'public' | 'lifecycle' | 'admin' | 'tokens' | 'gitAction' | 'tokenExpiry';
+export type FunctionName = 'public' | 'lifecycle' | 'admin' | 'tokens' | 'gitAction' | 'tokenExpiry' | 'deletion';
 
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -16,6 +16,9 @@ export type TableAction =
   | 'dynamodb:ConditionCheckItem';
 
 export type KeyAction = 'kms:Decrypt' | 'kms:GenerateDataKey';
+
+/** Actions on the deletion queue (lambdas/deletion): enqueue, or consume as its worker. */
+export type QueueAction = 'sqs:SendMessage' | 'sqs:ReceiveMessage' | 'sqs:DeleteMessage' | 'sqs:ChangeMessageVisibility' | 'sqs:GetQueueAttributes';
 
 /** One KMS right, limited to ciphertexts whose encryption context names one of these purposes. */
 export interface KeyGrant {
@@ -32,7 +35,7 @@ export interface FunctionSpec {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize: number;
-  /** Served by the HTTP API (the others are invoked by the scheduler). */
+  /** Served by the HTTP API (the others are invoked by the scheduler or the deletion queue). */
   readonly api: boolean;
   /** Actions on the table's items (never on its indexes). */
   readonly table: readonly TableAction[];
@@ -41,6 +44,8 @@ export interface FunctionSpec {
   readonly credentialsKey: readonly KeyGrant[];
   readonly tenantKey: readonly KeyGrant[];
   readonly settings: readonly AppSetting[];
+  /** Actions on the deletion queue (and its URL in the environment when any). */
+  readonly deletionQueue: readonly QueueAction[];
 }
 
 const JIRA_FACING: readonly AppSetting[] = ['appBaseUrl', 'appKey', 'allowedOrigin'];
@@ -48,6 +53,8 @@ const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared
 // API functions call a git host (10 s whole-call budget) and Jira; 15 s leaves room for both
 // and stays under the HTTP API's 30 s integration limit.
 const HOST_CALLING_TIMEOUT = Duration.seconds(HOST_CALLING_TIME_LIMIT_SECONDS);
+/** The deletion worker's timeout; the queue's visibility timeout is six times it (lib/deletion-queue.ts). */
+export const DELETION_WORKER_TIMEOUT = Duration.minutes(2);
 
 /**
  * Every Lambda of docs/architecture.md §1 and exactly the rights its code uses (docs/architecture.md §6, least privilege): the
@@ -68,27 +75,22 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     credentialsKey: [],
     tenantKey: [],
     settings: ['appBaseUrl', 'allowedOrigin'],
+    deletionQueue: [],
   },
   lifecycle: {
     entry: 'lambdas/handlers/lifecycle.ts',
-    description: 'patgate: Atlassian Connect install and uninstall callbacks',
+    description: 'patgate: Atlassian Connect and Forge install and uninstall callbacks (uninstall enqueues the deletion)',
     timeout: Duration.seconds(10),
     memorySize: 512,
     api: true,
-    table: [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:Query',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
-      // Audit entries are written in a transaction that checks the tenant is still installed.
-      'dynamodb:ConditionCheckItem',
-    ],
+    // Install: the tenant put checks the deletion marker in its transaction; uninstall deletes the
+    // tenant item and puts the marker in one; audit entries check the tenant is still installed.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
     indexes: [],
     credentialsKey: [],
     tenantKey: [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], purposes: ['shared-secret'] }],
     settings: [...JIRA_FACING, 'installKeysUrl'],
+    deletionQueue: ['sqs:SendMessage'],
   },
   admin: {
     entry: 'lambdas/handlers/admin.ts',
@@ -102,7 +104,6 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
       'dynamodb:Query',
-      'dynamodb:BatchWriteItem',
       'dynamodb:ConditionCheckItem',
     ],
     // The admin list counts each integration's tokens expiring within 7 days (counts, no names);
@@ -112,6 +113,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['service-credential'] }],
     tenantKey: [VERIFY_JIRA_JWT],
     settings: JIRA_FACING,
+    deletionQueue: ['sqs:SendMessage'],
   },
   tokens: {
     entry: 'lambdas/handlers/tokens.ts',
@@ -133,6 +135,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['user-pat'] }],
     tenantKey: [VERIFY_JIRA_JWT],
     settings: JIRA_FACING,
+    deletionQueue: [],
   },
   gitAction: {
     entry: 'lambdas/handlers/git-action.ts',
@@ -155,6 +158,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],
     tenantKey: [VERIFY_JIRA_JWT],
     settings: JIRA_FACING,
+    deletionQueue: [],
   },
   tokenExpiry: {
     entry: 'lambdas/handlers/token-expiry.ts',
@@ -169,6 +173,23 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],
     tenantKey: [],
     settings: ['appBaseUrl'],
+    deletionQueue: [],
+  },
+  deletion: {
+    entry: 'lambdas/handlers/deletion.ts',
+    description: 'patgate: deletion worker (uninstalled sites, deleted integrations), fed by the deletion queue',
+    timeout: DELETION_WORKER_TIMEOUT,
+    memorySize: 512,
+    api: false,
+    // Reads pages (Query), markers (GetItem) and tokens (BatchGetItem); deletes in batches and
+    // removes its marker (DeleteItem). It never writes an item.
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+    indexes: [],
+    credentialsKey: [],
+    tenantKey: [],
+    settings: [],
+    // Consumes its queue (the event source mapping polls with the function's role) and enqueues continuations.
+    deletionQueue: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:SendMessage'],
   },
 };
 

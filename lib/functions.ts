@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Data } from './data';
 import {
@@ -46,6 +47,8 @@ export interface FunctionsProps {
   readonly logRetention?: logs.RetentionDays;
   /** Active X-Ray tracing on every function. @default false */
   readonly tracing?: boolean;
+  /** The deletion queue (lib/deletion-queue.ts): its URL and the actions of each spec's `deletionQueue`. */
+  readonly deletionQueue: sqs.IQueue;
   /** Reserved concurrency per function (caps a runaway function; needs account headroom). @default none */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
 }
@@ -113,6 +116,7 @@ export class Functions extends Construct {
     grantTableRights(role, spec, props.data);
     grantKeyRights(role, spec.credentialsKey, props.keys.credentials);
     grantKeyRights(role, spec.tenantKey, props.keys.tenant);
+    grantQueueRights(role, spec, props.deletionQueue);
     acknowledgeFindings(fn, role, name, props.tracing ?? false);
     return fn;
   }
@@ -137,6 +141,7 @@ export class Functions extends Construct {
       env.PATGATE_CREDENTIALS_KEY_ID = props.keys.credentials.keyArn;
       env.PATGATE_TENANT_KEY_ID = props.keys.tenant.keyArn;
     }
+    if (spec.deletionQueue.length > 0) env.PATGATE_DELETION_QUEUE_URL = props.deletionQueue.queueUrl;
     for (const setting of spec.settings) {
       const value = props.settings[setting];
       if (value !== undefined) env[SETTING_VARIABLES[setting]] = value;
@@ -195,6 +200,11 @@ const grantKeyRights = (role: iam.Role, grants: readonly KeyGrant[], key: kms.IK
       }),
     );
   }
+};
+
+const grantQueueRights = (role: iam.Role, spec: FunctionSpec, queue: sqs.IQueue): void => {
+  if (spec.deletionQueue.length === 0) return;
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DeletionQueue', actions: [...spec.deletionQueue], resources: [queue.queueArn] }));
 };
 
 const acknowledgeFindings = (fn: lambda.Function, role: iam.Role, name: FunctionName, tracing: boolean): void => {

@@ -6,6 +6,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/observability/telemetry';
 import { BY_EXPIRY_INDEX, BY_REVERIFY_INDEX } from '../lambdas/store/table-definition';
@@ -19,6 +20,8 @@ export interface MonitoringProps {
   readonly checkerGroup: scheduler.IScheduleGroup;
   /** The table whose throttled requests alarm. */
   readonly table: dynamodb.ITable;
+  /** The deletion queue's dead-letter queue: any message there is a deletion that stopped. */
+  readonly deletionDeadLetters: sqs.IQueue;
   /** Where alarms notify (e.g. an SNS topic with an e-mail subscription). @default no action */
   readonly alarmTopic?: sns.ITopic;
   /** Server errors (5xx) per 5 minutes that raise the API alarm. @default 5 */
@@ -60,6 +63,11 @@ export class Monitoring extends Construct {
       'patgate token-expiry: scheduled runs dropped after retries',
     );
     this.addCheckerNotRunning(props.checker);
+    this.alarmOn(
+      'DeletionDeadLetters',
+      props.deletionDeadLetters.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      'patgate deletion: a deletion job failed every delivery and sits in the dead-letter queue (the site or integration is not fully deleted; its marker stays)',
+    );
     this.tableThrottled = this.alarmOn('TableThrottled', tableThrottles(props.table), 'patgate DynamoDB: throttled reads or writes (table or index)');
     this.kmsFailed = this.alarmOn('KmsCallsFailed', kmsFailures(), 'patgate KMS: calls failed after retries (timeouts, throttling, access denied, bad ciphertext)');
     if (props.alarmTopic) this.notify(props.alarmTopic);

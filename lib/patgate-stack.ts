@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Api } from './api';
 import { OperationsDashboard } from './dashboard';
 import { Data } from './data';
+import { DeletionQueue } from './deletion-queue';
 import { ForgeRemote } from './forge-remote';
 import { Functions } from './functions';
 import { Keys } from './keys';
@@ -20,6 +21,7 @@ export interface PatgateStackProps extends StackProps {
 export class PatgateStack extends Stack {
   public readonly keys: Keys;
   public readonly data: Data;
+  public readonly deletionQueue: DeletionQueue;
   public readonly functions: Functions;
   public readonly api: Api;
   public readonly schedule: Schedule;
@@ -32,12 +34,15 @@ export class PatgateStack extends Stack {
     const { settings } = props;
     this.keys = new Keys(this, 'Keys');
     this.data = new Data(this, 'Data');
+    this.deletionQueue = new DeletionQueue(this, 'Deletion');
     this.functions = new Functions(this, 'Functions', {
       data: this.data,
       keys: this.keys,
+      deletionQueue: this.deletionQueue.queue,
       tracing: settings.tracing,
       settings,
     });
+    this.deletionQueue.feed(this.functions.byName.deletion);
     this.keys.restrictCredentialsDecryptTo(this.functions.rolesDecrypting('credentialsKey'));
     this.keys.restrictTenantDecryptTo(this.functions.rolesDecrypting('tenantKey'));
     this.api = new Api(this, 'Api', {
@@ -49,7 +54,7 @@ export class PatgateStack extends Stack {
     // Without a base URL of its own, the API is the app: its URL is what Connect signs for.
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.api.url);
     const { admin, tokens, gitAction, lifecycle } = this.functions.byName;
-    new ForgeRemote(this, 'ForgeRemote', { apiFunctions: [admin, tokens, gitAction, lifecycle], lifecycle, apiUrl: this.api.url });
+    new ForgeRemote(this, 'ForgeRemote', { apiFunctions: [admin, tokens, gitAction, lifecycle], apiUrl: this.api.url });
     const checker = this.functions.byName.tokenExpiry;
     this.schedule = new Schedule(this, 'Schedule', { checker, emitters: [this.functions.byName.admin] });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -58,6 +63,7 @@ export class PatgateStack extends Stack {
       checker,
       checkerGroup: this.schedule.group,
       table: this.data.table,
+      deletionDeadLetters: this.deletionQueue.deadLetters,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
     });
     this.tokenNotifications = new TokenNotifications(this, 'TokenNotifications', {

@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   HOST_UNAVAILABLE: 502,
   HOST_TIMEOUT: 504,
   JIRA_UNAVAILABLE: 503,
+  /** The site's data from an earlier install is still being deleted: install again after Retry-After. */
+  DELETION_IN_PROGRESS: 503,
   /** A stored ciphertext does not decrypt under its own context (tampered or moved). */
   CREDENTIAL_UNREADABLE: 500,
   INTERNAL: 500,

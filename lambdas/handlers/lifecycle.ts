@@ -1,9 +1,5 @@
-import type { Context } from 'aws-lambda';
-import type { ApiEvent, ApiResponse } from '../http/api-types';
 import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
-import { isSweepEvent } from '../jira/uninstall-sweep';
-import { logger } from '../observability/logger';
-import { productionDependencies, rememberInvokedFunctionArn, type Dependencies } from '../wiring/dependencies';
+import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 import { LIFECYCLE_ROUTES } from './routes/lifecycle';
 
 export const lifecycleRoutes = (deps: () => Dependencies): RouteDefinition[] =>
@@ -23,20 +19,6 @@ export const lifecycleRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     },
   });
 
-const api = createApiHandler(lifecycleRoutes(productionDependencies), {
+export const handler = createApiHandler(lifecycleRoutes(productionDependencies), {
   authenticator: () => productionDependencies().authenticator,
 });
-
-/**
- * API Gateway events, plus the one-shot EventBridge Scheduler event of the second uninstall sweep
- * (lambdas/jira/uninstall-sweep.ts), which this same function schedules and receives.
- */
-export const handler = async (event: ApiEvent | unknown, context?: Partial<Context>): Promise<ApiResponse | { swept: number }> => {
-  rememberInvokedFunctionArn(context?.invokedFunctionArn);
-  if (isSweepEvent(event)) {
-    const swept = await productionDependencies().lifecycle.sweep(event.patgateSweep.tenant);
-    logger.info('scheduled uninstall sweep done', { tenant: event.patgateSweep.tenant, swept });
-    return { swept };
-  }
-  return api(event as ApiEvent, context);
-};

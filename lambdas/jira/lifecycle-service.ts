@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { AppError } from '../domain/errors';
 import { epochSeconds, type Clock } from '../domain/clock';
@@ -14,7 +15,9 @@ import type { ForgeInvocation, ForgeTokenVerifier } from './forge-invocation-tok
 import type { InstallKeys } from './install-keys';
 import { ForgeJiraClient } from './jira-rest-client';
 import type { RequestAuthenticator } from './request-authenticator';
-import type { SweepScheduler } from './uninstall-sweep';
+import type { TenantDeletionJob } from '../deletion/deletion-job';
+import type { DeletionQueue } from '../deletion/deletion-queue';
+import type { DeletionStore } from '../store/deletion-store';
 
 const connectPayloadSchema = z.object({
   key: z.string().min(1).max(200),
@@ -45,8 +48,8 @@ export interface LifecycleOptions {
   readonly appBaseUrl: string;
   /** Accept http Jira sites (local mode and the Jira simulator only). */
   readonly allowHttpSites: boolean;
-  /** The second uninstall sweep runs this long after the first (longer than any container's tenant cache). */
-  readonly sweepDelayMs: number;
+  /** The uninstall's second pass runs this long after the uninstall (longer than any container's tenant cache). */
+  readonly secondPassDelayMs: number;
 }
 
 const unauthenticated = (reason: string): AppError => new AppError('UNAUTHENTICATED', `Authentication failed: ${reason}.`);
@@ -59,8 +62,12 @@ const unauthenticated = (reason: string): AppError => new AppError('UNAUTHENTICA
  *   shared-secret holder could otherwise re-install the site with a new secret and base URL.
  * - Forge: installed/upgraded/uninstalled events, authenticated by their FIT (a trigger: no
  *   principal); the tenant is the FIT's installation. Forge retries events, so each is idempotent.
- * Uninstall deletes every item of the tenant, then schedules a second sweep after the tenant-cache
- * lifetime, for writes that raced the uninstall in a container still trusting its cached tenant.
+ * Uninstall answers after O(1) writes whatever the site holds: one transaction deletes the tenant
+ * item and writes the tenant's deletion marker, and a deletion job is enqueued; the deletion worker
+ * (lambdas/deletion) deletes the rest in resumable steps, sweeps again after the tenant-cache
+ * lifetime (writes that raced the uninstall in a container still trusting its cached tenant),
+ * verifies nothing is left, and removes the marker. While the marker exists an install of the same
+ * site is refused with 503 DELETION_IN_PROGRESS and Retry-After (store/tenant-store.ts put).
  */
 export class LifecycleService {
   constructor(
@@ -70,7 +77,8 @@ export class LifecycleService {
     private readonly forgeTokens: ForgeTokenVerifier,
     private readonly authenticator: RequestAuthenticator,
     private readonly audit: AuditStore,
-    private readonly sweeps: SweepScheduler,
+    private readonly deletions: DeletionStore,
+    private readonly queue: DeletionQueue,
     private readonly clock: Clock,
     private readonly options: LifecycleOptions,
   ) {}
@@ -92,7 +100,7 @@ export class LifecycleService {
       updatedAt: now,
       version: (existing?.version ?? 0) + 1,
     };
-    await this.#put(tenant, existing?.version);
+    await this.tenants.put(tenant, existing?.version);
     this.authenticator.forget(payload.clientKey);
     if (existing) {
       logger.warn('tenant re-installed: shared secret rotated', { tenant: payload.clientKey });
@@ -106,7 +114,8 @@ export class LifecycleService {
     const issuer = await this.#verifyConnect(request);
     const payload = this.#parseConnect(request, 'uninstalled', issuer);
     const existing = await this.tenants.get(payload.clientKey);
-    if (!existing || existing.platform === 'forge') return;
+    if (!existing) return this.#resumeUninstall(payload.clientKey);
+    if (existing.platform === 'forge') return;
     await this.#uninstall(payload.clientKey);
   }
 
@@ -121,6 +130,7 @@ export class LifecycleService {
     if (existing && existing.platform !== 'forge') throw new AppError('CONFLICT', 'This installation belongs to Connect.');
     if (event.eventType === 'avi:forge:uninstalled:app') {
       if (existing) await this.#uninstall(clientKey);
+      else await this.#resumeUninstall(clientKey);
       return;
     }
     const baseUrl = await this.#siteUrl(request, invocation, existing);
@@ -138,33 +148,34 @@ export class LifecycleService {
     };
     const unchanged = existing && existing.baseUrl === tenant.baseUrl && existing.cloudId === tenant.cloudId && existing.forgeEnvironmentId === tenant.forgeEnvironmentId && existing.forgeAppId === tenant.forgeAppId;
     if (unchanged) return; // a retried delivery
-    await this.#put(tenant, existing?.version);
+    await this.tenants.put(tenant, existing?.version);
     this.authenticator.forget(clientKey);
     logger.info(existing ? 'tenant upgraded' : 'tenant installed', { tenant: clientKey, platform: 'forge', event: event.eventType });
   }
 
-  /** The second sweep (scheduled by an uninstall): only if the tenant has not been installed again since. */
-  async sweep(clientKey: string): Promise<number> {
-    if (await this.tenants.get(clientKey)) return 0;
-    const deleted = await this.tenants.deleteEverything(clientKey);
-    logger.info('tenant swept after uninstall', { tenant: clientKey, deletedItems: deleted });
-    return deleted;
-  }
-
   async #uninstall(clientKey: string): Promise<void> {
-    const deleted = await this.tenants.deleteEverything(clientKey);
+    const job = this.#job(clientKey, randomBytes(16).toString('hex'));
+    await this.deletions.beginTenantDeletion(clientKey, { jobId: job.jobId, requestedAt: this.clock.now().toISOString() });
     this.authenticator.forget(clientKey);
-    logger.info('tenant uninstalled', { tenant: clientKey, deletedItems: deleted });
-    await this.sweeps.schedule(clientKey, this.options.sweepDelayMs);
+    await this.queue.send(job);
+    logger.info('tenant uninstalled; its data is being deleted', { tenant: clientKey, jobId: job.jobId });
   }
 
-  async #put(tenant: TenantRecord, expectedVersion: number | undefined): Promise<void> {
-    try {
-      await this.tenants.put(tenant, expectedVersion);
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new AppError('CONFLICT', 'The site was installed concurrently; retry.');
-      throw error;
-    }
+  /**
+   * A repeated uninstall of a site already gone: if its deletion marker is there, the job is
+   * enqueued again (the first enqueue may have failed after the marker was written; a duplicate
+   * job of the same marker only repeats idempotent deletes).
+   */
+  async #resumeUninstall(clientKey: string): Promise<void> {
+    const marker = await this.deletions.tenantMarker(clientKey);
+    if (!marker) return;
+    await this.queue.send(this.#job(clientKey, marker.jobId));
+    logger.info('uninstall repeated while its deletion runs: job enqueued again', { tenant: clientKey, jobId: marker.jobId });
+  }
+
+  #job(clientKey: string, jobId: string): TenantDeletionJob {
+    const now = Date.now();
+    return { kind: 'tenant', jobId, tenant: clientKey, pass: 1, phase: 'users', deleted: 0, startedAt: now, notBefore: now + this.options.secondPassDelayMs };
   }
 
   /**

@@ -27,6 +27,8 @@ export interface Telemetry {
    * One dimension set (`service` only), so that one alarm watches every KMS failure.
    */
   kmsCallFailed(): void;
+  /** A deletion job (`tenant` after an uninstall, or `integration`) finished and verified: items it deleted. */
+  deletionCompleted(kind: string, items: number): void;
 }
 
 /** Where nothing is measured: the local runtime and tests that do not look. */
@@ -39,6 +41,7 @@ export const noTelemetry: Telemetry = {
   expiryMarked: () => undefined,
   jiraCallFailed: () => undefined,
   kmsCallFailed: () => undefined,
+  deletionCompleted: () => undefined,
 };
 
 /**
@@ -81,6 +84,10 @@ export class EmfTelemetry implements Telemetry {
     this.#emit('KmsCallFailed', MetricUnit.Count, 1, {});
   }
 
+  deletionCompleted(kind: string, items: number): void {
+    this.#emit('DeletionItems', MetricUnit.Count, items, { kind });
+  }
+
   #emit(name: string, unit: Unit, value: number, dimensions: Record<string, string>): void {
     const single = this.metrics.singleMetric();
     if (Object.keys(dimensions).length > 0) single.addDimensions(dimensions);
@@ -113,4 +120,5 @@ export const telemetry: Telemetry = {
   expiryMarked: (...args) => current.expiryMarked(...args),
   jiraCallFailed: (...args) => current.jiraCallFailed(...args),
   kmsCallFailed: () => current.kmsCallFailed(),
+  deletionCompleted: (...args) => current.deletionCompleted(...args),
 };

@@ -8,6 +8,7 @@ import type { CredentialKind, IntegrationRecord, RepositoryOverrideRecord, Store
 import { Secret } from '../domain/secret';
 import type { ShownCredential } from '../domain/stored-credential';
 import { checkBaseUrl, type HostResolver } from '../hosts/base-url-guard';
+import type { DeletionQueue } from '../deletion/deletion-queue';
 import type { EventSink } from '../expiry/event-sink';
 import type { HostFamilies } from '../hosts/family-registry';
 import { canonicalRepositoryId } from '../hosts/repository-id';
@@ -98,6 +99,7 @@ export class IntegrationService {
     private readonly vault: TokenVault,
     private readonly audit: AuditStore,
     private readonly clock: Clock,
+    private readonly deletions: DeletionQueue,
     private readonly options: IntegrationServiceOptions,
   ) {}
 
@@ -185,11 +187,24 @@ export class IntegrationService {
     return { ...integrationView(next, overrides), tokenHolders };
   }
 
+  /**
+   * Answers after O(1) writes however many users and overrides the integration has: the integration
+   * item goes (with its name, at `expectedVersion` if given) and its deletion marker comes in one
+   * transaction, the audit entry is written, and a deletion job is enqueued for its overrides,
+   * token-holder counter and users' tokens (lambdas/deletion/deletion-worker.ts). Its audit history
+   * stays. Integration ids are random and never reused, so no new integration can meet the job.
+   */
   async delete(tenant: string, actor: string, integrationId: string, expectedVersion?: number): Promise<void> {
     const record = await this.#require(tenant, integrationId);
-    await this.store.delete(record, expectedVersion);
+    const jobId = randomBytes(16).toString('hex');
+    await this.store.delete(record, expectedVersion, { jobId, requestedAt: this.clock.now().toISOString() });
     this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.deleted', integrationId, outcome: 'success', changes: { name: record.name } });
+    // The integration is gone for every reader already; a job that could not be enqueued leaves
+    // inert items (no action can reach a token of a missing integration) and its marker, logged.
+    await this.deletions.send({ kind: 'integration', jobId, tenant, integrationId, phase: 'items', deleted: 0, startedAt: Date.now() }).catch((error: unknown) => {
+      logger.error('integration deletion job not enqueued; its marker stays', { tenant, integrationId, jobId, error: (error as Error).message });
+    });
   }
 
   /**

@@ -4,18 +4,18 @@ import { AppError } from '../domain/errors';
 import { BUILT_IN_KINDS, type ProviderKind } from '../domain/integration';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
 import { parseIntegrationItem } from './item-codecs';
-import { deleteItems, queryPartition } from './partition-items';
-import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
-import { deleteTokenCounted, holdersOf, holdersSk } from './token-holders';
+import { queryPartition } from './partition-items';
+import { DELETION_MARKER_TYPE, type DeletionMarker } from './deletion-store';
+import { cancellationCodes, tenantInstalled, throwIfNotInstalled } from './tenant-guard';
+import { deleteTokenCounted, holdersOf } from './token-holders';
 import {
   INTEGRATION_SK_PREFIX,
+  integrationDeletionSk,
   integrationSk,
   overrideSk,
   overrideSkPrefix,
   tenantPk,
-  tokenSk,
   USER_MARKER_PREFIX,
-  userPk,
 } from './keys';
 
 const nameSk = (name: string): string => `NAME#${name.trim().toLowerCase()}`;
@@ -71,11 +71,15 @@ export class IntegrationStore {
             tenantInstalled(this.tableName, record.tenant),
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationSk(record.id), type: 'integration', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: nameSk(record.name), type: 'name', integrationId: record.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            // Ids are random (80 bits) and never reused; this makes a collision with an id whose
+            // deletion job still runs impossible rather than improbable (the job would delete its items).
+            { ConditionCheck: { TableName: this.tableName, Key: { PK: pk, SK: integrationDeletionSk(record.id) }, ConditionExpression: 'attribute_not_exists(PK)' } },
           ],
         }),
       );
     } catch (error) {
       throwIfNotInstalled(error);
+      if (cancellationCodes(error)?.[3] === 'ConditionalCheckFailed') throw new AppError('CONFLICT', 'The new integration\'s id is taken; send the request again.');
       if (error instanceof TransactionCanceledException) throw conflictOnName();
       throw error;
     }
@@ -116,31 +120,37 @@ export class IntegrationStore {
     }
   }
 
-  /** Removes the integration, its name, its overrides and every user's token for it. */
-  async delete(record: IntegrationRecord, expectedVersion?: number): Promise<void> {
+  /**
+   * The request side of an integration delete, one transaction: the integration item (at
+   * `expectedVersion` if given) and its name go, so no action, readiness check, list or token save
+   * can use it from this moment, and the deletion marker naming `jobId` comes. Its overrides,
+   * token-holder counter and users' tokens are the deletion job's (lambdas/deletion).
+   */
+  async delete(record: IntegrationRecord, expectedVersion: number | undefined, marker: DeletionMarker): Promise<void> {
     const pk = tenantPk(record.tenant);
     try {
       await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { PK: pk, SK: integrationSk(record.id) },
-          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND #v = :v',
-          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        new TransactWriteCommand({
+          TransactItems: [
+            tenantInstalled(this.tableName, record.tenant),
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: { PK: pk, SK: integrationSk(record.id) },
+                ConditionExpression: expectedVersion === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND #v = :v',
+                ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: { PK: pk, SK: nameSk(record.name) } } },
+            { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationDeletionSk(record.id), type: DELETION_MARKER_TYPE, integrationId: record.id, ...marker } } },
+          ],
         }),
       );
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw changedSince();
+      throwIfNotInstalled(error);
+      if (cancellationCodes(error)?.[1] === 'ConditionalCheckFailed') throw changedSince();
       throw error;
     }
-    const overrides = await this.#itemsUnder(pk, overrideSkPrefix(record.id));
-    const users = await this.#itemsUnder(pk, USER_MARKER_PREFIX);
-    const keys = [
-      { PK: pk, SK: nameSk(record.name) },
-      { PK: pk, SK: holdersSk(record.id) },
-      ...overrides.map((o) => ({ PK: pk, SK: String(o.SK) })),
-      ...users.map((u) => ({ PK: userPk(record.tenant, String(u.SK).slice(USER_MARKER_PREFIX.length)), SK: tokenSk(record.id) })),
-    ];
-    await deleteItems(this.db, this.tableName, keys);
   }
 
   /** Deletes every user's token of the integration; answers whose tokens existed. */

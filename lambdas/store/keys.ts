@@ -28,3 +28,9 @@ export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM
  */
 export const pullRequestFactSkPrefix = (integrationId: string, region: string, repository: string): string =>
   `PRF#${integrationId}#${region}#${encodeURIComponent(repository)}#`;
+/**
+ * Deletion markers, in the tenant partition: a tenant being deleted (after an uninstall) and an
+ * integration being deleted. Each names the job that owns it (lambdas/deletion/deletion-job.ts).
+ */
+export const TENANT_DELETION_SK = 'DELETING';
+export const integrationDeletionSk = (integrationId: string): string => `DELETING#INT#${integrationId}`;

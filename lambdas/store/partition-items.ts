@@ -31,20 +31,31 @@ export const queryPartition = async (
   return items;
 };
 
-/** Deletes the keys 25 at a time, retrying unprocessed ones with backoff. */
-export const deleteItems = async (db: DynamoDBDocumentClient, tableName: string, keys: readonly ItemKey[]): Promise<void> => {
-  for (let i = 0; i < keys.length; i += 25) {
-    let pending: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
-      [tableName]: keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: { PK: key.PK, SK: key.SK } } })),
-    };
-    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
-      if (attempt === 8) throw new Error('DynamoDB left deletes unprocessed after 8 attempts');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      pending = (await db.send(new BatchWriteCommand({ RequestItems: pending }))).UnprocessedItems as typeof pending;
+/**
+ * Deletes the keys 25 at a time (one BatchWriteItem each, `concurrency` of them in flight),
+ * retrying unprocessed ones with backoff.
+ */
+export const deleteItems = async (db: DynamoDBDocumentClient, tableName: string, keys: readonly ItemKey[], concurrency = 1): Promise<void> => {
+  const batches: ItemKey[][] = [];
+  for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next] ?? [];
+      next += 1;
+      await deleteBatch(db, tableName, batch);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, lane));
 };
 
-/** Just the keys of one partition (for deletes), read consistently: a delete sweep must see every committed write. */
-export const partitionKeys = async (db: DynamoDBDocumentClient, tableName: string, pk: string): Promise<ItemKey[]> =>
-  (await queryPartition(db, tableName, pk, { keysOnly: true, consistent: true })).map((item) => ({ PK: String(item.PK), SK: String(item.SK) }));
+const deleteBatch = async (db: DynamoDBDocumentClient, tableName: string, batch: readonly ItemKey[]): Promise<void> => {
+  let pending: Record<string, { DeleteRequest: { Key: Record<string, unknown> } }[]> | undefined = {
+    [tableName]: batch.map((key) => ({ DeleteRequest: { Key: { PK: key.PK, SK: key.SK } } })),
+  };
+  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt += 1) {
+    if (attempt === 8) throw new Error('DynamoDB left deletes unprocessed after 8 attempts');
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    pending = (await db.send(new BatchWriteCommand({ RequestItems: pending }))).UnprocessedItems as typeof pending;
+  }
+};

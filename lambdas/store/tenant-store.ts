@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../domain/errors';
 import type { TenantRecord } from '../domain/records';
-import { deleteItems, partitionKeys } from './partition-items';
-import { auditPk, idempotencyPk, tenantPk, TENANT_SK, USER_MARKER_PREFIX, userPk } from './keys';
+import { tenantPk, TENANT_DELETION_SK, TENANT_SK } from './keys';
+import { cancellationCodes } from './tenant-guard';
 
 export class TenantStore {
   constructor(
@@ -14,37 +15,42 @@ export class TenantStore {
     return Item ? toTenant(Item) : undefined;
   }
 
-  /** Creates the tenant, or replaces it only if it is still at `expectedVersion` (no lost update). */
-  async put(tenant: TenantRecord, expectedVersion: number | undefined): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { PK: tenantPk(tenant.clientKey), SK: TENANT_SK, type: 'tenant', ...tenant },
-        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#v = :v',
-        ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-      }),
-    );
-  }
-
   /**
-   * Uninstall: every item of the tenant, its users' partitions, audit and idempotency records.
-   * The tenant item goes first: every write of tenant data is a transaction that checks it exists
-   * (store/tenant-guard.ts), so once it is gone no write can land, and the consistent sweep that
-   * follows sees every write that landed before. A retried uninstall sweeps again from the partitions.
+   * Creates the tenant, or replaces it only if it is still at `expectedVersion` (no lost update),
+   * and only while no deletion of an earlier install of the site runs: the marker's absence is
+   * checked in the same transaction, so an install can never interleave with that deletion.
    */
-  async deleteEverything(clientKey: string): Promise<number> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tenantPk(clientKey), SK: TENANT_SK } }));
-    const tenantItems = await partitionKeys(this.db, this.tableName, tenantPk(clientKey));
-    const userPartitions = tenantItems
-      .filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))
-      .map((k) => userPk(clientKey, k.SK.slice(USER_MARKER_PREFIX.length)));
-    const others = await Promise.all([auditPk(clientKey), idempotencyPk(clientKey), ...userPartitions].map((pk) => partitionKeys(this.db, this.tableName, pk)));
-    // The user markers go last so a retried uninstall still finds the users' partitions.
-    const keys = [...others.flat(), ...tenantItems.filter((k) => !k.SK.startsWith(USER_MARKER_PREFIX)), ...tenantItems.filter((k) => k.SK.startsWith(USER_MARKER_PREFIX))];
-    await deleteItems(this.db, this.tableName, keys);
-    return keys.length + 1;
+  async put(tenant: TenantRecord, expectedVersion: number | undefined): Promise<void> {
+    const pk = tenantPk(tenant.clientKey);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: this.tableName, Key: { PK: pk, SK: TENANT_DELETION_SK }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { PK: pk, SK: TENANT_SK, type: 'tenant', ...tenant },
+                ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#v = :v',
+                ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') {
+        throw new AppError('DELETION_IN_PROGRESS', 'The data of an earlier install of this site is still being deleted; install again shortly.', { retryAfterSeconds: DELETION_RETRY_AFTER_SECONDS });
+      }
+      if (codes?.[1] === 'ConditionalCheckFailed') throw new AppError('CONFLICT', 'The site was installed concurrently; retry.');
+      throw error;
+    }
   }
 }
+
+/** What a refused install is told to wait: the deletion's second pass runs 90 s after the uninstall. */
+export const DELETION_RETRY_AFTER_SECONDS = 60;
 
 const optionalText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

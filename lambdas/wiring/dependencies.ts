@@ -6,7 +6,6 @@ import { InstallKeys } from '../jira/install-keys';
 import { LifecycleService } from '../jira/lifecycle-service';
 import { IssueLocator, JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
-import { EventBridgeSweepScheduler, TimerSweepScheduler, type SweepScheduler } from '../jira/uninstall-sweep';
 import { systemResolver, type HostResolver } from '../hosts/base-url-guard';
 import type { HostCallOptions } from '../hosts/git-provider';
 import { BUILT_IN_FAMILIES, type HostFamilies } from '../hosts/family-registry';
@@ -23,6 +22,10 @@ import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
+import { DeletionStore } from '../store/deletion-store';
+import { InProcessDeletionQueue, type DeletionQueue } from '../deletion/deletion-queue';
+import { DeletionWorker } from '../deletion/deletion-worker';
+import { SqsDeletionQueue } from '../deletion/sqs-deletion-queue';
 import { defaultEventSink } from '../expiry/default-event-sink';
 import type { EventSink } from '../expiry/event-sink';
 import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
@@ -40,7 +43,8 @@ export interface Dependencies {
   readonly authenticator: RequestAuthenticator;
   readonly forgeTokens: ForgeTokenVerifier;
   readonly issues: IssueLocator;
-  readonly sweeps: SweepScheduler;
+  /** Where uninstalls and integration deletes hand their deletion jobs (lambdas/deletion). */
+  readonly deletions: DeletionQueue;
   readonly lifecycle: LifecycleService;
   readonly integrationStore: IntegrationStore;
   readonly integrations: IntegrationService;
@@ -57,7 +61,7 @@ export interface DependencyOverrides {
   readonly vault?: TokenVault;
   readonly db?: DynamoDBDocumentClient;
   readonly permissions?: PermissionChecker;
-  readonly sweeps?: SweepScheduler;
+  readonly deletions?: DeletionQueue;
   readonly resolveHost?: HostResolver;
   readonly providers?: ProviderLookup;
   /** Another registry of host families (a test's toy family); `providers` must serve its kinds. */
@@ -83,19 +87,17 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     clock,
   );
   const authenticator = new RequestAuthenticator(tenants, vault, permissions, issues, forgeTokens, clock, config.appKey);
-  // The sweep needs the lifecycle service, which needs the scheduler: late-bound through this closure.
-  const late: { lifecycle?: LifecycleService } = {};
-  const sweeps = overrides.sweeps ?? sweepSchedulerFor(config, (clientKey) => late.lifecycle?.sweep(clientKey) ?? Promise.resolve(0));
-  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl, { clock }), forgeTokens, authenticator, audit, sweeps, clock, {
+  const deletionStore = new DeletionStore(db, config.tableName);
+  const deletions = overrides.deletions ?? deletionQueueFor(config, deletionStore);
+  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl, { clock }), forgeTokens, authenticator, audit, deletionStore, deletions, clock, {
     appBaseUrl: config.appBaseUrl,
     allowHttpSites: config.jiraAllowHttp,
-    sweepDelayMs: config.uninstallSweepDelaySeconds * 1000,
+    secondPassDelayMs: config.uninstallSweepDelaySeconds * 1000,
   });
-  late.lifecycle = lifecycle;
   const families = overrides.families ?? BUILT_IN_FAMILIES;
   const integrationStore = new IntegrationStore(db, config.tableName, families.kinds);
   const catalog = new IntegrationCatalog(integrationStore, clock);
-  const integrations = new IntegrationService(integrationStore, vault, audit, clock, {
+  const integrations = new IntegrationService(integrationStore, vault, audit, clock, deletions, {
     families,
     catalog,
     allowSimulatedHosts: config.allowSimulatedHosts,
@@ -106,19 +108,12 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, sweeps, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions };
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions };
 };
 
-/** The ARN of the running Lambda function (set by the lifecycle handler from its context). */
-let invokedFunctionArn: string | undefined;
-export const rememberInvokedFunctionArn = (arn: string | undefined): void => {
-  if (arn) invokedFunctionArn = arn.split(':').slice(0, 7).join(':');
-};
-
-const sweepSchedulerFor = (config: Config, sweep: (clientKey: string) => Promise<unknown>): SweepScheduler =>
-  config.sweepScheduleGroup && config.sweepRoleArn
-    ? new EventBridgeSweepScheduler({ region: config.region, groupName: config.sweepScheduleGroup, roleArn: config.sweepRoleArn, functionArn: () => invokedFunctionArn })
-    : new TimerSweepScheduler(sweep);
+/** SQS when the stack set a queue URL; otherwise (local runtime, tests) the same worker in this process. */
+const deletionQueueFor = (config: Config, store: DeletionStore): DeletionQueue =>
+  config.deletionQueueUrl ? new SqsDeletionQueue(config.deletionQueueUrl) : new InProcessDeletionQueue(new DeletionWorker(store));
 
 /**
  * Functions that never call a git host (public, lifecycle, admin) are built without the adapters,

@@ -5,7 +5,7 @@ import { bundlingOptions } from '../../lib/functions';
 const MAX_BYTES = 1.5 * 1024 * 1024;
 
 /** Every Lambda entry point, bundled as NodejsFunction bundles it, with its metafile. */
-const LAMBDA_HANDLERS = ['admin', 'git-action', 'lifecycle', 'public', 'token-expiry', 'tokens'];
+const LAMBDA_HANDLERS = ['admin', 'deletion', 'git-action', 'lifecycle', 'public', 'token-expiry', 'tokens'];
 
 const bundleHandler = (name: string) =>
   build({
@@ -33,7 +33,7 @@ describe('git-action bundle', () => {
 });
 
 describe('functions that never call a git host', () => {
-  it.each(['public', 'lifecycle', 'admin'])('%s bundles no host client', async (name) => {
+  it.each(['public', 'lifecycle', 'admin', 'deletion'])('%s bundles no host client', async (name) => {
     const result = await bundleHandler(name);
     const inputs = Object.keys(result.metafile.inputs);
     console.log(`${name} bundle: ${((result.outputFiles[0]?.contents.byteLength ?? 0) / 1024).toFixed(1)} KB`);

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_INSTALL_KEYS_URL } from '../../lib/patgate-settings';
 import { PatgateStack } from '../../lib/patgate-stack';
+import { iamStatements } from './iam-statements';
 import { cdkJsonContext, logicalIdOf, TEST_ORIGIN } from './synth-patgate';
 
 const APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -27,7 +28,7 @@ describe('Forge Remote in the stack', () => {
 
   it('gives the functions that verify FITs the app id from CDK context, and only those', () => {
     for (const name of ['admin', 'tokens', 'gitAction', 'lifecycle'] as const) expect(envOf(name).PATGATE_FORGE_APP_ID).toBe(APP_ID);
-    for (const name of ['public', 'tokenExpiry'] as const) expect(envOf(name).PATGATE_FORGE_APP_ID).toBeUndefined();
+    for (const name of ['public', 'tokenExpiry', 'deletion'] as const) expect(envOf(name).PATGATE_FORGE_APP_ID).toBeUndefined();
   });
 
   it('outputs the values to paste into jira-app/manifest.yml', () => {
@@ -37,15 +38,12 @@ describe('Forge Remote in the stack', () => {
     expect(JSON.stringify(outputs.ForgeLifecycleEndpoint?.Value)).toContain('/lifecycle/forge');
   });
 
-  it('lets the lifecycle function schedule its second uninstall sweep in its own group, and the scheduler invoke only it', () => {
+  it('creates no EventBridge Scheduler schedule for uninstalls (the second pass is a delayed message on the deletion queue)', () => {
+    expect(Object.keys(template.findResources('AWS::Scheduler::ScheduleGroup'))).toHaveLength(1); // the token-expiry checker's
     const lifecycleEnv = envOf('lifecycle');
-    expect(lifecycleEnv.PATGATE_SWEEP_SCHEDULE_GROUP).toEqual({ Ref: expect.stringMatching(/^ForgeRemoteSweepGroup/) });
-    expect(lifecycleEnv.PATGATE_SWEEP_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ForgeRemoteSweepRole/), 'Arn'] });
-    const policies = template.findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap((p) => (p.Properties as { PolicyDocument: { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] } }).PolicyDocument.Statement);
-    expect(statements.find((s) => s.Sid === 'InvokeLifecycle')).toMatchObject({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalIdOf(stack.functions.byName.lifecycle), 'Arn'] } });
-    expect(statements.find((s) => s.Sid === 'ScheduleUninstallSweep')?.Action).toBe('scheduler:CreateSchedule');
-    expect(statements.find((s) => s.Sid === 'PassSweepRole')?.Action).toBe('iam:PassRole');
+    expect(Object.keys(lifecycleEnv).filter((name) => name.includes('SWEEP'))).toEqual([]);
+    const statements = iamStatements(template).filter((s) => s.roles.includes(logicalIdOf(stack.functions.roleOf('lifecycle'))));
+    expect(statements.flatMap((s) => s.actions ?? []).filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:') || a.startsWith('lambda:'))).toEqual([]);
   });
 
   it('refuses a context app id that is not a Forge app ARI', () => {

@@ -9,13 +9,17 @@ import { logicalIdOf, synthPatgate } from './synth-patgate';
 // template must match this. tokens' ConditionCheckItem: TokenStore.save's transaction; gitAction's
 // DeleteItem: IdempotencyStore.release after a failed action. ConditionCheckItem everywhere a tenant's
 // data is written (the tenant-installed check); tokenExpiry's Query/PutItem/DeleteItem drain the audit outbox.
+// Deletions (lambdas/deletion): lifecycle and admin write only the O(1) part (a transaction deleting
+// the tenant or integration item and putting its marker) and enqueue the job; the deletion worker
+// reads pages and deletes in batches, and never puts or updates an item.
 const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
-  lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'DeleteItem', 'ConditionCheckItem'],
-  admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
+  lifecycle: ['GetItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
+  admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
   tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'],
   gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem', 'ConditionCheckItem'],
   tokenExpiry: ['GetItem', 'UpdateItem', 'Query', 'PutItem', 'ConditionCheckItem', 'DeleteItem'],
+  deletion: ['GetItem', 'Query', 'BatchGetItem', 'BatchWriteItem', 'DeleteItem'],
 };
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
@@ -26,6 +30,7 @@ const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   tokens: [],
   gitAction: [],
   tokenExpiry: ['byExpiry:Query', 'byReverify:Query'],
+  deletion: [],
 };
 
 interface Fixture {
@@ -169,6 +174,16 @@ describe('least privilege (DESIGN §6)', () => {
     const [statement] = statementsOfRole(f, 'tokenExpiry').filter((s) => allowsAction(s, 'events:PutEvents'));
     expect(statement?.resources).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
     expect(statement?.condition).toEqual({ StringEquals: { 'events:source': 'patgate.tokens' } });
+  });
+
+  it('lets lifecycle, admin and the deletion worker send to the deletion queue, only the worker consume it, and nobody else touch it', () => {
+    const queue = logicalIdOf(f.stack.deletionQueue.queue);
+    const deadLetters = logicalIdOf(f.stack.deletionQueue.deadLetters);
+    expect(functionsAllowed(f, 'sqs:SendMessage', queue, 'sqs')).toEqual(['admin', 'deletion', 'lifecycle']);
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']) expect(functionsAllowed(f, action, queue, 'sqs')).toEqual(['deletion']);
+    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue']) expect(functionsAllowed(f, action, deadLetters, 'sqs')).toEqual([]);
+    const sqsStatements = f.statements.filter((s) => s.actions?.some((a) => a.startsWith('sqs:')) && functionNames.some((name) => s.roles.includes(f.roleOf[name])));
+    for (const statement of sqsStatements) expect(statement.resources).toEqual([{ 'Fn::GetAtt': [queue, 'Arn'] }]);
   });
 
   it('gives the public function nothing beyond its logs', () => {

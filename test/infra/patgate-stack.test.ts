@@ -95,6 +95,7 @@ describe('the patgate stack', () => {
         expect(resource(logicalIdOf(fn.logGroup)).Properties.RetentionInDays).toBe(90);
         const timeout = Number(Properties.Timeout);
         if (name === 'tokenExpiry') expect(timeout).toBe(300);
+        else if (name === 'deletion') expect(timeout).toBe(120);
         else expect(timeout >= 10 && timeout <= 15).toBe(true);
       }
     });

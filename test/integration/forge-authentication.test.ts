@@ -173,6 +173,7 @@ describe('Forge Remote: lifecycle events', () => {
   it('uninstall deletes every item; a repeated uninstall is a no-op', async () => {
     const site = await h.installSite('forge');
     expect(await h.jira.uninstallForge(site.clientKey, h.url)).toBe(204);
+    await h.deletions.idle(); // the deletion job (lambdas/deletion) runs after the answer
     expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
     expect((await h.jira.deliverForgeEvent(site.clientKey, h.url, 'avi:forge:uninstalled:app')).status).toBe(204);
   });

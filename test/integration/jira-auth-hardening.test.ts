@@ -93,6 +93,7 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
     expect(await h.uninstallSite(site)).toBe(204);
     const write = await viaOther('POST', site, github.integrationBody('raced', false));
     expect(write.status).toBe(401);
+    await h.deletions.idle();
     expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
   });
 
@@ -111,6 +112,7 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
     const raced = await h.call('POST', '/api/git/branches', { as: { site, accountId: user }, body, via: otherUrl });
     expect([raced.status, raced.body.code]).toEqual([401, 'UNAUTHENTICATED']);
     expect(hosts.github.requests).toEqual([]);
+    await h.deletions.idle();
     expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
   });
 
@@ -122,11 +124,36 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
     expect(await until(async () => !(await h.scanAll()).some((i) => String(i.PK).startsWith(`T#${site.clientKey}`)), 5000)).toBe(true);
   });
 
-  it('the second sweep leaves a site alone that was installed again meanwhile', async () => {
+  it('refuses a re-install with 503 DELETION_IN_PROGRESS and Retry-After while the deletion runs, accepts it after, and the finished job leaves the new install alone', async () => {
     const site = await h.installSite();
+    h.jira.grant(site.clientKey, admin, 'ADMINISTER');
+    expect((await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: github.integrationBody('before', false) })).status).toBe(201);
+    h.deletions.pause();
     expect(await h.uninstallSite(site)).toBe(204);
-    expect(platform === 'forge' ? await h.jira.installForge(site.clientKey, h.url) : await h.jira.install(site.clientKey, h.url)).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
-    expect((await h.scanAll()).some((i) => i.PK === `T#${site.clientKey}` && i.SK === 'TENANT')).toBe(true);
+    const before = await h.scanAll();
+    const reinstall = () => (platform === 'forge' ? h.jira.installForge(site.clientKey, h.url) : h.jira.install(site.clientKey, h.url));
+    expect(await reinstall()).toBe(503);
+    if (platform === 'connect') {
+      const answer = h.jira.lastLifecycleAnswer;
+      expect(answer?.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer?.headers.get('retry-after')).toBe('60');
+      expect((JSON.parse(answer?.text ?? '{}') as { code?: string }).code).toBe('DELETION_IN_PROGRESS');
+    } else {
+      const res = await h.call('POST', '/lifecycle/forge', {
+        headers: h.jira.forgeHeaders(site.clientKey, 'sim-installer', { trigger: true, moduleKey: 'patgate-lifecycle-events' }),
+        body: { eventType: 'avi:forge:installed:app', context: 'ari:cloud:jira::site/x' },
+      });
+      expect([res.status, res.body.code, res.headers.get('retry-after')]).toEqual([503, 'DELETION_IN_PROGRESS', '60']);
+    }
+    expect(await h.scanAll()).toEqual(before); // a refused install changes nothing
+    h.deletions.resume();
+    await h.deletions.idle();
+    expect(await reinstall()).toBe(204);
+    // A duplicate of the finished job (SQS delivers at least once) finds no marker of its own: it deletes nothing.
+    const tenantBefore = (await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`));
+    expect(tenantBefore.some((i) => i.SK === 'TENANT')).toBe(true);
+    await h.deletions.send({ kind: 'tenant', jobId: 'f'.repeat(32), tenant: site.clientKey, pass: 2, phase: 'users', deleted: 0, startedAt: 0, notBefore: 0 });
+    await h.deletions.idle();
+    expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual(tenantBefore);
   });
 });

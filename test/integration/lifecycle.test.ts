@@ -80,6 +80,7 @@ describe('Atlassian Connect lifecycle', () => {
     const a = await h.installSite();
     const b = await h.installSite();
     expect(await h.jira.uninstall(a.clientKey, h.url)).toBe(204);
+    await h.deletions.idle();
     const items = await h.scanAll();
     expect(items.filter((i) => String(i.PK).startsWith(`T#${a.clientKey}`))).toEqual([]);
     expect(items.some((i) => i.PK === `T#${b.clientKey}`)).toBe(true);

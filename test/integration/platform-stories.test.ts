@@ -105,6 +105,7 @@ describe.each<JiraPlatform>(['forge', 'connect'])('Jira platform %s: the whole s
   it('uninstall: every item of the tenant goes, and its tokens are refused afterwards', async () => {
     const other = await h.installSite();
     expect(await h.uninstallSite(site)).toBe(204);
+    await h.deletions.idle(); // the deletion job (lambdas/deletion) runs after the answer
     const items = await h.scanAll();
     expect(items.filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
     expect(items.some((i) => i.PK === `T#${other.clientKey}`)).toBe(true);

@@ -100,6 +100,7 @@ describe('GET /api/admin/integrations: tokenHolders per integration', () => {
     const id = await integration(w);
     await saveToken(w, id, 'd1');
     expect((await h.call('DELETE', `/api/admin/integrations/${id}`, { as: asAdmin() })).status).toBe(204);
+    await h.deletions.idle(); // the deletion job (lambdas/deletion) removes the counter and the tokens
     // The audit (entries and their per-integration copies) outlives the integration on purpose.
     const left = (await h.scanAll()).filter((item) => !String(item.PK).endsWith('#AUDIT') && (item.integrationId === id || String(item.SK).includes(id)));
     expect(left).toEqual([]);

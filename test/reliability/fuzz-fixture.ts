@@ -68,6 +68,8 @@ export const startFuzzFixture = async (): Promise<FuzzFixture> => {
       headers: { ...request.headers },
     });
     expectWellFormedAnswer(res, what);
+    // A deleted integration's deletion job (lambdas/deletion) runs after the answer: part of this request.
+    await rw.h.deletions.idle();
     const after = await TableSnapshot.take(rw.h);
     if (res.status >= 300) expectOnlyRefusalRecorded(after.changesSince(snapshot), res, what);
     snapshot = after;

@@ -5,6 +5,7 @@ import { parseConfig, type Config } from '../../lambdas/config';
 import { JiraSimulator, type JiraPlatform, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { freePort, LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import { InProcessDeletionQueue } from '../../lambdas/deletion/deletion-queue';
 import { createTable } from '../../lambdas/store/create-table';
 import type { DependencyOverrides } from '../../lambdas/wiring/dependencies';
 import { captureLogs, type CapturedLogs } from './capture-logs';
@@ -63,6 +64,8 @@ export class Harness {
       PATGATE_APP_BASE_URL: `http://127.0.0.1:${port}`,
       PATGATE_LOCAL_MODE: 'true',
       AWS_REGION: 'us-east-1',
+      // The uninstall's second deletion pass at once (a test that looks at the wait sets its own).
+      PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: '0',
       ...env,
     });
     const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
@@ -73,10 +76,18 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    if (this.app.deps.deletions instanceof InProcessDeletionQueue) await this.app.deps.deletions.close();
     this.logs.restore();
     await this.app.server.stop();
     await this.jira.stop();
     this.dynamo.destroy();
+  }
+
+  /** The in-process deletion queue (lambdas/deletion): the worker of uninstalls and integration deletes. */
+  get deletions(): InProcessDeletionQueue {
+    const queue = this.app.deps.deletions;
+    if (!(queue instanceof InProcessDeletionQueue)) throw new Error('this harness has no in-process deletion queue');
+    return queue;
   }
 
   /** A new Jira site with the app installed (through this harness's platform unless told). */

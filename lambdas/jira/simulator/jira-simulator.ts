@@ -304,6 +304,9 @@ export class JiraSimulator {
   }
 
   /** Connect: sends the signed `installed` callback to the app, as Jira does. Returns the app's status. */
+  /** The app's last answer to a Connect lifecycle callback (tests read its problem code and headers). */
+  lastLifecycleAnswer: { readonly status: number; readonly headers: Headers; readonly text: string } | undefined;
+
   async install(clientKey: string, appBaseUrl: string, signing: InstallSigning = 'install-key', secretOverride?: string): Promise<number> {
     return this.#lifecycle(clientKey, appBaseUrl, 'installed', signing, secretOverride);
   }
@@ -492,7 +495,7 @@ export class JiraSimulator {
       headers: { 'content-type': 'application/json', authorization: `JWT ${jwt}` },
       body: JSON.stringify(body),
     });
-    await response.arrayBuffer();
+    this.lastLifecycleAnswer = { status: response.status, headers: response.headers, text: await response.text() };
     return response.status;
   }
 
