@@ -11,7 +11,7 @@ import { integrationIdSchema } from '../domain/integration-schemas';
  * another job is stale (finished, or superseded by a later uninstall) and is dropped.
  */
 export const TENANT_PHASES = ['users', 'audit', 'idempotency', 'tenant', 'verify'] as const;
-export const INTEGRATION_PHASES = ['items', 'tokens', 'verify'] as const;
+export const INTEGRATION_PHASES = ['items', 'facts', 'tokens', 'verify'] as const;
 
 export type TenantPhase = (typeof TENANT_PHASES)[number];
 export type IntegrationPhase = (typeof INTEGRATION_PHASES)[number];

@@ -6,6 +6,7 @@ import {
   auditPk,
   idempotencyPk,
   integrationDeletionSk,
+  integrationPullRequestFactsPrefix,
   integrationSk,
   tenantPk,
   TENANT_DELETION_SK,
@@ -43,8 +44,9 @@ type Step = { readonly job: DeletionJob; readonly finished?: boolean; readonly d
  * meanwhile, verifies that every partition is empty, and removes the marker: the site can be
  * installed again.
  *
- * Integration: its overrides and token-holder counter (`INT#<id>#…`), then every user's token of
- * it, then a verification pass (no token, no `INT#<id>#…` item left) before the marker goes. The
+ * Integration: its overrides and token-holder counter (`INT#<id>#…`), its recorded CodeCommit pull
+ * request facts (`PRF#<id>#…`), then every user's token of it, then a verification pass (no token,
+ * no `INT#<id>#…` or `PRF#<id>#…` item left) before the marker goes. The
  * audit history of the integration (its entries and their copies under `I#<id>#`) stays, like all
  * audit history, until its TTL: an admin can still read what happened to a deleted integration.
  */
@@ -138,11 +140,13 @@ export class DeletionWorker {
     const pk = tenantPk(job.tenant);
     const after = job.cursor === undefined ? {} : { after: job.cursor };
     const ownItems = `${integrationSk(job.integrationId)}#`;
+    const facts = integrationPullRequestFactsPrefix(job.integrationId);
     switch (job.phase) {
-      case 'items': {
-        const page = await this.store.page(pk, { skPrefix: ownItems, limit: this.#pageSize, ...after });
+      case 'items':
+      case 'facts': {
+        const page = await this.store.page(pk, { skPrefix: job.phase === 'items' ? ownItems : facts, limit: this.#pageSize, ...after });
         await this.store.deleteKeys(page.keys);
-        return { job: advance(job, page.keys.length, page.last, 'tokens') };
+        return { job: advance(job, page.keys.length, page.last, job.phase === 'items' ? 'facts' : 'tokens') };
       }
       case 'tokens':
       case 'verify': {
@@ -152,8 +156,8 @@ export class DeletionWorker {
         await this.store.deleteKeys(found);
         if (job.phase === 'verify' && found.length > 0) logger.warn('tokens found by the verification pass of an integration deletion', { tenant: job.tenant, integrationId: job.integrationId, found: found.length });
         if (page.last !== undefined || job.phase === 'tokens') return { job: advance(job, found.length, page.last, 'verify') };
-        const leftovers = await this.store.page(pk, { skPrefix: ownItems, limit: 1 });
-        if (leftovers.keys.length > 0) return { job: { ...without(job), deleted: job.deleted + found.length, phase: 'items' } };
+        const leftovers = [...(await this.store.page(pk, { skPrefix: ownItems, limit: 1 })).keys, ...(await this.store.page(pk, { skPrefix: facts, limit: 1 })).keys];
+        if (leftovers.length > 0) return { job: { ...without(job), deleted: job.deleted + found.length, phase: 'items' } };
         await this.store.removeMarker({ PK: pk, SK: integrationDeletionSk(job.integrationId) }, job.jobId);
         const done = { ...job, deleted: job.deleted + found.length };
         this.#finished(done);

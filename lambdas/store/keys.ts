@@ -27,7 +27,9 @@ export const idempotencyPk = (clientKey: string): string => `T#${clientKey}#IDEM
  * uninstall deletes them with it: `PRF#{integrationId}#{region}#{repository, URI-encoded}#` + the id.
  */
 export const pullRequestFactSkPrefix = (integrationId: string, region: string, repository: string): string =>
-  `PRF#${integrationId}#${region}#${encodeURIComponent(repository)}#`;
+  `${integrationPullRequestFactsPrefix(integrationId)}${region}#${encodeURIComponent(repository)}#`;
+/** Every recorded pull request fact of one integration (an integration's deletion removes them). */
+export const integrationPullRequestFactsPrefix = (integrationId: string): string => `PRF#${integrationId}#`;
 /**
  * Deletion markers, in the tenant partition: a tenant being deleted (after an uninstall) and an
  * integration being deleted. Each names the job that owns it (lambdas/deletion/deletion-job.ts).

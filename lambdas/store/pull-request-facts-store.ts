@@ -36,8 +36,8 @@ const targetsOf = (value: unknown): PullRequestTarget[] | undefined => {
  * them with the tenant. A repository's facts are read back with one Query (CodeCommit allows at most
  * 1,000 open pull requests, a few hundred bytes each: one page, with room for recently closed ones).
  * Every write is a transaction with the tenant check, as every tenant write is (tenant-guard.ts):
- * nothing is recorded for an uninstalled site. Items a deleted integration leaves behind expire with
- * their TTL.
+ * nothing is recorded for an uninstalled site. An integration's deletion job removes its facts
+ * (lambdas/deletion/deletion-worker.ts).
  */
 export class PullRequestFactsStore implements PullRequestFacts {
   constructor(

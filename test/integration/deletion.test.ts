@@ -162,7 +162,7 @@ describe('asynchronous deletion', () => {
         ...integrationIds.map((id) => ({ PK: `T#${clientKey}#U#m${u}`, SK: `PAT#${id}`, type: 'user-token', integrationId: id })),
       ]).flat();
 
-    it('answers 204 after O(1) DynamoDB requests with 300 token holders; the job deletes their tokens, its overrides and counter, and nothing of another integration or site', async () => {
+    it('answers 204 after O(1) DynamoDB requests with 300 token holders; the job deletes their tokens, its overrides, counter and recorded pull request facts, and nothing of another integration or site', async () => {
       const doomed = await create(site);
       const kept = await create(site);
       const elsewhere = await create(otherSite);
@@ -171,6 +171,10 @@ describe('asynchronous deletion', () => {
         ...tokenItems(otherSite.clientKey, 5, [elsewhere, doomed]),
         ...Array.from({ length: 40 }, (_, r) => ({ PK: `T#${site.clientKey}`, SK: `INT#${doomed}#REPO#org/r${r}`, type: 'override', integrationId: doomed, repositoryId: `org/r${r}`, requireUserPat: true, updatedAt: 'x', updatedBy: admin })),
         { PK: `T#${site.clientKey}`, SK: `INT#${doomed}#HOLDERS`, type: 'token-holders', integrationId: doomed, tokenHolders: 300 },
+        // CodeCommit pull request facts (store/pull-request-facts-store.ts) of both integrations.
+        ...[doomed, kept].flatMap((id) =>
+          Array.from({ length: 3 }, (_, n) => ({ PK: `T#${site.clientKey}`, SK: `PRF#${id}#eu-west-1#repo#${n + 1}`, type: 'pull-request-fact', targets: [{ source: `f${n}`, destination: 'main' }] })),
+        ),
       ]);
       const isDoomed = (i: Record<string, unknown>) => String(i.PK).startsWith(`T#${site.clientKey}`) && (String(i.SK).includes(doomed) || i.integrationId === doomed);
       const untouched = (await h.scanAll()).filter((i) => !isDoomed(i));
