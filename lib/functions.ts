@@ -1,9 +1,7 @@
-import * as path from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Data } from './data';
@@ -16,10 +14,8 @@ import {
   type KeyGrant,
 } from './function-specs';
 import type { Keys } from './keys';
+import { lambdaBuildOptions, moduleNameOf, PROJECT_ROOT } from './lambda-bundle';
 import { METRICS_NAMESPACE } from '../lambdas/observability/telemetry';
-
-/** The project root: entries, lock file and esbuild are resolved from it. */
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** The values behind each `AppSetting`, as the runtime's `lambdas/config.ts` names them. */
 export interface AppSettings {
@@ -51,16 +47,18 @@ export interface FunctionsProps {
 }
 
 /**
- * One `NodejsFunction` per handler (docs/architecture.md §10), each with its own role holding only the explicit
- * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more.
+ * One function per handler (docs/architecture.md §10), each with its own role holding only the explicit
+ * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more. All of them
+ * run one asset, built by esbuild with code splitting (see `lambdaCode`).
  */
 export class Functions extends Construct {
-  public readonly byName: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+  public readonly byName: Readonly<Record<FunctionName, lambda.Function>>;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const entries = functionNames.map((name) => [name, this.createFunction(name, functionSpecs[name], props)] as const);
-    this.byName = Object.fromEntries(entries) as Record<FunctionName, nodejs.NodejsFunction>;
+    const code = lambdaCode();
+    const entries = functionNames.map((name) => [name, this.createFunction(name, functionSpecs[name], props, code)] as const);
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, lambda.Function>;
   }
 
   /** Roles of the functions whose specs allow `kms:Decrypt` on the given key. */
@@ -83,7 +81,7 @@ export class Functions extends Construct {
     return role;
   }
 
-  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps): nodejs.NodejsFunction {
+  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps, code: lambda.Code): lambda.Function {
     const scope = new Construct(this, upperFirst(name));
     const logGroup = new logs.LogGroup(scope, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -92,11 +90,9 @@ export class Functions extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `patgate ${name} function`,
     });
-    const fn = new nodejs.NodejsFunction(scope, 'Function', {
-      entry: path.join(PROJECT_ROOT, spec.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const fn = new lambda.Function(scope, 'Function', {
+      code,
+      handler: `${moduleNameOf(spec.entry)}.handler`,
       description: spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -107,7 +103,6 @@ export class Functions extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrency?.[name],
       environment: this.environmentOf(spec, props),
-      bundling: bundlingOptions,
     });
     grantLogWriting(role, logGroup);
     grantTableRights(role, spec, props.data);
@@ -121,6 +116,7 @@ export class Functions extends Construct {
     // Local mode would allow http and loopback hosts (the simulators): pinned off, whatever the
     // runtime's default becomes.
     const env: Record<string, string> = {
+      // The asset's linked source maps (lambda-bundle.ts): stack traces name our source files.
       NODE_OPTIONS: '--enable-source-maps',
       PATGATE_LOCAL_MODE: 'false',
       // Powertools (lambdas/observability): one service name, the metrics namespace the dashboard
@@ -145,16 +141,27 @@ export class Functions extends Construct {
   }
 }
 
-/** What the bundle-size test mirrors: SDK v3 left to the Node.js 22 runtime, minified, source maps. */
-export const bundlingOptions: nodejs.BundlingOptions = {
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  target: 'node22',
-  format: nodejs.OutputFormat.CJS,
-  externalModules: ['@aws-sdk/*'],
-  forceDockerBundling: false,
-};
+/**
+ * Every handler in one asset: esbuild runs in the synth process (lambda-bundle.ts has the options,
+ * which the bundle-size test and the cold-start bench build with too). No Docker, no network; the
+ * asset's hash is its output's, and a synth that skips bundling (the infra tests) builds nothing.
+ */
+const lambdaCode = (): lambda.Code =>
+  lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws (esbuild is a dev dependency of the stack).
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when synth bundles
+          const { buildSync } = require('esbuild') as typeof import('esbuild');
+          buildSync({ ...lambdaBuildOptions(functionNames.map((name) => functionSpecs[name].entry), outputDir), metafile: false, logLevel: 'error' });
+          return true;
+        },
+      },
+    },
+  });
 
 const grantLogWriting = (role: iam.Role, logGroup: logs.LogGroup): void => {
   role.addToPrincipalPolicy(
