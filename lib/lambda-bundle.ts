@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { BuildOptions, Metafile } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 
 /** The project root: entries, node_modules and esbuild are resolved from it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -9,6 +9,23 @@ export const RUNTIME_PROVIDED = ['@aws-sdk/*'];
 
 /** Bundled CommonJS dependencies call `require` (of Node.js built-ins and of the runtime's SDK); an ES module has none of its own. */
 const CREATE_REQUIRE_BANNER = "import { createRequire as __patgateCreateRequire } from 'node:module'; const require = __patgateCreateRequire(import.meta.url);";
+
+/**
+ * The runtime's SDK packages are CommonJS. An ES module importing one makes Node.js resolve it
+ * through its package exports and scan its source for export names (cjs-module-lexer), which
+ * cost more than all our code at a cold start; `require` (the banner's) loads it directly. So
+ * every `import` of a runtime-provided package becomes a `require` of it.
+ */
+const runtimePackagesByRequire: Plugin = {
+  name: 'runtime-packages-by-require',
+  setup(build) {
+    const runtimeProvided = new RegExp(`^(${RUNTIME_PROVIDED.map((pattern) => pattern.replace('/*', '/')).join('|')})`);
+    build.onResolve({ filter: runtimeProvided }, (args) =>
+      args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'runtime-package' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'runtime-package' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
 
 /** Where a handler's module lands in the asset: `lambdas/handlers/git-action.ts` → `git-action.mjs` (handler `git-action.handler`). */
 export const moduleNameOf = (entry: string): string => path.basename(entry, path.extname(entry));
@@ -21,7 +38,7 @@ export const moduleNameOf = (entry: string): string => path.basename(entry, path
  * - A dynamic `import()` is a chunk of its own, loaded only when reached: each host family's
  *   adapter with its client library (hosts/host-families.ts), and the X-Ray tracer (only when
  *   tracing is on). A function loads its handler's static imports and nothing else.
- * - `@aws-sdk/*` comes from the runtime (ESM imports of it resolve there on Node.js 18+ runtimes);
+ * - `@aws-sdk/*` comes from the runtime, loaded with `require` (see `runtimePackagesByRequire`);
  *   `@smithy/*` and everything else is bundled.
  */
 export const lambdaBuildOptions = (entries: readonly string[], outdir: string): BuildOptions & { metafile: true } => ({
@@ -41,6 +58,7 @@ export const lambdaBuildOptions = (entries: readonly string[], outdir: string): 
   sourcemap: 'linked',
   sourcesContent: false,
   external: RUNTIME_PROVIDED,
+  plugins: [runtimePackagesByRequire],
   banner: { js: CREATE_REQUIRE_BANNER },
   metafile: true,
   logLevel: 'warning',

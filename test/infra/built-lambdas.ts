@@ -53,9 +53,10 @@ export const buildLambdas = async (): Promise<BuiltLambdas> => {
 };
 
 /** An API Gateway HTTP API (payload 2.0) event, as Lambda hands it to an API function. */
-export const apiEvent = (method: string, path: string, options: { headers?: Record<string, string>; body?: unknown } = {}): Record<string, unknown> => ({
+export const apiEvent = (method: string, path: string, options: { headers?: Record<string, string>; body?: unknown; route?: string; pathParameters?: Record<string, string> } = {}): Record<string, unknown> => ({
   version: '2.0',
-  routeKey: `${method} ${path}`,
+  routeKey: `${method} ${options.route ?? path}`,
+  ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
   rawPath: path,
   rawQueryString: '',
   headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.headers ?? {}) },
@@ -64,7 +65,7 @@ export const apiEvent = (method: string, path: string, options: { headers?: Reco
   requestContext: {
     http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'patgate-bundle' },
     requestId: `bundle-${Math.random().toString(36).slice(2, 10)}`,
-    routeKey: `${method} ${path}`,
+    routeKey: `${method} ${options.route ?? path}`,
     stage: '$default',
     timeEpoch: Date.now(),
   },
