@@ -138,6 +138,23 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
   }
 };
 
+/** Issue 16's targets for the git-action function as deployed: what a GitHub action loads, and the handler's import time. */
+export const COLD_START_TARGETS = { gitHubActionKb: 400, gitActionRequireMs: 150 } as const;
+
+/** The targets missed, one line each (empty when met): for run.ts's failure list. */
+export const coldStartFailures = (rows: readonly ColdStartRow[]): string[] => {
+  const failures: string[] = [];
+  const action = rows.find((r) => r.handler === 'git-action: first GitHub create-branch');
+  const entry = rows.find((r) => r.handler === 'git-action');
+  if (action && action.bytes / 1024 > COLD_START_TARGETS.gitHubActionKb) {
+    failures.push(`cold start: a GitHub git action loads ${(action.bytes / 1024).toFixed(1)} KB (target ≤ ${COLD_START_TARGETS.gitHubActionKb} KB)`);
+  }
+  if (entry && entry.medianRequireMs > COLD_START_TARGETS.gitActionRequireMs) {
+    failures.push(`cold start: git-action imports in ${entry.medianRequireMs.toFixed(1)} ms (target ≤ ${COLD_START_TARGETS.gitActionRequireMs} ms)`);
+  }
+  return failures;
+};
+
 /** A first call must have been answered as expected: 401 unauthenticated (200 for /health), 201 for a branch, 200 for a saved token. */
 const assertAnswered = (row: string, result: ColdRun): void => {
   if (!result.response) return;
@@ -155,6 +172,7 @@ if (require.main === module) {
     try {
       const rows = await measureColdStart(Number(process.argv[2] ?? 10));
       for (const r of rows) console.log([r.handler.padEnd(42), `${(r.bytes / 1024).toFixed(1)} KB`.padStart(10), `${r.medianRequireMs.toFixed(1)} ms`.padStart(10), r.medianFirstCallMs === undefined ? '-' : `${r.medianFirstCallMs.toFixed(1)} ms`].join(' '));
+      for (const failure of coldStartFailures(rows)) console.error(`TARGET NOT MET: ${failure}`);
     } finally {
       await dynamo.stop();
     }
