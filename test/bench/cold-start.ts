@@ -13,6 +13,8 @@ export interface ColdStartRow {
   readonly bytes: number;
   /** Median time to import the handler module (a family row: to import the family's chunk once the handler is loaded). */
   readonly medianRequireMs: number;
+  /** CPU time of that import, median (user + system; steadier than wall time when the machine is shared); handler and first-action rows only. */
+  readonly medianRequireCpuMs?: number;
   /**
    * The first invocation after the load, median: an unauthenticated request (no network) for the
    * handler rows; the first real action (which loads the family chunk) for the first-action rows;
@@ -115,6 +117,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
 
     const times = new Map<string, number[]>(samples.map((s) => [s.row, []]));
     const firstCalls = new Map<string, number[]>(samples.map((s) => [s.row, []]));
+    const cpuTimes = new Map<string, number[]>(samples.map((s) => [s.row, []]));
     // Round-robin, so a burst of machine load spreads over every row instead of one.
     for (let round = 0; round < rounds; round += 1) {
       for (const sample of samples) {
@@ -123,6 +126,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
         const time = sample.timed === 'loaded' ? result.loaded : result.chunkMs;
         if (time !== undefined) times.get(sample.row)?.push(time);
         if (sample.timed === 'loaded' && result.firstCall !== undefined) firstCalls.get(sample.row)?.push(result.firstCall);
+        if (sample.timed === 'loaded') cpuTimes.get(sample.row)?.push(result.loadedCpu);
       }
     }
     const median = (values: number[] | undefined): number | undefined => (values && values.length > 0 ? percentile(values, 50) : undefined);
@@ -130,7 +134,15 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
     return samples.map((sample) => {
       const require = median(times.get(sample.row)) ?? Number.NaN;
       const firstCall = median(firstCalls.get(sample.row));
-      return { handler: sample.row, bytes: sample.bytes, medianRequireMs: require, ...(firstCall === undefined ? {} : { medianFirstCallMs: firstCall }), ratio: require / baseline };
+      const cpu = median(cpuTimes.get(sample.row));
+      return {
+        handler: sample.row,
+        bytes: sample.bytes,
+        medianRequireMs: require,
+        ...(cpu === undefined ? {} : { medianRequireCpuMs: cpu }),
+        ...(firstCall === undefined ? {} : { medianFirstCallMs: firstCall }),
+        ratio: require / baseline,
+      };
     });
   } finally {
     built.remove();
@@ -171,7 +183,7 @@ if (require.main === module) {
     process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
     try {
       const rows = await measureColdStart(Number(process.argv[2] ?? 10));
-      for (const r of rows) console.log([r.handler.padEnd(42), `${(r.bytes / 1024).toFixed(1)} KB`.padStart(10), `${r.medianRequireMs.toFixed(1)} ms`.padStart(10), r.medianFirstCallMs === undefined ? '-' : `${r.medianFirstCallMs.toFixed(1)} ms`].join(' '));
+      for (const r of rows) console.log([r.handler.padEnd(42), `${(r.bytes / 1024).toFixed(1)} KB`.padStart(10), `${r.medianRequireMs.toFixed(1)} ms`.padStart(10), r.medianRequireCpuMs === undefined ? '-' : `cpu ${r.medianRequireCpuMs.toFixed(1)} ms`, r.medianFirstCallMs === undefined ? '-' : `${r.medianFirstCallMs.toFixed(1)} ms`].join(' '));
       for (const failure of coldStartFailures(rows)) console.error(`TARGET NOT MET: ${failure}`);
     } finally {
       await dynamo.stop();

@@ -81,8 +81,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 const [entry, eventJson, chunk] = process.argv.slice(2);
 const started = performance.now();
+const cpu = process.cpuUsage();
 const mod = await import(pathToFileURL(entry).href);
 const loaded = performance.now() - started;
+const spent = process.cpuUsage(cpu);
+const loadedCpu = (spent.user + spent.system) / 1000;
 let chunkMs;
 if (chunk) { const c = performance.now(); await import(pathToFileURL(chunk).href); chunkMs = performance.now() - c; }
 let firstCall, response;
@@ -91,11 +94,14 @@ if (eventJson) {
   response = await mod.handler(JSON.parse(eventJson), { awsRequestId: 'cold-start', functionName: 'patgate', getRemainingTimeInMillis: () => 10000 });
   firstCall = performance.now() - c;
 }
-process.stdout.write('\\n' + JSON.stringify({ loaded, chunkMs, firstCall, response }) + '\\n');
+process.stdout.write('\\n' + JSON.stringify({ loaded, loadedCpu, chunkMs, firstCall, response }) + '\\n');
 `;
 
 export interface ColdRun {
+  /** Wall-clock milliseconds of the handler import. */
   readonly loaded: number;
+  /** CPU milliseconds (user + system) the import took: steadier than wall time on a shared machine. */
+  readonly loadedCpu: number;
   readonly chunkMs?: number;
   readonly firstCall?: number;
   readonly response?: { statusCode: number; body?: string; headers?: Record<string, string> };
