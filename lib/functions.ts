@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,7 +16,7 @@ import {
   type KeyGrant,
 } from './function-specs';
 import type { Keys } from './keys';
-import { lambdaBuildOptions, moduleNameOf, PROJECT_ROOT } from './lambda-bundle';
+import { moduleNameOf, PROJECT_ROOT } from './lambda-bundle';
 import { METRICS_NAMESPACE } from '../lambdas/observability/telemetry';
 
 /** The values behind each `AppSetting`, as the runtime's `lambdas/config.ts` names them. */
@@ -142,21 +144,31 @@ export class Functions extends Construct {
 }
 
 /**
- * Every handler in one asset: esbuild runs in the synth process (lambda-bundle.ts has the options,
- * which the bundle-size test and the cold-start bench build with too). No Docker, no network; the
- * asset's hash is its output's, and a synth that skips bundling (the infra tests) builds nothing.
+ * Builds the Lambda asset into `outputDir` (lib/build-lambdas.ts in a child process), and esbuild's
+ * metafile to `metafilePath` when given: synth and the bundle tests build it the same way.
+ */
+export const buildLambdaAsset = (outputDir: string, metafilePath?: string): void => {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const script = path.join(PROJECT_ROOT, 'lib', 'build-lambdas.ts');
+  const built = spawnSync(process.execPath, [tsx, script, outputDir, ...(metafilePath ? [metafilePath] : [])], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`building the Lambda asset failed (exit ${String(built.status ?? built.signal)})`);
+};
+
+/**
+ * Every handler in one asset, built by lib/build-lambdas.ts with the options of lambda-bundle.ts
+ * (which the bundle-size test and the cold-start bench build with too) in a child process: no
+ * Docker, no network. The asset's hash is its output's, and a synth that skips bundling (the infra
+ * tests) builds nothing.
  */
 const lambdaCode = (): lambda.Code =>
   lambda.Code.fromAsset(PROJECT_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // Never used: local bundling always succeeds or throws (esbuild is a dev dependency of the stack).
+      // Never used: local bundling always succeeds or throws (esbuild and tsx are dev dependencies of the stack).
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
       local: {
         tryBundle(outputDir: string): boolean {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when synth bundles
-          const { buildSync } = require('esbuild') as typeof import('esbuild');
-          buildSync({ ...lambdaBuildOptions(functionNames.map((name) => functionSpecs[name].entry), outputDir), metafile: false, logLevel: 'error' });
+          buildLambdaAsset(outputDir);
           return true;
         },
       },

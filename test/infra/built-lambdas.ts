@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { functionNames, functionSpecs } from '../../lib/function-specs';
-import { lambdaBuildOptions, moduleNameOf, PROJECT_ROOT, staticClosure } from '../../lib/lambda-bundle';
+import type { Metafile } from 'esbuild';
+import { buildLambdaAsset } from '../../lib/functions';
+import { moduleNameOf, PROJECT_ROOT, staticClosure } from '../../lib/lambda-bundle';
 
 /** The Lambda asset exactly as the stack builds it (lib/functions.ts → lib/lambda-bundle.ts), written to disk. */
 export interface BuiltLambdas {
@@ -27,8 +27,11 @@ export const buildLambdas = async (): Promise<BuiltLambdas> => {
   const cache = path.join(PROJECT_ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'patgate-lambdas-'));
-  const entries = functionNames.map((name) => functionSpecs[name].entry);
-  const { metafile } = await build(lambdaBuildOptions(entries, dir));
+  // Built as synth builds it (lib/functions.ts), the metafile kept beside the asset.
+  const metafilePath = `${dir}.meta.json`;
+  buildLambdaAsset(dir, metafilePath);
+  const metafile = JSON.parse(readFileSync(metafilePath, 'utf8')) as Metafile;
+  rmSync(metafilePath);
   const outputs = Object.entries(metafile.outputs).filter(([file]) => !file.endsWith('.map'));
   const find = (test: (file: string, entryPoint: string | undefined) => boolean, what: string): string => {
     const found = outputs.find(([file, out]) => test(file, out.entryPoint));

@@ -61,6 +61,12 @@ describe('the Lambda asset as deployed', () => {
     }
   });
 
+  it('loads the runtime\'s SDK with require, never as an ES module import', () => {
+    const imports = Object.values(built.metafile.outputs).flatMap((output) => output.imports);
+    expect(imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/') && i.kind === 'require-call').length).toBeGreaterThan(0);
+    expect(imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/') && i.kind !== 'require-call')).toEqual([]);
+  });
+
   it('holds no simulator module in any file', () => {
     const inputs = Object.keys(built.metafile.inputs);
     // The metafile names inputs relative to the repository, as the pattern expects.
