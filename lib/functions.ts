@@ -1,9 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -17,10 +17,8 @@ import {
   type KeyGrant,
 } from './function-specs';
 import type { Keys } from './keys';
+import { moduleNameOf, PROJECT_ROOT } from './lambda-bundle';
 import { METRICS_NAMESPACE } from '../lambdas/observability/telemetry';
-
-/** The project root: entries, lock file and esbuild are resolved from it. */
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** The values behind each `AppSetting`, as the runtime's `lambdas/config.ts` names them. */
 export interface AppSettings {
@@ -54,16 +52,18 @@ export interface FunctionsProps {
 }
 
 /**
- * One `NodejsFunction` per handler (docs/architecture.md §10), each with its own role holding only the explicit
- * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more.
+ * One function per handler (docs/architecture.md §10), each with its own role holding only the explicit
+ * statements of its `FunctionSpec`: no managed policy, no `grant*` helper that adds more. All of them
+ * run one asset, built by esbuild with code splitting (see `lambdaCode`).
  */
 export class Functions extends Construct {
-  public readonly byName: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+  public readonly byName: Readonly<Record<FunctionName, lambda.Function>>;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const entries = functionNames.map((name) => [name, this.createFunction(name, functionSpecs[name], props)] as const);
-    this.byName = Object.fromEntries(entries) as Record<FunctionName, nodejs.NodejsFunction>;
+    const code = lambdaCode();
+    const entries = functionNames.map((name) => [name, this.createFunction(name, functionSpecs[name], props, code)] as const);
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, lambda.Function>;
   }
 
   /** Roles of the functions whose specs allow `kms:Decrypt` on the given key. */
@@ -86,7 +86,7 @@ export class Functions extends Construct {
     return role;
   }
 
-  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps): nodejs.NodejsFunction {
+  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps, code: lambda.Code): lambda.Function {
     const scope = new Construct(this, upperFirst(name));
     const logGroup = new logs.LogGroup(scope, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -95,11 +95,9 @@ export class Functions extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `patgate ${name} function`,
     });
-    const fn = new nodejs.NodejsFunction(scope, 'Function', {
-      entry: path.join(PROJECT_ROOT, spec.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const fn = new lambda.Function(scope, 'Function', {
+      code,
+      handler: `${moduleNameOf(spec.entry)}.handler`,
       description: spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -110,7 +108,6 @@ export class Functions extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrency?.[name],
       environment: this.environmentOf(spec, props),
-      bundling: bundlingOptions,
     });
     grantLogWriting(role, logGroup);
     grantTableRights(role, spec, props.data);
@@ -125,6 +122,7 @@ export class Functions extends Construct {
     // Local mode would allow http and loopback hosts (the simulators): pinned off, whatever the
     // runtime's default becomes.
     const env: Record<string, string> = {
+      // The asset's linked source maps (lambda-bundle.ts): stack traces name our source files.
       NODE_OPTIONS: '--enable-source-maps',
       PATGATE_LOCAL_MODE: 'false',
       // Powertools (lambdas/observability): one service name, the metrics namespace the dashboard
@@ -150,16 +148,37 @@ export class Functions extends Construct {
   }
 }
 
-/** What the bundle-size test mirrors: SDK v3 left to the Node.js 22 runtime, minified, source maps. */
-export const bundlingOptions: nodejs.BundlingOptions = {
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  target: 'node22',
-  format: nodejs.OutputFormat.CJS,
-  externalModules: ['@aws-sdk/*'],
-  forceDockerBundling: false,
+/**
+ * Builds the Lambda asset into `outputDir` (lib/build-lambdas.ts in a child process), and esbuild's
+ * metafile to `metafilePath` when given: synth and the bundle tests build it the same way.
+ */
+export const buildLambdaAsset = (outputDir: string, metafilePath?: string): void => {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const script = path.join(PROJECT_ROOT, 'lib', 'build-lambdas.ts');
+  const built = spawnSync(process.execPath, [tsx, script, outputDir, ...(metafilePath ? [metafilePath] : [])], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`building the Lambda asset failed (exit ${String(built.status ?? built.signal)})`);
 };
+
+/**
+ * Every handler in one asset, built by lib/build-lambdas.ts with the options of lambda-bundle.ts
+ * (which the bundle-size test and the cold-start bench build with too) in a child process: no
+ * Docker, no network. The asset's hash is its output's, and a synth that skips bundling (the infra
+ * tests) builds nothing.
+ */
+const lambdaCode = (): lambda.Code =>
+  lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws (esbuild and tsx are dev dependencies of the stack).
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildLambdaAsset(outputDir);
+          return true;
+        },
+      },
+    },
+  });
 
 const grantLogWriting = (role: iam.Role, logGroup: logs.LogGroup): void => {
   role.addToPrincipalPolicy(

@@ -44,6 +44,12 @@ export interface HostFamily {
   publicHost(integration: Pick<HostFields, 'provider' | 'region'>): string | undefined;
   /** Where the integration's host lives. */
   target(integration: HostFields, endpoints: HostEndpoints): HostTarget;
+  /**
+   * The host's page where a user makes a new token (name and minimal scopes prefilled where the host
+   * allows), computed without the client library: the token list and readiness answer it without
+   * loading the family's adapter. The adapter's `newTokenUrl()` returns the same.
+   */
+  newTokenUrl(target: HostTarget): string;
   /** How the family names a repository (canonical spelling, resolved by the host or not). */
   readonly repositoryId: RepositoryIdRule;
 }

@@ -1,28 +1,15 @@
 import type { Config } from '../config';
-import { createAzureDevOpsProvider } from './azure-devops/adapter';
-import { azureDevOpsFamily } from './azure-devops/descriptor';
-import { createCodeCommitProvider } from './codecommit/adapter';
-import { codeCommitFamily } from './codecommit/descriptor';
 import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type HostCallOptions, type HostTarget } from './git-provider';
-import { createGitHubProvider } from './github/adapter';
-import { gitHubFamily } from './github/descriptor';
-import { createGitLabProvider } from './gitlab/adapter';
-import { gitLabFamily } from './gitlab/descriptor';
-import { hostFamily } from './host-families';
+import { HOST_FAMILY_REGISTRY, hostFamily, type RegisteredHostFamily } from './host-families';
 import { familiesByKind, type HostEndpoints, type HostFamilyAdapter, type HostFields } from './host-family';
+import { lazyProvider } from './lazy-provider';
 import { LOCAL_HOSTS_ALLOWED, PUBLIC_HOSTS_ONLY } from './outbound-connections';
 
 /**
- * Each host family with its adapter, one line per family: the only place the git-host clients are
- * bundled from (the git-action, tokens and token-expiry functions). The descriptors alone, without
- * adapters, are in host-families.ts.
+ * A registry entry: a registered family (adapter loaded on first use), or a family with its
+ * adapter at hand (`createProvider`, as a test brings one).
  */
-export const HOST_FAMILY_ADAPTERS: readonly HostFamilyAdapter[] = [
-  { family: gitHubFamily, createProvider: createGitHubProvider },
-  { family: gitLabFamily, createProvider: createGitLabProvider },
-  { family: azureDevOpsFamily, createProvider: createAzureDevOpsProvider },
-  { family: codeCommitFamily, createProvider: createCodeCommitProvider },
-];
+export type HostFamilyEntry = RegisteredHostFamily | HostFamilyAdapter;
 
 export type { HostEndpoints };
 
@@ -31,13 +18,19 @@ export const resolveHostTarget = (integration: HostFields, endpoints: HostEndpoi
 
 export type ProviderLookup = (integration: HostFields) => GitProvider;
 
-/** The providers of a registry of families with adapters (HOST_FAMILY_ADAPTERS unless a test brings its own). */
-export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions, adapters: readonly HostFamilyAdapter[] = HOST_FAMILY_ADAPTERS): ProviderLookup => {
-  const byKind = familiesByKind(adapters.map((adapter) => ({ kinds: adapter.family.kinds, adapter })));
+/**
+ * The providers of a registry of families (HOST_FAMILY_REGISTRY unless a test brings its own). A
+ * registered family's adapter is loaded on the first host call of its first provider, not here:
+ * the lookup stays synchronous and costs nothing for families the function never calls.
+ */
+export const providerLookup = (endpoints: HostEndpoints, options?: HostCallOptions, registry: readonly HostFamilyEntry[] = HOST_FAMILY_REGISTRY): ProviderLookup => {
+  const byKind = familiesByKind(registry.map((entry) => ({ kinds: entry.family.kinds, entry })));
   return (integration) => {
-    const entry = byKind.get(integration.provider);
-    if (!entry) throw new Error(`No host family serves ${integration.provider}.`);
-    return entry.adapter.createProvider(entry.adapter.family.target(integration, endpoints), options);
+    const found = byKind.get(integration.provider);
+    if (!found) throw new Error(`No host family serves ${integration.provider}.`);
+    const { entry } = found;
+    const target = entry.family.target(integration, endpoints);
+    return 'createProvider' in entry ? entry.createProvider(target, options) : lazyProvider(entry.family, target, entry.loadAdapter, options);
   };
 };
 

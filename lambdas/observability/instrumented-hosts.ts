@@ -40,8 +40,9 @@ export const inSubsegment = <T>(name: string, work: () => T, settled?: () => voi
       },
     ) as T;
   };
-  if (!tracer.isTracingEnabled() || !tracer.getSegment()) return run();
-  return tracer.provider.captureAsyncFunc(name, run) as T;
+  const xray = tracer.isTracingEnabled() && tracer.getSegment() ? tracer.provider : undefined;
+  if (!xray) return run();
+  return xray.captureAsyncFunc(name, run) as T;
 };
 
 /**

@@ -5,7 +5,7 @@ import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger';
 import { createMetrics, EmfTelemetry, telemetry, useTelemetry } from './telemetry';
-import { tracer } from './tracer';
+import { loadTracer } from './tracer';
 
 /** The Lambda runtime sets this; the local runtime and tests do not. */
 const inLambda = (): boolean => process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
@@ -49,6 +49,29 @@ const problemCodeOf = (response: unknown): string | undefined => {
 };
 
 /**
+ * Tracer `captureLambdaHandler`, with the tracer loaded before the first handler runs (see
+ * tracer.ts: only when tracing is wanted; a no-op otherwise).
+ */
+const tracingMiddleware = (): middy.MiddlewareObj => {
+  let capture: middy.MiddlewareObj | null | undefined;
+  return {
+    before: async (request) => {
+      if (capture === undefined) {
+        const loaded = await loadTracer();
+        capture = loaded ? (captureLambdaHandler(loaded, { captureResponse: false }) as middy.MiddlewareObj) : null;
+      }
+      await capture?.before?.(request);
+    },
+    after: async (request) => {
+      await capture?.after?.(request);
+    },
+    onError: async (request) => {
+      await capture?.onError?.(request);
+    },
+  };
+};
+
+/**
  * Powertools on a middy handler, in one `.use(powertools())`:
  * - Logger `injectLambdaContext`: every line carries the request id, function name and `cold_start`;
  * - Tracer `captureLambdaHandler`: a `## handler` subsegment per invocation, with the DynamoDB and
@@ -58,6 +81,6 @@ const problemCodeOf = (response: unknown): string | undefined => {
  */
 export const powertools = (): middy.MiddlewareObj[] => [
   injectLambdaContext(logger) as middy.MiddlewareObj,
-  captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj,
+  tracingMiddleware(),
   metricsMiddleware(),
 ];

@@ -1,22 +1,22 @@
 import { BUILT_IN_KINDS } from '../../lambdas/domain/integration';
 import { Secret } from '../../lambdas/domain/secret';
 import { BUILT_IN_FAMILIES, hostFamilies } from '../../lambdas/hosts/family-registry';
-import { HOST_FAMILIES, hostFamily } from '../../lambdas/hosts/host-families';
+import { HOST_FAMILIES, HOST_FAMILY_REGISTRY, hostFamily } from '../../lambdas/hosts/host-families';
 import { familiesByKind } from '../../lambdas/hosts/host-family';
-import { HOST_FAMILY_ADAPTERS, providerLookup, type HostEndpoints } from '../../lambdas/hosts/provider-registry';
+import { providerLookup, type HostEndpoints } from '../../lambdas/hosts/provider-registry';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 import { LoopbackServer } from '../../lambdas/hosts/simulator-kit/loopback-server';
 import { openApiDocument } from '../../lambdas/http/openapi-document';
 import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { Harness } from '../support/harness';
-import { createToyProvider } from './toy-family/adapter';
 import { TOY_KIND, toyFamily } from './toy-family/descriptor';
 
 const ENDPOINTS: HostEndpoints = { githubApiUrl: 'https://api.github.com', githubWebUrl: 'https://github.com', gitlabUrl: 'https://gitlab.com', codecommitEndpoint: undefined };
 const OPTIONS = { connectTimeoutMs: 1_000, requestTimeoutMs: 5_000, connections: LOCAL_HOSTS_ALLOWED };
 
-// The whole change a new host family needs: the folder test/hosts/toy-family and this one registry line.
-const REGISTRY = [...HOST_FAMILY_ADAPTERS, { family: toyFamily, createProvider: createToyProvider }];
+// The whole change a new host family needs: the folder test/hosts/toy-family and this one registry
+// line, written as host-families.ts writes its own (the adapter loads on first use).
+const REGISTRY = [...HOST_FAMILY_REGISTRY, { family: toyFamily, loadAdapter: async () => (await import('./toy-family/adapter')).createToyProvider }];
 
 /**
  * The toy host: a tiny in-test loopback server, not a simulator of any real host (it is a toy). It
@@ -78,7 +78,7 @@ describe('a new host family is one folder and one registry line', () => {
   });
 
   it('registers every built-in kind exactly once, descriptors and adapters alike', () => {
-    expect(HOST_FAMILY_ADAPTERS.map((entry) => entry.family)).toEqual(HOST_FAMILIES);
+    expect(HOST_FAMILY_REGISTRY.map((entry) => entry.family)).toEqual(HOST_FAMILIES);
     for (const kind of BUILT_IN_KINDS) expect(hostFamily(kind).kinds).toContain(kind);
     expect([...BUILT_IN_FAMILIES.kinds].sort()).toEqual([...BUILT_IN_KINDS].sort());
   });

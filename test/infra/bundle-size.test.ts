@@ -1,52 +1,76 @@
-import * as path from 'node:path';
-import { build } from 'esbuild';
-import { bundlingOptions } from '../../lib/functions';
+import { HOST_FAMILY_REGISTRY } from '../../lambdas/hosts/host-families';
+import { buildLambdas, type BuiltLambdas } from './built-lambdas';
 
-const MAX_BYTES = 1.5 * 1024 * 1024;
+/**
+ * The deployed Lambda asset (one esbuild build of every handler, ES modules with code splitting:
+ * lib/lambda-bundle.ts), read from its metafile. What a function pays at a cold start is what its
+ * handler module loads statically; each host family's adapter is a chunk loaded on first use.
+ */
 
-/** Every Lambda entry point, bundled as NodejsFunction bundles it, with its metafile. */
+/** What a GitHub git action loads: the handler's static imports plus the GitHub family's chunk. */
+const GITHUB_ACTION_BUDGET_BYTES = 800 * 1024;
+
+/** Each family's client library, by the family folder under lambdas/hosts/. */
+const HOST_CLIENTS: Readonly<Record<string, RegExp>> = {
+  github: /node_modules\/@octokit\//,
+  gitlab: /node_modules\/@gitbeaker\//,
+  'azure-devops': /node_modules\/(azure-devops-node-api|typed-rest-client)\//,
+  codecommit: /^external:@aws-sdk\/client-codecommit$/,
+};
+const ANY_HOST_CLIENT = new RegExp(Object.values(HOST_CLIENTS).map((pattern) => pattern.source).join('|'));
+const SIMULATOR = /\/simulator(-kit)?\/|loopback-server/;
 const LAMBDA_HANDLERS = ['admin', 'deletion', 'git-action', 'lifecycle', 'public', 'token-expiry', 'tokens'];
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
-const bundleHandler = (name: string) =>
-  build({
-    entryPoints: [path.join(__dirname, `../../lambdas/handlers/${name}.ts`)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    target: bundlingOptions.target,
-    format: 'cjs',
-    minify: bundlingOptions.minify,
-    external: bundlingOptions.externalModules,
-    logLevel: 'silent',
+describe('the Lambda asset as deployed', () => {
+  let built: BuiltLambdas;
+  beforeAll(async () => {
+    built = await buildLambdas();
+  });
+  afterAll(() => built.remove());
+
+  const familyChunk = (folder: string): string => built.chunkOf(`lambdas/hosts/${folder}/adapter.ts`);
+
+  it('a GitHub git action loads its handler and the GitHub chunk only, within budget', () => {
+    const entry = built.closure(built.outputOf('git-action'));
+    const github = built.closure(familyChunk('github'));
+    const loaded = new Set([...entry, ...github]);
+    console.log(`git-action entry: ${kb(built.bytes(entry))}; + GitHub family: ${kb(built.bytes(loaded))} (budget ${kb(GITHUB_ACTION_BUDGET_BYTES)})`);
+    expect(built.bytes(loaded)).toBeLessThan(GITHUB_ACTION_BUDGET_BYTES);
+    expect(built.inputs(loaded).filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS.github?.test(input))).toEqual([]);
   });
 
-describe('git-action bundle', () => {
-  it('stays under 1.5 MB, bundled as NodejsFunction bundles it', async () => {
-    const result = await bundleHandler('git-action');
-    const [output] = result.outputFiles;
-    const bytes = output?.contents.byteLength ?? 0;
-    console.log(`git-action bundle: ${(bytes / 1024).toFixed(1)} KB (limit ${MAX_BYTES / 1024} KB)`);
-    expect(bytes).toBeGreaterThan(0);
-    expect(bytes).toBeLessThan(MAX_BYTES);
-  });
-});
-
-describe('functions that never call a git host', () => {
-  it.each(['public', 'lifecycle', 'admin', 'deletion'])('%s bundles no host client', async (name) => {
-    const result = await bundleHandler(name);
-    const inputs = Object.keys(result.metafile.inputs);
-    console.log(`${name} bundle: ${((result.outputFiles[0]?.contents.byteLength ?? 0) / 1024).toFixed(1)} KB`);
-    expect(inputs.filter((i) => /node_modules\/(azure-devops-node-api|@octokit|@gitbeaker|@aws-sdk\/client-codecommit)\//.test(i))).toEqual([]);
-  });
-});
-
-describe('simulators stay out of every Lambda bundle', () => {
-  it.each(LAMBDA_HANDLERS)('%s bundles no simulator module', async (name) => {
-    const result = await bundleHandler(name);
-    const inputs = Object.keys(result.metafile.inputs);
-    // The metafile names inputs relative to the repository, as the pattern below expects.
+  it.each(LAMBDA_HANDLERS)('%s loads no host client and no X-Ray SDK at start', (name) => {
+    const entry = built.closure(built.outputOf(name));
+    console.log(`${name} entry: ${kb(built.bytes(entry))}`);
+    const inputs = built.inputs(entry);
     expect(inputs).toContain(`lambdas/handlers/${name}.ts`);
-    expect(inputs.filter((i) => /\/simulator(-kit)?\//.test(i) || /loopback-server/.test(i))).toEqual([]);
+    expect(inputs.filter((input) => ANY_HOST_CLIENT.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
+  });
+
+  it('has one chunk per registered host family, each with its own client and no other', () => {
+    const folders = Object.keys(HOST_CLIENTS);
+    expect(folders).toHaveLength(HOST_FAMILY_REGISTRY.length);
+    for (const folder of folders) {
+      const loaded = built.closure(familyChunk(folder));
+      const inputs = built.inputs(loaded);
+      console.log(`${folder} family chunk (with what it alone loads): ${kb(built.bytes(loaded))}`);
+      expect(inputs.filter((input) => HOST_CLIENTS[folder]?.test(input)).length).toBeGreaterThan(0);
+      expect(inputs.filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS[folder]?.test(input))).toEqual([]);
+    }
+  });
+
+  it('loads the runtime\'s SDK with require, never as an ES module import', () => {
+    const imports = Object.values(built.metafile.outputs).flatMap((output) => output.imports);
+    expect(imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/') && i.kind === 'require-call').length).toBeGreaterThan(0);
+    expect(imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/') && i.kind !== 'require-call')).toEqual([]);
+  });
+
+  it('holds no simulator module in any file', () => {
+    const inputs = Object.keys(built.metafile.inputs);
+    // The metafile names inputs relative to the repository, as the pattern expects.
+    expect(inputs).toContain('lambdas/handlers/git-action.ts');
+    expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { functionNames } from '../../lib/function-specs';
+import { functionNames, functionSpecs } from '../../lib/function-specs';
+import { moduleNameOf } from '../../lib/lambda-bundle';
 import { logicalIdOf, synthPatgate } from './synth-patgate';
 
 type Props = Record<string, unknown>;
@@ -86,7 +87,8 @@ describe('the patgate stack', () => {
       for (const name of functionNames) {
         const fn = stack.functions.byName[name];
         const { Properties } = resource(logicalIdOf(fn));
-        expect(Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+        // One asset for every function (lib/lambda-bundle.ts): each runs its own handler module in it.
+        expect(Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `${moduleNameOf(functionSpecs[name].entry)}.handler` });
         expect((Properties.Environment as { Variables: Props }).Variables).toMatchObject({
           NODE_OPTIONS: '--enable-source-maps',
           PATGATE_LOCAL_MODE: 'false',

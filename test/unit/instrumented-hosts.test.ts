@@ -3,7 +3,7 @@ import type { Subsegment } from 'aws-xray-sdk-core';
 import type { GitProvider } from '../../lambdas/hosts/git-provider';
 import { instrumentHosts } from '../../lambdas/observability/instrumented-hosts';
 import { noTelemetry, useTelemetry } from '../../lambdas/observability/telemetry';
-import { tracer } from '../../lambdas/observability/tracer';
+import { loadTracer, tracer } from '../../lambdas/observability/tracer';
 
 /**
  * The host instrumentation with tracing on, as in a traced Lambda: a subsegment per host operation
@@ -19,7 +19,9 @@ describe('git host calls, instrumented', () => {
   const lookup = instrumentHosts(() => provider);
   const latencies: [string, string, number][] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // What the Powertools middleware does before the first handler runs.
+    await loadTracer();
     useTelemetry({ ...noTelemetry, hostLatency: (kind, op, ms) => latencies.push([kind, op, ms]) });
   });
   afterAll(() => useTelemetry(noTelemetry));

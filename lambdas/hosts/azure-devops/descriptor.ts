@@ -1,6 +1,7 @@
 import { TFS_VERSIONS_WITHOUT_PAT } from '../../domain/integration';
 import type { HostFamily } from '../host-family';
 import { azureDevOpsRepositoryId } from './repository-id';
+import { WebLinks } from './web-links';
 
 /** Azure DevOps Services (`dev.azure.com`), VSTS (`*.visualstudio.com`) and TFS / Azure DevOps Server. */
 export const azureDevOpsFamily: HostFamily = {
@@ -26,5 +27,6 @@ export const azureDevOpsFamily: HostFamily = {
       ? { provider: 'tfs', apiUrl: base, webUrl: base, tfsVersion: integration.tfsVersion }
       : { provider: integration.provider, apiUrl: base, webUrl: base };
   },
+  newTokenUrl: (target) => new WebLinks(target.webUrl, target.provider === 'tfs').newToken(),
   repositoryId: azureDevOpsRepositoryId,
 };

@@ -38,12 +38,12 @@ import { connectionsOf } from '../outbound-connections';
 import { appErrorFromAws } from './app-error-from-aws';
 import { CallDeadline, requireCredential } from '../host-call';
 import type { PullRequestFact } from './pull-request-facts';
+import { NEW_ACCESS_KEY_URL } from './descriptor';
 import { PULL_REQUEST_TARGETS, type PullRequestTarget } from './pull-request-targets';
 import { SharedPullRequestFacts } from './shared-pull-request-facts';
 import { retryRead, sendWrite } from './retry-read';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
-const NEW_ACCESS_KEY_URL = 'https://console.aws.amazon.com/iam/home#/security_credentials';
 const HEADS = 'refs/heads/';
 /** GetPullRequest calls in flight at once while looking for a duplicate among the open pull requests. */
 const LOOKUP_CONCURRENCY = 10;

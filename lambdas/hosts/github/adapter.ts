@@ -25,12 +25,12 @@ import {
 import { CallDeadline, requireCredential, withoutTrailingSlash } from '../host-call';
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
 import { connectionsOf, type OutboundConnections } from '../outbound-connections';
+import { gitHubFamily } from './descriptor';
 import { createTimedFetch } from './timed-fetch';
 import { readTokenFacts } from './token-facts';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 const USER_AGENT = 'patgate';
-const NEW_TOKEN_QUERY = 'scopes=repo&description=Jira%20(patgate)';
 /** GitHub owner (user or organisation) and repository names. */
 const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/;
 
@@ -117,8 +117,10 @@ class GitHubProvider implements GitProvider {
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
   readonly #connections: OutboundConnections;
+  readonly #target: HostTarget;
 
   constructor(target: HostTarget, options: HostCallOptions) {
+    this.#target = target;
     this.#connections = connectionsOf(options);
     this.#apiUrl = withoutTrailingSlash(target.apiUrl);
     this.#webUrl = withoutTrailingSlash(target.webUrl);
@@ -205,7 +207,7 @@ class GitHubProvider implements GitProvider {
   }
 
   newTokenUrl(): string {
-    return `${this.#webUrl}/settings/tokens/new?${NEW_TOKEN_QUERY}`;
+    return gitHubFamily.newTokenUrl(this.#target);
   }
 
   #branchUrl({ owner, repo }: RepositoryCoordinates, branch: string): string {

@@ -1,3 +1,4 @@
+import { withoutTrailingSlash } from '../host-call';
 import type { HostFamily } from '../host-family';
 import { gitHubRepositoryId } from './repository-id';
 
@@ -15,5 +16,6 @@ export const gitHubFamily: HostFamily = {
     integration.provider === 'github'
       ? { provider: 'github', apiUrl: endpoints.githubApiUrl, webUrl: endpoints.githubWebUrl }
       : { provider: integration.provider, apiUrl: `${integration.baseUrl ?? ''}/api/v3`, webUrl: integration.baseUrl ?? '' },
+  newTokenUrl: (target) => `${withoutTrailingSlash(target.webUrl)}/settings/tokens/new?scopes=repo&description=Jira%20(patgate)`,
   repositoryId: gitHubRepositoryId,
 };

@@ -26,6 +26,7 @@ import { gitLabProjectKeys } from './repository-id';
 import { requireCredential, withoutTrailingSlash } from '../host-call';
 import { connectionsOf } from '../outbound-connections';
 import { createGitLabRequester, type GitLabRequesterFn } from './gitlab-requester';
+import { gitLabFamily } from './descriptor';
 import { mapGitLabError, REQUIRED_GITLAB_SCOPE } from './map-gitlab-error';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
@@ -129,9 +130,11 @@ class GitLabProvider implements GitProvider {
   readonly #apiUrl: string;
   readonly #webUrl: string;
   readonly #options: HostCallOptions;
+  readonly #target: HostTarget;
 
   constructor(target: HostTarget, options: HostCallOptions) {
     if (!GITLAB_KINDS.has(target.provider)) throw new Error(`The GitLab adapter does not serve ${target.provider}.`);
+    this.#target = target;
     this.#apiUrl = withoutTrailingSlash(target.apiUrl);
     this.#webUrl = withoutTrailingSlash(target.webUrl);
     this.#options = options;
@@ -210,9 +213,8 @@ class GitLabProvider implements GitProvider {
     });
   }
 
-  /** The `/-/user_settings/` path is GitLab 16+; older self-managed instances use `/-/profile/`. */
   newTokenUrl(): string {
-    return `${this.#webUrl}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=${REQUIRED_GITLAB_SCOPE}`;
+    return gitLabFamily.newTokenUrl(this.#target);
   }
 
   // Repository resolution (canonical ids, see ./repository-id.ts): GET /projects/:id.

@@ -1,5 +1,9 @@
+import { withoutTrailingSlash } from '../host-call';
 import type { HostFamily } from '../host-family';
 import { gitLabRepositoryId } from './repository-id';
+
+/** The one scope that lets a GitLab token create branches and merge requests over REST. */
+export const REQUIRED_GITLAB_SCOPE = 'api';
 
 /** GitLab.com and GitLab self-managed: the same REST API v4, only the host differs. */
 export const gitLabFamily: HostFamily = {
@@ -15,5 +19,7 @@ export const gitLabFamily: HostFamily = {
     integration.provider === 'gitlab'
       ? { provider: 'gitlab', apiUrl: endpoints.gitlabUrl, webUrl: endpoints.gitlabUrl }
       : { provider: integration.provider, apiUrl: integration.baseUrl ?? '', webUrl: integration.baseUrl ?? '' },
+  /** The `/-/user_settings/` path is GitLab 16+; older self-managed instances use `/-/profile/`. */
+  newTokenUrl: (target) => `${withoutTrailingSlash(target.webUrl)}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=${REQUIRED_GITLAB_SCOPE}`,
   repositoryId: gitLabRepositoryId,
 };

@@ -1,8 +1,8 @@
 import { GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import { AppError, isAppError } from '../../domain/errors';
+import { REQUIRED_GITLAB_SCOPE } from './descriptor';
 
-/** The one scope that lets a GitLab token create branches and merge requests over REST. */
-export const REQUIRED_GITLAB_SCOPE = 'api';
+export { REQUIRED_GITLAB_SCOPE };
 
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 const MAX_DETAIL_LENGTH = 300;

@@ -15,6 +15,7 @@ export const toyFamily: HostFamily = {
   tokenExpiry: 'reported',
   publicHost: () => undefined,
   target: (integration) => ({ provider: integration.provider, apiUrl: `${integration.baseUrl ?? ''}/api`, webUrl: integration.baseUrl ?? '' }),
+  newTokenUrl: (target) => `${target.webUrl}/settings/tokens`,
   repositoryId: {
     resolvedByHost: false,
     canonical: (raw) => {

@@ -1,0 +1,82 @@
+import { createSocket } from 'node:dgram';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import { startHostSimulators, type HostSimulators } from '../../lambdas/local/host-worlds';
+import { Harness } from '../support/harness';
+import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type BuiltLambdas } from './built-lambdas';
+
+/**
+ * The deployed asset runs: the built git-action module (ES modules, code splitting, source maps)
+ * is loaded by a fresh Node.js process in local mode, against this test's DynamoDB Local table,
+ * Jira simulator and GitHub simulator, and creates a branch: the handler's static chunks load,
+ * and the first host call loads the GitHub family's chunk with a dynamic import.
+ */
+describe('the built git-action module in a fresh process', () => {
+  let built: BuiltLambdas;
+  let hosts: HostSimulators;
+  let h: Harness;
+  let site: SiteInfo;
+
+  beforeAll(async () => {
+    [built, hosts] = await Promise.all([buildLambdas(), startHostSimulators()]);
+    h = await Harness.start(hosts.env);
+    site = await h.installSite();
+    h.jira.grant(site.clientKey, 'admin-1', 'ADMINISTER');
+  }, 60_000);
+  afterAll(async () => {
+    await h.stop();
+    await hosts.stop();
+    built.remove();
+  });
+
+  it('answers an unauthenticated request with problem+json', async () => {
+    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', '/api/git/branches', { body: {} }) });
+    expect(run.response?.statusCode).toBe(401);
+    expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('creates a branch on the GitHub simulator with the service account', async () => {
+    const w = hosts.world('github');
+    const created = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: 'admin-1' }, body: w.integrationBody('GitHub (bundle run)', false) });
+    expect(created.status).toBe(201);
+    const user = 'dev-bundle';
+    h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
+    const branch = `feature/PROJ-1-bundle-${Math.random().toString(36).slice(2, 8)}`;
+    const path = '/api/git/branches';
+    const jwt = h.jira.userJwt(site.clientKey, user, { method: 'POST', path }, { expiresInSeconds: 600 });
+    const body = { integrationId: String(created.body.id), repositoryId: w.repositoryId, issueKey: 'PROJ-1', branchName: branch, fromRef: w.defaultBranch };
+
+    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', path, { headers: { authorization: `JWT ${jwt}` }, body }) });
+
+    expect(run.response?.statusCode).toBe(201);
+    expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ actedAs: { credential: 'service-account' }, url: expect.stringContaining(branch) });
+    expect(w.branchAuthor(branch)).toBe(w.serviceLogin);
+  });
+
+  it('with tracing on, loads the tracer chunk and sends the invocation\'s subsegment to the X-Ray daemon', async () => {
+    // The X-Ray daemon, as a UDP socket on loopback: the SDK sends each closed subsegment to it.
+    const daemon = createSocket('udp4');
+    const received: string[] = [];
+    daemon.on('message', (message) => received.push(message.toString('utf8')));
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    try {
+      const lambdaEnv = {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_LAMBDA_FUNCTION_NAME: 'patgate-git-action',
+        LAMBDA_TASK_ROOT: built.dir,
+        _HANDLER: 'git-action.handler',
+        POWERTOOLS_TRACE_ENABLED: 'true',
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
+        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+        AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+        _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+      };
+      const run = await coldRun(`${built.dir}/git-action.mjs`, { env: { ...localModeEnvironment(h, hosts.env), ...lambdaEnv }, event: apiEvent('POST', '/api/git/branches', { body: {} }) });
+      expect(run.response?.statusCode).toBe(401);
+      // UDP on loopback: give the datagram a moment to be read.
+      for (let i = 0; i < 50 && !received.some((m) => m.includes('## git-action.handler')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(received.some((m) => m.includes('## git-action.handler'))).toBe(true);
+    } finally {
+      daemon.close();
+    }
+  });
+});
