@@ -73,6 +73,7 @@ describe('CodeCommit pull requests recorded for every container, through the API
     const recorded = (await h.scanAll()).filter((item) => String(item.PK) === `T#${site.clientKey}` && String(item.SK).startsWith('PRF#'));
     expect(recorded).toHaveLength(4);
     expect(await h.uninstallSite(site)).toBe(204);
+    await h.deletions.idle(); // the deletion job runs after the answer (lambdas/deletion)
     expect((await h.scanAll()).filter((item) => String(item.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
   });
 });
