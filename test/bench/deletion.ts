@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startHostSimulators } from '../../lambdas/local/host-worlds';
 import { Harness } from '../support/harness';
 import { DynamoRequestCounter } from './dynamo-request-counter';
 import { formatTable } from './format-table';
@@ -66,6 +67,96 @@ export const measureDeletion = async (dynamoEndpoint: string): Promise<DeletionR
   }
 };
 
+export interface IntegrationDeletionRow {
+  readonly users: number;
+  /** DynamoDB requests the DELETE made before it answered 204. */
+  readonly requestsBeforeAnswer: number;
+  readonly answerMs: number;
+  /** The job: the integration's items, every user's token of it, the verification. */
+  readonly workerSeconds: number;
+  /** The deleted integration's items and tokens left after the job (audit history aside). */
+  readonly left: number;
+  /** Items of another integration of the same site the job touched (must be 0). */
+  readonly othersTouched: number;
+}
+
+/** An integration delete answers after at most this many DynamoDB requests, whatever its users hold. */
+export const INTEGRATION_DELETE_REQUESTS_TARGET = 5;
+const INTEGRATION_DELETE_USERS = 10_000;
+
+/**
+ * Integration delete with 10,000 token holders (issue 16), through the admin API of the local API
+ * (DynamoDB Local, the Jira and GitHub simulators): requests before the 204 (the queue paused), then
+ * the deletion job's time; another integration's tokens of the same users must stay.
+ */
+export const measureIntegrationDeletion = async (dynamoEndpoint: string): Promise<IntegrationDeletionRow> => {
+  process.env.PATGATE_TEST_DYNAMODB_ENDPOINT ??= dynamoEndpoint;
+  const hosts = await startHostSimulators();
+  const h = await Harness.start(hosts.env);
+  const counter = new DynamoRequestCounter();
+  counter.attach(h.app.deps.db);
+  try {
+    const site = await h.installSite('connect');
+    const admin = 'bench-admin';
+    h.jira.grant(site.clientKey, admin, 'ADMINISTER');
+    const github = hosts.world('github');
+    const create = async (name: string): Promise<string> => {
+      const res = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: admin }, body: github.integrationBody(name, true) });
+      if (res.status !== 201) throw new Error(`integration create answered ${res.status}: ${res.text}`);
+      return String(res.body.id);
+    };
+    const doomed = await create('bench doomed');
+    const kept = await create('bench kept');
+    const users = INTEGRATION_DELETE_USERS;
+    const items: Record<string, unknown>[] = [{ PK: `T#${site.clientKey}`, SK: `INT#${doomed}#HOLDERS`, type: 'token-holders', integrationId: doomed, tokenHolders: users }];
+    for (let u = 0; u < users; u += 1) {
+      items.push({ PK: `T#${site.clientKey}`, SK: `USER#d${u}`, type: 'user' });
+      for (const id of [doomed, kept]) items.push({ PK: `T#${site.clientKey}#U#d${u}`, SK: `PAT#${id}`, type: 'user-token', integrationId: id });
+    }
+    await write(h, items);
+    h.deletions.pause();
+    counter.take();
+    const started = performance.now();
+    const res = await h.call('DELETE', `/api/admin/integrations/${doomed}`, { as: { site, accountId: admin } });
+    const answerMs = performance.now() - started;
+    if (res.status !== 204) throw new Error(`integration delete answered ${res.status}: ${res.text}`);
+    const requestsBeforeAnswer = counter.take().requests.length;
+    const workerStarted = performance.now();
+    h.deletions.resume();
+    await h.deletions.idle();
+    const workerSeconds = (performance.now() - workerStarted) / 1000;
+    const after = (await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`) && !String(i.PK).endsWith('#AUDIT'));
+    const left = after.filter((i) => String(i.SK).includes(doomed) || i.integrationId === doomed).length;
+    const othersTouched = users - after.filter((i) => i.SK === `PAT#${kept}`).length;
+    return {
+      users,
+      requestsBeforeAnswer,
+      answerMs: Math.round(answerMs * 10) / 10,
+      workerSeconds: Math.round(workerSeconds * 10) / 10,
+      left,
+      othersTouched,
+    };
+  } finally {
+    await h.stop();
+    await hosts.stop();
+  }
+};
+
+export const integrationDeletionFailures = (row: IntegrationDeletionRow): string[] => [
+  ...(row.requestsBeforeAnswer > INTEGRATION_DELETE_REQUESTS_TARGET
+    ? [`integration delete with ${row.users} users made ${row.requestsBeforeAnswer} DynamoDB requests before answering (target ≤ ${INTEGRATION_DELETE_REQUESTS_TARGET})`]
+    : []),
+  ...(row.left > 0 ? [`integration delete with ${row.users} users left ${row.left} of its items after the job`] : []),
+  ...(row.othersTouched > 0 ? [`integration delete with ${row.users} users removed ${row.othersTouched} tokens of another integration`] : []),
+];
+
+export const integrationDeletionTable = (row: IntegrationDeletionRow): string =>
+  formatTable(
+    `Integration delete: DynamoDB requests before the 204 (target ≤ ${INTEGRATION_DELETE_REQUESTS_TARGET}, whatever its users hold) and the deletion job`,
+    ['token holders', 'requests before answer', 'answer ms', 'job s', 'its items left', "other integration's tokens touched"],
+    [[row.users, row.requestsBeforeAnswer, row.answerMs, row.workerSeconds, row.left, row.othersTouched]],
+  );
+
 const siteItems = (clientKey: string, auditItems: number, users: number): Record<string, unknown>[] => {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < auditItems; i += 1) {
@@ -114,7 +205,9 @@ if (require.main === module) {
     try {
       const rows = await measureDeletion(dynamo.endpoint);
       console.log(deletionTable(rows));
-      const failures = deletionFailures(rows);
+      const integration = await measureIntegrationDeletion(dynamo.endpoint);
+      console.log(integrationDeletionTable(integration));
+      const failures = [...deletionFailures(rows), ...integrationDeletionFailures(integration)];
       if (failures.length > 0) {
         console.error(failures.join('\n'));
         process.exitCode = 1;

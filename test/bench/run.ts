@@ -7,6 +7,7 @@ import { apiCostFailures, apiCostTable, measureApiCost } from './api-cost';
 import { measureApiThroughput, type ThroughputRow } from './api-throughput';
 import { auditPageFailures, auditPageTable, measureAuditPage } from './audit-page';
 import { measureColdStart } from './cold-start';
+import { deletionFailures, deletionTable, integrationDeletionFailures, integrationDeletionTable, measureDeletion, measureIntegrationDeletion } from './deletion';
 import { EXPIRY_DEFAULT_SIZES, EXPIRY_SCALE_SIZES, measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
 import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
@@ -73,8 +74,11 @@ const main = async (): Promise<void> => {
     console.log(reverifyThroughputTable(reverify));
     const audit = await phase('8/9 filtered audit page (5,000 entries)', () => measureAuditPage(dynamo.endpoint));
     console.log(auditPageTable(audit));
-    // 9/9 uninstall and integration deletion at scale: test/bench/deletion.ts, wired in here once it exists.
-    const targets = targetRows({ roundTrips, overhead, coldStart, listCpu, audit, reverify });
+    const uninstall = await phase('9/9 uninstall (1k and 20k audit items) and integration delete (10k token holders)', () => measureDeletion(dynamo.endpoint));
+    console.log(deletionTable(uninstall));
+    const integrationDelete = await measureIntegrationDeletion(dynamo.endpoint);
+    console.log(integrationDeletionTable(integrationDelete));
+    const targets = targetRows({ roundTrips, overhead, coldStart, listCpu, audit, reverify, uninstall, integrationDelete });
     // The Jira app's pages: bundle sizes (built here), then the panel's API calls on open in real Chromium.
     const pages = await phase('page bundles', () => measurePageBundles());
     console.log(pages.table);
@@ -89,6 +93,8 @@ const main = async (): Promise<void> => {
       ...reverifyThroughputFailures(reverify),
       ...apiCostFailures(cost),
       ...auditPageFailures(audit),
+      ...deletionFailures(uninstall),
+      ...integrationDeletionFailures(integrationDelete),
       ...targetFailures(targets),
       ...pages.violations,
       ...panel.violations,
@@ -97,7 +103,7 @@ const main = async (): Promise<void> => {
     const warnings = [...throughputWarnings(throughput), ...unmeasured];
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, expiry, listCpu, reverify, audit, pages: pages.sizes, panelCallsOnOpen: panel.rows };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, expiry, listCpu, reverify, audit, uninstall, integrationDelete, pages: pages.sizes, panelCallsOnOpen: panel.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
     for (const warning of warnings) console.warn(`WARNING ${warning}`);
