@@ -4,7 +4,9 @@ import { providersFor } from '../../lambdas/hosts/provider-registry';
 import { LocalApiServer, type LocalRoute } from '../../lambdas/local/api-server';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { functionRoutes } from '../../lambdas/local/local-app';
+import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { createDependencies } from '../../lambdas/wiring/dependencies';
+import { hostCallOptionsFor } from '../../lambdas/wiring/host-call-options';
 
 /**
  * The local API server alone in this process (started by api-cost.ts with `--import tsx` and an IPC
@@ -34,7 +36,11 @@ const main = async (): Promise<void> => {
   const routes: LocalRoute[] = names.flatMap((name) => {
     let deps: ReturnType<typeof createDependencies> | undefined;
     // Built on first use, like productionDependencies() in each function's handler module.
-    const own = () => (deps ??= createDependencies(config, { providers: providersFor(config) }));
+    const build = () => {
+      const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+      return createDependencies(config, { db, providers: providersFor(config, hostCallOptionsFor(config, db)) });
+    };
+    const own = () => (deps ??= build());
     const group = functionRoutes(own)[name] ?? [];
     const handler = createApiHandler(group, { authenticator: () => own().authenticator });
     return group.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) }));

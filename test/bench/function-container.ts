@@ -10,6 +10,7 @@ import { LocalApiServer } from '../../lambdas/local/api-server';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { createDependencies } from '../../lambdas/wiring/dependencies';
+import { hostCallOptionsFor } from '../../lambdas/wiring/host-call-options';
 import type { TokenVault } from '../../lambdas/vault/token-vault';
 
 /**
@@ -26,7 +27,8 @@ export const dropModuleState = (): void => {
 /**
  * The git-action function as one Lambda container runs it: its own dependencies (own DynamoDB
  * client, vault and decrypt cache, tenant and permission caches), built like
- * `productionDependencies(providersFor)`, behind its own loopback API Gateway stand-in. Nothing it
+ * `productionDependencies(providersFor)` (the host-call options with CodeCommit's pull request record
+ * included), behind its own loopback API Gateway stand-in. Nothing it
  * uses was warmed by the admin, tokens or lifecycle functions (the harness's app), which share only
  * the table, the key and the simulators with it, as in AWS.
  */
@@ -45,7 +47,7 @@ export class GitActionContainer {
     dropModuleState();
     const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
     wire(db);
-    const deps = createDependencies(config, { providers: providersFor(config), db, ...(vault ? { vault } : {}) });
+    const deps = createDependencies(config, { providers: providersFor(config, hostCallOptionsFor(config, db)), db, ...(vault ? { vault } : {}) });
     const routes = gitActionRoutes(() => deps);
     const handler = createApiHandler(routes, { authenticator: () => deps.authenticator });
     const server = new LocalApiServer(routes.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) })));
