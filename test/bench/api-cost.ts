@@ -7,6 +7,7 @@ import { BenchSite } from './bench-site';
 import { formatTable } from './format-table';
 import { INTEGRATIONS, OVERRIDES, seedListTenant } from './list-route-cpu';
 import { percentile } from './percentile';
+import { runAlone } from './run-alone';
 
 export interface ApiCostRow {
   readonly route: string;
@@ -164,19 +165,8 @@ export const apiCostTable = (rows: readonly ApiCostRow[]): string =>
 
 /** Standalone: `npx tsx test/bench/api-cost.ts` (starts its own DynamoDB Local). */
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const { startDynamoDbLocal } = await import('../../lambdas/local/dynamodb-local');
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
-    try {
-      const rows = await measureApiCost();
-      console.log(apiCostTable(rows));
-      const failures = apiCostFailures(rows);
-      for (const failure of failures) console.error(failure);
-      if (failures.length > 0) process.exitCode = 1;
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+  runAlone(async () => {
+    const rows = await measureApiCost();
+    return { tables: [apiCostTable(rows)], failures: apiCostFailures(rows) };
+  });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type ColdRun } from '../infra/built-lambdas';
 import { BenchSite } from './bench-site';
 import { percentile } from './percentile';
+import { runAlone } from './run-alone';
 
 export interface ColdStartRow {
   readonly handler: string;
@@ -176,17 +177,11 @@ const assertAnswered = (row: string, result: ColdRun): void => {
 
 /** Standalone: `npx tsx test/bench/cold-start.ts` (starts its own DynamoDB Local). */
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const { startDynamoDbLocal } = await import('../../lambdas/local/dynamodb-local');
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
-    try {
-      const rows = await measureColdStart(Number(process.argv[2] ?? 10));
-      for (const r of rows) console.log([r.handler.padEnd(42), `${(r.bytes / 1024).toFixed(1)} KB`.padStart(10), `${r.medianRequireMs.toFixed(1)} ms`.padStart(10), r.medianRequireCpuMs === undefined ? '-' : `cpu ${r.medianRequireCpuMs.toFixed(1)} ms`, r.medianFirstCallMs === undefined ? '-' : `${r.medianFirstCallMs.toFixed(1)} ms`].join(' '));
-      for (const failure of coldStartFailures(rows)) console.error(`TARGET NOT MET: ${failure}`);
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+  runAlone(async () => {
+    const rows = await measureColdStart(Number(process.argv[2] ?? 10));
+    const lines = rows.map((r) =>
+      [r.handler.padEnd(42), `${(r.bytes / 1024).toFixed(1)} KB`.padStart(10), `${r.medianRequireMs.toFixed(1)} ms`.padStart(10), r.medianRequireCpuMs === undefined ? '-' : `cpu ${r.medianRequireCpuMs.toFixed(1)} ms`, r.medianFirstCallMs === undefined ? '-' : `${r.medianFirstCallMs.toFixed(1)} ms`].join(' '),
+    );
+    return { tables: [lines.join('\n')], failures: coldStartFailures(rows) };
+  });
 }

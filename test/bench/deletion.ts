@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { startHostSimulators } from '../../lambdas/local/host-worlds';
 import { Harness } from '../support/harness';
 import { DynamoRequestCounter } from './dynamo-request-counter';
 import { formatTable } from './format-table';
+import { runAlone } from './run-alone';
 
 export interface DeletionRow {
   readonly auditItems: number;
@@ -199,21 +199,9 @@ export const deletionTable = (rows: readonly DeletionRow[]): string =>
 
 /** Standalone: `npx tsx test/bench/deletion.ts` (starts its own DynamoDB Local). */
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    try {
-      const rows = await measureDeletion(dynamo.endpoint);
-      console.log(deletionTable(rows));
-      const integration = await measureIntegrationDeletion(dynamo.endpoint);
-      console.log(integrationDeletionTable(integration));
-      const failures = [...deletionFailures(rows), ...integrationDeletionFailures(integration)];
-      if (failures.length > 0) {
-        console.error(failures.join('\n'));
-        process.exitCode = 1;
-      }
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+  runAlone(async (endpoint) => {
+    const rows = await measureDeletion(endpoint);
+    const integration = await measureIntegrationDeletion(endpoint);
+    return { tables: [deletionTable(rows), integrationDeletionTable(integration)], failures: [...deletionFailures(rows), ...integrationDeletionFailures(integration)] };
+  });
 }

@@ -12,6 +12,7 @@ import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { localVault } from '../../lambdas/vault/token-vault';
 import { tokenItem } from '../expiry/expiry-fixtures';
 import { DynamoRequestCounter } from './dynamo-request-counter';
+import { runAlone } from './run-alone';
 
 export interface ExpiryScalingRow {
   readonly totalTokens: number;
@@ -162,18 +163,17 @@ export const measureExpiryScaling = async (endpoint: string, totals: readonly nu
 };
 
 /** Standalone: `npx tsx test/bench/expiry-scaling.ts [--scale]` (starts its own DynamoDB Local). */
+/** The checker read more than its window, or scanned: one line each. */
+export const expiryFailures = (rows: readonly ExpiryScalingRow[]): string[] =>
+  rows.flatMap((r) => [
+    ...(r.itemsRead !== r.inWindow ? [`expiry checker at ${r.totalTokens} tokens read ${r.itemsRead} items for ${r.inWindow} in its window`] : []),
+    ...(r.scans > 0 ? [`expiry checker at ${r.totalTokens} tokens sent ${r.scans} Scans`] : []),
+  ]);
+
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const { startDynamoDbLocal } = await import('../../lambdas/local/dynamodb-local');
+  runAlone(async (endpoint) => {
+    const rows = await measureExpiryScaling(endpoint, process.argv.includes('--scale') ? EXPIRY_SCALE_SIZES : EXPIRY_DEFAULT_SIZES);
     const { reportTables } = await import('./report-tables');
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    try {
-      const rows = await measureExpiryScaling(dynamo.endpoint, process.argv.includes('--scale') ? EXPIRY_SCALE_SIZES : EXPIRY_DEFAULT_SIZES);
-      console.log(reportTables.expiry(rows));
-      if (rows.some((r) => r.itemsRead !== r.inWindow || r.scans > 0)) process.exitCode = 1;
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+    return { tables: [reportTables.expiry(rows)], failures: expiryFailures(rows) };
+  });
 }

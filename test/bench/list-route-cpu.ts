@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ApiEvent } from '../../lambdas/http/api-types';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
 import { tokenRoutes } from '../../lambdas/handlers/tokens';
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { Harness } from '../support/harness';
 import { TestClock } from '../support/test-clock';
 import { providersFor } from '../../lambdas/hosts/provider-registry';
 import { createDependencies, type Dependencies } from '../../lambdas/wiring/dependencies';
 import { formatTable } from './format-table';
+import { runAlone } from './run-alone';
 
 export interface ListRouteCpuRow {
   readonly case: string;
@@ -160,18 +160,8 @@ export const listRouteCpuTable = (rows: readonly ListRouteCpuRow[]): string =>
 
 /** Standalone: `npx tsx test/bench/list-route-cpu.ts` (starts its own DynamoDB Local). */
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    process.env.PATGATE_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
-    try {
-      const rows = await measureListRouteCpu();
-      console.log(listRouteCpuTable(rows));
-      const failures = listRouteCpuFailures(rows);
-      for (const failure of failures) console.error(`TARGET NOT MET: ${failure}`);
-      if (failures.length > 0) process.exitCode = 1;
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+  runAlone(async () => {
+    const rows = await measureListRouteCpu();
+    return { tables: [listRouteCpuTable(rows)], failures: listRouteCpuFailures(rows) };
+  });
 }

@@ -8,13 +8,14 @@ import { ExpiryTokenStore } from '../../lambdas/expiry/expiry-token-store';
 import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
 import { DEFAULT_CHECK_CONCURRENCY, TokenExpiryChecker } from '../../lambdas/expiry/token-expiry-checker';
 import type { GitProvider } from '../../lambdas/hosts/git-provider';
-import { LOCAL_AWS_CREDENTIALS, startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createTable } from '../../lambdas/store/create-table';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { TenantStore } from '../../lambdas/store/tenant-store';
 import { TokenStore } from '../../lambdas/store/token-store';
 import { localVault } from '../../lambdas/vault/token-vault';
 import { formatTable } from './format-table';
+import { runAlone } from './run-alone';
 
 export interface ReverifyThroughputRow {
   readonly case: string;
@@ -171,17 +172,8 @@ export const reverifyThroughputTable = (rows: readonly ReverifyThroughputRow[]):
 
 /** Standalone: `npx tsx test/bench/reverify-throughput.ts` (starts its own DynamoDB Local). */
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void (async () => {
-    const dynamo = await startDynamoDbLocal({ timeoutMs: 120_000 });
-    try {
-      const rows = await measureReverifyThroughput(dynamo.endpoint);
-      console.log(reverifyThroughputTable(rows));
-      const failures = reverifyThroughputFailures(rows);
-      for (const failure of failures) console.error(`TARGET NOT MET: ${failure}`);
-      if (failures.length > 0) process.exitCode = 1;
-    } finally {
-      await dynamo.stop();
-    }
-  })();
+  runAlone(async (endpoint) => {
+    const rows = await measureReverifyThroughput(endpoint);
+    return { tables: [reverifyThroughputTable(rows)], failures: reverifyThroughputFailures(rows) };
+  });
 }

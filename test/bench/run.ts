@@ -8,7 +8,7 @@ import { measureApiThroughput, type ThroughputRow } from './api-throughput';
 import { auditPageFailures, auditPageTable, measureAuditPage } from './audit-page';
 import { measureColdStart } from './cold-start';
 import { deletionFailures, deletionTable, integrationDeletionFailures, integrationDeletionTable, measureDeletion, measureIntegrationDeletion } from './deletion';
-import { EXPIRY_DEFAULT_SIZES, EXPIRY_SCALE_SIZES, measureExpiryScaling, type ExpiryScalingRow } from './expiry-scaling';
+import { EXPIRY_DEFAULT_SIZES, EXPIRY_SCALE_SIZES, expiryFailures, measureExpiryScaling } from './expiry-scaling';
 import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
 import { measurePageBundles } from './page-bundles';
@@ -36,12 +36,6 @@ const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   progress(`${name}: ${seconds[name]} s`);
   return result;
 };
-
-const expiryFailures = (rows: readonly ExpiryScalingRow[]): string[] =>
-  rows.flatMap((r) => [
-    ...(r.itemsRead !== r.inWindow ? [`expiry checker at ${r.totalTokens} tokens read ${r.itemsRead} items for ${r.inWindow} in its window`] : []),
-    ...(r.scans > 0 ? [`expiry checker at ${r.totalTokens} tokens sent ${r.scans} Scans`] : []),
-  ]);
 
 const throughputWarnings = (rows: readonly ThroughputRow[]): string[] =>
   rows.filter((r) => r.non2xx + r.errors + r.timeouts > 0).map((r) => `${r.route}: ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`);

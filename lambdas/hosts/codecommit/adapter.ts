@@ -45,6 +45,18 @@ import { retryRead, sendWrite } from './retry-read';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
 
 const HEADS = 'refs/heads/';
+/** One create's search for an open duplicate: its client, request, deadline and what it learns. */
+interface DuplicateSearch {
+  readonly codeCommit: CodeCommitClient;
+  readonly input: CreatePullRequestInput;
+  readonly deadline: CallDeadline;
+  /** The per-container cache's scope (endpoint, region, access key, repository). */
+  readonly scope: string;
+  readonly shared: SharedPullRequestFacts | undefined;
+  /** Facts to record in the shared record when the create ends (kept even when it fails). */
+  readonly toRecord: PullRequestFact[];
+}
+
 /** GetPullRequest calls in flight at once while looking for a duplicate among the open pull requests. */
 const LOOKUP_CONCURRENCY = 10;
 /** CodeCommit allows at most 1,000 open pull requests per repository: one page lists them all. */
@@ -160,7 +172,7 @@ class CodeCommitProvider implements GitProvider {
       // What this create learns that the shared record lacks, kept even when the create fails.
       const toRecord: PullRequestFact[] = [];
       try {
-        const existing = await this.#findOpenDuplicate(codeCommit, input, deadline, scope, shared, toRecord);
+        const existing = await this.#findOpenDuplicate({ codeCommit, input, deadline, scope, shared, toRecord });
         if (existing) {
           throw new AppError('CONFLICT', 'An open pull request already exists for these branches.', {
             hostReason: 'conflict',
@@ -229,14 +241,8 @@ class CodeCommitProvider implements GitProvider {
     });
   }
 
-  async #findOpenDuplicate(
-    codeCommit: CodeCommitClient,
-    input: CreatePullRequestInput,
-    deadline: CallDeadline,
-    scope: string,
-    shared: SharedPullRequestFacts | undefined,
-    toRecord: PullRequestFact[],
-  ): Promise<string | undefined> {
+  async #findOpenDuplicate(search: DuplicateSearch): Promise<string | undefined> {
+    const { codeCommit, input, deadline } = search;
     let nextToken: string | undefined;
     do {
       const page = await retryRead(deadline, () =>
@@ -245,7 +251,7 @@ class CodeCommitProvider implements GitProvider {
           { abortSignal: deadline.signal },
         ),
       );
-      const existing = await this.#duplicateAmong(codeCommit, page.pullRequestIds ?? [], input, deadline, scope, shared, toRecord);
+      const existing = await this.#duplicateAmong(search, page.pullRequestIds ?? []);
       if (existing) return existing;
       nextToken = page.nextToken;
     } while (nextToken);
@@ -259,15 +265,8 @@ class CodeCommitProvider implements GitProvider {
    * account where the same id is another pull request: so a recorded duplicate is read with this
    * credential before a create is refused, and a refusal never rests on another credential's answer.
    */
-  async #duplicateAmong(
-    codeCommit: CodeCommitClient,
-    ids: readonly string[],
-    input: CreatePullRequestInput,
-    deadline: CallDeadline,
-    scope: string,
-    shared: SharedPullRequestFacts | undefined,
-    toRecord: PullRequestFact[],
-  ): Promise<string | undefined> {
+  async #duplicateAmong(search: DuplicateSearch, ids: readonly string[]): Promise<string | undefined> {
+    const { input, scope, shared, toRecord } = search;
     const readHere = ids.find((id) => {
       const known = PULL_REQUEST_TARGETS.get(scope, id);
       return known?.source === 'read' && sameBranches(known.targets, input);
@@ -283,17 +282,11 @@ class CodeCommitProvider implements GitProvider {
       return known?.source === 'recorded' && sameBranches(known.targets, input);
     });
     const unknown = ids.filter((id) => PULL_REQUEST_TARGETS.get(scope, id) === undefined);
-    return this.#firstDuplicate(codeCommit, [...recordedDuplicates, ...unknown], input, deadline, scope, toRecord);
+    return this.#firstDuplicate(search, [...recordedDuplicates, ...unknown]);
   }
 
-  async #firstDuplicate(
-    codeCommit: CodeCommitClient,
-    ids: readonly string[],
-    input: CreatePullRequestInput,
-    deadline: CallDeadline,
-    scope: string,
-    toRecord: PullRequestFact[],
-  ): Promise<string | undefined> {
+  async #firstDuplicate(search: DuplicateSearch, ids: readonly string[]): Promise<string | undefined> {
+    const { codeCommit, input, deadline, scope, toRecord } = search;
     for (let start = 0; start < ids.length; start += LOOKUP_CONCURRENCY) {
       const batch = ids.slice(start, start + LOOKUP_CONCURRENCY);
       const answers = await Promise.all(
