@@ -194,17 +194,36 @@ export class IntegrationService {
    * token-holder counter and users' tokens (lambdas/deletion/deletion-worker.ts). Its audit history
    * stays. Integration ids are random and never reused, so no new integration can meet the job.
    */
+  /**
+   * Deletes the integration item (with its name and a deletion marker, in one transaction), audits it
+   * and enqueues the job that deletes the rest (lambdas/deletion). Should the enqueue fail, the answer
+   * is 503 DELETION_IN_PROGRESS: the integration is gone already, and the DELETE sent again finds its
+   * marker and enqueues the job again (as a repeated uninstall does), so nothing is left behind.
+   */
   async delete(tenant: string, actor: string, integrationId: string, expectedVersion?: number): Promise<void> {
-    const record = await this.#require(tenant, integrationId);
+    const record = await this.store.get(tenant, integrationId);
+    if (!record) {
+      const jobId = await this.store.deletionJobOf(tenant, integrationId);
+      if (!jobId) throw new AppError('NOT_FOUND', 'Integration was not found.');
+      await this.#enqueueDeletion(tenant, integrationId, jobId);
+      return;
+    }
     const jobId = randomBytes(16).toString('hex');
     await this.store.delete(record, expectedVersion, { jobId, requestedAt: this.clock.now().toISOString() });
     this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.deleted', integrationId, outcome: 'success', changes: { name: record.name } });
-    // The integration is gone for every reader already; a job that could not be enqueued leaves
-    // inert items (no action can reach a token of a missing integration) and its marker, logged.
-    await this.deletions.send({ kind: 'integration', jobId, tenant, integrationId, phase: 'items', deleted: 0, startedAt: Date.now() }).catch((error: unknown) => {
-      logger.error('integration deletion job not enqueued; its marker stays', { tenant, integrationId, jobId, error: (error as Error).message });
-    });
+    await this.#enqueueDeletion(tenant, integrationId, jobId);
+  }
+
+  async #enqueueDeletion(tenant: string, integrationId: string, jobId: string): Promise<void> {
+    try {
+      await this.deletions.send({ kind: 'integration', jobId, tenant, integrationId, phase: 'items', deleted: 0, startedAt: Date.now() });
+    } catch (error) {
+      logger.error('integration deletion job not enqueued; the DELETE may be sent again', { tenant, integrationId, jobId, error: (error as Error).message });
+      throw new AppError('DELETION_IN_PROGRESS', 'The integration is deleted, but clearing its users\' tokens could not be scheduled: send the DELETE again.', {
+        retryAfterSeconds: 5,
+      });
+    }
   }
 
   /**

@@ -32,6 +32,12 @@ export class IntegrationStore {
     private readonly kinds: readonly ProviderKind[] = BUILT_IN_KINDS,
   ) {}
 
+  /** The job id of the integration's deletion, while its deletion marker exists (lambdas/deletion). */
+  async deletionJobOf(tenant: string, integrationId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationDeletionSk(integrationId) }, ConsistentRead: true }));
+    return typeof Item?.jobId === 'string' ? Item.jobId : undefined;
+  }
+
   async get(tenant: string, integrationId: string): Promise<IntegrationRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tenantPk(tenant), SK: integrationSk(integrationId) }, ConsistentRead: true }));
     return Item ? toIntegration(Item, this.kinds) : undefined;

@@ -211,6 +211,27 @@ describe('asynchronous deletion', () => {
       expect(h.deletions.pending).toBe(1);
     });
 
+    it('a job that could not be enqueued answers 503 DELETION_IN_PROGRESS; the DELETE sent again enqueues it, and nothing is left behind', async () => {
+      const id = await create(site);
+      await write(tokenItems(site.clientKey, 3, [id]));
+      // SQS cannot run here: the in-process queue's send is made to fail once, as an SQS outage would.
+      const send = jest.spyOn(h.deletions, 'send').mockRejectedValueOnce(new Error('SQS unavailable'));
+      try {
+        const first = await h.call('DELETE', `/api/admin/integrations/${id}`, { as: { site, accountId: admin } });
+        expect([first.status, first.body.code, first.headers.get('retry-after')]).toEqual([503, 'DELETION_IN_PROGRESS', '5']);
+      } finally {
+        send.mockRestore();
+      }
+      expect((await h.call('GET', `/api/admin/integrations/${id}`, { as: { site, accountId: admin } })).status).toBe(404);
+      const again = await h.call('DELETE', `/api/admin/integrations/${id}`, { as: { site, accountId: admin } });
+      expect(again.status).toBe(204);
+      await h.deletions.idle();
+      const left = (await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`) && !String(i.PK).endsWith('#AUDIT') && (String(i.SK).includes(id) || i.integrationId === id));
+      expect(left).toEqual([]);
+      // Once the job is done, the integration is simply not there.
+      expect((await h.call('DELETE', `/api/admin/integrations/${id}`, { as: { site, accountId: admin } })).status).toBe(404);
+    });
+
     it('attack: while its deletion job has not run, a user\'s still-stored token cannot act, be read as ready or be replaced through the deleted integration\'s id', async () => {
       const user = 'user-del';
       h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
