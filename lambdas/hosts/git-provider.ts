@@ -15,7 +15,7 @@ export type HostCredential =
   | { readonly kind: 'basic'; readonly username: string; readonly password: Secret };
 
 /**
- * Where a host lives, already resolved from the integration (see `resolveHostTarget`).
+ * Where a host lives, already resolved from the integration (by its family descriptor's `target`, host-family.ts).
  * - github: apiUrl `https://api.github.com`, webUrl `https://github.com`
  * - github-enterprise: apiUrl `https://HOST/api/v3`, webUrl `https://HOST`
  * - gitlab / gitlab-self-managed: apiUrl = webUrl = `https://HOST` (the client adds /api/v4)

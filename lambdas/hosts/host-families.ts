@@ -1,10 +1,9 @@
-import type { ProviderKind } from '../domain/integration';
 import { azureDevOpsFamily } from './azure-devops/descriptor';
 import { codeCommitFamily } from './codecommit/descriptor';
 import type { GitProviderFactory } from './git-provider';
 import { gitHubFamily } from './github/descriptor';
 import { gitLabFamily } from './gitlab/descriptor';
-import { familiesByKind, type HostFamily } from './host-family';
+import type { HostFamily } from './host-family';
 
 /** A host family as registered: its descriptor, and how a function that calls hosts loads its adapter. */
 export interface RegisteredHostFamily {
@@ -30,12 +29,3 @@ export const HOST_FAMILY_REGISTRY: readonly RegisteredHostFamily[] = [
 
 /** Every host family's descriptor (the registry's, in its order). */
 export const HOST_FAMILIES: readonly HostFamily[] = HOST_FAMILY_REGISTRY.map((entry) => entry.family);
-
-const BY_KIND = familiesByKind(HOST_FAMILIES);
-
-/** The family that serves an integration kind. */
-export const hostFamily = (kind: ProviderKind): HostFamily => {
-  const family = BY_KIND.get(kind);
-  if (!family) throw new Error(`No host family serves ${kind}.`);
-  return family;
-};

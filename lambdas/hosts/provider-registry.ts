@@ -1,6 +1,6 @@
 import type { Config } from '../config';
-import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type HostCallOptions, type HostTarget } from './git-provider';
-import { HOST_FAMILY_REGISTRY, hostFamily, type RegisteredHostFamily } from './host-families';
+import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider, type HostCallOptions } from './git-provider';
+import { HOST_FAMILY_REGISTRY, type RegisteredHostFamily } from './host-families';
 import { familiesByKind, type HostEndpoints, type HostFamilyAdapter, type HostFields } from './host-family';
 import { lazyProvider } from './lazy-provider';
 import { LOCAL_HOSTS_ALLOWED, PUBLIC_HOSTS_ONLY } from './outbound-connections';
@@ -12,9 +12,6 @@ import { LOCAL_HOSTS_ALLOWED, PUBLIC_HOSTS_ONLY } from './outbound-connections';
 export type HostFamilyEntry = RegisteredHostFamily | HostFamilyAdapter;
 
 export type { HostEndpoints };
-
-/** Where the integration's host lives (see HostTarget), by its family's rule. Public kinds use the configured endpoints. */
-export const resolveHostTarget = (integration: HostFields, endpoints: HostEndpoints): HostTarget => hostFamily(integration.provider).target(integration, endpoints);
 
 export type ProviderLookup = (integration: HostFields) => GitProvider;
 

@@ -1,7 +1,7 @@
 import { BUILT_IN_KINDS } from '../../lambdas/domain/integration';
 import { Secret } from '../../lambdas/domain/secret';
 import { BUILT_IN_FAMILIES, hostFamilies } from '../../lambdas/hosts/family-registry';
-import { HOST_FAMILIES, HOST_FAMILY_REGISTRY, hostFamily } from '../../lambdas/hosts/host-families';
+import { HOST_FAMILIES, HOST_FAMILY_REGISTRY } from '../../lambdas/hosts/host-families';
 import { familiesByKind } from '../../lambdas/hosts/host-family';
 import { providerLookup, type HostEndpoints } from '../../lambdas/hosts/provider-registry';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
@@ -79,7 +79,7 @@ describe('a new host family is one folder and one registry line', () => {
 
   it('registers every built-in kind exactly once, descriptors and adapters alike', () => {
     expect(HOST_FAMILY_REGISTRY.map((entry) => entry.family)).toEqual(HOST_FAMILIES);
-    for (const kind of BUILT_IN_KINDS) expect(hostFamily(kind).kinds).toContain(kind);
+    for (const kind of BUILT_IN_KINDS) expect(BUILT_IN_FAMILIES.of(kind).kinds).toContain(kind);
     expect([...BUILT_IN_FAMILIES.kinds].sort()).toEqual([...BUILT_IN_KINDS].sort());
   });
 
