@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Octokit } from '@octokit/rest';
+import { GitHubClient } from '../../lambdas/hosts/github/octokit';
 import { decodeSymmetric, SymmetricAlgorithm } from 'atlassian-jwt';
 import type { IntegrationRecord, UserTokenRecord } from '../../lambdas/domain/records';
 import { createTimedFetch } from '../../lambdas/hosts/github/timed-fetch';
@@ -85,9 +85,9 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
       if (!token || !integration) throw new Error('the integration or the user token is not stored');
       const credential = await openCredential(deps.vault, token.credential, userTokenContext(deps.families, integration, user.login), integration);
       const auth = credential.kind === 'token' ? credential.token.reveal() : '';
-      const octokit = new Octokit({ auth, baseUrl: site.hosts.github.url, request: { fetch: fetchLikeTheApi } });
-      const source = await octokit.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' });
-      await octokit.rest.git.createRef({ owner: 'acme', repo: 'web', ref: `refs/heads/bench/direct-${n}`, sha: source.data.object.sha });
+      const octokit = new GitHubClient({ auth, baseUrl: site.hosts.github.url, request: { fetch: fetchLikeTheApi } });
+      const source = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: 'acme', repo: 'web', ref: 'heads/main' });
+      await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner: 'acme', repo: 'web', ref: `refs/heads/bench/direct-${n}`, sha: source.data.object.sha });
       const at = new Date().toISOString();
       await db.send(
         new TransactWriteCommand({

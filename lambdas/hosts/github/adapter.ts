@@ -1,4 +1,3 @@
-import { Octokit } from '@octokit/rest';
 import { AppError } from '../../domain/errors';
 import type { Secret } from '../../domain/secret';
 import { logger } from '../../observability/logger';
@@ -26,6 +25,7 @@ import { CallDeadline, requireCredential, withoutTrailingSlash } from '../host-c
 import { isTransientFailure, malformedAnswer, mapGitHubError } from './github-failure';
 import { connectionsOf, type OutboundConnections } from '../outbound-connections';
 import { gitHubFamily } from './descriptor';
+import { GitHubClient } from './octokit';
 import { createTimedFetch } from './timed-fetch';
 import { readTokenFacts } from './token-facts';
 import { branchListing, collectMatches, matchesQuery, type HostPage } from '../listing';
@@ -39,7 +39,7 @@ interface RepositoryCoordinates {
   readonly repo: string;
 }
 
-type Work<T> = (octokit: Octokit, budget: CallDeadline) => Promise<T>;
+type Work<T> = (octokit: GitHubClient, budget: CallDeadline) => Promise<T>;
 
 /**
  * Octokit's own log lines (method, path, status, GitHub's request id; never headers). A failed request
@@ -130,7 +130,7 @@ class GitHubProvider implements GitProvider {
 
   async verifyToken(credential: HostCredential): Promise<VerifiedIdentity> {
     return this.#call(credential, async (octokit, budget) => {
-      const response = await budget.retryRead(() => octokit.rest.users.getAuthenticated(), isTransientFailure);
+      const response = await budget.retryRead(() => octokit.request('GET /user'), isTransientFailure);
       requireSuccess(response.status);
       const user = asRecord(response.data);
       if (typeof user.login !== 'string' || user.login === '') throw malformedAnswer();
@@ -148,10 +148,10 @@ class GitHubProvider implements GitProvider {
   async createBranch(credential: HostCredential, input: CreateBranchInput): Promise<BranchResult> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit, budget) => {
-      const source = await budget.retryRead(() => octokit.rest.git.getRef({ ...coordinates, ref: `heads/${input.fromRef}` }), isTransientFailure);
+      const source = await budget.retryRead(() => octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...coordinates, ref: `heads/${input.fromRef}` }), isTransientFailure);
       requireSuccess(source.status);
       const sha = readSha(source.data);
-      const created = await octokit.rest.git.createRef({ ...coordinates, ref: `refs/heads/${input.branchName}`, sha });
+      const created = await octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...coordinates, ref: `refs/heads/${input.branchName}`, sha });
       requireSuccess(created.status);
       return { url: this.#branchUrl(coordinates, input.branchName), commitId: readSha(created.data) };
     });
@@ -160,7 +160,7 @@ class GitHubProvider implements GitProvider {
   async deleteBranch(credential: HostCredential, input: DeleteBranchInput): Promise<void> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit) => {
-      const deleted = await octokit.rest.git.deleteRef({ ...coordinates, ref: `heads/${input.branchName}` });
+      const deleted = await octokit.request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...coordinates, ref: `heads/${input.branchName}` });
       requireSuccess(deleted.status);
       // GitHub confirms a deletion with an empty 204; any other answer is not one we understand.
       if ((deleted.status as number) !== 204) throw malformedAnswer();
@@ -170,7 +170,7 @@ class GitHubProvider implements GitProvider {
   async createPullRequest(credential: HostCredential, input: CreatePullRequestInput): Promise<PullRequestResult> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit) => {
-      const created = await octokit.rest.pulls.create({
+      const created = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
         ...coordinates,
         head: input.sourceBranch,
         base: input.targetBranch,
@@ -189,7 +189,7 @@ class GitHubProvider implements GitProvider {
   /** `GET /user/repos` (every repository the token's user owns, collaborates on or sees through an organisation), paged by `Link`. */
   async listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>> {
     return this.#call(credential, async (octokit) => {
-      const responses = octokit.paginate.iterator(octokit.rest.repos.listForAuthenticatedUser, { per_page: PAGE_SIZE, sort: 'full_name' });
+      const responses = octokit.paginate.iterator('GET /user/repos', { per_page: PAGE_SIZE, sort: 'full_name' });
       return collectMatches(hostPages(responses, readRepository), (repository) => matchesQuery(repository.id, input.query), input.limit);
     });
   }
@@ -198,10 +198,10 @@ class GitHubProvider implements GitProvider {
   async listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> {
     const coordinates = parseRepository(input.repository);
     return this.#call(credential, async (octokit, budget) => {
-      const repository = await budget.retryRead(() => octokit.rest.repos.get({ owner: coordinates.owner, repo: coordinates.repo }), isTransientFailure);
+      const repository = await budget.retryRead(() => octokit.request('GET /repos/{owner}/{repo}', { owner: coordinates.owner, repo: coordinates.repo }), isTransientFailure);
       requireSuccess(repository.status);
       const defaultBranch = asRecord(repository.data).default_branch;
-      const responses = octokit.paginate.iterator(octokit.rest.repos.listBranches, { owner: coordinates.owner, repo: coordinates.repo, per_page: PAGE_SIZE });
+      const responses = octokit.paginate.iterator('GET /repos/{owner}/{repo}/branches', { owner: coordinates.owner, repo: coordinates.repo, per_page: PAGE_SIZE });
       return branchListing(hostPages(responses, readBranchName), typeof defaultBranch === 'string' ? defaultBranch : undefined, input.query, input.limit);
     });
   }
@@ -225,7 +225,7 @@ class GitHubProvider implements GitProvider {
     const agent = this.#connections.agentFor(this.#apiUrl);
     const fetch = createTimedFetch({ connectTimeoutMs: this.#connectTimeoutMs, agent });
     try {
-      const octokit = new Octokit({
+      const octokit = new GitHubClient({
         auth: token.reveal(),
         baseUrl: this.#apiUrl,
         userAgent: USER_AGENT,
@@ -254,7 +254,7 @@ class GitHubProvider implements GitProvider {
     if (conflict.action === 'create-branch') return this.#branchUrl(coordinates, conflict.input.branchName);
     const { sourceBranch, targetBranch } = conflict.input;
     return this.#call(credential, async (octokit) => {
-      const found = await octokit.rest.pulls.list({ ...coordinates, head: `${coordinates.owner}:${sourceBranch}`, base: targetBranch, state: 'open', per_page: 1 });
+      const found = await octokit.request('GET /repos/{owner}/{repo}/pulls', { ...coordinates, head: `${coordinates.owner}:${sourceBranch}`, base: targetBranch, state: 'open', per_page: 1 });
       requireSuccess(found.status);
       const first: unknown = Array.isArray(found.data) ? found.data[0] : undefined;
       const url = first === undefined ? undefined : asRecord(first).html_url;
