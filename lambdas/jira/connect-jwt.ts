@@ -1,12 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import {
-  AsymmetricAlgorithm,
-  createQueryStringHash,
-  decodeAsymmetric,
-  decodeSymmetric,
-  encodeSymmetric,
-  SymmetricAlgorithm,
-} from 'atlassian-jwt';
+import { createHash, createHmac, timingSafeEqual, verify } from 'node:crypto';
 import { AppError } from '../domain/errors';
 
 /**
@@ -77,10 +69,44 @@ const queryOf = (rawQuery: string): Record<string, string | string[]> => {
   return query;
 };
 
-/** Atlassian's query string hash of a request (canonical method, path and query). */
+/** RFC 3986 percent-encoding of everything but the unreserved characters (as OAuth 1 and Connect's qsh do). */
+const encodeRfc3986 = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The canonical path: the site's context path (a base URL's path) removed, `&` encoded, a leading
+ * slash, no trailing one.
+ */
+const canonicalPath = (pathname: string, baseUrl: string | undefined): string => {
+  // The path as the base URL writes it (none for `https://site.atlassian.net`, `/` with a trailing slash).
+  const contextPath = baseUrl === undefined ? '' : (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(baseUrl)?.[1] ?? '');
+  let path = contextPath !== '' && pathname.startsWith(contextPath) ? pathname.slice(contextPath.length) : pathname;
+  if (path === '') return '/';
+  path = path.replace(/&/g, '%26');
+  if (!path.startsWith('/')) path = `/${path}`;
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+};
+
+/** The canonical query: `jwt` left out, keys sorted, a repeated parameter's values sorted and comma-joined, all RFC 3986-encoded. */
+const canonicalQuery = (query: Readonly<Record<string, string | string[]>>): string =>
+  Object.keys(query)
+    .filter((key) => key !== 'jwt')
+    .sort()
+    .map((key) => {
+      const value = query[key] ?? '';
+      return `${encodeRfc3986(key)}=${Array.isArray(value) ? [...value].sort().map(encodeRfc3986).join(',') : encodeRfc3986(value)}`;
+    })
+    .join('&');
+
+/**
+ * Atlassian's query string hash of a request: SHA-256 of `METHOD&canonical path&canonical query`
+ * (Connect's JWT `qsh`). test/unit/connect-jwt-reference.test.ts holds it to atlassian-jwt's
+ * `createQueryStringHash`, the reference implementation the Jira simulator signs with.
+ */
 export const queryStringHash = (request: SignedRequest, baseUrl?: string): string => {
   const pathname = new URL(request.path, 'http://qsh.invalid').pathname;
-  return createQueryStringHash({ method: request.method.toUpperCase(), pathname, query: queryOf((request.rawQuery ?? rawQueryOf(request.query)).replace(/^\?/, '')) }, false, baseUrl);
+  const query = queryOf((request.rawQuery ?? rawQueryOf(request.query)).replace(/^\?/, ''));
+  const canonical = `${request.method.toUpperCase()}&${canonicalPath(pathname, baseUrl)}&${canonicalQuery(query)}`;
+  return createHash('sha256').update(canonical).digest('hex');
 };
 
 /** A raw query string from decoded parameters (for callers that build requests, not receive them). */
@@ -109,27 +135,35 @@ export const checkQsh = (claims: Record<string, unknown>, request: SignedRequest
   return false;
 };
 
+const hs256 = (signingInput: string, secret: string): string => createHmac('sha256', secret).update(signingInput).digest('base64url');
+
 /** Verifies an HS256 JWT signed with a tenant's shared secret. Only HS256 is accepted (never `none`). */
 export const verifySymmetric = (token: string, secret: string): Record<string, unknown> => {
-  const { header } = inspectJwt(token);
+  const { header, claims } = inspectJwt(token);
   if (header.alg !== 'HS256') throw unauthenticated(`the signing algorithm ${typeof header.alg === 'string' ? header.alg.slice(0, 10) : 'is missing and'} is not accepted`);
-  try {
-    return decodeSymmetric(token, secret, SymmetricAlgorithm.HS256) as Record<string, unknown>;
-  } catch {
-    throw unauthenticated('the signature does not verify');
-  }
+  const [head = '', payload = '', signature = ''] = token.split('.');
+  // The signature as sent, compared with ours in constant time (its encoding too, as Atlassian's library does).
+  if (!sameText(signature, hs256(`${head}.${payload}`, secret))) throw unauthenticated('the signature does not verify');
+  return claims;
 };
 
 /** Verifies an RS256 JWT (Atlassian's signed install callbacks). */
 export const verifyAsymmetric = (token: string, publicKeyPem: string): Record<string, unknown> => {
-  const { header } = inspectJwt(token);
+  const { header, claims } = inspectJwt(token);
   if (header.alg !== 'RS256') throw unauthenticated('the install callback is not signed with RS256');
-  try {
-    return decodeAsymmetric(token, publicKeyPem, AsymmetricAlgorithm.RS256) as Record<string, unknown>;
-  } catch {
-    throw unauthenticated('the install signature does not verify');
-  }
+  const [head = '', payload = '', signature = ''] = token.split('.');
+  const verified = (() => {
+    try {
+      return verify('RSA-SHA256', Buffer.from(`${head}.${payload}`), publicKeyPem, Buffer.from(signature, 'base64url'));
+    } catch {
+      return false; // not a key
+    }
+  })();
+  if (!verified) throw unauthenticated('the install signature does not verify');
+  return claims;
 };
+
+const base64urlJson = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs a request as the app (outgoing calls to Jira's REST API). */
 export const signAppRequest = (
@@ -138,4 +172,7 @@ export const signAppRequest = (
   request: SignedRequest,
   baseUrl: string,
   nowSeconds: number,
-): string => encodeSymmetric({ iss: appKey, iat: nowSeconds, exp: nowSeconds + 180, qsh: queryStringHash(request, baseUrl) }, secret);
+): string => {
+  const signingInput = `${base64urlJson({ typ: 'JWT', alg: 'HS256' })}.${base64urlJson({ iss: appKey, iat: nowSeconds, exp: nowSeconds + 180, qsh: queryStringHash(request, baseUrl) })}`;
+  return `${signingInput}.${hs256(signingInput, secret)}`;
+};
