@@ -1,5 +1,4 @@
 import { KMS } from '@aws-sdk/client-kms';
-import { cacheClients } from '@aws-crypto/client-node';
 import { telemetry } from '../observability/telemetry';
 import { tracer } from '../observability/tracer';
 import { clientOptionsFor, KMS_BUDGET } from '../wiring/aws-call-budget';
@@ -21,9 +20,25 @@ const createKms = (region: string): KMS => {
   return tracer.captureAWSv3Client(kms);
 };
 
+const clients = new Map<string, KMS>();
+
 /**
- * The KMS clients of the Encryption SDK's keyrings: one per region, with the KMS call budget
- * (see aws-call-budget.ts), a `KmsCallFailed` metric per failed call, and an X-Ray subsegment per
- * call when tracing is on.
+ * The vault's KMS client for a region, one per region and container: the KMS call budget (see
+ * aws-call-budget.ts), a `KmsCallFailed` metric per failed call, and an X-Ray subsegment per call
+ * when tracing is on.
  */
-export const kmsClientProvider = cacheClients<KMS>(createKms);
+export const kmsClientFor = (region: string): KMS => {
+  let client = clients.get(region);
+  if (client === undefined) {
+    client = createKms(region);
+    clients.set(region, client);
+  }
+  return client;
+};
+
+/** The region of a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`). */
+export const regionOfKey = (keyArn: string): string => {
+  const region = keyArn.split(':')[3];
+  if (!keyArn.startsWith('arn:') || !region) throw new Error('a KMS key must be given by its ARN');
+  return region;
+};

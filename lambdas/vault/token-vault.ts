@@ -1,21 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  getLocalCryptographicMaterialsCache,
-  KmsKeyringNode,
-  NodeCachingMaterialsManager,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-  type KeyringNode,
-  type NodeMaterialsManager,
-} from '@aws-crypto/client-node';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/errors';
 import { Secret } from '../domain/secret';
-import { kmsClientProvider } from './kms-client';
+import { BoundedMap } from '../hosts/bounded-map';
+import { KmsDataKeys, LocalDataKeys, type DataKeyWrapper } from './data-keys';
 
 /** What a ciphertext is for; part of its encryption context and of the KMS key policy conditions. */
 export type SecretPurpose = 'user-pat' | 'service-credential' | 'shared-secret';
@@ -52,18 +41,12 @@ const toEncryptionContext = (context: SecretContext): Record<string, string> => 
   return out;
 };
 
-// Committing key derivation without a signature: both sides are this service's own functions, and
-// skipping ECDSA keeps a decrypt to one KMS call and well under a millisecond of local work.
-const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
-const client = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-
 /**
- * The decrypt cache: a data key KMS (or the local keyring) unwrapped once is reused for the same
- * message for a few minutes, so a warm container's repeated actions by the same user make no KMS
- * call. The cache key is the message's suite, encrypted data keys and its own authenticated
- * encryption context, so a cached key only ever opens the exact message it came from; the row
- * binding below is checked on every decrypt, cached or not. Encryption is never cached: each
- * secret gets its own data key. See docs/architecture.md §6.
+ * The decrypt cache: a data key KMS (or the local key) unwrapped once is kept for a few minutes, so
+ * a warm container's repeated actions by the same user make no KMS call. It is keyed by the
+ * message's whole authenticated header (wrapped key, salt, commitment, context), so a cached key
+ * only ever opens the message it came from; the row binding is checked on every decrypt, cached or
+ * not. Encryption is never cached: each secret gets its own data key. See docs/architecture.md §6.
  */
 export interface DecryptCacheOptions {
   /** How long an unwrapped data key stays usable; at most five minutes. */
@@ -75,66 +58,132 @@ export interface DecryptCacheOptions {
 export const DEFAULT_DECRYPT_CACHE: DecryptCacheOptions = { maxAgeMs: 5 * 60_000, capacity: 500 };
 const MAX_DECRYPT_CACHE_AGE_MS = 5 * 60_000;
 
+/** Reads a ciphertext of the earlier format (AWS Encryption SDK messages; legacy-esdk.ts). */
+export type LegacyDecrypt = (ciphertext: Buffer, purpose: SecretPurpose) => Promise<{ plaintext: Buffer; context: Readonly<Record<string, string>> }>;
+
+/** The vault's message: `pgv1.<header>.<iv>.<body>.<tag>`, base64url segments; the header is the AES-GCM additional data. */
+const FORMAT = 'pgv1';
+interface Header {
+  /** The wrapped data key (KMS CiphertextBlob, or the local key's wrap). */
+  readonly w: string;
+  /** HKDF salt, 32 bytes. */
+  readonly s: string;
+  /** Key commitment: HKDF output that only this data key and salt give. */
+  readonly c: string;
+  /** The encryption context (the row binding), also given to KMS with the data key. */
+  readonly e: Readonly<Record<string, string>>;
+}
+
+const b64 = (bytes: Buffer): string => bytes.toString('base64url');
+const bytesOf = (text: string): Buffer => Buffer.from(text, 'base64url');
+
+/** One data key gives the message key and the commitment (HKDF-SHA-512 with a fresh salt per message). */
+const derive = (dataKey: Buffer, salt: Buffer): { key: Buffer; commitment: Buffer } => {
+  const okm = Buffer.from(hkdfSync('sha512', dataKey, salt, 'patgate vault v1: key and commitment', 64));
+  return { key: okm.subarray(0, 32), commitment: okm.subarray(32) };
+};
+
+const isTextRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+
+const parseHeader = (segment: string): Header | undefined => {
+  try {
+    const value = JSON.parse(bytesOf(segment).toString('utf8')) as Record<string, unknown>;
+    const { w, s, c, e } = value;
+    return typeof w === 'string' && typeof s === 'string' && typeof c === 'string' && isTextRecord(e) ? { w, s, c, e } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The ciphertext's context is this row's: every key equal; `host` compared both ways (see DecryptOptions). */
+const bindsTo = (actual: Readonly<Record<string, string>>, expected: Record<string, string>, options: DecryptOptions): boolean => {
+  const hostMatches = actual.host === expected.host || (options.legacyWithoutHost === true && actual.host === undefined);
+  return hostMatches && Object.entries(expected).every(([key, value]) => key === 'host' || actual[key] === value);
+};
+
 /**
- * AWS Encryption SDK envelope encryption. The purpose picks the keyring: shared secrets use the
- * tenant key; PATs and service credentials the credentials key (docs/architecture.md §6, two KMS keys).
+ * Envelope encryption (docs/architecture.md §6): a fresh data key per secret from KMS (or the local
+ * key), AES-256-GCM under a key derived from it with a key commitment, the row's encryption context
+ * given to KMS and authenticated in the message. The purpose picks the key: shared secrets use the
+ * tenant key; PATs and service credentials the credentials key. Ciphertexts of the earlier format
+ * (AWS Encryption SDK) are still read, through a module loaded only when one turns up.
  */
 export class EnvelopeVault implements TokenVault {
-  readonly #keyringFor: (purpose: SecretPurpose) => KeyringNode;
-  readonly #decryptManagers = new Map<KeyringNode, NodeMaterialsManager>();
+  readonly #dataKeysFor: (purpose: SecretPurpose) => DataKeyWrapper;
+  readonly #legacy: () => Promise<LegacyDecrypt>;
   readonly #decryptCache: DecryptCacheOptions | 'off';
+  readonly #cached: BoundedMap<{ readonly dataKey: Buffer; readonly until: number }>;
 
   /** `decryptCache: 'off'` makes every decrypt unwrap its data key again. */
-  constructor(keyringFor: (purpose: SecretPurpose) => KeyringNode, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE) {
+  constructor(dataKeysFor: (purpose: SecretPurpose) => DataKeyWrapper, legacy: () => Promise<LegacyDecrypt>, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE) {
     if (decryptCache !== 'off') {
       if (!(decryptCache.maxAgeMs > 0 && decryptCache.maxAgeMs <= MAX_DECRYPT_CACHE_AGE_MS)) throw new Error('decrypt cache age must be within (0, 5 min]');
       if (!(Number.isInteger(decryptCache.capacity) && decryptCache.capacity > 0)) throw new Error('decrypt cache capacity must be a positive integer');
     }
-    this.#keyringFor = keyringFor;
+    this.#dataKeysFor = dataKeysFor;
+    this.#legacy = legacy;
     this.#decryptCache = decryptCache;
+    this.#cached = new BoundedMap(decryptCache === 'off' ? 1 : decryptCache.capacity);
   }
 
   async encrypt(plaintext: string, context: SecretContext): Promise<string> {
-    const { result } = await client.encrypt(this.#keyringFor(context.purpose), Buffer.from(plaintext, 'utf8'), {
-      encryptionContext: toEncryptionContext(context),
-      suiteId: SUITE,
-    });
-    return Buffer.from(result).toString('base64');
+    const e = toEncryptionContext(context);
+    const dataKey = await this.#dataKeysFor(context.purpose).generate(e);
+    const salt = randomBytes(32);
+    const { key, commitment } = derive(dataKey.plaintext, salt);
+    dataKey.plaintext.fill(0);
+    const header = b64(Buffer.from(JSON.stringify({ w: b64(dataKey.wrapped), s: b64(salt), c: b64(commitment), e } satisfies Header)));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 }).setAAD(Buffer.from(header));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    key.fill(0);
+    return [FORMAT, header, b64(iv), b64(body), b64(cipher.getAuthTag())].join('.');
   }
 
   async decrypt(ciphertext: string, context: SecretContext, options: DecryptOptions = {}): Promise<Secret> {
     const expected = toEncryptionContext(context);
-    let decrypted: Awaited<ReturnType<typeof client.decrypt>>;
+    if (!ciphertext.startsWith(`${FORMAT}.`)) return this.#decryptLegacy(ciphertext, context, expected, options);
+    const [, headerSegment = '', iv = '', body = '', tag = '', ...rest] = ciphertext.split('.');
+    const header = parseHeader(headerSegment);
+    // The binding is checked before any KMS call: a ciphertext moved to another row costs nothing.
+    if (!header || rest.length > 0 || !bindsTo(header.e, expected, options)) throw unreadable(context);
     try {
-      decrypted = await client.decrypt(this.#decryptManagerFor(context.purpose), Buffer.from(ciphertext, 'base64'));
+      const dataKey = await this.#dataKey(context.purpose, headerSegment, header);
+      const { key, commitment } = derive(dataKey, bytesOf(header.s));
+      const committed = bytesOf(header.c);
+      if (committed.length !== commitment.length || !timingSafeEqual(committed, commitment)) throw new Error('key commitment mismatch');
+      // authTagLength pins the tag to 16 bytes: GCM would otherwise accept a truncated one (down to 4 bytes).
+      const decipher = createDecipheriv('aes-256-gcm', key, bytesOf(iv), { authTagLength: 16 }).setAAD(Buffer.from(headerSegment));
+      decipher.setAuthTag(bytesOf(tag));
+      const plaintext = Buffer.concat([decipher.update(bytesOf(body)), decipher.final()]);
+      key.fill(0);
+      return new Secret(plaintext.toString('utf8'));
     } catch (error) {
       throw unreadable(context, error);
     }
-    // The SDK authenticates the context stored in the message; binding it to *this* row is our check.
-    const actual = decrypted.messageHeader.encryptionContext;
-    // `host` is compared both ways: a ciphertext bound to a host never opens for a caller that forgot to name one.
-    const hostMatches = actual.host === expected.host || (options.legacyWithoutHost === true && actual.host === undefined);
-    const matches = hostMatches && Object.entries(expected).every(([key, value]) => key === 'host' || actual[key] === value);
-    if (!matches) throw unreadable(context);
-    return new Secret(Buffer.from(decrypted.plaintext).toString('utf8'));
   }
 
-  /** One caching materials manager per keyring, each with its own bounded cache and partition. */
-  #decryptManagerFor(purpose: SecretPurpose): KeyringNode | NodeMaterialsManager {
-    const keyring = this.#keyringFor(purpose);
+  async #dataKey(purpose: SecretPurpose, headerSegment: string, header: Header): Promise<Buffer> {
     const cache = this.#decryptCache;
-    if (cache === 'off') return keyring;
-    let manager = this.#decryptManagers.get(keyring);
-    if (manager === undefined) {
-      manager = new NodeCachingMaterialsManager({
-        backingMaterials: keyring,
-        cache: getLocalCryptographicMaterialsCache(cache.capacity),
-        maxAge: cache.maxAgeMs,
-        partition: randomUUID(),
-      });
-      this.#decryptManagers.set(keyring, manager);
+    const slot = cache === 'off' ? undefined : createHash('sha256').update(`${purpose}\n${headerSegment}`).digest('base64');
+    const now = Date.now();
+    const hit = slot === undefined ? undefined : this.#cached.get(slot);
+    if (hit && hit.until > now) return hit.dataKey;
+    const dataKey = await this.#dataKeysFor(purpose).unwrap(bytesOf(header.w), header.e);
+    if (slot !== undefined && cache !== 'off') this.#cached.set(slot, { dataKey, until: now + cache.maxAgeMs });
+    return dataKey;
+  }
+
+  async #decryptLegacy(ciphertext: string, context: SecretContext, expected: Record<string, string>, options: DecryptOptions): Promise<Secret> {
+    let opened: Awaited<ReturnType<LegacyDecrypt>>;
+    try {
+      opened = await (await this.#legacy())(Buffer.from(ciphertext, 'base64'), context.purpose);
+    } catch (error) {
+      throw unreadable(context, error);
     }
-    return manager;
+    if (!bindsTo(opened.context, expected, options)) throw unreadable(context);
+    return new Secret(opened.plaintext.toString('utf8'));
   }
 }
 
@@ -147,27 +196,19 @@ const unreadable = (context: SecretContext, cause?: unknown): AppError =>
     { cause: cause instanceof Error ? new Error(cause.name) : undefined },
   );
 
-const rawAesKeyring = (keyName: string, key: Buffer): RawAesKeyringNode =>
-  new RawAesKeyringNode({
-    keyName,
-    keyNamespace: 'patgate-local',
-    unencryptedMasterKey: new Uint8Array(key),
-    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
-
-/** Locally: one raw AES-256 key (two names so the two purposes never share wrapped keys). */
-export const localVault = (key: Buffer): EnvelopeVault => {
+/** Locally: one AES-256 key (two names, so the two purposes never share wrapped keys). */
+export const localVault = (key: Buffer, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE): EnvelopeVault => {
   if (key.length !== 32) throw new Error('the local key must be 32 bytes (AES-256)');
-  const credentials = rawAesKeyring('credentials', key);
-  const tenant = rawAesKeyring('tenant', key);
-  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+  const credentials = new LocalDataKeys(key, 'credentials');
+  const tenant = new LocalDataKeys(key, 'tenant');
+  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), async () => (await import('./legacy-esdk')).localLegacyDecrypt(key), decryptCache);
 };
 
-/** In AWS: KMS keyrings on the two keys. */
+/** In AWS: the two KMS keys, by ARN. */
 export const kmsVault = (credentialsKeyId: string, tenantKeyId: string, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE): EnvelopeVault => {
-  const credentials = new KmsKeyringNode({ generatorKeyId: credentialsKeyId, clientProvider: kmsClientProvider });
-  const tenant = new KmsKeyringNode({ generatorKeyId: tenantKeyId, clientProvider: kmsClientProvider });
-  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), decryptCache);
+  const credentials = new KmsDataKeys(credentialsKeyId);
+  const tenant = new KmsDataKeys(tenantKeyId);
+  return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), async () => (await import('./legacy-esdk')).kmsLegacyDecrypt(credentialsKeyId, tenantKeyId), decryptCache);
 };
 
 /** The local key: PATGATE_LOCAL_KEY (base64), else a key file generated once with mode 0600. */

@@ -1,12 +1,5 @@
-import {
-  KeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-  type EncryptedDataKey,
-  type NodeDecryptionMaterial,
-  type NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
 import type { Secret } from '../../lambdas/domain/secret';
+import { LocalDataKeys, type DataKeyWrapper } from '../../lambdas/vault/data-keys';
 import { EnvelopeVault, type DecryptOptions, type SecretContext, type SecretPurpose, type TokenVault } from '../../lambdas/vault/token-vault';
 
 export type DecryptCounts = Record<SecretPurpose, number>;
@@ -37,25 +30,27 @@ export class CountingVault implements TokenVault {
 }
 
 /**
- * The local vault (same raw AES keys and names as `localVault`, so it opens what that one sealed),
- * with the keyrings' unwraps counted: the calls KMS would get in AWS. The vault's decrypt cache
- * (caching materials manager) sits in front, so a cached data key costs no unwrap, as it costs no
- * KMS call there.
+ * The local vault (the same key and names as `localVault`, so it opens what that one sealed), with
+ * its data-key unwraps counted: the calls KMS would get in AWS. The vault's decrypt cache sits in
+ * front, so a cached data key costs no unwrap, as it costs no KMS call there.
  */
 export class KeyUnwrapCounter {
   #unwraps = 0;
 
   vault(key: Buffer): EnvelopeVault {
-    const keyring = (keyName: string): KeyringNode =>
-      new CountingKeyring(
-        new RawAesKeyringNode({ keyName, keyNamespace: 'patgate-local', unencryptedMasterKey: new Uint8Array(key), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING }),
-        () => {
+    const counted = (name: string): DataKeyWrapper => {
+      const inner = new LocalDataKeys(key, name);
+      return {
+        generate: (context) => inner.generate(context),
+        unwrap: (wrapped, context) => {
           this.#unwraps += 1;
+          return inner.unwrap(wrapped, context);
         },
-      );
-    const credentials = keyring('credentials');
-    const tenant = keyring('tenant');
-    return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials));
+      };
+    };
+    const credentials = counted('credentials');
+    const tenant = counted('tenant');
+    return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), () => Promise.reject(new Error('the bench writes every ciphertext itself')));
   }
 
   /** Unwraps since the last call. */
@@ -63,23 +58,5 @@ export class KeyUnwrapCounter {
     const n = this.#unwraps;
     this.#unwraps = 0;
     return n;
-  }
-}
-
-class CountingKeyring extends KeyringNode {
-  constructor(
-    private readonly inner: KeyringNode,
-    private readonly counted: () => void,
-  ) {
-    super();
-  }
-
-  _onEncrypt(material: NodeEncryptionMaterial): Promise<NodeEncryptionMaterial> {
-    return this.inner.onEncrypt(material);
-  }
-
-  _onDecrypt(material: NodeDecryptionMaterial, encryptedDataKeys: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
-    this.counted();
-    return this.inner.onDecrypt(material, encryptedDataKeys);
   }
 }

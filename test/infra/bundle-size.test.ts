@@ -8,7 +8,7 @@ import { buildLambdas, type BuiltLambdas } from './built-lambdas';
  */
 
 /** What a GitHub git action loads: the handler's static imports plus the GitHub family's chunk. */
-const GITHUB_ACTION_BUDGET_BYTES = 640 * 1024;
+const GITHUB_ACTION_BUDGET_BYTES = 400 * 1024;
 
 /** Each family's client library, by the family folder under lambdas/hosts/. */
 const HOST_CLIENTS: Readonly<Record<string, RegExp>> = {
@@ -40,13 +40,15 @@ describe('the Lambda asset as deployed', () => {
     expect(built.inputs(loaded).filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS.github?.test(input))).toEqual([]);
   });
 
-  it.each(LAMBDA_HANDLERS)('%s loads no host client and no X-Ray SDK at start', (name) => {
+  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK and no Encryption SDK at start', (name) => {
     const entry = built.closure(built.outputOf(name));
     console.log(`${name} entry: ${kb(built.bytes(entry))}`);
     const inputs = built.inputs(entry);
     expect(inputs).toContain(`lambdas/handlers/${name}.ts`);
     expect(inputs.filter((input) => ANY_HOST_CLIENT.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
+    // The Encryption SDK reads only ciphertexts of the vault's earlier format (lambdas/vault/legacy-esdk.ts), loaded when one turns up.
+    expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
   });
 
   it('has one chunk per registered host family, each with its own client and no other', () => {

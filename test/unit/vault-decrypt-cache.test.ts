@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { LocalDataKeys } from '../../lambdas/vault/data-keys';
 import { DEFAULT_DECRYPT_CACHE, EnvelopeVault, kmsVault, type SecretContext } from '../../lambdas/vault/token-vault';
 import { LoopbackKms } from '../support/loopback-kms';
 
@@ -8,7 +8,7 @@ import { LoopbackKms } from '../support/loopback-kms';
 const credentialsKey = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-1111-2222-3333-444455556666';
 const tenantKey = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-9999-2222-3333-444455556666';
 
-describe('KMS calls per decrypt: the caching materials manager', () => {
+describe('KMS calls per decrypt: the decrypt cache', () => {
   const kms = new LoopbackKms([credentialsKey, tenantKey]);
   const saved = { ...process.env };
   beforeAll(async () => {
@@ -113,6 +113,20 @@ describe('KMS calls per decrypt: the caching materials manager', () => {
     expect((await vault.decrypt(ciphertext, shared)).reveal()).toBe('connect-shared-secret');
     await expect(vault.decrypt(ciphertext, { ...shared, purpose: 'user-pat' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
   });
+
+  it('still reads a ciphertext of the earlier format (Encryption SDK, KMS keyring), with one KMS Decrypt, only under its own row', async () => {
+    const { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } = await import('@aws-crypto/client-node');
+    const { KMS } = await import('@aws-sdk/client-kms');
+    const keyring = new KmsKeyringNode({ generatorKeyId: credentialsKey, clientProvider: (region: string) => new KMS({ region }) });
+    const context = { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-1', host: 'https://ghe.example.com' };
+    const { result } = await buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT).encrypt(keyring, Buffer.from('ghp_from_the_sdk'), { encryptionContext: context, suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY });
+    const legacy = Buffer.from(result).toString('base64');
+    const vault = kmsVault(credentialsKey, tenantKey);
+    const before = kms.calls.Decrypt;
+    expect((await vault.decrypt(legacy, { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-1', host: 'https://ghe.example.com' })).reveal()).toBe('ghp_from_the_sdk');
+    expect(kms.calls.Decrypt - before).toBe(1);
+    await expect(vault.decrypt(legacy, { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-2', host: 'https://ghe.example.com' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+  });
 });
 
 describe('decrypt cache bounds', () => {
@@ -121,12 +135,7 @@ describe('decrypt cache bounds', () => {
     [{ maxAgeMs: 0, capacity: 10 }],
     [{ maxAgeMs: 60_000, capacity: 0 }],
   ])('refuses an unbounded or too-old cache %j', (options) => {
-    const keyring = new RawAesKeyringNode({
-      keyName: 'k',
-      keyNamespace: 'test',
-      unencryptedMasterKey: new Uint8Array(randomBytes(32)),
-      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-    });
-    expect(() => new EnvelopeVault(() => keyring, options)).toThrow();
+    const dataKeys = new LocalDataKeys(randomBytes(32), 'k');
+    expect(() => new EnvelopeVault(() => dataKeys, () => Promise.reject(new Error('no legacy reads here')), options)).toThrow();
   });
 });
