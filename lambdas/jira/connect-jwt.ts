@@ -40,14 +40,23 @@ const decodeSegment = (segment: string | undefined): Record<string, unknown> | u
   }
 };
 
+/** A JWT taken apart, nothing trusted yet: what its signature covers (`header.claims` as sent) and the signature as sent. */
+interface InspectedJwt {
+  readonly header: Record<string, unknown>;
+  readonly claims: Record<string, unknown>;
+  readonly signingInput: string;
+  readonly signature: string;
+}
+
 /** Reads header and claims without trusting them yet; refuses anything that is not a three-part JWT. */
-export const inspectJwt = (token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } => {
+export const inspectJwt = (token: string): InspectedJwt => {
   const parts = token.split('.');
   if (parts.length !== 3) throw unauthenticated('the token is not a JWT');
-  const header = decodeSegment(parts[0]);
-  const claims = decodeSegment(parts[1]);
+  const [head = '', payload = '', signature = ''] = parts;
+  const header = decodeSegment(head);
+  const claims = decodeSegment(payload);
   if (!header || !claims) throw unauthenticated('the token is not a JWT');
-  return { header, claims };
+  return { header, claims, signingInput: `${head}.${payload}`, signature };
 };
 
 /** Extracts the token from `Authorization: JWT <token>` (Connect's scheme; `Bearer` tolerated). */
@@ -139,22 +148,20 @@ const hs256 = (signingInput: string, secret: string): string => createHmac('sha2
 
 /** Verifies an HS256 JWT signed with a tenant's shared secret. Only HS256 is accepted (never `none`). */
 export const verifySymmetric = (token: string, secret: string): Record<string, unknown> => {
-  const { header, claims } = inspectJwt(token);
+  const { header, claims, signingInput, signature } = inspectJwt(token);
   if (header.alg !== 'HS256') throw unauthenticated(`the signing algorithm ${typeof header.alg === 'string' ? header.alg.slice(0, 10) : 'is missing and'} is not accepted`);
-  const [head = '', payload = '', signature = ''] = token.split('.');
   // The signature as sent, compared with ours in constant time (its encoding too, as Atlassian's library does).
-  if (!sameText(signature, hs256(`${head}.${payload}`, secret))) throw unauthenticated('the signature does not verify');
+  if (!sameText(signature, hs256(signingInput, secret))) throw unauthenticated('the signature does not verify');
   return claims;
 };
 
 /** Verifies an RS256 JWT (Atlassian's signed install callbacks). */
 export const verifyAsymmetric = (token: string, publicKeyPem: string): Record<string, unknown> => {
-  const { header, claims } = inspectJwt(token);
+  const { header, claims, signingInput, signature } = inspectJwt(token);
   if (header.alg !== 'RS256') throw unauthenticated('the install callback is not signed with RS256');
-  const [head = '', payload = '', signature = ''] = token.split('.');
   const verified = (() => {
     try {
-      return verify('RSA-SHA256', Buffer.from(`${head}.${payload}`), publicKeyPem, Buffer.from(signature, 'base64url'));
+      return verify('RSA-SHA256', Buffer.from(signingInput), publicKeyPem, Buffer.from(signature, 'base64url'));
     } catch {
       return false; // not a key
     }

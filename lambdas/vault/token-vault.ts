@@ -112,8 +112,8 @@ const bindsTo = (actual: Readonly<Record<string, string>>, expected: Record<stri
 export class EnvelopeVault implements TokenVault {
   readonly #dataKeysFor: (purpose: SecretPurpose) => DataKeyWrapper;
   readonly #legacy: () => Promise<LegacyDecrypt>;
-  readonly #decryptCache: DecryptCacheOptions | 'off';
-  readonly #cached: BoundedMap<{ readonly dataKey: Buffer; readonly until: number }>;
+  /** Unwrapped data keys by message header, each until its time; none when the cache is off. */
+  readonly #cache: { readonly maxAgeMs: number; readonly entries: BoundedMap<{ readonly dataKey: Buffer; readonly until: number }> } | undefined;
 
   /** `decryptCache: 'off'` makes every decrypt unwrap its data key again. */
   constructor(dataKeysFor: (purpose: SecretPurpose) => DataKeyWrapper, legacy: () => Promise<LegacyDecrypt>, decryptCache: DecryptCacheOptions | 'off' = DEFAULT_DECRYPT_CACHE) {
@@ -123,8 +123,7 @@ export class EnvelopeVault implements TokenVault {
     }
     this.#dataKeysFor = dataKeysFor;
     this.#legacy = legacy;
-    this.#decryptCache = decryptCache;
-    this.#cached = new BoundedMap(decryptCache === 'off' ? 1 : decryptCache.capacity);
+    this.#cache = decryptCache === 'off' ? undefined : { maxAgeMs: decryptCache.maxAgeMs, entries: new BoundedMap(decryptCache.capacity) };
   }
 
   async encrypt(plaintext: string, context: SecretContext): Promise<string> {
@@ -165,13 +164,14 @@ export class EnvelopeVault implements TokenVault {
   }
 
   async #dataKey(purpose: SecretPurpose, headerSegment: string, header: Header): Promise<Buffer> {
-    const cache = this.#decryptCache;
-    const slot = cache === 'off' ? undefined : createHash('sha256').update(`${purpose}\n${headerSegment}`).digest('base64');
+    const cache = this.#cache;
+    if (cache === undefined) return this.#dataKeysFor(purpose).unwrap(bytesOf(header.w), header.e);
+    const slot = createHash('sha256').update(`${purpose}\n${headerSegment}`).digest('base64');
     const now = Date.now();
-    const hit = slot === undefined ? undefined : this.#cached.get(slot);
+    const hit = cache.entries.get(slot);
     if (hit && hit.until > now) return hit.dataKey;
     const dataKey = await this.#dataKeysFor(purpose).unwrap(bytesOf(header.w), header.e);
-    if (slot !== undefined && cache !== 'off') this.#cached.set(slot, { dataKey, until: now + cache.maxAgeMs });
+    cache.entries.set(slot, { dataKey, until: now + cache.maxAgeMs });
     return dataKey;
   }
 
