@@ -4,15 +4,23 @@ import { readPatgateSettings } from '../../lib/patgate-settings';
 const settingsFrom = (context: Record<string, unknown>) => readPatgateSettings(new App({ context }).node);
 
 describe('deployment settings from CDK context', () => {
-  it('defaults to no CORS, the API as base URL, Atlassian install keys, no tracing', () => {
+  it('defaults to a development deployment: no CORS, the API as base URL, no domain, no tracing', () => {
     expect(settingsFrom({})).toEqual({
+      production: false,
+      environmentName: undefined,
       appBaseUrl: undefined,
       allowedOrigin: undefined,
-      installKeysUrl: 'https://connect-install-keys.atlassian.com',
       appKey: 'patgate',
       tracing: false,
+      domainName: undefined,
+      certificateArn: undefined,
+      forgeEnvironmentIds: undefined,
       alarmTopicArn: undefined,
+      alarmEmail: undefined,
       notifyEmail: undefined,
+      breakGlassRoleArn: undefined,
+      backupCopyVaultArn: undefined,
+      gitActionReservedConcurrency: undefined,
       apiRateLimit: 50,
       apiBurstLimit: 100,
     });
@@ -60,8 +68,7 @@ describe('deployment settings from CDK context', () => {
     },
   );
 
-  it('refuses a non-https base URL or install keys URL', () => {
+  it('refuses a non-https base URL', () => {
     expect(() => settingsFrom({ appBaseUrl: 'http://patgate.example.com' })).toThrow(/appBaseUrl must be an https URL/);
-    expect(() => settingsFrom({ installKeysUrl: 'ftp://keys.example.com' })).toThrow(/installKeysUrl must be an https URL/);
   });
 });
