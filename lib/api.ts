@@ -123,7 +123,8 @@ export class Api extends Construct {
     const settings = Object.fromEntries(
       routes.map((route) => {
         const throttle = throttles[routeGroupOf(route.path)];
-        return [`${route.method} ${route.path}`, { throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit, detailedMetricsEnabled: true }];
+        // RouteSettings is a JSON map in the CloudFormation schema: its keys are written as CloudFormation spells them.
+        return [`${route.method} ${route.path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit, DetailedMetricsEnabled: true }];
       }),
     );
     (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = settings;

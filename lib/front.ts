@@ -72,13 +72,13 @@ export class Front extends Construct {
       scope: 'CLOUDFRONT',
       ipAddressVersion: 'IPV4',
       addresses: [...FORGE_EGRESS_IPV4],
-      description: 'Atlassian Forge egress ranges (lib/forge-egress-ranges.ts)',
+      description: 'Atlassian Forge egress ranges, lib/forge-egress-ranges.ts',
     });
     const ipv6 = new wafv2.CfnIPSet(this, 'ForgeEgressIpv6', {
       scope: 'CLOUDFRONT',
       ipAddressVersion: 'IPV6',
       addresses: [...FORGE_EGRESS_IPV6],
-      description: 'Atlassian Forge egress ranges (lib/forge-egress-ranges.ts)',
+      description: 'Atlassian Forge egress ranges, lib/forge-egress-ranges.ts',
     });
     const fromForge: wafv2.CfnWebACL.StatementProperty = {
       orStatement: { statements: [{ ipSetReferenceStatement: { arn: ipv4.attrArn } }, { ipSetReferenceStatement: { arn: ipv6.attrArn } }] },
