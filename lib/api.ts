@@ -26,6 +26,7 @@ export const routes: readonly Route[] = ROUTE_TABLE.map((route) => ({
 }));
 
 export interface ApiProps {
+  /** What each route invokes: the function, or its `live` alias (lib/deploy-safety.ts). */
   readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
   /** The only origin CORS allows (the Jira app's iframe). Absent: no CORS, same-origin callers only. */
   readonly allowedOrigin?: string;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -133,6 +133,8 @@ export class Functions extends Construct {
       // The deletion worker re-enqueues its continuations on purpose (SQS → Lambda → SQS): Lambda
       // must not stop that loop as a runaway recursion.
       recursiveLoop: name === 'deletion' ? lambda.RecursiveLoop.ALLOW : lambda.RecursiveLoop.TERMINATE,
+      // Published versions (lib/deploy-safety.ts) go once CloudFormation's cleanup runs; the alias keeps the one in service.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
     });
     grantLogWriting(role, logGroup);
     grantTableRights(role, spec, props.data);

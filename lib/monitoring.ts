@@ -76,6 +76,9 @@ export class Monitoring extends Construct {
   public readonly topicKey: kms.Key;
   public readonly keyAdministration: events.Rule;
   public readonly tableThrottled: cloudwatch.Alarm;
+  /** Each function's error-rate alarm and the API's 5xx-rate alarm: what a canary rolls back on. */
+  public readonly errorRate: Partial<Record<FunctionName, cloudwatch.Alarm>> = {};
+  public api5xx?: cloudwatch.Alarm;
   public readonly kmsFailed: cloudwatch.Alarm;
   /** Alert rule deliveries that failed (its own dead-letter queue). */
   public readonly deadLetters: sqs.Queue;
@@ -160,7 +163,7 @@ export class Monitoring extends Construct {
 
   private addFunctionAlarms(functions: Readonly<Record<FunctionName, lambda.IFunction>>): void {
     for (const [name, fn] of Object.entries(functions) as [FunctionName, lambda.IFunction][]) {
-      this.alarmOn(
+      this.errorRate[name] = this.alarmOn(
         `${name}ErrorRate`,
         new cloudwatch.MathExpression({
           // No rate below 5 invocations a minute: one failed call of three is not an outage.
@@ -184,7 +187,7 @@ export class Monitoring extends Construct {
   }
 
   private addApiAlarms(stage: apigwv2.IHttpStage, accessLogs: logs.ILogGroup): void {
-    this.alarmOn(
+    this.api5xx = this.alarmOn(
       'Api5xxRate',
       new cloudwatch.MathExpression({
         expression: 'IF(n >= 10, 100 * s / n, 0)',

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { Api } from './api';
 import { OperationsDashboard } from './dashboard';
 import { Data } from './data';
+import { DeploySafety } from './deploy-safety';
 import { DeletionQueue } from './deletion-queue';
 import { ForgeRemote } from './forge-remote';
 import { Front } from './front';
@@ -30,6 +31,8 @@ export class PatgateStack extends Stack {
   public readonly tokenNotifications: TokenNotifications;
   public readonly dashboard: OperationsDashboard;
   public readonly recovery: Recovery;
+  /** Versions, `live` aliases and canary deployments of the API functions (production). */
+  public readonly deploySafety?: DeploySafety;
   /** CloudFront + WAF on the public host name; present with `domainName`. */
   public readonly front?: Front;
   /** The base URL Forge calls: https://<domainName>, or the API's own URL without a domain. */
@@ -58,8 +61,9 @@ export class PatgateStack extends Stack {
     this.keys.restrictCredentialsDecryptTo(this.functions.rolesUsingCredentialsKey('kms:Decrypt'));
     const domain = settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : undefined;
     if (domain) this.requireFrontRegion();
+    if (settings.production) this.deploySafety = new DeploySafety(this, 'DeploySafety', this.functions.byName);
     this.api = new Api(this, 'Api', {
-      functions: this.functions.byName,
+      functions: { ...this.functions.byName, ...this.deploySafety?.aliases },
       allowedOrigin: settings.allowedOrigin,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
@@ -94,6 +98,8 @@ export class PatgateStack extends Stack {
       alarmTopicArn: settings.alarmTopicArn,
       namePrefix: prefix,
     });
+    const { errorRate, api5xx } = this.monitoring;
+    this.deploySafety?.rollBackOn((name) => [errorRate[name], api5xx].filter((alarm) => alarm !== undefined));
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       functions: this.functions.byName,
       httpApi: this.api.httpApi,

@@ -125,6 +125,25 @@ describe('a production synth (docs/deploying.md)', () => {
     expect(JSON.stringify(ofType('AWS::Backup::BackupSelection')[0]?.Properties)).toContain(logicalIdOf(stack.data.table));
   });
 
+  it('deploys the API functions through versions, `live` aliases and a canary that rolls back on their alarms', () => {
+    const apiFunctions = functionNames.filter((name) => functionSpecs[name].api);
+    const aliasIds = apiFunctions.map((name) => logicalIdOf(stack.deploySafety?.aliases[name] as never));
+    // Every integration invokes an alias, never a function's unqualified ARN.
+    const uris = ofType('AWS::ApiGatewayV2::Integration').map((r) => JSON.stringify(r.Properties.IntegrationUri));
+    expect(uris).toHaveLength(apiFunctions.length);
+    for (const uri of uris) expect(aliasIds.some((id) => uri.includes(`"${id}"`))).toBe(true);
+    const groups = ofType('AWS::CodeDeploy::DeploymentGroup').map((r) => r.Properties);
+    expect(groups).toHaveLength(apiFunctions.length);
+    for (const group of groups) {
+      expect(JSON.stringify(group.DeploymentConfigName)).toContain('Canary10Percent5Minutes');
+      expect(group.AutoRollbackConfiguration).toMatchObject({ Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) as unknown });
+      const alarms = (group.AlarmConfiguration as { Alarms: { Name: unknown }[]; Enabled: boolean }).Alarms.map((a) => JSON.stringify(a.Name));
+      expect(alarms).toHaveLength(2);
+      expect(alarms.some((a) => a.includes(logicalIdOf(stack.monitoring.api5xx as never)))).toBe(true);
+    }
+    for (const alias of ofType('AWS::Lambda::Alias')) expect(alias.Properties.Name).toBe('live');
+  });
+
   it('passes cdk-nag with nothing unacknowledged', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`))).toEqual([]);
