@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -25,6 +26,7 @@ export const routes: readonly Route[] = ROUTE_TABLE.map((route) => ({
 }));
 
 export interface ApiProps {
+  /** What each route invokes: the function, or its `live` alias (lib/deploy-safety.ts). */
   readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
   /** The only origin CORS allows (the Jira app's iframe). Absent: no CORS, same-origin callers only. */
   readonly allowedOrigin?: string;
@@ -34,7 +36,32 @@ export interface ApiProps {
   readonly burstLimit?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The API's own custom domain (the origin behind the front, lib/front.ts) and its certificate.
+   * With one, the `execute-api` endpoint is disabled: the API answers only on its domain.
+   */
+  readonly originDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
+
+/** The three route groups of docs/architecture.md §4, each with its own throttle. */
+export type RouteGroup = 'public' | 'lifecycle' | 'api';
+
+export const routeGroupOf = (path: string): RouteGroup => {
+  if (path.startsWith('/api/')) return 'api';
+  if (path.startsWith('/lifecycle/')) return 'lifecycle';
+  return 'public';
+};
+
+/**
+ * Per-route throttles: one anonymous script on /health or the lifecycle routes cannot spend the
+ * buckets tenants' `/api/*` calls use. Each route key gets its own bucket of these sizes (API
+ * Gateway's route-level throttling); `api` takes the configured stage rate.
+ */
+export const routeThrottles = (rateLimit: number, burstLimit: number): Readonly<Record<RouteGroup, { rateLimit: number; burstLimit: number }>> => ({
+  public: { rateLimit: 5, burstLimit: 10 },
+  lifecycle: { rateLimit: 10, burstLimit: 20 },
+  api: { rateLimit, burstLimit },
+});
 
 /**
  * The HTTP API: one Lambda proxy integration (payload 2.0) per function, every route
@@ -44,6 +71,7 @@ export class Api extends Construct {
   public readonly httpApi: apigwv2.HttpApi;
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogs: logs.LogGroup;
+  public readonly domainName?: apigwv2.DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -52,26 +80,55 @@ export class Api extends Construct {
       description: 'patgate: backend of the Jira app',
       createDefaultStage: false,
       corsPreflight: props.allowedOrigin ? corsFor(props.allowedOrigin) : undefined,
+      // A stable address only: the raw execute-api URL must never become what Forge calls.
+      disableExecuteApiEndpoint: props.originDomain !== undefined,
     });
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
+    const rateLimit = props.rateLimit ?? 50;
+    const burstLimit = props.burstLimit ?? 100;
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      throttle: { rateLimit, burstLimit },
+      // Per-route metrics (Count, 4xx, 5xx, Latency per route key) for the dashboard.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
         format: ACCESS_LOG_FORMAT,
       },
     });
     this.addRoutes(props.functions);
+    this.throttleRoutes(routeThrottles(rateLimit, burstLimit));
+    if (props.originDomain) this.domainName = this.mapDomain(props.originDomain);
   }
 
   /** The API's base URL, without a trailing `/` (the `$default` stage serves at the root). */
   public get url(): string {
-    return this.httpApi.apiEndpoint;
+    return this.domainName ? `https://${this.domainName.name}` : this.httpApi.apiEndpoint;
+  }
+
+  private mapDomain(origin: { readonly domainName: string; readonly certificateArn: string }): apigwv2.DomainName {
+    const domainName = new apigwv2.DomainName(this, 'OriginDomain', {
+      domainName: origin.domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'OriginCertificate', origin.certificateArn),
+      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+    });
+    new apigwv2.ApiMapping(this, 'OriginMapping', { api: this.httpApi, domainName, stage: this.stage });
+    return domainName;
+  }
+
+  private throttleRoutes(throttles: Readonly<Record<RouteGroup, { rateLimit: number; burstLimit: number }>>): void {
+    const settings = Object.fromEntries(
+      routes.map((route) => {
+        const throttle = throttles[routeGroupOf(route.path)];
+        // RouteSettings is a JSON map in the CloudFormation schema: its keys are written as CloudFormation spells them.
+        return [`${route.method} ${route.path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit, DetailedMetricsEnabled: true }];
+      }),
+    );
+    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = settings;
   }
 
   private addRoutes(functions: Readonly<Record<FunctionName, lambda.IFunction>>): void {
@@ -97,9 +154,10 @@ const corsFor = (origin: string): apigwv2.CorsPreflightOptions => ({
     apigwv2.CorsHttpMethod.PATCH,
     apigwv2.CorsHttpMethod.DELETE,
   ],
-  allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-  exposeHeaders: ['retry-after'],
-  // The Connect JWT travels in a header, never a cookie.
+  // if-match: the admin API's optimistic concurrency; etag: read back by the pages.
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+  exposeHeaders: ['retry-after', 'etag'],
+  // The token travels in a header, never a cookie.
   allowCredentials: false,
   maxAge: Duration.hours(1),
 });
@@ -117,6 +175,13 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     latencyMs: '$context.responseLatency',
     integrationLatencyMs: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
+    // Why an integration failed (Lambda error, timeout) and the function's own status and request id.
+    integrationStatus: '$context.integration.status',
+    integrationErrorDetail: '$context.integration.error',
+    integrationRequestId: '$context.integration.requestId',
+    integrationLatency: '$context.integration.latency',
+    errorMessage: '$context.error.message',
+    errorResponseType: '$context.error.responseType',
   }),
 );
 
@@ -124,8 +189,8 @@ const acknowledgeNoAuthorizer = (route: apigwv2.HttpRoute): void => {
   Validations.of(route).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
-      'Callers are authenticated in the function: Atlassian Connect JWTs (HS256 with each tenant\'s ' +
-      'KMS-encrypted shared secret, qsh-bound) and signed install callbacks, which no API Gateway ' +
-      'authorizer can verify; /health and /openapi.json are public by design.',
+      'Callers are authenticated in the function: Forge Invocation Tokens (RS256 JWTs verified against ' +
+      'Forge\'s JWKS, audience = the app id, environment = the configured ones), checked by the handler ' +
+      'with the invocation context it needs; /health and /openapi.json are public by design.',
   });
 };

@@ -4,6 +4,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELETION_WORKER_TIMEOUT } from './function-specs';
 
+/**
+ * Workers the queue may run at once: a site's deletion is paged and batched, so a wave of uninstalls
+ * drains steadily instead of taking the table's and the account's concurrency (issue 26).
+ */
+export const DELETION_MAX_CONCURRENCY = 5;
+
 /** Deliveries of a deletion job before it is moved to the dead-letter queue (which alarms). */
 export const DELETION_MAX_RECEIVE_COUNT = 5;
 
@@ -44,6 +50,7 @@ export class DeletionQueue extends Construct {
       eventSourceArn: this.queue.queueArn,
       batchSize: 1,
       reportBatchItemFailures: true,
+      maxConcurrency: DELETION_MAX_CONCURRENCY,
     });
   }
 }

@@ -15,7 +15,7 @@ export type TableAction =
   | 'dynamodb:Query'
   | 'dynamodb:ConditionCheckItem';
 
-export type KeyAction = 'kms:Decrypt' | 'kms:GenerateDataKey';
+export type KeyAction = 'kms:Decrypt' | 'kms:Encrypt';
 
 /** Actions on the deletion queue (lambdas/deletion): enqueue, or consume as its worker. */
 export type QueueAction = 'sqs:SendMessage' | 'sqs:ReceiveMessage' | 'sqs:DeleteMessage' | 'sqs:ChangeMessageVisibility' | 'sqs:GetQueueAttributes';
@@ -27,7 +27,7 @@ export interface KeyGrant {
 }
 
 /** Settings of the app a function reads (beyond the table, keys and bus, which follow its rights). */
-export type AppSetting = 'appBaseUrl' | 'appKey' | 'allowedOrigin' | 'installKeysUrl';
+export type AppSetting = 'appBaseUrl' | 'appKey' | 'allowedOrigin';
 
 export interface FunctionSpec {
   /** Path of the handler file, relative to the project root. */
@@ -42,14 +42,14 @@ export interface FunctionSpec {
   /** Actions on named indexes only. */
   readonly indexes: readonly { readonly names: readonly string[]; readonly actions: readonly TableAction[] }[];
   readonly credentialsKey: readonly KeyGrant[];
-  readonly tenantKey: readonly KeyGrant[];
+  /** Verifies Forge Invocation Tokens: gets the app id and the accepted environment ids (lib/forge-remote.ts). */
+  readonly verifiesFit: boolean;
   readonly settings: readonly AppSetting[];
   /** Actions on the deletion queue (and its URL in the environment when any). */
   readonly deletionQueue: readonly QueueAction[];
 }
 
 const JIRA_FACING: readonly AppSetting[] = ['appBaseUrl', 'appKey', 'allowedOrigin'];
-const VERIFY_JIRA_JWT: KeyGrant = { actions: ['kms:Decrypt'], purposes: ['shared-secret'] };
 // API functions call a git host (10 s whole-call budget) and Jira; 15 s leaves room for both
 // and stays under the HTTP API's 30 s integration limit.
 const HOST_CALLING_TIMEOUT = Duration.seconds(HOST_CALLING_TIME_LIMIT_SECONDS);
@@ -73,7 +73,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     table: [],
     indexes: [],
     credentialsKey: [],
-    tenantKey: [],
+    verifiesFit: false,
     settings: ['appBaseUrl', 'allowedOrigin'],
     deletionQueue: [],
   },
@@ -88,8 +88,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
     indexes: [],
     credentialsKey: [],
-    tenantKey: [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], purposes: ['shared-secret'] }],
-    settings: [...JIRA_FACING, 'installKeysUrl'],
+    verifiesFit: true,
+    settings: JIRA_FACING,
     deletionQueue: ['sqs:SendMessage'],
   },
   admin: {
@@ -109,9 +109,9 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     // The admin list counts each integration's tokens expiring within 7 days (counts, no names);
     // the audit page filtered by account reads byAuditActor.
     indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_AUDIT_ACTOR_INDEX.name], actions: ['dynamodb:Query'] }],
-    // Encrypt only: the Encryption SDK's KMS keyring encrypts with GenerateDataKey alone.
-    credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['service-credential'] }],
-    tenantKey: [VERIFY_JIRA_JWT],
+    // Encrypt only: the vault wraps each secret with KMS Encrypt (docs/architecture.md §6).
+    credentialsKey: [{ actions: ['kms:Encrypt'], purposes: ['service-credential'] }],
+    verifiesFit: true,
     settings: JIRA_FACING,
     deletionQueue: ['sqs:SendMessage'],
   },
@@ -132,8 +132,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
       'dynamodb:ConditionCheckItem',
     ],
     indexes: [],
-    credentialsKey: [{ actions: ['kms:GenerateDataKey'], purposes: ['user-pat'] }],
-    tenantKey: [VERIFY_JIRA_JWT],
+    credentialsKey: [{ actions: ['kms:Encrypt'], purposes: ['user-pat'] }],
+    verifiesFit: true,
     settings: JIRA_FACING,
     deletionQueue: [],
   },
@@ -156,7 +156,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     ],
     indexes: [],
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat', 'service-credential'] }],
-    tenantKey: [VERIFY_JIRA_JWT],
+    verifiesFit: true,
     settings: JIRA_FACING,
     deletionQueue: [],
   },
@@ -171,7 +171,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     indexes: [{ names: [BY_EXPIRY_INDEX.name, BY_REVERIFY_INDEX.name], actions: ['dynamodb:Query'] }],
     // Re-verifies users' tokens only (docs/architecture.md §7); service credentials are never its business.
     credentialsKey: [{ actions: ['kms:Decrypt'], purposes: ['user-pat'] }],
-    tenantKey: [],
+    verifiesFit: false,
     settings: ['appBaseUrl'],
     deletionQueue: [],
   },
@@ -186,7 +186,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
     indexes: [],
     credentialsKey: [],
-    tenantKey: [],
+    verifiesFit: false,
     settings: [],
     // Consumes its queue (the event source mapping polls with the function's role) and enqueues continuations.
     deletionQueue: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:SendMessage'],

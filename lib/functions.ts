@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,15 +27,26 @@ export interface AppSettings {
   readonly appKey: string;
   /** Origin of the Jira app's iframe; absent when the app is served from the API's own origin. */
   readonly allowedOrigin?: string;
-  readonly installKeysUrl: string;
 }
 
 const SETTING_VARIABLES: Readonly<Record<AppSetting, string>> = {
   appBaseUrl: 'PATGATE_APP_BASE_URL',
   appKey: 'PATGATE_APP_KEY',
   allowedOrigin: 'PATGATE_ALLOWED_ORIGIN',
-  installKeysUrl: 'PATGATE_INSTALL_KEYS_URL',
 };
+
+/**
+ * Local-only switches of lambdas/config.ts, pinned to their safe value on every function whatever
+ * the runtime's default becomes (issue 21 item 6): local mode would allow http and loopback hosts
+ * (the simulators), PATGATE_JIRA_ALLOW_HTTP http Jira sites.
+ */
+export const PINNED_LOCAL_SWITCHES: Readonly<Record<string, string>> = {
+  PATGATE_LOCAL_MODE: 'false',
+  PATGATE_JIRA_ALLOW_HTTP: 'false',
+};
+
+/** Local-only variables that must never be set in Lambda (an endpoint or key of the local runtime). */
+export const LOCAL_ONLY_VARIABLES: readonly string[] = ['PATGATE_DYNAMODB_ENDPOINT', 'PATGATE_LOCAL_KEY', 'PATGATE_LOCAL_KEY_FILE', 'PATGATE_CODECOMMIT_ENDPOINT', 'PATGATE_GITHUB_API_URL', 'PATGATE_GITHUB_WEB_URL', 'PATGATE_GITLAB_URL'];
 
 export interface FunctionsProps {
   readonly data: Data;
@@ -47,9 +58,17 @@ export interface FunctionsProps {
   readonly tracing?: boolean;
   /** The deletion queue (lib/deletion-queue.ts): its URL and the actions of each spec's `deletionQueue`. */
   readonly deletionQueue: sqs.IQueue;
-  /** Reserved concurrency per function (caps a runaway function; needs account headroom). @default none */
+  /** Reserved concurrency per function (caps a runaway function; needs account headroom). @default tokenExpiry 1 */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
+  /** Forge environment ids whose FITs the FIT-verifying functions accept (PATGATE_FORGE_ENVIRONMENT_IDS). @default none */
+  readonly forgeEnvironmentIds?: readonly string[];
 }
+
+/**
+ * Reserved concurrency that is part of the design, not a deployment choice: the expiry checker
+ * runs alone (reserved 1), so an hourly run that overruns never overlaps the next one.
+ */
+const DESIGN_RESERVED_CONCURRENCY: Partial<Record<FunctionName, number>> = { tokenExpiry: 1 };
 
 /**
  * One function per handler (docs/architecture.md §10), each with its own role holding only the explicit
@@ -66,10 +85,10 @@ export class Functions extends Construct {
     this.byName = Object.fromEntries(entries) as Record<FunctionName, lambda.Function>;
   }
 
-  /** Roles of the functions whose specs allow `kms:Decrypt` on the given key. */
-  public rolesDecrypting(key: 'credentialsKey' | 'tenantKey'): iam.IRole[] {
+  /** Roles of the functions whose specs allow the given action on the credentials key. */
+  public rolesUsingCredentialsKey(action: 'kms:Decrypt' | 'kms:Encrypt'): iam.IRole[] {
     return functionNames
-      .filter((name) => functionSpecs[name][key].some((grant) => grant.actions.includes('kms:Decrypt')))
+      .filter((name) => functionSpecs[name].credentialsKey.some((grant) => grant.actions.includes(action)))
       .map((name) => this.roleOf(name));
   }
 
@@ -106,25 +125,30 @@ export class Functions extends Construct {
       role,
       logGroup,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      reservedConcurrentExecutions: props.reservedConcurrency?.[name],
+      reservedConcurrentExecutions: { ...DESIGN_RESERVED_CONCURRENCY, ...props.reservedConcurrency }[name],
       environment: this.environmentOf(spec, props),
+      // Powertools writes JSON; the platform's own lines (START/END/REPORT) only from WARN up.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      // The deletion worker re-enqueues its continuations on purpose (SQS → Lambda → SQS): Lambda
+      // must not stop that loop as a runaway recursion.
+      recursiveLoop: name === 'deletion' ? lambda.RecursiveLoop.ALLOW : lambda.RecursiveLoop.TERMINATE,
+      // Published versions (lib/deploy-safety.ts) go once CloudFormation's cleanup runs; the alias keeps the one in service.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
     });
     grantLogWriting(role, logGroup);
     grantTableRights(role, spec, props.data);
     grantKeyRights(role, spec.credentialsKey, props.keys.credentials);
-    grantKeyRights(role, spec.tenantKey, props.keys.tenant);
     grantQueueRights(role, spec, props.deletionQueue);
     acknowledgeFindings(fn, role, name, props.tracing ?? false);
     return fn;
   }
 
   private environmentOf(spec: FunctionSpec, props: FunctionsProps): Record<string, string> {
-    // Local mode would allow http and loopback hosts (the simulators): pinned off, whatever the
-    // runtime's default becomes.
     const env: Record<string, string> = {
       // The asset's linked source maps (lambda-bundle.ts): stack traces name our source files.
       NODE_OPTIONS: '--enable-source-maps',
-      PATGATE_LOCAL_MODE: 'false',
+      ...PINNED_LOCAL_SWITCHES,
       // Powertools (lambdas/observability): one service name, the metrics namespace the dashboard
       // reads, and the tracer on exactly when the function's X-Ray tracing is.
       POWERTOOLS_SERVICE_NAME: 'patgate',
@@ -132,13 +156,12 @@ export class Functions extends Construct {
       POWERTOOLS_TRACE_ENABLED: String(props.tracing ?? false),
     };
     if (spec.table.length > 0 || spec.indexes.length > 0) env.PATGATE_TABLE_NAME = props.data.table.tableName;
-    // Both key ARNs (never aliases: a KMS keyring decrypts only with the key ARN recorded in the
-    // ciphertext) go to every function that uses the vault, which builds keyrings for both; the
-    // IAM statements, not the variables, decide what each function may do with them.
-    if (spec.credentialsKey.length > 0 || spec.tenantKey.length > 0) {
-      env.PATGATE_CREDENTIALS_KEY_ID = props.keys.credentials.keyArn;
-      env.PATGATE_TENANT_KEY_ID = props.keys.tenant.keyArn;
-    }
+    // The key ARN (never an alias: ciphertexts record the key ARN) goes to every function that
+    // uses the vault; the IAM statements, not the variable, decide what each may do with it.
+    if (spec.credentialsKey.length > 0) env.PATGATE_CREDENTIALS_KEY_ID = props.keys.credentials.keyArn;
+    // FITs of the app's development or staging environment carry the same app id: production
+    // accepts only its own environment(s) (docs/architecture.md §3).
+    if (spec.verifiesFit && (props.forgeEnvironmentIds ?? []).length > 0) env.PATGATE_FORGE_ENVIRONMENT_IDS = (props.forgeEnvironmentIds ?? []).join(',');
     if (spec.deletionQueue.length > 0) env.PATGATE_DELETION_QUEUE_URL = props.deletionQueue.queueUrl;
     for (const setting of spec.settings) {
       const value = props.settings[setting];

@@ -1,16 +1,20 @@
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TOKEN_EVENTS_SOURCE } from '../lambdas/expiry/event-sink';
+import { acknowledgeTargetDeadLetters, ruleArnOf, ServicePublishTarget } from './service-publish-target';
 
 export interface TokenNotificationsProps {
   /** The bus the token-expiry checker puts `patgate.tokens` events on. */
   readonly eventBus: events.IEventBus;
   /** An address subscribed to the topic (AWS mails it a confirmation link first). @default none */
   readonly notifyEmail?: string;
+  /** @default 'patgate' */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -24,12 +28,15 @@ export class TokenNotifications extends Construct {
   public readonly topic: sns.Topic;
   public readonly rule: events.Rule;
   public readonly key: kms.Key;
+  /** Token events EventBridge could not deliver to the topic after its retries (alarmed). */
+  public readonly deadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: TokenNotificationsProps) {
     super(scope, id);
     // A key of its own: EventBridge must be allowed to encrypt into the topic, which the AWS-managed
     // SNS key's policy can never allow; the tokens' keys stay reserved for secrets. The SnsTopic
-    // target below grants events.amazonaws.com Decrypt/GenerateDataKey* on it and sns:Publish.
+    // target below grants events.amazonaws.com Decrypt/GenerateDataKey* on it and sns:Publish, for
+    // this rule in this account only (lib/service-publish-target.ts).
     this.key = new kms.Key(this, 'TopicKey', {
       description: 'patgate: encrypts the token-events SNS topic',
       enableKeyRotation: true,
@@ -41,12 +48,20 @@ export class TokenNotifications extends Construct {
     });
     if (props.notifyEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.notifyEmail));
 
+    const ruleName = `${props.namePrefix ?? 'patgate'}-token-events`;
     this.rule = new events.Rule(this, 'TokenEventsRule', {
+      ruleName,
       description: 'patgate: token expiring, expired or invalid, to the operators\' topic',
       eventBus: props.eventBus,
       eventPattern: { source: [TOKEN_EVENTS_SOURCE] },
     });
-    this.rule.addTarget(new eventsTargets.SnsTopic(this.topic, { message: chatbotMessage(), retryAttempts: 8 }));
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeTargetDeadLetters(this.deadLetters);
+    this.rule.addTarget(new ServicePublishTarget(this.topic, { message: chatbotMessage(), key: this.key, deadLetterQueue: this.deadLetters, retryAttempts: 8, ruleArn: ruleArnOf(this, ruleName, props.eventBus.eventBusName) }));
   }
 }
 

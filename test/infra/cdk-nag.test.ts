@@ -5,7 +5,6 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { DEFAULT_INSTALL_KEYS_URL } from '../../lib/patgate-settings';
 import { PatgateStack } from '../../lib/patgate-stack';
 import { cdkJsonContext, synthPatgate } from './synth-patgate';
 
@@ -77,7 +76,7 @@ describe('cdk-nag AwsSolutions checks (DESIGN §10)', () => {
       const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
       const stack = new PatgateStack(app, 'Patgate', {
         env: { region: 'us-east-1' },
-        settings: { installKeysUrl: DEFAULT_INSTALL_KEYS_URL, appKey: 'patgate', tracing: false },
+        settings: { appKey: 'patgate', tracing: false },
       });
       plant?.(stack);
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

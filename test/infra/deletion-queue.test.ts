@@ -44,7 +44,16 @@ describe('the deletion queue and its worker (uninstall and integration delete, a
       FunctionName: { Ref: worker },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // A wave of uninstalls drains steadily: at most 5 workers at once.
+      ScalingConfig: { MaximumConcurrency: 5 },
     });
+  });
+
+  it('lets the worker\'s own SQS → Lambda → SQS loop run (it re-enqueues continuations on purpose); every other function stops a loop', () => {
+    for (const name of functionNames) {
+      const config = resources[logicalIdOf(stack.functions.byName[name])]?.Properties.RecursiveLoop;
+      expect({ name, config }).toEqual({ name, config: name === 'deletion' ? 'Allow' : 'Terminate' });
+    }
   });
 
   it('gives the queue URL to the functions that enqueue, and only to them', () => {
@@ -56,13 +65,14 @@ describe('the deletion queue and its worker (uninstall and integration delete, a
   });
 
   it('alarms as soon as one job sits in the dead-letter queue', () => {
-    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(r.Properties.Dimensions).includes(deadLetters));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetters, 'QueueName'] } }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
     });
   });
 });

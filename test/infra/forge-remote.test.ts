@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_INSTALL_KEYS_URL } from '../../lib/patgate-settings';
 import { PatgateStack } from '../../lib/patgate-stack';
 import { iamStatements } from './iam-statements';
 import { cdkJsonContext, logicalIdOf, TEST_ORIGIN } from './synth-patgate';
@@ -14,7 +13,7 @@ const synth = (context: Record<string, unknown>) => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'patgate-forge-synth-'));
   try {
     const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
-    const stack = new PatgateStack(app, 'Patgate', { env: { region: 'us-east-1' }, settings: { allowedOrigin: TEST_ORIGIN, installKeysUrl: DEFAULT_INSTALL_KEYS_URL, appKey: 'patgate', tracing: false } });
+    const stack = new PatgateStack(app, 'Patgate', { env: { region: 'us-east-1' }, settings: { allowedOrigin: TEST_ORIGIN, appKey: 'patgate', tracing: false } });
     return { stack, template: Template.fromStack(stack) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

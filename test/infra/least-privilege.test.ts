@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { functionNames, type FunctionName } from '../../lib/function-specs';
+import type { PatgateSettings } from '../../lib/patgate-settings';
 import type { PatgateStack } from '../../lib/patgate-stack';
 import { allowsAction, iamStatements, keyOfAlias, mayReach, type IamStatement } from './iam-statements';
 import { logicalIdOf, synthPatgate } from './synth-patgate';
@@ -39,12 +40,11 @@ interface Fixture {
   readonly statements: IamStatement[];
   readonly roleOf: Record<FunctionName, string>;
   readonly credentialsKey: string;
-  readonly tenantKey: string;
   readonly table: string;
 }
 
-const fixture = (tamper?: (stack: PatgateStack) => void): Fixture => {
-  const { stack, template } = synthPatgate({}, tamper);
+const fixture = (tamper?: (stack: PatgateStack) => void, settings: Partial<PatgateSettings> = {}): Fixture => {
+  const { stack, template } = synthPatgate(settings, tamper);
   const roleOf = Object.fromEntries(functionNames.map((name) => [name, logicalIdOf(stack.functions.roleOf(name))])) as Record<FunctionName, string>;
   return {
     stack,
@@ -52,7 +52,6 @@ const fixture = (tamper?: (stack: PatgateStack) => void): Fixture => {
     statements: iamStatements(template),
     roleOf,
     credentialsKey: keyOfAlias(template, 'alias/patgate/credentials'),
-    tenantKey: keyOfAlias(template, 'alias/patgate/tenant'),
     table: logicalIdOf(stack.data.table),
   };
 };
@@ -95,38 +94,59 @@ describe('least privilege (DESIGN §6)', () => {
     expect(decrypts('tokenExpiry').map((s) => s.condition)).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['user-pat'] } }]);
   });
 
-  it('lets admin and tokens encrypt with the credentials key (GenerateDataKey) for their own purpose only', () => {
-    expect(functionsAllowed(f, 'kms:GenerateDataKey', f.credentialsKey, 'kms')).toEqual(['admin', 'tokens']);
+  it('lets admin and tokens encrypt with the credentials key (KMS Encrypt) for their own purpose only, and nobody generate data keys', () => {
+    expect(functionsAllowed(f, 'kms:Encrypt', f.credentialsKey, 'kms')).toEqual(['admin', 'tokens']);
     const purposeOf = (name: FunctionName) =>
       statementsOfRole(f, name)
-        .filter((s) => allowsAction(s, 'kms:GenerateDataKey') && mayReach(s, f.credentialsKey, 'kms'))
+        .filter((s) => allowsAction(s, 'kms:Encrypt') && mayReach(s, f.credentialsKey, 'kms'))
         .map((s) => s.condition);
     expect(purposeOf('admin')).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['service-credential'] } }]);
     expect(purposeOf('tokens')).toEqual([{ StringEquals: { 'kms:EncryptionContext:purpose': ['user-pat'] } }]);
-    expect(functionsAllowed(f, 'kms:Encrypt', f.credentialsKey, 'kms')).toEqual([]);
+    expect(functionsAllowed(f, 'kms:GenerateDataKey', f.credentialsKey, 'kms')).toEqual([]);
     expect(functionsAllowed(f, 'kms:ReEncryptFrom', f.credentialsKey, 'kms')).toEqual([]);
   });
 
-  it('lets every API function decrypt the tenant key, and only lifecycle encrypt with it', () => {
-    expect(functionsAllowed(f, 'kms:Decrypt', f.tenantKey, 'kms')).toEqual(['admin', 'gitAction', 'lifecycle', 'tokens']);
-    expect(functionsAllowed(f, 'kms:GenerateDataKey', f.tenantKey, 'kms')).toEqual(['lifecycle']);
-    const tenantStatements = f.statements.filter((s) => s.effect === 'Allow' && mayReach(s, f.tenantKey, 'kms') && s.actions?.some((a) => a.startsWith('kms:')));
-    for (const statement of tenantStatements) {
-      expect(statement.condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': ['shared-secret'] } });
-    }
-  });
+  const keyPolicyOf = (x: Fixture): Record<string, unknown>[] =>
+    (x.template.toJSON().Resources[x.credentialsKey] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } }).Properties.KeyPolicy.Statement;
 
-  it.each([
-    ['credentials', (x: Fixture) => x.credentialsKey, ['gitAction', 'tokenExpiry']],
-    ['tenant', (x: Fixture) => x.tenantKey, ['lifecycle', 'admin', 'tokens', 'gitAction']],
-  ] as const)('has the %s key policy deny kms:Decrypt to every principal but its functions %j', (_key, keyOf, allowed) => {
-    const key = f.template.toJSON().Resources[keyOf(f)] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
-    const denies = key.Properties.KeyPolicy.Statement.filter((s) => s.Effect === 'Deny');
+  it('has the credentials key policy deny kms:Decrypt to every principal but git-action and token-expiry', () => {
+    const denies = keyPolicyOf(f).filter((s) => s.Effect === 'Deny' && s.Action === 'kms:Decrypt');
     expect(denies).toHaveLength(1);
     expect(denies[0]).toMatchObject({ Action: 'kms:Decrypt', Principal: { AWS: '*' }, Resource: '*' });
     expect(denies[0]?.Condition).toEqual({
-      ArnNotEquals: { 'aws:PrincipalArn': allowed.map((name) => ({ 'Fn::GetAtt': [f.roleOf[name], 'Arn'] })) },
+      ArnNotEquals: { 'aws:PrincipalArn': ['gitAction', 'tokenExpiry'].map((name) => ({ 'Fn::GetAtt': [f.roleOf[name as FunctionName], 'Arn'] })) },
     });
+  });
+
+  it('denies kms:ReEncrypt* to everyone: an administrator with kms:* cannot re-wrap a PAT\'s data key under a key of their own', () => {
+    expect(keyPolicyOf(f)).toContainEqual({ Sid: 'DenyReEncrypt', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:ReEncrypt*', Resource: '*' });
+  });
+
+  it('denies policy, grant and replica changes to all but the deploy role and the named break-glass role', () => {
+    const breakGlass = 'arn:aws:iam::123456789012:role/patgate-break-glass';
+    const guarded = fixture(undefined, { breakGlassRoleArn: breakGlass });
+    const deny = keyPolicyOf(guarded).find((s) => s.Sid === 'DenyKeyAdministrationToAllButDeployAndBreakGlass');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ReplicateKey', 'kms:UpdatePrimaryRegion'] });
+    const allowed = JSON.stringify(guarded.stack.resolve((deny?.Condition as { ArnNotLike: Record<string, unknown> }).ArnNotLike['aws:PrincipalArn']));
+    expect(allowed).toContain(breakGlass);
+    expect(allowed).toContain('cfn-exec-role');
+    // Without a break-glass role, only the deploy role may.
+    const plain = keyPolicyOf(f).find((s) => s.Sid === 'DenyKeyAdministrationToAllButDeployAndBreakGlass');
+    expect(JSON.stringify(plain?.Condition)).not.toContain('break-glass');
+  });
+
+  it('alerts on key administration through CloudTrail, straight to the alarm topic', () => {
+    const rules = Object.values(f.template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: Record<string, unknown> }).Properties);
+    const rule = rules.find((r) => JSON.stringify(r.EventPattern).includes('AWS API Call via CloudTrail'));
+    expect(rule?.EventPattern).toMatchObject({
+      source: ['aws.kms'],
+      detail: {
+        eventSource: ['kms.amazonaws.com'],
+        eventName: expect.arrayContaining(['PutKeyPolicy', 'CreateGrant', 'ReEncrypt', 'ReplicateKey']) as unknown,
+        resources: { ARN: [{ 'Fn::GetAtt': [f.credentialsKey, 'Arn'] }] },
+      },
+    });
+    expect(rule?.Targets).toEqual([expect.objectContaining({ Arn: { Ref: logicalIdOf(f.stack.monitoring.topic) } })]);
   });
 
   it('gives each function exactly the DynamoDB actions it uses, on the table or the named indexes only', () => {

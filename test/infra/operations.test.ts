@@ -38,7 +38,13 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-            Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
+            // Confused deputy: only this rule, in this account.
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
           ]),
         },
       });
@@ -46,10 +52,38 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
         EnableKeyRotation: true,
         KeyPolicy: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+            Match.objectLike({
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
           ]),
         },
       });
+    });
+
+    it('every grant to events.amazonaws.com names its rule and account (no confused deputy)', () => {
+      const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+      const statements = Object.values(json.Resources)
+        .flatMap((r) => [r.Properties.PolicyDocument, r.Properties.KeyPolicy] as ({ Statement?: Props[] } | undefined)[])
+        .flatMap((doc) => doc?.Statement ?? []);
+      const toEvents = statements.filter((st) => JSON.stringify(st.Principal ?? '').includes('events.amazonaws.com'));
+      // Token-events topic, its key and DLQ; the alarm topic, its key and the alert DLQ.
+      expect(toEvents.length).toBe(6);
+      for (const st of toEvents) {
+        const condition = JSON.stringify(st.Condition);
+        expect(condition).toContain('aws:SourceArn');
+        expect(condition).toContain('aws:SourceAccount');
+      }
+      // The rule the token-events grants name is the token-events rule itself.
+      const rule = stack.resolve(stack.tokenNotifications.rule.ruleArn) as unknown;
+      expect(rule).toBeDefined();
+      expect(JSON.stringify(toEvents[0]?.Condition)).toContain('patgate-token-events');
+    });
+
+    it('undelivered token events go to a dead-letter queue', () => {
+      const ruleProps = resourcesOf('AWS::Events::Rule').find(([, r]) => JSON.stringify(r.Properties.EventPattern).includes('patgate.tokens'))?.[1].Properties;
+      expect((ruleProps?.Targets as Props[])[0]).toMatchObject({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(stack.tokenNotifications.deadLetters), 'Arn'] } } });
     });
 
     it('without notifyEmail there is no subscription', () => {
@@ -89,15 +123,19 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
     it('alarm on DynamoDB throttling of the table and of the indexes', () => {
       const props = alarmProps(stack.monitoring.tableThrottled);
       const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[];
-      expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(r, 0) + FILL(w, 0) + FILL(e, 0) + FILL(v, 0)');
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(r, 0) + FILL(w, 0) + FILL(ir0, 0) + FILL(iw0, 0) + FILL(ir1, 0) + FILL(iw1, 0) + FILL(ir2, 0) + FILL(iw2, 0)');
       const watched = metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.MetricName, m.MetricStat?.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value]);
       expect(watched).toEqual([
         ['ReadThrottleEvents', undefined],
         ['WriteThrottleEvents', undefined],
         ['ReadThrottleEvents', 'byExpiry'],
+        ['WriteThrottleEvents', 'byExpiry'],
         ['ReadThrottleEvents', 'byReverify'],
+        ['WriteThrottleEvents', 'byReverify'],
+        ['ReadThrottleEvents', 'byAuditActor'],
+        ['WriteThrottleEvents', 'byAuditActor'],
       ]);
-      expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', DatapointsToAlarm: 3, EvaluationPeriods: 5 });
     });
 
     it('alarm on KMS failures counted by the vault\'s clients', () => {
@@ -110,11 +148,14 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
       });
     });
 
-    it('notify the alarm topic too', () => {
-      const topicArn = 'arn:aws:sns:us-east-1:123456789012:patgate-alarms';
-      const { stack: notified, template: t } = synthPatgate({ alarmTopicArn: topicArn });
-      const props = (t.toJSON().Resources[logicalIdOf(notified.monitoring.kmsFailed as never)] as { Properties: Props }).Properties;
-      expect(props.AlarmActions).toEqual([topicArn]);
+    it('count 4xx and 429 answers from the access logs and alarm on their rates', () => {
+      const filters = resourcesOf('AWS::Logs::MetricFilter').map(([, r]) => r.Properties);
+      expect(filters.map((f) => f.FilterPattern).sort()).toEqual(['{ $.status = "*" }', '{ $.status = "4*" }', '{ $.status = "429" }']);
+      for (const f of filters) expect(f.LogGroupName).toEqual({ Ref: logicalIdOf(stack.api.accessLogs) });
+      const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+      const rateOf = (metricName: string) => alarms.find((a) => JSON.stringify(a.Metrics ?? []).includes(`"${metricName}"`) && JSON.stringify(a.Metrics).includes('100 * FILL(c, 0) / n'));
+      expect(rateOf('ClientErrors')).toMatchObject({ Threshold: 25, DatapointsToAlarm: 3, EvaluationPeriods: 5 });
+      expect(rateOf('Throttled')).toMatchObject({ Threshold: 1, DatapointsToAlarm: 3, EvaluationPeriods: 5 });
     });
   });
 

@@ -4,15 +4,23 @@ import { readPatgateSettings } from '../../lib/patgate-settings';
 const settingsFrom = (context: Record<string, unknown>) => readPatgateSettings(new App({ context }).node);
 
 describe('deployment settings from CDK context', () => {
-  it('defaults to no CORS, the API as base URL, Atlassian install keys, no tracing', () => {
+  it('defaults to a development deployment: no CORS, the API as base URL, no domain, no tracing', () => {
     expect(settingsFrom({})).toEqual({
+      production: false,
+      environmentName: undefined,
       appBaseUrl: undefined,
       allowedOrigin: undefined,
-      installKeysUrl: 'https://connect-install-keys.atlassian.com',
       appKey: 'patgate',
       tracing: false,
+      domainName: undefined,
+      certificateArn: undefined,
+      forgeEnvironmentIds: undefined,
       alarmTopicArn: undefined,
+      alarmEmail: undefined,
       notifyEmail: undefined,
+      breakGlassRoleArn: undefined,
+      backupCopyVaultArn: undefined,
+      gitActionReservedConcurrency: undefined,
       apiRateLimit: 50,
       apiBurstLimit: 100,
     });
@@ -60,8 +68,41 @@ describe('deployment settings from CDK context', () => {
     },
   );
 
-  it('refuses a non-https base URL or install keys URL', () => {
+  it('refuses a non-https base URL', () => {
     expect(() => settingsFrom({ appBaseUrl: 'http://patgate.example.com' })).toThrow(/appBaseUrl must be an https URL/);
-    expect(() => settingsFrom({ installKeysUrl: 'ftp://keys.example.com' })).toThrow(/installKeysUrl must be an https URL/);
+  });
+
+  it('reads the production keys: environment, domain, Forge environment ids, subscribers, break-glass role', () => {
+    expect(
+      settingsFrom({
+        environment: 'staging',
+        domainName: 'Patgate.Example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+        forgeEnvironmentIds: ' f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f , 11111111-2222-3333-4444-555555555555 ',
+        alarmEmail: 'oncall@example.com',
+        breakGlassRoleArn: 'arn:aws:iam::123456789012:role/ops/patgate-break-glass',
+        gitActionReservedConcurrency: '40',
+      }),
+    ).toMatchObject({
+      environmentName: 'staging',
+      domainName: 'patgate.example.com',
+      forgeEnvironmentIds: ['f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f', '11111111-2222-3333-4444-555555555555'],
+      alarmEmail: 'oncall@example.com',
+      gitActionReservedConcurrency: 40,
+    });
+  });
+
+  it.each([
+    [{ environment: 'Prod!' }, /context environment must be a short lower-case name/],
+    [{ domainName: 'patgate.example.com' }, /domainName and certificateArn go together/],
+    [{ domainName: 'https://patgate.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }, /domainName must be a host name/],
+    [{ domainName: 'patgate.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }, /certificateArn must be an ACM certificate ARN in us-east-1/],
+    [{ forgeEnvironmentIds: 'abc,def ghi' }, /"def ghi" is not a Forge environment id/],
+    [{ alarmEmail: 'pager' }, /alarmEmail must be an e-mail address/],
+    [{ alarmTopicArn: 'arn:aws:sqs:us-east-1:123456789012:q' }, /alarmTopicArn must be an SNS topic ARN/],
+    [{ breakGlassRoleArn: 'arn:aws:iam::123456789012:user/admin' }, /breakGlassRoleArn must be an IAM role ARN/],
+    [{ production: 'true' }, /production synth \(production=true\) needs context: domainName and certificateArn .*forgeEnvironmentIds .*alarmEmail or alarmTopicArn .*breakGlassRoleArn/],
+  ])('refuses %j', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
   });
 });

@@ -68,16 +68,17 @@ describe('the patgate stack', () => {
   });
 
   describe('keys (DESIGN §6)', () => {
-    it('are two symmetric keys with rotation on, retained with the stack, behind their aliases', () => {
-      // The two keys of secrets, and the token-events topic's own key (EventBridge encrypts into it).
+    it('are the credentials key (multi-Region, rotating, retained) and the two topics\' keys; no tenant key (Connect is gone)', () => {
+      // The credentials key, the token-events topic's key and the alarm topic's key.
       template.resourceCountIs('AWS::KMS::Key', 3);
-      for (const key of [stack.keys.credentials, stack.keys.tenant, stack.tokenNotifications.key]) {
+      for (const key of [stack.keys.credentials, stack.tokenNotifications.key, stack.monitoring.topicKey]) {
         const { Properties, DeletionPolicy } = resource(logicalIdOf(key));
         expect(Properties.EnableKeyRotation).toBe(true);
         expect(DeletionPolicy).toBe('Retain');
       }
+      expect(resource(logicalIdOf(stack.keys.credentials)).Properties.MultiRegion).toBe(true);
       template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/patgate/credentials' });
-      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/patgate/tenant' });
+      template.resourceCountIs('AWS::KMS::Alias', 1);
     });
   });
 
@@ -93,7 +94,8 @@ describe('the patgate stack', () => {
           NODE_OPTIONS: '--enable-source-maps',
           PATGATE_LOCAL_MODE: 'false',
         });
-        expect(Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalIdOf(fn.logGroup) } });
+        // JSON logs; the platform's own lines only from WARN up.
+        expect(Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalIdOf(fn.logGroup) }, LogFormat: 'JSON', SystemLogLevel: 'WARN' });
         expect(resource(logicalIdOf(fn.logGroup)).Properties.RetentionInDays).toBe(90);
         const timeout = Number(Properties.Timeout);
         if (name === 'tokenExpiry') expect(timeout).toBe(300);
@@ -102,7 +104,7 @@ describe('the patgate stack', () => {
       }
     });
 
-    it('hand every function the key ARNs it needs (never aliases), and the checker its event bus', () => {
+    it('hand every function the key ARN it needs (never an alias), and the checker its event bus', () => {
       const envOf = (name: (typeof functionNames)[number]) =>
         (resource(logicalIdOf(stack.functions.byName[name])).Properties.Environment as { Variables: Props }).Variables;
       expect(envOf('public').PATGATE_CREDENTIALS_KEY_ID).toBeUndefined();
@@ -110,9 +112,11 @@ describe('the patgate stack', () => {
       expect(envOf('gitAction')).toMatchObject({
         PATGATE_TABLE_NAME: { Ref: logicalIdOf(stack.data.table) },
         PATGATE_CREDENTIALS_KEY_ID: { 'Fn::GetAtt': [logicalIdOf(stack.keys.credentials), 'Arn'] },
-        PATGATE_TENANT_KEY_ID: { 'Fn::GetAtt': [logicalIdOf(stack.keys.tenant), 'Arn'] },
       });
-      expect(envOf('lifecycle').PATGATE_INSTALL_KEYS_URL).toBe('https://connect-install-keys.atlassian.com');
+      for (const name of functionNames) {
+        expect(envOf(name).PATGATE_TENANT_KEY_ID).toBeUndefined();
+        expect(envOf(name).PATGATE_INSTALL_KEYS_URL).toBeUndefined();
+      }
       expect(envOf('tokenExpiry').PATGATE_EVENT_BUS_NAME).toEqual({ Ref: logicalIdOf(stack.schedule.eventBus) });
       expect(envOf('gitAction').PATGATE_EVENT_BUS_NAME).toBeUndefined();
     });
@@ -153,45 +157,71 @@ describe('the patgate stack', () => {
 
   describe('alarms (DESIGN §10)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Props }).Properties);
-    const alarmOn = (metric: string, functionId?: string) =>
-      alarms.filter(
-        (a) => a.MetricName === metric && (functionId === undefined || JSON.stringify(a.Dimensions).includes(`"${functionId}"`)),
-      );
+    const mentions = (a: Props, text: string): boolean => JSON.stringify(a).includes(text);
 
-    it('watch every function for errors and throttles', () => {
+    it('watch every function for its error rate, throttles and p99 duration near its timeout, M of N', () => {
       for (const name of functionNames) {
         const fn = logicalIdOf(stack.functions.byName[name]);
-        expect(alarmOn('Errors', fn)).toHaveLength(1);
-        expect(alarmOn('Throttles', fn)).toHaveLength(1);
+        const own = alarms.filter((a) => mentions(a, `"${fn}"`));
+        const rate = own.find((a) => mentions(a, '100 * e / i'));
+        expect(rate).toMatchObject({ Threshold: 5, DatapointsToAlarm: 3, EvaluationPeriods: 5 });
+        expect(own.filter((a) => a.MetricName === 'Throttles')).toHaveLength(1);
+        const nearTimeout = own.find((a) => a.MetricName === 'Duration');
+        expect(nearTimeout).toMatchObject({ ExtendedStatistic: 'p99', Threshold: functionSpecs[name].timeout.toMilliseconds() * 0.8 });
       }
     });
 
     it('watch the checker: schedule failures, drops, and no run for two hours', () => {
-      expect(alarmOn('TargetErrorCount')).toHaveLength(1);
-      expect(alarmOn('InvocationDroppedCount')).toHaveLength(1);
-      const [notRunning] = alarmOn('Invocations', logicalIdOf(stack.functions.byName.tokenExpiry));
+      expect(alarms.filter((a) => a.MetricName === 'TargetErrorCount')).toHaveLength(1);
+      expect(alarms.filter((a) => a.MetricName === 'InvocationDroppedCount')).toHaveLength(1);
+      const [notRunning] = alarms.filter((a) => a.MetricName === 'Invocations' && mentions(a, logicalIdOf(stack.functions.byName.tokenExpiry)));
       expect(notRunning).toMatchObject({ ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', EvaluationPeriods: 2, Period: 3600 });
-      expect(alarmOn('5xx')).toHaveLength(1);
     });
 
-    it('notify the configured topic', () => {
+    it('cover the gaps: token-events delivery (failed invocations, DLQ), SNS failures, the deletion queue\'s age, account concurrency', () => {
+      expect(alarms.filter((a) => a.MetricName === 'FailedInvocations')).toHaveLength(1);
+      expect(alarms.filter((a) => a.MetricName === 'NumberOfNotificationsFailed')).toHaveLength(2);
+      expect(alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && mentions(a, logicalIdOf(stack.deletionQueue.queue)))).toHaveLength(1);
+      expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && mentions(a, logicalIdOf(stack.tokenNotifications.deadLetters)))).toHaveLength(1);
+      expect(alarms.find((a) => a.MetricName === 'ConcurrentExecutions')).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 800 });
+      expect(alarms.find((a) => a.MetricName === 'ConcurrentExecutions')?.Dimensions).toBeUndefined();
+    });
+
+    it('page through one composite alarm whose rule names every other alarm; the members notify nobody on their own', () => {
+      const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map((a) => (a as { Properties: Props }).Properties);
+      expect(composites).toHaveLength(1);
+      const rule = JSON.stringify(composites[0]?.AlarmRule);
+      for (const alarm of stack.monitoring.alarms) expect(rule).toContain(logicalIdOf(alarm));
+      expect(stack.monitoring.alarms).toHaveLength(alarms.length);
+      expect(composites[0]?.AlarmActions).toEqual([{ Ref: logicalIdOf(stack.monitoring.topic) }]);
+      for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    });
+
+    it('page the configured chat topic too, and mail the alarm address', () => {
       const topicArn = 'arn:aws:sns:us-east-1:123456789012:patgate-alarms';
-      const notified = synthPatgate({ alarmTopicArn: topicArn }).template;
-      const actions = Object.values(notified.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Props }).Properties.AlarmActions);
-      expect(actions.length).toBeGreaterThan(0);
-      for (const action of actions) expect(action).toEqual([topicArn]);
+      const { stack: notified, template: t } = synthPatgate({ alarmTopicArn: topicArn, alarmEmail: 'oncall@example.com' });
+      const [composite] = Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')).map((a) => (a as { Properties: Props }).Properties);
+      expect(composite?.AlarmActions).toEqual([{ Ref: logicalIdOf(notified.monitoring.topic) }, topicArn]);
+      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: logicalIdOf(notified.monitoring.topic) } });
+    });
+
+    it('let CloudWatch use the alarm topic\'s key, for this account\'s alarms only', () => {
+      const policy = resource(logicalIdOf(stack.monitoring.topicKey)).Properties.KeyPolicy as { Statement: Props[] };
+      const statement = policy.Statement.find((st) => JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com'));
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+      expect(JSON.stringify(statement?.Condition)).toContain('aws:SourceAccount');
+      expect(JSON.stringify(statement?.Condition)).toContain(':alarm:*');
     });
   });
 
-  it('outputs the API URL, lifecycle URLs, table, event bus and key ARNs', () => {
+  it('outputs the API URL, table, event bus, alarm topic and key ARN; nothing of Connect', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const apiId = logicalIdOf(stack.api.httpApi);
     expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
-    expect(JSON.stringify(outputs.LifecycleInstalledUrl?.Value)).toContain('/lifecycle/installed');
-    expect(JSON.stringify(outputs.LifecycleUninstalledUrl?.Value)).toContain('/lifecycle/uninstalled');
+    expect(Object.keys(outputs).filter((key) => /Lifecycle(Installed|Uninstalled)|Tenant/.test(key))).toEqual([]);
+    expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: logicalIdOf(stack.monitoring.topic) });
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(stack.data.table) });
     expect(outputs.EventBusName?.Value).toEqual({ Ref: logicalIdOf(stack.schedule.eventBus) });
     expect(outputs.CredentialsKeyArn?.Value).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.keys.credentials), 'Arn'] });
-    expect(outputs.TenantKeyArn?.Value).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.keys.tenant), 'Arn'] });
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_INSTALL_KEYS_URL, type PatgateSettings } from '../../lib/patgate-settings';
+import type { PatgateSettings } from '../../lib/patgate-settings';
 import { PatgateStack } from '../../lib/patgate-stack';
 
 export const TEST_ORIGIN = 'https://patgate-app.example.com';
@@ -33,7 +33,7 @@ export const synthPatgate = (
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new PatgateStack(app, 'Patgate', {
     env: { region: 'us-east-1' },
-    settings: { allowedOrigin: TEST_ORIGIN, installKeysUrl: DEFAULT_INSTALL_KEYS_URL, appKey: 'patgate', tracing: false, ...settings },
+    settings: { allowedOrigin: TEST_ORIGIN, appKey: 'patgate', tracing: false, ...settings },
   });
   beforeSynth(stack);
   try {
