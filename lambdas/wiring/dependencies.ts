@@ -22,6 +22,8 @@ import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
+import { PersonalDataStore } from '../store/personal-data-store';
+import { DEFAULT_RUN_BUDGET_MS, PersonalDataReporter } from '../privacy/personal-data-reporter';
 import { DeletionStore } from '../store/deletion-store';
 import { InProcessDeletionQueue, type DeletionQueue } from '../deletion/deletion-queue';
 import { DeletionWorker } from '../deletion/deletion-worker';
@@ -54,6 +56,8 @@ export interface Dependencies {
   readonly providers: ProviderLookup;
   readonly tokenService: TokenService;
   readonly gitActions: GitActionService;
+  /** The personal data report and closed-account erasure (lambdas/privacy, docs/privacy.md). */
+  readonly privacy: PersonalDataReporter;
 }
 
 export interface DependencyOverrides {
@@ -67,6 +71,8 @@ export interface DependencyOverrides {
   /** Another registry of host families (a test's toy family); `providers` must serve its kinds. */
   readonly families?: HostFamilies;
   readonly events?: EventSink;
+  /** How long one personal data report run may start new steps (default 3 s, under Forge's 5 s trigger timeout). */
+  readonly privacyRunBudgetMs?: number;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -108,7 +114,8 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions };
+  const privacy = new PersonalDataReporter(tenants, forgeTokens, new PersonalDataStore(db, config.tableName), tokenStore, clock, { runBudgetMs: overrides.privacyRunBudgetMs ?? DEFAULT_RUN_BUDGET_MS });
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, privacy };
 };
 
 /** SQS when the stack set a queue URL; otherwise (local runtime, tests) the same worker in this process. */
