@@ -115,7 +115,9 @@ export class PersonalDataReporter {
           return ran('failed');
         }
         reported += toReport.length;
-        const saved = await this.#save(tenant, progress, { cursor: last, closing: [...new Set([...progress.closing, ...outcome.closed])] });
+        // The cursor never names an account being erased: its marker goes, so the next Query skips it anyway.
+        const cursor = accounts.map((a) => a.accountId).filter((id) => !outcome.closed.includes(id)).at(-1) ?? progress.cursor;
+        const saved = await this.#save(tenant, progress, { cursor, closing: [...new Set([...progress.closing, ...outcome.closed])] });
         if (!saved) return ran('concurrent-run');
         progress = saved;
         if (outcome.closed.length > 0) {
@@ -131,7 +133,8 @@ export class PersonalDataReporter {
         progress = saved;
       }
       if (!more || accounts.length === 0) {
-        const done = await this.#save(tenant, progress, { cycleCompletedAt: this.clock.now().toISOString() });
+        const { cursor: _last, ...finished } = progress;
+        const done = await this.#save(tenant, finished, { cycleCompletedAt: this.clock.now().toISOString() });
         if (!done) return ran('concurrent-run');
         logger.info('personal data report: pass complete', { tenant, requests, reported, erased });
         return ran();

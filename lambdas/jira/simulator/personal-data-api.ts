@@ -101,7 +101,7 @@ export class PersonalDataApi {
 /** What a scheduled trigger delivery needs from the Jira simulator (its FITs and system tokens). */
 export interface TriggerIssuer {
   site(clientKey: string): { readonly cloudId: string };
-  fit(clientKey: string, accountId: string | undefined, options: { trigger: true; moduleKey: string }): string;
+  fit(clientKey: string, accountId: string | undefined, options: { trigger: true; moduleKey: string; expiresInSeconds?: number }): string;
   systemToken(clientKey: string, options: { scopes: readonly string[] }): string;
 }
 
@@ -116,14 +116,14 @@ export const deliverScheduledTrigger = async (
   issuer: TriggerIssuer,
   clientKey: string,
   url: string,
-  options: { moduleKey: string; scopes: readonly string[] },
+  options: { moduleKey: string; scopes: readonly string[]; fitExpiresInSeconds?: number },
 ): Promise<number> => {
   const { cloudId } = issuer.site(clientKey);
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      authorization: `Bearer ${issuer.fit(clientKey, undefined, { trigger: true, moduleKey: options.moduleKey })}`,
+      authorization: `Bearer ${issuer.fit(clientKey, undefined, { trigger: true, moduleKey: options.moduleKey, ...(options.fitExpiresInSeconds ? { expiresInSeconds: options.fitExpiresInSeconds } : {}) })}`,
       'x-forge-oauth-system': issuer.systemToken(clientKey, { scopes: options.scopes }),
     },
     body: JSON.stringify({ context: { cloudId, moduleKey: options.moduleKey }, contextToken: randomBytes(16).toString('base64url') }),
