@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { auditActorKey, tenantPk, userMarkerSk, USER_MARKER_PREFIX } from './keys';
+import { auditActorKey, idempotencyPk, tenantPk, userMarkerSk, USER_MARKER_PREFIX } from './keys';
+import { deleteItems, type ItemKey } from './partition-items';
 import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 
@@ -177,6 +178,32 @@ export class PersonalDataStore {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  /**
+   * The account's git-action idempotency records (`{accountId}#{key}` in the tenant's IDEM
+   * partition; they expire within 24 h anyway), keys only, a page at a time.
+   */
+  async deleteIdempotencyRecords(tenant: string, accountId: string): Promise<number> {
+    let deleted = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': idempotencyPk(tenant), ':sk': `${accountId}#` },
+          ProjectionExpression: 'PK, SK',
+          ExclusiveStartKey: start,
+          Limit: 100,
+        }),
+      );
+      const keys = (page.Items ?? []) as ItemKey[];
+      await deleteItems(this.db, this.tableName, keys);
+      deleted += keys.length;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return deleted;
   }
 
   /** The last step of an erasure: the user marker (and the pseudonym on it) goes. */

@@ -75,7 +75,7 @@ describe('personal data: report held accounts on the Forge trigger, erase closed
     await saveToken(site, w, b, closed);
     await saveToken(site, w, a, active);
     h.jira.grant(site.clientKey, closed, 'VIEW_DEV_TOOLS', 'PROJ');
-    const branch = await h.call('POST', '/api/git/branches', { as: { site, accountId: closed }, body: { integrationId: a, repositoryId: w.repositoryId, issueKey: 'PROJ-1', branchName: `privacy/${Math.random().toString(36).slice(2, 8)}`, fromRef: w.defaultBranch } });
+    const branch = await h.call('POST', '/api/git/branches', { as: { site, accountId: closed }, headers: { 'idempotency-key': 'privacy-branch-1' }, body: { integrationId: a, repositoryId: w.repositoryId, issueKey: 'PROJ-1', branchName: `privacy/${Math.random().toString(36).slice(2, 8)}`, fromRef: w.defaultBranch } });
     expect(branch.status).toBe(201);
     expect(await holders(site)).toMatchObject({ [a]: 2, [b]: 1 });
     h.jira.personalData.closeAccount(closed);
@@ -83,6 +83,7 @@ describe('personal data: report held accounts on the Forge trigger, erase closed
     const closedAudit = before.filter((i) => i.type === 'audit' || i.type === 'audit-copy').filter((i) => i.actorAccountId === closed);
     expect(closedAudit.length).toBeGreaterThanOrEqual(4); // two token saves and a branch, with their per-integration copies
     expect(closedAudit.some((i) => (i.actedAs as { login?: string } | undefined)?.login === `${closed}-login`)).toBe(true);
+    expect(before.some((i) => String(i.PK).endsWith('#IDEM') && String(i.SK).startsWith(`${closed}#`))).toBe(true);
 
     expect(await trigger(site)).toBe(204);
 
@@ -95,8 +96,8 @@ describe('personal data: report held accounts on the Forge trigger, erase closed
     for (const item of before) {
       const now = afterByKey.get(keyOf(item));
       afterByKey.delete(keyOf(item));
-      if (String(item.PK).endsWith(`#U#${closed}`) || item.SK === `USER#${closed}`) {
-        expect(now).toBeUndefined(); // the tokens and the user marker
+      if (String(item.PK).endsWith(`#U#${closed}`) || item.SK === `USER#${closed}` || String(item.SK).startsWith(`${closed}#`)) {
+        expect(now).toBeUndefined(); // the tokens, the user marker and the idempotency record
       } else if (item.actorAccountId === closed) {
         const { actorAccountId, auditActor, actedAs, ...rest } = now ?? {};
         pseudonyms.add(String(actorAccountId));
