@@ -42,7 +42,8 @@ const unauthenticated = (reason: string): AppError => new AppError('UNAUTHENTICA
  *   budget does; a new pass starts a cycle (7 days) after the last one began;
  * - 429: no request before `Retry-After` (saved, so the next run waits too);
  * - closed: the account's tokens are deleted (token-holder counters with them) and its idempotency
- *   records, its audit entries and copies get a random pseudonym (the same for all), then its marker goes. An erasure cut
+ *   records, its audit entries and copies (and integrations or overrides it created or changed)
+ *   get a random pseudonym (the same for all), then its marker goes. An erasure cut
  *   short by the budget stays listed in the progress and is finished first by the next run.
  */
 export class PersonalDataReporter {
@@ -168,6 +169,7 @@ export class PersonalDataReporter {
     const pseudonym = await this.store.pseudonymFor(tenant, accountId);
     for (const token of await this.tokens.listForUser(tenant, accountId)) await this.tokens.delete(tenant, accountId, token.integrationId);
     await this.store.deleteIdempotencyRecords(tenant, accountId);
+    await this.store.pseudonymiseAuthors(tenant, accountId, pseudonym);
     let start: Record<string, unknown> | undefined;
     let rewritten = 0;
     do {

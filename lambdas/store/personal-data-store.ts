@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { auditActorKey, idempotencyPk, tenantPk, userMarkerSk, USER_MARKER_PREFIX } from './keys';
+import { auditActorKey, idempotencyPk, INTEGRATION_SK_PREFIX, tenantPk, userMarkerSk, USER_MARKER_PREFIX } from './keys';
 import { deleteItems, type ItemKey } from './partition-items';
 import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 import { tenantInstalled, throwIfNotInstalled } from './tenant-guard';
@@ -178,6 +178,50 @@ export class PersonalDataStore {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  /**
+   * Integrations and repository overrides name the admin who created or last changed them
+   * (`createdBy`, `updatedBy`): those naming the account get the pseudonym instead, each write
+   * conditional on the field still naming it. Reads the tenant's `INT#` items a page at a time.
+   */
+  async pseudonymiseAuthors(tenant: string, accountId: string, pseudonym: string): Promise<number> {
+    let changed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':sk': INTEGRATION_SK_PREFIX },
+          ProjectionExpression: 'PK, SK, createdBy, updatedBy',
+          ExclusiveStartKey: start,
+          Limit: 500,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        for (const field of ['createdBy', 'updatedBy'] as const) {
+          if (item[field] !== accountId) continue;
+          try {
+            await this.db.send(
+              new UpdateCommand({
+                TableName: this.tableName,
+                Key: { PK: item.PK, SK: item.SK },
+                UpdateExpression: 'SET #f = :p',
+                ConditionExpression: '#f = :old',
+                ExpressionAttributeNames: { '#f': field },
+                ExpressionAttributeValues: { ':p': pseudonym, ':old': accountId },
+              }),
+            );
+            changed += 1;
+          } catch (error) {
+            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          }
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return changed;
   }
 
   /**

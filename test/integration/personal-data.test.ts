@@ -25,7 +25,7 @@ describe('personal data: report held accounts on the Forge trigger, erase closed
     hosts = await startHostSimulators();
     h = await Harness.start(hosts.env, { clock, privacyRunBudgetMs: 600_000 }, { platform: 'forge' });
     // Installed before any test moves the clock (an install's FIT lives five minutes).
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       const site = await h.installSite();
       h.jira.grant(site.clientKey, admin, 'ADMINISTER');
       sites.push(site);
@@ -125,6 +125,31 @@ describe('personal data: report held accounts on the Forge trigger, erase closed
     expect(byOldId.body.entries).toEqual([]);
     // The active user still works.
     expect((await h.call('GET', '/api/me/integrations', { as: { site, accountId: active } })).status).toBe(200);
+  });
+
+  it('a closed admin: the integrations and overrides they created or changed name the pseudonym their audit entries name', async () => {
+    const site = await newSite();
+    const w = hosts.world('github');
+    const leaving = `admin-leaving-${Math.random().toString(36).slice(2, 8)}`;
+    h.jira.grant(site.clientKey, leaving, 'ADMINISTER');
+    const created = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: leaving }, body: w.integrationBody(`by leaver ${Math.random().toString(36).slice(2, 7)}`, false) });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const override = await h.call('PUT', `/api/admin/integrations/${id}/repositories`, { as: { site, accountId: leaving }, body: { repositoryId: w.repositoryId, requireUserPat: true } });
+    expect(override.status).toBe(200);
+    const other = await integration(site, w);
+    h.jira.personalData.closeAccount(leaving);
+
+    expect(await trigger(site)).toBe(204);
+
+    expect(JSON.stringify(await itemsOf(site))).not.toContain(leaving);
+    const audit = await h.call('GET', '/api/admin/audit', { as: { site, accountId: admin }, query: { integrationId: id } });
+    const pseudonym = (audit.body.entries as { actorAccountId: string }[])[0]?.actorAccountId;
+    expect(pseudonym).toMatch(/^closed-account-/);
+    const read = await h.call('GET', `/api/admin/integrations/${id}`, { as: { site, accountId: admin } });
+    expect(read.body).toMatchObject({ createdBy: pseudonym, updatedBy: pseudonym, repositories: [{ updatedBy: pseudonym }] });
+    // The remaining admin's integration keeps its author.
+    expect((await h.call('GET', `/api/admin/integrations/${other}`, { as: { site, accountId: admin } })).body).toMatchObject({ createdBy: admin });
   });
 
   it('reports every held account once, in requests of at most 90, and not again within the cycle', async () => {
