@@ -89,14 +89,15 @@ export class PersonalDataReporter {
       if (progress.closing.length > 0) return ran('budget');
     }
     const cycleDue = !progress?.cycleCompletedAt || now.getTime() >= Date.parse(progress.cycleStartedAt) + REPORT_CYCLE_MS;
-    if (!cycleDue) return { kind: 'up-to-date' };
+    if (!cycleDue) return erased > 0 ? ran() : { kind: 'up-to-date' };
     if (!progress || progress.cycleCompletedAt) {
       const next: Omit<ReportProgress, 'version'> = { cycleStartedAt: now.toISOString(), closing: progress?.closing ?? [] };
       progress = await this.store.saveProgress(tenant, next, progress?.version);
       if (!progress) return ran('concurrent-run');
     }
 
-    while (!overBudget()) {
+    // At least one request per run, however short the budget.
+    for (let first = true; first || !overBudget(); first = false) {
       const { accounts, more } = await this.store.accountsAfter(tenant, progress.cursor, REPORT_ACCOUNTS_LIMIT);
       const last = accounts.at(-1)?.accountId;
       // Accounts already being erased are not reported again.
