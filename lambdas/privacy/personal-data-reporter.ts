@@ -14,14 +14,13 @@ import { ForgePersonalDataClient, REPORT_ACCOUNTS_LIMIT, type PersonalDataClient
 export const PRIVACY_REPORT_MODULE_KEY = 'patgate-privacy-report';
 /** The guide's default cycle period: an account is reported at most once in it. */
 export const REPORT_CYCLE_MS = 7 * 24 * 3600 * 1000;
-/**
- * Forge waits 5 s for a remote's scheduled trigger and retries 4 times
- * (https://developer.atlassian.com/platform/forge/forge-remote-invocation-contract): a run stops
- * starting steps after this long and the next hourly trigger goes on from its saved cursor.
- */
-export const DEFAULT_RUN_BUDGET_MS = 3_000;
-
 export interface ReporterOptions {
+  /**
+   * Forge waits 5 s for a remote's scheduled trigger and retries 4 times
+   * (https://developer.atlassian.com/platform/forge/forge-remote-invocation-contract): a run stops
+   * starting steps after this long (3 s when deployed) and the next hourly trigger goes on from its
+   * saved cursor.
+   */
   readonly runBudgetMs: number;
   /** How a run reaches Atlassian's API (tests may pass another client). */
   readonly clientFor?: (apiBaseUrl: string, systemToken: Secret) => PersonalDataClient;

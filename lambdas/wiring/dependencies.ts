@@ -22,8 +22,6 @@ import { AuditStore } from '../store/audit-store';
 import { IntegrationStore } from '../store/integration-store';
 import { createDocumentClient } from '../store/dynamo-client';
 import { TenantStore } from '../store/tenant-store';
-import { PersonalDataStore } from '../store/personal-data-store';
-import { DEFAULT_RUN_BUDGET_MS, PersonalDataReporter } from '../privacy/personal-data-reporter';
 import { DeletionStore } from '../store/deletion-store';
 import { InProcessDeletionQueue, type DeletionQueue } from '../deletion/deletion-queue';
 import { DeletionWorker } from '../deletion/deletion-worker';
@@ -56,8 +54,11 @@ export interface Dependencies {
   readonly providers: ProviderLookup;
   readonly tokenService: TokenService;
   readonly gitActions: GitActionService;
-  /** The personal data report and closed-account erasure (lambdas/privacy, docs/privacy.md). */
-  readonly privacy: PersonalDataReporter;
+  /**
+   * How long one personal data report run may start new steps (lambdas/privacy, docs/privacy.md;
+   * the lifecycle handler builds the reporter, so other functions do not bundle it).
+   */
+  readonly privacyRunBudgetMs: number;
 }
 
 export interface DependencyOverrides {
@@ -114,8 +115,9 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  const privacy = new PersonalDataReporter(tenants, forgeTokens, new PersonalDataStore(db, config.tableName), tokenStore, clock, { runBudgetMs: overrides.privacyRunBudgetMs ?? DEFAULT_RUN_BUDGET_MS });
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, privacy };
+  // Forge waits 5 s for a scheduled trigger's answer (lambdas/privacy/personal-data-reporter.ts).
+  const privacyRunBudgetMs = overrides.privacyRunBudgetMs ?? 3_000;
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, privacyRunBudgetMs };
 };
 
 /** SQS when the stack set a queue URL; otherwise (local runtime, tests) the same worker in this process. */
