@@ -85,8 +85,11 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     api: true,
     // Install: the tenant put checks the deletion marker in its transaction; uninstall deletes the
     // tenant item and puts the marker in one; audit entries check the tenant is still installed.
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
-    indexes: [],
+    // The personal data report (POST /privacy/report, docs/privacy.md): Query of user markers and
+    // idempotency keys, UpdateItem of pseudonyms, BatchWriteItem deletes of idempotency records, and
+    // the closed account's audit entries read by actor.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+    indexes: [{ names: [BY_AUDIT_ACTOR_INDEX.name], actions: ['dynamodb:Query'] }],
     credentialsKey: [],
     verifiesFit: true,
     settings: JIRA_FACING,

@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import type { AuditEntry } from '../domain/records';
 import { parseAuditItem } from './item-codecs';
-import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditPk, auditSk } from './keys';
+import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditPk, auditSk, tenantPk, userMarkerSk } from './keys';
 import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -15,6 +15,8 @@ const RETENTION_SECONDS = 400 * 24 * 3600;
 /** The one partition of audit entries that could not be written when their action happened. */
 export const AUDIT_OUTBOX_PK = 'AUDIT-OUTBOX';
 const AFTER_ACTION_ATTEMPTS = 3;
+/** Actors that are not Atlassian accounts (an install signed by Atlassian). */
+const SYSTEM_ACTORS: ReadonlySet<string> = new Set(['atlassian']);
 
 
 export interface AuditQuery {
@@ -99,6 +101,8 @@ export class AuditStore {
             tenantInstalled(this.tableName, clientKey),
             // Idempotent by key: a drained outbox entry written twice stays one entry (and one copy).
             ...auditItems(clientKey, full).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            // The actor's user marker: the personal data report finds every account the audit names (docs/privacy.md).
+            ...(SYSTEM_ACTORS.has(full.actorAccountId) ? [] : [{ Put: { TableName: this.tableName, Item: { PK: tenantPk(clientKey), SK: userMarkerSk(full.actorAccountId), type: 'user-marker', accountId: full.actorAccountId } } }]),
           ],
         }),
       );

@@ -54,6 +54,11 @@ export interface Dependencies {
   readonly providers: ProviderLookup;
   readonly tokenService: TokenService;
   readonly gitActions: GitActionService;
+  /**
+   * How long one personal data report run may start new steps (lambdas/privacy, docs/privacy.md;
+   * the lifecycle handler builds the reporter, so other functions do not bundle it).
+   */
+  readonly privacyRunBudgetMs: number;
 }
 
 export interface DependencyOverrides {
@@ -67,6 +72,8 @@ export interface DependencyOverrides {
   /** Another registry of host families (a test's toy family); `providers` must serve its kinds. */
   readonly families?: HostFamilies;
   readonly events?: EventSink;
+  /** How long one personal data report run may start new steps (default 3 s, under Forge's 5 s trigger timeout). */
+  readonly privacyRunBudgetMs?: number;
 }
 
 const vaultFor = (config: Config): TokenVault => {
@@ -108,7 +115,9 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions };
+  // Forge waits 5 s for a scheduled trigger's answer (lambdas/privacy/personal-data-reporter.ts).
+  const privacyRunBudgetMs = overrides.privacyRunBudgetMs ?? 3_000;
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, privacyRunBudgetMs };
 };
 
 /** SQS when the stack set a queue URL; otherwise (local runtime, tests) the same worker in this process. */

@@ -15,7 +15,8 @@ import { logicalIdOf, synthPatgate } from './synth-patgate';
 // reads pages and deletes in batches, and never puts or updates an item.
 const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
-  lifecycle: ['GetItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
+  // lifecycle also serves the personal data report (docs/privacy.md): user markers, pseudonyms, idempotency deletes.
+  lifecycle: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem', 'ConditionCheckItem'],
   admin: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
   tokens: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'],
   gitAction: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem', 'ConditionCheckItem'],
@@ -24,7 +25,8 @@ const TABLE_ACTIONS: Record<FunctionName, string[]> = {
 };
 const INDEX_ACTIONS: Record<FunctionName, string[]> = {
   public: [],
-  lifecycle: [],
+  // The personal data report rewrites a closed account's audit entries, found by actor.
+  lifecycle: ['byAuditActor:Query'],
   // GET /api/admin/integrations counts tokens expiring within 7 days per integration;
   // GET /api/admin/audit?accountId= reads the audit by actor.
   admin: ['byExpiry:Query', 'byAuditActor:Query'],

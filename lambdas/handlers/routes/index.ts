@@ -4,6 +4,7 @@ import type { RouteSpec } from '../../http/route-spec';
 import { adminRouteSpecs } from './admin';
 import { GIT_ACTION_ROUTES } from './git-action';
 import { LIFECYCLE_ROUTES } from './lifecycle';
+import { PRIVACY_ROUTES } from './privacy';
 import { PUBLIC_ROUTES } from './public';
 import { TOKEN_ROUTES } from './tokens';
 
@@ -14,6 +15,7 @@ import { TOKEN_ROUTES } from './tokens';
 export const routeTable = (kinds: IntegrationKinds): readonly RouteSpec[] => [
   ...Object.values(PUBLIC_ROUTES),
   ...Object.values(LIFECYCLE_ROUTES),
+  ...Object.values(PRIVACY_ROUTES),
   ...Object.values(adminRouteSpecs(kinds)),
   ...Object.values(TOKEN_ROUTES),
   ...Object.values(GIT_ACTION_ROUTES),

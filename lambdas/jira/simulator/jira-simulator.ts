@@ -5,6 +5,7 @@ import { LoopbackServer, type SimRequest, type SimResponse } from '../../hosts/s
 import type { JiraPermission } from '../permission-checker';
 import { CONTEXT_QSH, queryStringHash, verifySymmetric } from '../connect-jwt';
 import { FORGE_FIT_ISSUER } from '../forge-invocation-token';
+import { PersonalDataApi } from './personal-data-api';
 
 /** The Forge app id the simulator mints FITs for unless told otherwise (also `npm start`'s). */
 export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -192,6 +193,8 @@ export class JiraSimulator {
   readonly #forgeKey: KeyObject;
   readonly #sites = new Map<string, Site>();
   readonly #systemTokens = new Map<string, SystemToken>();
+  /** Atlassian's personal data reporting API (`POST /app/report-accounts/`, personal-data-api.ts). */
+  readonly personalData = new PersonalDataApi((token) => this.#systemTokens.get(token));
   #nextId = 10_000;
   #jwksFetches = 0;
 
@@ -528,6 +531,7 @@ export class JiraSimulator {
       if (refusal) return refusal;
       return this.#rest(site, request.method, path, request);
     }
+    if (request.path.startsWith('/app/report-accounts')) return this.personalData.handle(request);
     return jiraError(404, 'Not found');
   }
 
