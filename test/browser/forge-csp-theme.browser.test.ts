@@ -7,8 +7,9 @@ import { ADMIN_PATH, BrowserStack, open, screenshot } from './stack';
 /**
  * The pages as Forge runs them: under the Content-Security-Policy Forge sends for our manifest, and
  * themed by Jira once they call view.theme.enable(). The CSP check of every other browser test is
- * shown to be able to fail: the same page under a manifest without `permissions.content.styles`
- * has its Atlaskit styles blocked, and the stack reports it.
+ * shown to be able to fail: a <style> added at run time (what emotion-styled components do) is
+ * blocked and reported under our manifest, and allowed only where a manifest declares
+ * `permissions.content.styles: [unsafe-inline]`.
  */
 jest.setTimeout(180_000);
 
@@ -36,11 +37,12 @@ describe('the pages under Forge: content security policy and theme', () => {
     await stack?.stop();
   });
 
-  it('serves every page with a CSP that allows inline styles and no inline or remote script', async () => {
+  it('serves every page with a CSP that allows no inline or remote script or style', async () => {
     for (const page of ['admin', 'settings', 'panel']) {
       const response = await fetch(`${stack.url}/app/${page}/index.html`);
       const directives = new Map(String(response.headers.get('content-security-policy')).split('; ').map((d) => [d.split(' ')[0], d] as const));
-      expect(directives.get('style-src')).toContain("'unsafe-inline'");
+      expect(directives.get('style-src')).toMatch(/^style-src 'self' /);
+      expect(directives.get('style-src')).not.toContain('unsafe');
       expect(directives.get('script-src')).toMatch(/^script-src 'self' https:\/\/forge\.cdn\.prod\.atlassian-dev\.net /);
       expect(directives.get('script-src')).not.toContain('unsafe');
     }
@@ -75,28 +77,60 @@ describe('the pages under Forge: content security policy and theme', () => {
   });
 });
 
-describe('the CSP check can fail: the same page under a manifest without permissions.content', () => {
+/** Adds a <style> element to the admin page at run time, as an emotion-styled component would. */
+const addStyleAtRunTime = async (page: Page): Promise<void> => {
+  const frame = page.frame({ url: /\/app\/admin\/index\.html/ });
+  await frame!.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { createElement(t: string): { textContent: string }; head: { appendChild(n: unknown): void } } }).document;
+    const style = doc.createElement('style');
+    style.textContent = 'h1 { letter-spacing: 0.01em; }';
+    doc.head.appendChild(style);
+  });
+};
+
+describe('the CSP check can fail', () => {
   let stack: BrowserStack;
+  let relaxed: BrowserStack;
   let dir: string;
   beforeAll(async () => {
+    stack = await BrowserStack.start();
     dir = mkdtempSync(join(tmpdir(), 'patgate-csp-'));
-    const manifest = readFileSync(join(__dirname, '../../jira-app/manifest.yml'), 'utf8').replace(/\n {2}content:\n {4}styles:\n {6}- unsafe-inline\n/, '\n');
-    expect(manifest).not.toContain('unsafe-inline');
+    const manifest = readFileSync(join(__dirname, '../../jira-app/manifest.yml'), 'utf8').replace(/\npermissions:\n/, '\npermissions:\n  content:\n    styles:\n      - unsafe-inline\n');
     writeFileSync(join(dir, 'manifest.yml'), manifest);
-    stack = await BrowserStack.start({ manifestPath: join(dir, 'manifest.yml') });
+    relaxed = await BrowserStack.start({ manifestPath: join(dir, 'manifest.yml') });
   });
   afterAll(async () => {
     await stack?.stop();
+    await relaxed?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reports the Atlaskit <style> elements Forge's default policy blocks", async () => {
+  it('a <style> added at run time is blocked under our manifest, and the stack reports it', async () => {
     const { context, page } = await stack.signIn('demo-admin');
     try {
+      const frame = await open(page, stack, ADMIN_PATH);
+      await frame.locator('h1').first().waitFor({ timeout: TIMEOUT });
       const blocked = context.waitForEvent('console', { predicate: (message) => message.text().includes('[csp-violation]'), timeout: TIMEOUT });
-      await open(page, stack, ADMIN_PATH);
+      await addStyleAtRunTime(page);
       await blocked;
-      await expect(async () => stack.expectNoCspViolations()).rejects.toThrow(/style-src/);
+      expect(() => stack.expectNoCspViolations()).toThrow(/style-src/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the same <style> is allowed where a manifest declares permissions.content.styles: unsafe-inline', async () => {
+    const { context, page } = await relaxed.signIn('demo-admin');
+    try {
+      const frame = await open(page, relaxed, ADMIN_PATH);
+      await frame.locator('h1').first().waitFor({ timeout: TIMEOUT });
+      await addStyleAtRunTime(page);
+      // Applied, not blocked: the heading's computed style changed, and nothing was reported.
+      await frame.locator('h1').first().evaluate((h1) => {
+        const view = globalThis as unknown as { getComputedStyle(e: unknown): { letterSpacing: string } };
+        if (view.getComputedStyle(h1).letterSpacing === 'normal') throw new Error('the <style> was not applied');
+      });
+      relaxed.expectNoCspViolations();
     } finally {
       await context.close();
     }

@@ -56,11 +56,12 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     const response = await fetch(`${url}/app/admin/index.html`);
     const policy = String(response.headers.get('content-security-policy'));
     const directives = new Map(policy.split('; ').map((d) => [d.split(' ')[0], d] as const));
-    // From Atlassian's @forge/csp: scripts only from the page's own origin (and Forge's CDN), styles
-    // also inline because the manifest declares permissions.content.styles: unsafe-inline.
+    // From Atlassian's @forge/csp: scripts and styles only from the page's own origin (and Forge's
+    // CDN); nothing inline, since the manifest declares no permissions.content.
     expect(directives.get('script-src')).toMatch(/^script-src 'self' https:\/\/forge\.cdn\.prod\.atlassian-dev\.net/);
     expect(directives.get('script-src')).not.toContain('unsafe');
-    expect(directives.get('style-src')).toContain("'unsafe-inline'");
+    expect(directives.get('style-src')).toMatch(/^style-src 'self' /);
+    expect(directives.get('style-src')).not.toContain('unsafe');
     expect(directives.get('default-src')).toMatch(/^default-src 'self'/);
     expect(directives.get('sandbox')).toContain('allow-scripts');
     expect(directives.get('report-uri')).toBe('report-uri /_jira/csp-report');
