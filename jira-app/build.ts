@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 
 /**
  * Builds the Custom UI pages: one folder per page under jira-app/dist (the folders the Forge manifest's
@@ -39,14 +39,6 @@ const html = (page: PageName): string => `<!doctype html>
 </body>
 </html>
 `;
-
-/** `@forge/bridge` → the few bridge files the pages use (see src/api/forge-bridge-slim.ts). */
-const slimBridge: Plugin = {
-  name: 'slim-forge-bridge',
-  setup(b) {
-    b.onResolve({ filter: /^@forge\/bridge$/ }, () => ({ path: join(APP_DIR, 'src', 'api', 'forge-bridge-slim.ts') }));
-  },
-};
 
 const staticImports = (file: string): string[] =>
   [...readFileSync(file, 'utf8').matchAll(/(?:^|[;}])\s*import\s*(?:[^'"()]*?from\s*)?"(\.\.?\/[^"]+)"/g)].map((m) => resolve(join(file, '..'), m[1] ?? ''));
@@ -93,7 +85,6 @@ export const buildApp = async (options: { quiet?: boolean } = {}): Promise<PageS
       metafile: true,
       logLevel: options.quiet ? 'error' : 'warning',
       legalComments: 'none',
-      plugins: [slimBridge],
     });
     checkNoServerCode(result.metafile);
     // A page without any CSS import still links index.css: keep the file so nothing 404s.

@@ -24,6 +24,8 @@ beforeAll(async () => {
   });
   expect(required.status).toBe(200);
 });
+// Every page runs under Forge's CSP (the simulated Jira serves it): any violation fails the test.
+afterEach(() => stack?.expectNoCspViolations());
 afterAll(async () => {
   await stack?.stop();
 });

@@ -14,6 +14,8 @@ let stack: BrowserStack;
 beforeAll(async () => {
   stack = await BrowserStack.start();
 });
+// Every page runs under Forge's CSP (the simulated Jira serves it): any violation fails the test.
+afterEach(() => stack?.expectNoCspViolations());
 afterAll(async () => {
   await stack?.stop();
 });

@@ -23,9 +23,12 @@ export class BrowserStack {
     readonly harness: Harness,
     readonly site: SiteInfo,
     readonly browser: Browser,
+    /** Every Content Security Policy violation seen: reported to the site, fired in a page, or logged by Chromium. */
+    readonly cspViolations: string[],
   ) {}
 
-  static async start(): Promise<BrowserStack> {
+  static async start(options: { manifestPath?: string } = {}): Promise<BrowserStack> {
+    const violations: string[] = [];
     const hosts = await startHostSimulators();
     // Forge Remote, as every new install: the pages' calls carry Forge Invocation Tokens (PATGATE_BROWSER_PLATFORM=connect for Connect).
     const harness = await Harness.start(hosts.env, {}, { platform: process.env.PATGATE_BROWSER_PLATFORM === 'connect' ? 'connect' : 'forge' });
@@ -33,13 +36,21 @@ export class BrowserStack {
     harness.jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     harness.jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
     // The global setup built jira-app/dist once for the run.
-    harness.app.server.setFallback(await createJiraSite({ jira: harness.jira, clientKey: site.clientKey, build: false }));
+    // Each page is served under the CSP Forge would send for our manifest; violations are collected.
+    const onCspViolation = (report: unknown): void => void violations.push(`report: ${JSON.stringify(report)}`);
+    harness.app.server.setFallback(await createJiraSite({ jira: harness.jira, clientKey: site.clientKey, build: false, onCspViolation, manifestPath: options.manifestPath }));
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     mkdirSync(SCREENSHOTS, { recursive: true });
-    return new BrowserStack(hosts, harness, site, browser);
+    return new BrowserStack(hosts, harness, site, browser, violations);
+  }
+
+  /** Fails the test that caused a CSP violation (each browser test file calls it after each test). */
+  expectNoCspViolations(): void {
+    const seen = this.cspViolations.splice(0);
+    if (seen.length) throw new Error(`Content Security Policy violations:\n${seen.join('\n')}`);
   }
 
   get url(): string {
@@ -56,6 +67,14 @@ export class BrowserStack {
     await context.addInitScript((user) => {
       (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('patgate-simulated-jira-user', user);
     }, accountId);
+    // In every frame (the pages' iframes too): a blocked style, script or connection fires this event.
+    await context.addInitScript(() => {
+      const doc = (globalThis as unknown as { document: { addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string; sourceFile: string }) => void): void } }).document;
+      doc.addEventListener('securitypolicyviolation', (event) => console.error(`[csp-violation] ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile})`));
+    });
+    context.on('console', (message) => {
+      if (/\[csp-violation\]|Content Security Policy/i.test(message.text())) this.cspViolations.push(`console: ${message.text()}`);
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(Number(process.env.BROWSER_TEST_TIMEOUT ?? 20_000));
     return { context, page };

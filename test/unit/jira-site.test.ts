@@ -12,6 +12,7 @@ describe('simulated Jira site (local fallback of the API server)', () => {
   let server: LocalApiServer;
   let url: string;
   let clientKey: string;
+  const reports: unknown[] = [];
 
   beforeAll(async () => {
     await jira.start();
@@ -22,7 +23,7 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     writeFileSync(join(dist, 'admin', 'index.js'), 'export {};');
     writeFileSync(join(dist, 'secret.txt'), 'outside any page');
     server = new LocalApiServer([{ routeKey: 'GET /health', handler: async () => ({ statusCode: 200, headers: {}, body: '{"ok":true}' }) }]);
-    server.setFallback(await createJiraSite({ jira, clientKey, distDir: dist, build: false }));
+    server.setFallback(await createJiraSite({ jira, clientKey, distDir: dist, build: false, onCspViolation: (report) => void reports.push(report) }));
     url = await server.start(0);
   });
 
@@ -51,6 +52,31 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     expect((await fetch(`${url}/_jira/..%2Fjira-site.ts`)).status).toBe(404);
   });
 
+  it("serves a page under the CSP Forge makes from our manifest's permissions, and collects what the browser reports", async () => {
+    const response = await fetch(`${url}/app/admin/index.html`);
+    const policy = String(response.headers.get('content-security-policy'));
+    const directives = new Map(policy.split('; ').map((d) => [d.split(' ')[0], d] as const));
+    // From Atlassian's @forge/csp: scripts and styles only from the page's own origin (and Forge's
+    // CDN); nothing inline, since the manifest declares no permissions.content.
+    expect(directives.get('script-src')).toMatch(/^script-src 'self' https:\/\/forge\.cdn\.prod\.atlassian-dev\.net/);
+    expect(directives.get('script-src')).not.toContain('unsafe');
+    expect(directives.get('style-src')).toMatch(/^style-src 'self' /);
+    expect(directives.get('style-src')).not.toContain('unsafe');
+    expect(directives.get('default-src')).toMatch(/^default-src 'self'/);
+    expect(directives.get('sandbox')).toContain('allow-scripts');
+    expect(directives.get('report-uri')).toBe('report-uri /_jira/csp-report');
+    const report = { 'csp-report': { 'violated-directive': 'style-src-elem', 'blocked-uri': 'inline' } };
+    expect((await fetch(`${url}/_jira/csp-report`, { method: 'POST', headers: { 'content-type': 'application/csp-report' }, body: JSON.stringify(report) })).status).toBe(204);
+    expect(reports).toEqual([report['csp-report']]);
+  });
+
+  it("serves Atlassian's light and dark themes for the pages that enable theming", async () => {
+    const css = await (await fetch(`${url}/_jira/theme.css`)).text();
+    expect(css).toContain('html[data-color-mode="light"][data-theme~="light:light"]');
+    expect(css).toContain('html[data-color-mode="dark"][data-theme~="dark:dark"]');
+    expect(css).toMatch(/--ds-surface:/);
+  });
+
   it('mints a token bound to the request for a simulated user only, and only for /api/ paths', async () => {
     const mint = (body: unknown): Promise<Response> => fetch(`${url}/_jira/token`, { method: 'POST', body: JSON.stringify(body) });
     const ok = await mint({ accountId: 'demo-user', method: 'GET', path: '/api/me/integrations', query: {} });
@@ -70,6 +96,6 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     expect(headers['x-forge-oauth-system']).toEqual(expect.any(String));
     const claims = JSON.parse(Buffer.from(String(headers.authorization).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     expect(claims).toMatchObject({ principal: 'demo-user' });
-    expect(JSON.stringify(claims)).toContain('patgate-issue-panel');
+    expect(JSON.stringify(claims)).toContain('patgate-issue-context');
   });
 });

@@ -7,17 +7,27 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
+import { view } from '@forge/bridge';
 import { ApiProblem, type Problem } from '../api/client';
 import type { Errors } from './rules';
 
+/**
+ * Starts a page. Jira does not theme a Custom UI page on its own: the page opts in with
+ * `view.theme.enable()`, then the bridge marks <html> with Jira's theme (`data-color-mode`,
+ * `data-theme`), loads its token values and follows Jira when the user switches
+ * (https://developer.atlassian.com/platform/forge/design-tokens-and-theming/).
+ */
 export const mount = (app: ReactNode): void => {
+  // A page without theming still works (light fallbacks below), so a refusal only leaves it light.
+  view.theme.enable().catch(() => undefined);
   const root = document.getElementById('root');
   if (root) createRoot(root).render(<StrictMode>{app}</StrictMode>);
 };
 
 /**
- * Design tokens with the values of Atlassian's light theme as fallbacks: Jira sets the theme's CSS
- * variables around a Forge page when theming is on; elsewhere (and before it loads) the fallback applies.
+ * Design tokens with the values of Atlassian's light theme as fallbacks: once `view.theme.enable()`
+ * (in mount) has loaded Jira's theme into the page, the tokens' CSS variables follow Jira's light or
+ * dark theme; before that, the fallback applies.
  */
 const FALLBACKS = {
   'space.050': '4px',

@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { getThemeStyles } from '@atlaskit/tokens/get-theme-styles';
+import { CSPInjectionService, CSPProcessingService } from '@forge/csp';
+import { ManifestParserBuilder, type Permissions } from '@forge/manifest';
+import { load } from 'cheerio';
 import type { JiraSimulator } from '../../jira/simulator/jira-simulator';
 import type { FallbackHandler } from '../api-server';
 
@@ -33,7 +37,7 @@ export type MintAuthorization = (
   request: { method: string; path: string; query: Record<string, string>; page?: string },
 ) => Record<string, string> | Promise<Record<string, string>>;
 
-const MODULE_OF: Record<string, string> = { admin: 'patgate-admin', settings: 'patgate-user-settings', panel: 'patgate-issue-panel' };
+const MODULE_OF: Record<string, string> = { admin: 'patgate-admin', settings: 'patgate-user-settings', panel: 'patgate-issue-context' };
 
 /**
  * THE one place the local Jira mints credentials for the pages' calls, as the site's platform does:
@@ -56,6 +60,10 @@ export interface JiraSiteOptions {
   readonly distDir?: string;
   /** Build the pages first (default true): a clean clone has no jira-app/dist. */
   readonly build?: boolean;
+  /** Where the Forge manifest is whose `permissions` make each page's CSP (default: jira-app/manifest.yml). */
+  readonly manifestPath?: string;
+  /** Called with each CSP violation report a page's browser sends (the policy's report-uri). */
+  readonly onCspViolation?: (report: unknown) => void;
 }
 
 export const DEFAULT_USERS: readonly SimulatedUser[] = [
@@ -75,6 +83,40 @@ export const DEFAULT_ISSUE: SimulatedIssue = {
 const ROOT = resolve(__dirname, '..', '..', '..');
 const STATIC_DIR = join(__dirname, 'static');
 const DEFAULT_DIST = join(ROOT, 'jira-app', 'dist');
+const DEFAULT_MANIFEST = join(ROOT, 'jira-app', 'manifest.yml');
+const CSP_REPORT_PATH = '/_jira/csp-report';
+
+/** The manifest's `permissions`, read as Forge reads them (Atlassian's parser; no variable is needed there). */
+const manifestPermissions = async (path: string): Promise<Permissions> => {
+  const content = await readFile(path, 'utf8');
+  return new ManifestParserBuilder().build().parseManifest({ content, filePath: path }).permissions ?? {};
+};
+
+/**
+ * The Content-Security-Policy Forge serves a Custom UI page with, made by Atlassian's own package
+ * (@forge/csp, "the CSP configuration for Custom UI resources in Forge") from the page's HTML and the
+ * manifest's permissions, for the production environment. One change: the report-uri points at this
+ * site, so the tests see every violation the browser reports.
+ */
+export const forgeContentSecurityPolicy = (html: string, permissions: Permissions, hostname: string): string => {
+  const details = new CSPProcessingService({ info: () => undefined }, load).getCspDetails(html, permissions);
+  return new CSPInjectionService()
+    .getInjectableCSP({ existingCSPDetails: details, microsEnv: 'prod', hostname })
+    .map((directive) => (directive.startsWith('report-uri ') ? `report-uri ${CSP_REPORT_PATH}` : directive))
+    .join('; ');
+};
+
+/**
+ * Atlassian's light and dark themes as one stylesheet (@atlaskit/tokens' own CSS for each theme),
+ * scoped by the `data-theme`/`data-color-mode` attributes view.theme.enable() sets on the page.
+ */
+const themeStylesheet = async (): Promise<string> => {
+  const styles = await getThemeStyles({ light: 'light', dark: 'dark', colorMode: 'auto' });
+  return styles
+    .filter((style) => style.id === 'light' || style.id === 'dark')
+    .map((style) => style.css)
+    .join('\n');
+};
 
 /** The site's pages (client-side routes of frame.js); everything else is a 404. */
 const SHELL_PATHS = [
@@ -108,20 +150,42 @@ export const createJiraSite = async (options: JiraSiteOptions): Promise<Fallback
   } else if (!existsSync(join(distDir, 'admin', 'index.html'))) {
     throw new Error('jira-app/dist is missing: run npm run build:app');
   }
+  const permissions = await manifestPermissions(options.manifestPath ?? DEFAULT_MANIFEST);
+  const themeCss = await themeStylesheet();
   const users = options.users ?? DEFAULT_USERS;
   const issue = options.issue ?? DEFAULT_ISSUE;
   const mint = options.mint ?? mintAuthorization(options.jira, options.clientKey);
   const site = options.jira.site(options.clientKey);
   const config = JSON.stringify({ users, issue, siteName: site.name, appKey: 'patgate' }).replace(/</g, '\\u003c');
 
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer): void => {
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
     res.writeHead(status, {
       'content-type': type,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      ...extra,
     });
     res.end(body);
+  };
+
+  /** A Custom UI page's HTML, as Forge serves it: its bridge first, under Forge's CSP for this manifest. */
+  const servePage = async (req: IncomingMessage, res: ServerResponse, dir: string): Promise<void> => {
+    let html: string;
+    try {
+      html = await readFile(join(dir, 'index.html'), 'utf8');
+    } catch {
+      return send(res, 404, 'text/plain', 'Not found');
+    }
+    // The stand-in bridge goes in before the page's own script, as Forge's bridge would be there first.
+    const page = html.replace('<script', '<script src="/_jira/bridge.js"></script>\n<script');
+    send(res, 200, TYPES['.html'] ?? 'text/html', page, { 'content-security-policy': forgeContentSecurityPolicy(page, permissions, req.headers.host ?? 'localhost') });
+  };
+
+  const cspReport = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const report = await readJson(req);
+    options.onCspViolation?.(report['csp-report'] ?? report);
+    res.writeHead(204).end();
   };
 
   const serveFile = async (res: ServerResponse, base: string, relative: string, transform?: (text: string) => string): Promise<void> => {
@@ -154,14 +218,16 @@ export const createJiraSite = async (options: JiraSiteOptions): Promise<Fallback
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'POST' && url.pathname === '/_jira/token') return mintRoute(req, res);
+    if (method === 'POST' && url.pathname === CSP_REPORT_PATH) return cspReport(req, res);
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
+    if (url.pathname === '/_jira/theme.css') return send(res, 200, TYPES['.css'] ?? 'text/css', themeCss);
+    if (url.pathname === '/_jira/icon.svg') return serveFile(res, join(ROOT, 'jira-app', 'static'), 'icon.svg');
     if (url.pathname.startsWith('/_jira/')) return serveFile(res, STATIC_DIR, url.pathname.slice('/_jira/'.length));
     const app = /^\/app\/(admin|settings|panel)\/(.+)$/.exec(url.pathname);
     if (app) {
       const [, page = '', file = ''] = app;
-      // The stand-in bridge goes in before the page's own script, as Forge's bridge would be there first.
-      const inject = file === 'index.html' ? (html: string) => html.replace('<script', '<script src="/_jira/bridge.js"></script>\n<script') : undefined;
-      return serveFile(res, join(distDir, page), file, inject);
+      if (file === 'index.html') return servePage(req, res, join(distDir, page));
+      return serveFile(res, join(distDir, page), file);
     }
     if (SHELL_PATHS.some((p) => p.test(url.pathname))) return serveFile(res, STATIC_DIR, 'frame.html', (html) => html.replace('__JIRA_CONFIG__', config));
     send(res, 404, 'text/plain', 'Not found');

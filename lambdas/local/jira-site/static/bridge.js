@@ -8,6 +8,7 @@
   window.addEventListener('message', function (event) {
     if (event.source !== window.parent || event.origin !== window.location.origin) return;
     var message = event.data;
+    if (message && message.type === 'patgate-theme') return applyTheme(message.colorMode);
     if (!message || message.type !== 'patgate-bridge-reply') return;
     var waiting = pending.get(message.id);
     if (!waiting) return;
@@ -22,8 +23,25 @@
       window.parent.postMessage({ type: 'patgate-bridge', id: next, cmd: command, payload: payload }, window.location.origin);
     });
   };
+  // view.theme.enable(): what Forge's bridge does in the page, as Atlassian documents it
+  // (https://developer.atlassian.com/platform/forge/design-tokens-and-theming/): mark <html> with
+  // `data-theme="dark:dark light:light"` and Jira's `data-color-mode`, load the themes' token values
+  // (here a stylesheet of this site, as 'self' under Forge's CSP) and follow Jira when it switches.
+  var applyTheme = function (colorMode) {
+    var html = document.documentElement;
+    if (!document.getElementById('patgate-jira-theme')) {
+      var link = document.createElement('link');
+      link.id = 'patgate-jira-theme';
+      link.rel = 'stylesheet';
+      link.href = '/_jira/theme.css';
+      document.head.appendChild(link);
+    }
+    html.setAttribute('data-theme', 'dark:dark light:light');
+    html.setAttribute('data-color-mode', colorMode === 'dark' ? 'dark' : 'light');
+  };
   window.__bridge = {
     callBridge: function (command, payload) {
+      if (command === 'enableTheming') return ask(command, payload).then(function (theme) { applyTheme(theme && theme.colorMode); });
       if (command === 'createHistory') {
         // Forge gives the page a history of its own sub-route; the frame passes it in the iframe's query.
         var history = {

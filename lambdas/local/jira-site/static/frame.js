@@ -5,6 +5,8 @@
   var config = JSON.parse(document.getElementById('jira-config').textContent);
   var issue = config.issue;
   var USER_KEY = 'patgate-simulated-jira-user';
+  var THEME_KEY = 'patgate-simulated-jira-theme';
+  document.documentElement.setAttribute('data-color-mode', window.localStorage.getItem(THEME_KEY) === 'dark' ? 'dark' : 'light');
   var path = window.location.pathname;
   var params = new URLSearchParams(window.location.search);
 
@@ -86,7 +88,28 @@
       el('h2', { text: 'Description', style: 'font-size:14px;margin:0' }),
       el('p', { class: 'description', text: issue.description }),
     ]);
-    main.appendChild(el('div', { class: 'issue' }, [body, el('aside', { 'aria-label': 'Git (patgate)' }, [el('h2', { text: 'Git' }), frame])]));
+    // Where Jira shows a jira:issueContext module: a collapsible panel on the right, under the
+    // issue's fields; Jira remembers whether the user left it expanded or collapsed.
+    // https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-issue-context/
+    var CONTEXT_KEY = 'patgate-simulated-jira-context-collapsed';
+    var toggle = el('button', { type: 'button', class: 'context-toggle', id: 'patgate-issue-context-toggle', 'aria-controls': 'patgate-issue-context' }, [
+      el('img', { src: '/_jira/icon.svg', alt: '', width: '16', height: '16' }),
+      el('span', { class: 'context-title', text: 'Git (patgate)' }),
+      el('span', { class: 'context-label', text: 'Git branches and pull requests' }),
+    ]);
+    var region = el('div', { id: 'patgate-issue-context', role: 'region', 'aria-label': 'Git (patgate)' }, [frame]);
+    var setExpanded = function (expanded) {
+      toggle.setAttribute('aria-expanded', String(expanded));
+      region.hidden = !expanded;
+      window.localStorage.setItem(CONTEXT_KEY, expanded ? 'no' : 'yes');
+    };
+    setExpanded(window.localStorage.getItem(CONTEXT_KEY) !== 'yes');
+    toggle.addEventListener('click', function () { setExpanded(region.hidden); });
+    var details = el('section', { class: 'fields', 'aria-label': 'Details' }, [
+      el('h2', { text: 'Details' }),
+      el('dl', {}, [el('dt', { text: 'Assignee' }), el('dd', { text: 'Unassigned' }), el('dt', { text: 'Reporter' }), el('dd', { text: 'Ada Admin' })]),
+    ]);
+    main.appendChild(el('div', { class: 'issue' }, [body, el('aside', {}, [details, el('section', { class: 'context' }, [toggle, region])])]));
   } else if (frame) {
     document.title = route.title + ' · Jira (simulated)';
     main.appendChild(frame);
@@ -105,8 +128,8 @@
 
   // The host side of the bridge stand-in.
   var context = function () {
-    var base = { accountId: currentUser(), cloudId: 'simulated', siteUrl: window.location.origin, locale: 'en-US', timezone: 'UTC', moduleKey: 'patgate-' + (route.page === 'admin' ? 'admin' : route.page === 'settings' ? 'user-settings' : 'issue-panel') };
-    if (route.issue) base.extension = { type: 'jira:issuePanel', issue: { key: issue.key, id: issue.id, type: 'Task', summary: issue.summary }, project: { key: issue.projectKey, id: '10000', type: 'software' } };
+    var base = { accountId: currentUser(), cloudId: 'simulated', siteUrl: window.location.origin, locale: 'en-US', timezone: 'UTC', moduleKey: 'patgate-' + (route.page === 'admin' ? 'admin' : route.page === 'settings' ? 'user-settings' : 'issue-context') };
+    if (route.issue) base.extension = { type: 'jira:issueContext', issue: { key: issue.key, id: issue.id, type: 'Task', summary: issue.summary }, project: { key: issue.projectKey, id: '10000', type: 'software' } };
     return base;
   };
 
@@ -145,7 +168,24 @@
     return Promise.resolve();
   };
 
+  // Theme: Jira's appearance setting, here a switch in the header. A page that called
+  // view.theme.enable() gets the current mode and every later change.
+  var themed = false;
+  var themeMode = function () { return document.documentElement.getAttribute('data-color-mode') === 'dark' ? 'dark' : 'light'; };
+  var themeSwitch = document.getElementById('theme-switcher');
+  themeSwitch.value = themeMode();
+  themeSwitch.addEventListener('change', function () {
+    var mode = themeSwitch.value === 'dark' ? 'dark' : 'light';
+    window.localStorage.setItem(THEME_KEY, mode);
+    document.documentElement.setAttribute('data-color-mode', mode);
+    if (themed && frame) frame.contentWindow.postMessage({ type: 'patgate-theme', colorMode: mode }, window.location.origin);
+  });
+
   var handle = function (command, payload) {
+    if (command === 'enableTheming') {
+      themed = true;
+      return Promise.resolve({ colorMode: themeMode() });
+    }
     if (command === 'invoke') return invokeRemote(payload);
     if (command === 'getContext') return Promise.resolve(context());
     if (command === 'navigate' || command === 'open') return navigate(payload);
