@@ -385,7 +385,11 @@ export class IntegrationService {
       identity = await this.options.providers(shape).verifyToken(credential);
     } catch (error) {
       if (isCredentialRejected(error) || (isAppError(error) && error.code === 'TOKEN_REJECTED')) {
-        throw refused(`${name}'s host did not accept this credential (unknown, revoked or expired)${isAppError(error) ? `: ${error.message}` : ''}.`);
+        throw refused(`${name}'s host did not accept this credential (unknown, revoked or expired).`);
+      }
+      // A host that answers its own identity endpoint with 403/404/400 is the wrong host or account: say so, next to the field.
+      if (isAppError(error) && ['not-found', 'forbidden', 'bad-request'].includes(error.hostReason ?? '')) {
+        throw refused(`${name}'s host refused to say whose credential this is (${error.hostReason}): check the base URL and the account.`);
       }
       throw error;
     }
