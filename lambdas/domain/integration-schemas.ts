@@ -86,3 +86,11 @@ export const auditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+/** GET /api/admin/jira-projects: a page of Jira's project search (at most 100 per page, as Jira caps it). */
+export const jiraProjectsQuerySchema = z.strictObject({
+  startAt: z.coerce.number().int().min(0).max(100_000).default(0),
+  maxResults: z.coerce.number().int().min(1).max(100).default(50),
+  // eslint-disable-next-line no-control-regex -- a search text never needs control characters
+  query: z.string().max(100).regex(/^[^\u0000-\u001f\u007f]*$/).optional(),
+});

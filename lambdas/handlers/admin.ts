@@ -1,4 +1,5 @@
-import { auditQuerySchema, createIntegrationSchemaFor, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
+import { searchProjects } from '../jira/project-directory';
+import { auditQuerySchema, createIntegrationSchemaFor, jiraProjectsQuerySchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
 import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
@@ -42,6 +43,10 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
       const id = integrationIdOf(request);
       const { repositoryId, requireUserPat, projects } = parseInput(repositoryOverrideSchema, request.body, 'body');
       return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat, { projects, jira: caller.jira }) };
+    },
+    jiraProjects: async ({ request, caller }) => {
+      const query = parseInput(jiraProjectsQuerySchema, request.query, 'query');
+      return { status: 200, headers: { 'cache-control': 'no-store' }, body: await searchProjects(caller.jira, query) };
     },
     audit: async ({ request, caller }) => {
       const query = parseInput(auditQuerySchema, request.query, 'query');
