@@ -378,8 +378,10 @@ export class IntegrationService {
         : 'accessKeyId' in input
           ? { kind: 'aws-keys', accessKeyId: input.accessKeyId, secretAccessKey: new Secret(input.secretAccessKey) }
           : { kind: 'basic', username: input.username, password: new Secret(input.password) };
+    // Next to the secret's own input in the admin form.
+    const field = `serviceCredential.${'token' in input ? 'token' : 'accessKeyId' in input ? 'secretAccessKey' : 'password'}`;
     const refused = (message: string, extensions: Record<string, unknown> = {}): AppError =>
-      new AppError('TOKEN_REJECTED', `${message} Nothing was saved.`, { errors: [{ field: 'serviceCredential', message }], extensions });
+      new AppError('TOKEN_REJECTED', `${message} Nothing was saved.`, { errors: [{ field, message }], extensions });
     let identity: VerifiedIdentity;
     try {
       identity = await this.options.providers(shape).verifyToken(credential);

@@ -134,7 +134,7 @@ describe('who may see and act on which repository', () => {
       const before = (await h.scanAll()).length;
       const res = await h.call('POST', '/api/admin/integrations', { as: asAdmin(), body: { ...w.integrationBody(name, false), serviceCredential: { token: wrong } } });
       expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ code: 'TOKEN_REJECTED', errors: [{ field: 'serviceCredential', message: expect.stringContaining('did not accept this credential') }] });
+      expect(res.body).toMatchObject({ code: 'TOKEN_REJECTED', errors: [{ field: 'serviceCredential.token', message: expect.stringContaining('did not accept this credential') }] });
       expect(res.text).not.toContain(wrong);
       expect((await h.scanAll()).length).toBe(before);
       const list = (await h.call('GET', '/api/admin/integrations', { as: asAdmin() })).body.integrations as { name: string }[];
