@@ -149,6 +149,18 @@ describe('who may see and act on which repository', () => {
     });
   });
 
+  it('stores and shows the service credential\'s identity and the expiry its host reports', async () => {
+    const w = hosts.world('github');
+    const expiresAt = new Date(Date.now() + 20 * 24 * 3600 * 1000);
+    const token = hosts.github.issueToken({ login: 'svc-bot', expiresAt });
+    const res = await createIntegration(w, { serviceCredential: { token } });
+    expect(res.status).toBe(201);
+    expect(res.body.serviceCredential).toMatchObject({ kind: 'token', login: 'svc-bot' });
+    // GitHub tells the expiry in a header at minute precision.
+    expect(Math.abs(Date.parse(String((res.body.serviceCredential as { expiresAt?: string }).expiresAt)) - expiresAt.getTime())).toBeLessThan(61_000);
+    expect(res.text).not.toContain(token);
+  });
+
   describe('the admin names projects; Jira decides what they are', () => {
     it('stores Jira\'s ids and shows keys; a key or id Jira does not know is 400 naming the field', async () => {
       const w = hosts.world('github');
