@@ -66,7 +66,16 @@ interface ActionTarget {
   readonly canonical: string;
   /** What the host is sent: the canonical id, or the host's own id where the host resolved it. */
   readonly hostRepository: string;
+  /** The project lists of the overrides found for the repository (each narrows the integration's). */
+  readonly narrowings: readonly (readonly ProjectRef[] | undefined)[];
 }
+
+/** docs/architecture.md §3 step 0: the issue's project reaches the integration and every override's narrowing; 403 otherwise. */
+const requireAssociated = (target: ActionTarget, project: ProjectRef): void => {
+  const { integration } = target;
+  if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
+  if (target.narrowings.some((narrowing) => !projectAssociated(integration.projects, narrowing, project.id))) throw notAssociated(integration.name, project.key, target.canonical);
+};
 
 /** An action made ready before its permission is known: the refusal, or the credential to act with. */
 type PreparedAction =
@@ -95,6 +104,7 @@ export class GitActionService {
   /** `project`: the issue's project, the user's permission there already granted (docs/architecture.md §3 step 0). */
   async readiness(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string, project: ProjectRef): Promise<Readiness> {
     const target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId, Promise.resolve(project));
+    requireAssociated(target, project);
     const { integration } = target;
     const provider = this.providers(integration);
     const links = { newTokenUrl: verifiedNewTokenUrl(provider, integration), setupUrl: setupUrl(tenant, this.appKey, integration.id) };
@@ -126,8 +136,8 @@ export class GitActionService {
     // nothing is written and no host is called before it is granted (its refusal wins over any other error).
     const preparing = this.#prepare(tenant.clientKey, accountId, request, permitted);
     preparing.catch(() => undefined);
-    await permitted;
-    if (!idempotencyKey) return this.#act(tenant, accountId, request, preparing, jira);
+    const project = await permitted;
+    if (!idempotencyKey) return this.#act(tenant, accountId, request, preparing, jira, project);
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const claimedAt = epochSeconds(this.clock);
     const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, claimedAt);
@@ -142,7 +152,7 @@ export class GitActionService {
     }
     let result: GitActionResult;
     try {
-      result = await this.#act(tenant, accountId, request, preparing, jira);
+      result = await this.#act(tenant, accountId, request, preparing, jira, project);
     } catch (error) {
       await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey).catch((releaseError: unknown) => {
         // The claim then expires with the function's time limit.
@@ -170,11 +180,12 @@ export class GitActionService {
   }
 
   /** Runs once the permission is granted: audit writes and the host call. */
-  async #act(tenant: TenantRecord, accountId: string, request: GitAction, preparing: Promise<PreparedAction>, jira: JiraRestClient | undefined): Promise<GitActionResult> {
+  async #act(tenant: TenantRecord, accountId: string, request: GitAction, preparing: Promise<PreparedAction>, jira: JiraRestClient | undefined, project: ProjectRef): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
     let prepared: PreparedAction;
     try {
       prepared = await preparing;
+      requireAssociated(prepared.target, project);
     } catch (error) {
       // The host failed while telling which repository the id names: audited like any host failure.
       if (isAppError(error) && error.hostReason !== undefined) {
@@ -254,9 +265,6 @@ export class GitActionService {
     const prefetched = [...new Set([...candidateRepositoryKeys(this.families, rawRepositoryId), spelled, ...(fresh?.resolved.keys ?? [])])];
     const records = await this.tokens.readForAction(tenant, accountId, integrationId, prefetched);
     const integration = requireIntegration(records);
-    // Nothing is asked of the host for a project the integration is not associated with.
-    const project = await permitted;
-    if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
     const rule = this.families.of(integration.provider).repositoryId;
     const canonical = rule.canonical(rawRepositoryId);
     const keys = [canonical, spelled];
@@ -267,7 +275,7 @@ export class GitActionService {
       const host = credentialHost(this.families, integration);
       // §3 before the host is asked: when the user's own token is required, the host sees only the user.
       const required = effectiveRequirement(integration.requireUserPat, requirementOf(keys.flatMap((key) => overrides.get(key) ?? [])));
-      const resolved = fresh && fresh.host === host ? fresh.resolved : await this.#resolve(integration, records.token, canonical, required);
+      const resolved = fresh && fresh.host === host ? fresh.resolved : await this.#resolveWhenAssociated(integration, records.token, canonical, required, permitted);
       if (resolved) {
         this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
         keys.push(...resolved.keys);
@@ -277,9 +285,8 @@ export class GitActionService {
       }
     }
     const found = keys.flatMap((key) => overrides.get(key) ?? []);
-    // An override narrows the integration's projects for its repository (every spelling's narrowing holds).
-    if (found.some((o) => !projectAssociated(integration.projects, o.projects, project.id))) throw notAssociated(integration.name, project.key, canonical);
-    return { integration, token: records.token, override: requirementOf(found), canonical, hostRepository };
+    // Every spelling's narrowing holds (checked by requireAssociated once the project is known).
+    return { integration, token: records.token, override: requirementOf(found), canonical, hostRepository, narrowings: found.map((o) => o.projects) };
   }
 
   /**
@@ -300,6 +307,13 @@ export class GitActionService {
       if (!keyed.get(key)?.requireUserPat) keyed.set(key, override);
     }
     return keyed;
+  }
+
+  /** Resolution is a host call: only once the permission is granted and the integration is associated with the issue's project. */
+  async #resolveWhenAssociated(integration: IntegrationRecord, token: UserTokenRecord | undefined, canonical: string, required: boolean, permitted: Promise<ProjectRef>): Promise<ResolvedRepository | undefined> {
+    const project = await permitted;
+    if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
+    return this.#resolve(integration, token, canonical, required);
   }
 
   /**
@@ -358,6 +372,7 @@ export class GitActionService {
       repositoryId === undefined
         ? await this.#integrationOnly(tenant.clientKey, accountId, integrationId, project)
         : await this.#target(tenant.clientKey, accountId, integrationId, repositoryId, Promise.resolve(project));
+    requireAssociated(target, project);
     const { integration } = target;
     const provider = this.providers(integration);
     const decision = this.#decide(target);
@@ -377,7 +392,7 @@ export class GitActionService {
     const records = await this.tokens.readForAction(tenant, accountId, integrationId, undefined);
     const integration = requireIntegration(records);
     if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
-    return { integration, token: records.token, override: undefined, canonical: '', hostRepository: '' };
+    return { integration, token: records.token, override: undefined, canonical: '', hostRepository: '', narrowings: [] };
   }
 
   /** A host failure under a chosen credential, as the caller must see it (a 401 to the user's token marks it invalid: PAT_INVALID). */
