@@ -28,8 +28,10 @@ export const projectAssociated = (integration: ProjectScope | undefined, overrid
 
 /** The projects an override's scope names that its integration's scope does not: empty when it only narrows. */
 export const widenedProjects = (integration: ProjectScope | undefined, override: ProjectScope | undefined): readonly string[] => {
+  // An override without projects inherits its integration's: it narrows nothing and widens nothing.
+  if (override === undefined) return [];
   const outer = scopeOf(integration);
-  const inner = scopeOf(override);
+  const inner = override;
   if (outer === 'all') return [];
   if (inner === 'all') return ['all projects'];
   const allowed = idsOf(outer);
