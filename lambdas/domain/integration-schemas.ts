@@ -19,6 +19,12 @@ const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AW
 /** The kinds of a registry of host families (hosts/family-registry.ts `HostFamilies.kinds`). */
 export type IntegrationKinds = readonly [ProviderKind, ...ProviderKind[]];
 
+/** A Jira project as an admin names it: its key (`DEMO`) or Jira's numeric id; checked against Jira before it is stored. */
+export const projectNameSchema = z.string().regex(/^([A-Z][A-Z0-9_]{0,254}|[1-9][0-9]{0,17})$/, 'a Jira project key (DEMO) or numeric id');
+const projectList = z.array(projectNameSchema).min(1).max(50);
+/** docs/architecture.md §3 step 0: which Jira projects may reach an integration. */
+export const projectScopeSchema = z.union([z.literal('all'), projectList]);
+
 const buildCreateIntegrationSchema = (kinds: IntegrationKinds) =>
   z.strictObject({
     name,
@@ -27,6 +33,7 @@ const buildCreateIntegrationSchema = (kinds: IntegrationKinds) =>
     region: region.optional(),
     tfsVersion: z.enum(TFS_VERSIONS).optional(),
     requireUserPat: z.boolean().default(false),
+    projects: projectScopeSchema.default('all'),
     serviceCredential: credentialSchema,
   });
 export type CreateIntegrationSchema = ReturnType<typeof buildCreateIntegrationSchema>;
@@ -54,6 +61,7 @@ export const patchIntegrationSchema = z.strictObject({
   region: region.optional(),
   tfsVersion: z.enum(TFS_VERSIONS).optional(),
   requireUserPat: z.boolean().optional(),
+  projects: projectScopeSchema.optional(),
   serviceCredential: credentialSchema.optional(),
 });
 export type PatchIntegrationInput = z.infer<typeof patchIntegrationSchema>;
@@ -65,11 +73,24 @@ export const integrationIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/, 'not an 
 export const repositoryIdSchema = z.string().min(1).max(300).regex(/^[^\u0000-\u001f#]+$/, 'no control characters or #');
 
 /** PUT /api/admin/integrations/{integrationId}/repositories: the id is canonicalised per host family before it is stored. */
-export const repositoryOverrideSchema = z.strictObject({ repositoryId: repositoryIdSchema, requireUserPat: z.boolean().nullable() });
+export const repositoryOverrideSchema = z.strictObject({
+  repositoryId: repositoryIdSchema,
+  requireUserPat: z.boolean().nullable(),
+  // Narrows the integration's projects for this repository; absent: the integration's. With `requireUserPat: null` the override is removed, so none may be named.
+  projects: projectList.optional(),
+});
 
 export const auditQuerySchema = z.strictObject({
   integrationId: integrationIdSchema.optional(),
   accountId: z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
+});
+
+/** GET /api/admin/jira-projects: a page of Jira's project search (at most 100 per page, as Jira caps it). */
+export const jiraProjectsQuerySchema = z.strictObject({
+  startAt: z.coerce.number().int().min(0).max(100_000).default(0),
+  maxResults: z.coerce.number().int().min(1).max(100).default(50),
+  // eslint-disable-next-line no-control-regex -- a search text never needs control characters
+  query: z.string().max(100).regex(/^[^\u0000-\u001f\u007f]*$/).optional(),
 });

@@ -1,4 +1,5 @@
 import type { ProviderKind, TfsVersion } from './integration';
+import type { ProjectRef, ProjectScope } from './project-association';
 
 /** Which Jira app platform installed a tenant (see lambdas/jira/jira-platform.ts). */
 export type JiraPlatformKind = 'forge' | 'connect';
@@ -33,6 +34,11 @@ interface StoredCredentialBase {
   /** The last characters of the secret; empty for a Basic password. */
   readonly hint: string;
   readonly setAt: string;
+  /** Service credentials: who the host said the credential is, when it was checked on save (docs/architecture.md §2). */
+  readonly login?: string;
+  readonly scopes?: readonly string[];
+  /** When the host reports the credential's expiry: the instant it stops working. */
+  readonly expiresAt?: string;
 }
 
 export interface StoredTokenCredential extends StoredCredentialBase {
@@ -66,6 +72,8 @@ export interface IntegrationRecord {
   readonly region?: string;
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
+  /** Which Jira projects may reach it (docs/architecture.md §3 step 0); absent on older items: all. */
+  readonly projects?: ProjectScope;
   readonly serviceCredential: StoredCredential;
   /**
    * `canonical`: every override of this integration is stored under its canonical repository id
@@ -86,6 +94,8 @@ export interface RepositoryOverrideRecord {
   readonly integrationId: string;
   readonly repositoryId: string;
   readonly requireUserPat: boolean;
+  /** Narrows the integration's projects for this repository (never widens them); absent: the integration's. */
+  readonly projects?: readonly ProjectRef[];
   readonly updatedAt: string;
   readonly updatedBy: string;
 }

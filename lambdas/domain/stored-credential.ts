@@ -8,9 +8,11 @@ import type { StoredCredential } from './records';
  */
 export const parseStoredCredential = (value: unknown): StoredCredential | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { kind, ciphertext, hint, setAt, accessKeyId, username } = value as Record<string, unknown>;
+  const { kind, ciphertext, hint, setAt, accessKeyId, username, login, scopes, expiresAt } = value as Record<string, unknown>;
   if (typeof ciphertext !== 'string' || ciphertext === '' || typeof hint !== 'string' || typeof setAt !== 'string') return undefined;
-  const base = { ciphertext, hint, setAt };
+  const verified = verifiedFacts(login, scopes, expiresAt);
+  if (!verified) return undefined;
+  const base = { ciphertext, hint, setAt, ...verified };
   if (kind === 'token') return { kind, ...base };
   if (kind === 'aws-keys') {
     if (accessKeyId === undefined) return { kind, ...base };
@@ -21,6 +23,14 @@ export const parseStoredCredential = (value: unknown): StoredCredential | undefi
     return typeof username === 'string' ? { kind, ...base, username } : undefined;
   }
   return undefined;
+};
+
+/** What the host said of a service credential when it was checked (all optional; older items have none). */
+const verifiedFacts = (login: unknown, scopes: unknown, expiresAt: unknown): { login?: string; scopes?: string[]; expiresAt?: string } | undefined => {
+  if (login !== undefined && typeof login !== 'string') return undefined;
+  if (expiresAt !== undefined && typeof expiresAt !== 'string') return undefined;
+  if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) return undefined;
+  return { ...(login === undefined ? {} : { login }), ...(scopes === undefined ? {} : { scopes: scopes as string[] }), ...(expiresAt === undefined ? {} : { expiresAt }) };
 };
 
 /** The credential as shown (views, the admin page): everything but the ciphertext, kind by kind. */

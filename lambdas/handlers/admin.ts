@@ -1,7 +1,9 @@
-import { auditQuerySchema, createIntegrationSchemaFor, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
+import { searchProjects } from '../jira/project-directory';
+import { auditQuerySchema, createIntegrationSchemaFor, jiraProjectsQuerySchema, patchIntegrationSchema, repositoryOverrideSchema } from '../domain/integration-schemas';
 import { bindRoutes, createApiHandler, type RouteDefinition } from '../http/create-api-handler';
 import { integrationIdOf } from '../http/integration-id';
 import { etag, parseInput, versionFromIfMatch } from '../http/parse-input';
+import { providersFor } from '../hosts/provider-registry';
 import { countExpiringTokens } from '../store/expiring-token-counts';
 import { productionDependencies, type Dependencies } from '../wiring/dependencies';
 import { ADMIN_ROUTES } from './routes/admin';
@@ -18,7 +20,7 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     createIntegration: async ({ request, caller }) => {
       // `provider` must be a kind of the host families in use.
       const input = parseInput(createIntegrationSchemaFor(deps().families.kinds), request.body, 'body');
-      const view = await deps().integrations.create(caller.tenant.clientKey, caller.accountId, input);
+      const view = await deps().integrations.create(caller.tenant.clientKey, caller.accountId, input, caller.jira);
       return { status: 201, body: view, headers: { etag: etag(view.version), location: `/api/admin/integrations/${view.id}` } };
     },
     getIntegration: async ({ request, caller }) => {
@@ -29,7 +31,7 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
       const id = integrationIdOf(request);
       const version = versionFromIfMatch(request.headers['if-match'], true) as number;
       const input = parseInput(patchIntegrationSchema, request.body, 'body');
-      const view = await deps().integrations.patch(caller.tenant.clientKey, caller.accountId, id, version, input);
+      const view = await deps().integrations.patch(caller.tenant.clientKey, caller.accountId, id, version, input, caller.jira);
       return { status: 200, body: view, headers: { etag: etag(view.version) } };
     },
     deleteIntegration: async ({ request, caller }) => {
@@ -39,8 +41,12 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     },
     setRepositoryOverride: async ({ request, caller }) => {
       const id = integrationIdOf(request);
-      const { repositoryId, requireUserPat } = parseInput(repositoryOverrideSchema, request.body, 'body');
-      return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat) };
+      const { repositoryId, requireUserPat, projects } = parseInput(repositoryOverrideSchema, request.body, 'body');
+      return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat, { projects, jira: caller.jira }) };
+    },
+    jiraProjects: async ({ request, caller }) => {
+      const query = parseInput(jiraProjectsQuerySchema, request.query, 'query');
+      return { status: 200, headers: { 'cache-control': 'no-store' }, body: await searchProjects(caller.jira, query) };
     },
     audit: async ({ request, caller }) => {
       const query = parseInput(auditQuerySchema, request.query, 'query');
@@ -49,4 +55,7 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     },
   });
 
-export const handler = createApiHandler(adminRoutes(productionDependencies), { authenticator: () => productionDependencies().authenticator });
+// The admin function calls hosts too: a service credential is verified with its host before it is stored.
+const deps = (): Dependencies => productionDependencies(providersFor);
+
+export const handler = createApiHandler(adminRoutes(deps), { authenticator: () => deps().authenticator });

@@ -23,7 +23,7 @@ const run = async (deps: () => Dependencies, context: RouteContext, action: GitA
   const idempotencyKey = idempotencyKeyOf(context);
   const { gitActions } = deps();
   // Checked while the service reads and decrypts; it writes nothing and calls no host before this is granted.
-  const permitted = context.caller.requireProjectAccess(action.input.issueKey);
+  const permitted = context.caller.requireProjectOf(action.input.issueKey);
   const result = await gitActions.run(context.caller.tenant, context.caller.accountId, action, idempotencyKey, { jira: context.caller.jira, permitted });
   return { status: result.status, body: result.body };
 };
@@ -31,9 +31,9 @@ const run = async (deps: () => Dependencies, context: RouteContext, action: GitA
 export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] =>
   bindRoutes(GIT_ACTION_ROUTES, {
     readiness: async ({ request, caller }) => {
-      await caller.requireProjectAccess(String(request.pathParameters.issueKey ?? ''));
+      const project = await caller.requireProjectOf(String(request.pathParameters.issueKey ?? ''));
       const query = parseInput(readinessQuerySchema, request.query, 'query');
-      return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId) };
+      return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId, project) };
     },
     createBranch: (context) => run(deps, context, { action: 'create-branch', input: parseInput(createBranchSchema, context.request.body, 'body') }),
     deleteBranch: (context) => run(deps, context, { action: 'delete-branch', input: parseInput(deleteBranchSchema, context.request.body, 'body') }),
@@ -41,13 +41,16 @@ export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     repositories: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       const query = parseInput(repositoryPickerQuerySchema, request.query, 'query');
-      const body = await new RepositoryBrowser(deps().gitActions).repositories(caller.tenant, caller.accountId, id, query);
+      // No host is asked for a user who could not act on the issue (docs/architecture.md §3 step 0).
+      const project = await caller.requireProjectOf(query.issueKey);
+      const body = await new RepositoryBrowser(deps().gitActions).repositories(caller.tenant, caller.accountId, id, query, project);
       return { status: 200, headers: { 'cache-control': 'no-store' }, body };
     },
     branches: async ({ request, caller }) => {
       const id = integrationIdOf(request);
       const query = parseInput(branchPickerQuerySchema, request.query, 'query');
-      const body = await new RepositoryBrowser(deps().gitActions).branches(caller.tenant, caller.accountId, id, query);
+      const project = await caller.requireProjectOf(query.issueKey);
+      const body = await new RepositoryBrowser(deps().gitActions).branches(caller.tenant, caller.accountId, id, query, project);
       return { status: 200, headers: { 'cache-control': 'no-store' }, body };
     },
   });

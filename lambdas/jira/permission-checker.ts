@@ -70,6 +70,8 @@ export class JiraPermissionChecker implements PermissionChecker {
 export interface IssueLocation {
   readonly issueId: string;
   readonly projectId: string;
+  /** The project's key as Jira answers it now (shown to users; decisions use the id). */
+  readonly projectKey?: string;
 }
 
 /**
@@ -96,11 +98,12 @@ export class IssueLocator {
     if (answer.status === 404) {
       location = undefined;
     } else if (answer.status === 200) {
-      const issue = answer.body as { id?: unknown; fields?: { project?: { id?: unknown } } } | undefined;
+      const issue = answer.body as { id?: unknown; fields?: { project?: { id?: unknown; key?: unknown } } } | undefined;
       const issueId = String(issue?.id ?? '');
       const projectId = String(issue?.fields?.project?.id ?? '');
+      const projectKey = issue?.fields?.project?.key;
       if (!NUMERIC_ID.test(issueId) || !NUMERIC_ID.test(projectId)) throw jiraUnavailable('Jira answered the issue without its project');
-      location = { issueId, projectId };
+      location = { issueId, projectId, ...(typeof projectKey === 'string' ? { projectKey } : {}) };
     } else {
       throw jiraUnavailable('Jira did not answer the issue lookup');
     }

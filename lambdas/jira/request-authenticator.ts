@@ -26,6 +26,16 @@ export interface Caller {
   requireAdmin(): Promise<void>;
   /** VIEW_DEV_TOOLS on the project of this issue (resolved to Jira's numeric project id); 404 for an unknown issue. */
   requireProjectAccess(issueKey: string): Promise<void>;
+  /** `requireProjectAccess`, answering the issue's project (id and key) once granted (docs/architecture.md §3 step 0). */
+  requireProjectOf(issueKey: string): Promise<IssueProject>;
+  /** The issue's project and whether the user has VIEW_DEV_TOOLS there, without refusing; 404 for an unknown issue. */
+  projectAccess(issueKey: string): Promise<{ readonly project: IssueProject; readonly granted: boolean }>;
+}
+
+/** The project of an issue: Jira's numeric id and its key. */
+export interface IssueProject {
+  readonly id: string;
+  readonly key: string;
 }
 
 export interface AuthenticateOptions {
@@ -173,6 +183,22 @@ export class RequestAuthenticator {
   #caller(identity: Identity): Caller {
     const { permissions, issues } = this;
     const { tenant, accountId, jira } = identity;
+    const projectAccess = async (issueKey: string): Promise<{ project: IssueProject; granted: boolean }> => {
+      const match = ISSUE_KEY_PATTERN.exec(issueKey);
+      if (!match?.[1]) throw new AppError('VALIDATION_FAILED', 'The issue key is not valid.', { errors: [{ field: 'issueKey', message: 'expected a key like ABC-123' }] });
+      const location = await issues.locate(tenant.clientKey, jira, issueKey);
+      if (!location) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found.`);
+      const project = { id: location.projectId, key: location.projectKey ?? match[1] };
+      const granted = await permissions.has({ tenant: tenant.clientKey, jira, accountId, permission: 'VIEW_DEV_TOOLS', projectId: location.projectId });
+      return { project, granted };
+    };
+    const requireProjectOf = async (issueKey: string): Promise<IssueProject> => {
+      const { project, granted } = await projectAccess(issueKey);
+      if (!granted) {
+        throw new AppError('FORBIDDEN', `You need View Development Tools in ${project.key}.`, { extensions: { reason: 'missing-permission', projectKey: project.key } });
+      }
+      return project;
+    };
     return {
       ...identity,
       async requireAdmin() {
@@ -181,14 +207,10 @@ export class RequestAuthenticator {
         }
       },
       async requireProjectAccess(issueKey: string) {
-        const match = ISSUE_KEY_PATTERN.exec(issueKey);
-        if (!match?.[1]) throw new AppError('VALIDATION_FAILED', 'The issue key is not valid.', { errors: [{ field: 'issueKey', message: 'expected a key like ABC-123' }] });
-        const location = await issues.locate(tenant.clientKey, jira, issueKey);
-        if (!location) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found.`);
-        if (!(await permissions.has({ tenant: tenant.clientKey, jira, accountId, permission: 'VIEW_DEV_TOOLS', projectId: location.projectId }))) {
-          throw new AppError('FORBIDDEN', `This needs the View Development Tools permission in project ${match[1]}.`);
-        }
+        await requireProjectOf(issueKey);
       },
+      requireProjectOf,
+      projectAccess,
     };
   }
 }

@@ -75,9 +75,14 @@ const main = async (): Promise<void> => {
     if (installed !== 204) throw new Error(`the demo install answered ${installed}`);
     jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
+    // A second project, to show project association (docs/architecture.md §3 step 0): limit an integration to DEMO and OPS-1 no longer reaches it.
+    jira.addIssue(site.clientKey, { key: 'OPS-1', summary: 'Rotate the on-call pager' });
+    jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'OPS');
     app.server.setFallback(await createJiraSite({ jira, clientKey: site.clientKey })); // the simulated Jira page at /
     const github = hosts.world('github');
-    const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', github.integrationBody('GitHub (simulated)', true) as never);
+    // All projects: no project is named, so Jira's project search is not asked.
+    const noProjectSearch = { send: () => Promise.reject(new Error('no project is named')) };
+    const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', { projects: 'all', ...github.integrationBody('GitHub (simulated)', true) } as never, noProjectSearch);
     const userToken = github.userToken('demo-user-gh');
 
     // Forge: a FIT of the page's module plus the app system token, as Forge sends them; Connect: a

@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { epochSeconds, type Clock } from '../domain/clock';
 import { isCredentialRejected } from '../domain/credential-rejected';
 import { AppError, isAppError } from '../domain/errors';
-import { decideCredential, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
+import { decideCredential, effectiveRequirement, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
+import { notAssociated, projectAssociated, type ProjectRef } from '../domain/project-association';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
 import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { ConflictingCreate, GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
@@ -65,7 +66,16 @@ interface ActionTarget {
   readonly canonical: string;
   /** What the host is sent: the canonical id, or the host's own id where the host resolved it. */
   readonly hostRepository: string;
+  /** The project lists of the overrides found for the repository (each narrows the integration's). */
+  readonly narrowings: readonly (readonly ProjectRef[] | undefined)[];
 }
+
+/** docs/architecture.md §3 step 0: the issue's project reaches the integration and every override's narrowing; 403 otherwise. */
+const requireAssociated = (target: ActionTarget, project: ProjectRef): void => {
+  const { integration } = target;
+  if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
+  if (target.narrowings.some((narrowing) => !projectAssociated(integration.projects, narrowing, project.id))) throw notAssociated(integration.name, project.key, target.canonical);
+};
 
 /** An action made ready before its permission is known: the refusal, or the credential to act with. */
 type PreparedAction =
@@ -91,8 +101,10 @@ export class GitActionService {
 
   readonly #resolutions = new Map<string, { host: string; resolved: ResolvedRepository; until: number }>();
 
-  async readiness(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string): Promise<Readiness> {
-    const target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+  /** `project`: the issue's project, the user's permission there already granted (docs/architecture.md §3 step 0). */
+  async readiness(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string, project: ProjectRef): Promise<Readiness> {
+    const target = await this.#target(tenant.clientKey, accountId, integrationId, repositoryId, Promise.resolve(project));
+    requireAssociated(target, project);
     const { integration } = target;
     const provider = this.providers(integration);
     const links = { newTokenUrl: verifiedNewTokenUrl(provider, integration), setupUrl: setupUrl(tenant, this.appKey, integration.id) };
@@ -110,20 +122,22 @@ export class GitActionService {
    * the key keeps the result (its recording is retried; it is never released for a second run).
    * With `jira` (the caller's Jira, as the app), the action is shown on the issue as a remote link
    * (issue-links.ts); a replayed create posts its link again, which updates it (same globalId).
+   * `permitted` is the caller's permission check on the issue, answering the issue's project: the
+   * integration and repository must be associated with it (docs/architecture.md §3 step 0).
    */
   async run(
     tenant: TenantRecord,
     accountId: string,
     request: GitAction,
     idempotencyKey: string | undefined,
-    { jira, permitted = Promise.resolve() }: { jira?: JiraRestClient; permitted?: Promise<void> } = {},
+    { jira, permitted }: { jira?: JiraRestClient; permitted: Promise<ProjectRef> },
   ): Promise<GitActionResult> {
     // The caller's permission check runs while the records are read and the credential decrypted;
     // nothing is written and no host is called before it is granted (its refusal wins over any other error).
     const preparing = this.#prepare(tenant.clientKey, accountId, request, permitted);
     preparing.catch(() => undefined);
-    await permitted;
-    if (!idempotencyKey) return this.#act(tenant, accountId, request, preparing, jira);
+    const project = await permitted;
+    if (!idempotencyKey) return this.#act(tenant, accountId, request, preparing, jira, project);
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const claimedAt = epochSeconds(this.clock);
     const claim = await this.idempotency.claim(tenant.clientKey, accountId, idempotencyKey, hash, claimedAt);
@@ -138,7 +152,7 @@ export class GitActionService {
     }
     let result: GitActionResult;
     try {
-      result = await this.#act(tenant, accountId, request, preparing, jira);
+      result = await this.#act(tenant, accountId, request, preparing, jira, project);
     } catch (error) {
       await this.idempotency.release(tenant.clientKey, accountId, idempotencyKey).catch((releaseError: unknown) => {
         // The claim then expires with the function's time limit.
@@ -156,7 +170,7 @@ export class GitActionService {
    * What may run before the permission is granted: the records (one BatchGetItem), the policy's
    * decision and the credential's decrypt. A host asked to resolve the repository id waits for it.
    */
-  async #prepare(tenant: string, accountId: string, request: GitAction, permitted: Promise<void>): Promise<PreparedAction> {
+  async #prepare(tenant: string, accountId: string, request: GitAction, permitted: Promise<ProjectRef>): Promise<PreparedAction> {
     const { integrationId, repositoryId } = request.input;
     const target = await this.#target(tenant, accountId, integrationId, repositoryId, permitted);
     const decision = this.#decide(target);
@@ -166,15 +180,20 @@ export class GitActionService {
   }
 
   /** Runs once the permission is granted: audit writes and the host call. */
-  async #act(tenant: TenantRecord, accountId: string, request: GitAction, preparing: Promise<PreparedAction>, jira: JiraRestClient | undefined): Promise<GitActionResult> {
+  async #act(tenant: TenantRecord, accountId: string, request: GitAction, preparing: Promise<PreparedAction>, jira: JiraRestClient | undefined, project: ProjectRef): Promise<GitActionResult> {
     const { integrationId, repositoryId, issueKey: issue } = request.input;
     let prepared: PreparedAction;
     try {
       prepared = await preparing;
+      requireAssociated(prepared.target, project);
     } catch (error) {
       // The host failed while telling which repository the id names: audited like any host failure.
       if (isAppError(error) && error.hostReason !== undefined) {
         await this.audit.append(tenant.clientKey, { actorAccountId: accountId, action: request.action, integrationId, repositoryId: repositoryId.trim(), issueKey: issue, outcome: 'failed', code: error.code });
+      }
+      // The issue's project is not associated with the integration or repository: refused, and audited as such.
+      if (isAppError(error) && error.extensions.reason === 'project-not-associated') {
+        await this.audit.append(tenant.clientKey, { actorAccountId: accountId, action: request.action, integrationId, repositoryId: repositoryId.trim(), issueKey: issue, outcome: 'refused', code: error.code });
       }
       throw error;
     }
@@ -237,7 +256,7 @@ export class GitActionService {
    * each candidate spelling; families whose spellings only the host can match (GitLab id vs path,
    * Azure DevOps GUID vs name) are resolved through the host once per container and spelling.
    */
-  async #target(tenant: string, accountId: string, integrationId: string, rawRepositoryId: string, permitted: Promise<void> = Promise.resolve()): Promise<ActionTarget> {
+  async #target(tenant: string, accountId: string, integrationId: string, rawRepositoryId: string, permitted: Promise<ProjectRef>): Promise<ActionTarget> {
     const spelled = rawRepositoryId.trim();
     const cacheKey = `${tenant}\u0000${integrationId}\u0000${spelled}`;
     const cached = this.#resolutions.get(cacheKey);
@@ -250,21 +269,24 @@ export class GitActionService {
     const canonical = rule.canonical(rawRepositoryId);
     const keys = [canonical, spelled];
     let overrides: ReadonlyMap<string, RepositoryOverrideRecord> = records.overrides;
+    if (integration.overrideKeys !== 'canonical') overrides = stricterOf(overrides, await this.#legacyOverrides(tenant, integration));
     let hostRepository = canonical;
     if (rule.resolvedByHost) {
       const host = credentialHost(this.families, integration);
-      const resolved = fresh && fresh.host === host ? fresh.resolved : await permitted.then(() => this.#resolve(integration, records.token, canonical));
-      this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
-      keys.push(...resolved.keys);
-      hostRepository = resolved.hostId;
-      const unread = resolved.keys.filter((key) => !prefetched.includes(key));
-      if (unread.length) overrides = stricterOf(overrides, await this.tokens.readOverrides(tenant, integrationId, unread));
+      // §3 before the host is asked: when the user's own token is required, the host sees only the user.
+      const required = effectiveRequirement(integration.requireUserPat, requirementOf(keys.flatMap((key) => overrides.get(key) ?? [])));
+      const resolved = fresh && fresh.host === host ? fresh.resolved : await this.#resolveWhenAssociated(integration, records.token, canonical, required, permitted);
+      if (resolved) {
+        this.#resolutions.set(cacheKey, { host, resolved, until: this.clock.now().getTime() + RESOLUTION_CACHE_MS });
+        keys.push(...resolved.keys);
+        hostRepository = resolved.hostId;
+        const unread = resolved.keys.filter((key) => !prefetched.includes(key));
+        if (unread.length) overrides = stricterOf(overrides, await this.tokens.readOverrides(tenant, integrationId, unread));
+      }
     }
-    if (integration.overrideKeys !== 'canonical') overrides = stricterOf(overrides, await this.#legacyOverrides(tenant, integration));
     const found = keys.flatMap((key) => overrides.get(key) ?? []);
-    // Two spellings of one repository with different overrides: the stricter one holds.
-    const override = found.length === 0 ? undefined : found.some((o) => o.requireUserPat);
-    return { integration, token: records.token, override, canonical, hostRepository };
+    // Every spelling's narrowing holds (checked by requireAssociated once the project is known).
+    return { integration, token: records.token, override: requirementOf(found), canonical, hostRepository, narrowings: found.map((o) => o.projects) };
   }
 
   /**
@@ -287,14 +309,26 @@ export class GitActionService {
     return keyed;
   }
 
-  /** Asks the host what the spelling names, with the service credential, else the user's own token. */
-  async #resolve(integration: IntegrationRecord, token: UserTokenRecord | undefined, canonical: string): Promise<ResolvedRepository> {
+  /** Resolution is a host call: only once the permission is granted and the integration is associated with the issue's project. */
+  async #resolveWhenAssociated(integration: IntegrationRecord, token: UserTokenRecord | undefined, canonical: string, required: boolean, permitted: Promise<ProjectRef>): Promise<ResolvedRepository | undefined> {
+    const project = await permitted;
+    if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
+    return this.#resolve(integration, token, canonical, required);
+  }
+
+  /**
+   * Asks the host what the spelling names. Where the user's own token is `required`, only with it
+   * (none usable: undefined, nothing asked, and the policy refuses); otherwise with the service
+   * credential, else the user's own token.
+   */
+  async #resolve(integration: IntegrationRecord, token: UserTokenRecord | undefined, canonical: string, required: boolean): Promise<ResolvedRepository | undefined> {
     const provider = this.providers(integration);
     if (!provider.resolveRepository) return { hostId: canonical, keys: [canonical] };
+    const usable = token && tokenStatus(token, this.clock.now()) !== 'expired' && token.status !== 'invalid';
+    if (required) return usable ? provider.resolveRepository(await this.#credential(integration, token), canonical) : undefined;
     try {
       return await provider.resolveRepository(await this.#credential(integration, undefined), canonical);
     } catch (error) {
-      const usable = token && tokenStatus(token, this.clock.now()) !== 'expired' && token.status !== 'invalid';
       if (!usable || !isAppError(error) || !['not-found', 'forbidden', 'unauthorized'].includes(error.hostReason ?? '')) throw error;
       return provider.resolveRepository(await this.#credential(integration, token), canonical).catch(() => {
         throw error;
@@ -332,9 +366,13 @@ export class GitActionService {
   // --- Shared with the pickers (repository-browser.ts): §3's credential choice and its host-401 rule, outside an action ---
 
   /** The policy's credential for this user (and repository, when one is named), opened; its refusal as AppError with the setup links. */
-  async chooseCredential(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string | undefined): Promise<CredentialChoice> {
+  async chooseCredential(tenant: TenantRecord, accountId: string, integrationId: string, repositoryId: string | undefined, project: ProjectRef): Promise<CredentialChoice> {
     // A named repository goes through the same canonical-id lookup as an action, so no spelling dodges its override.
-    const target = repositoryId === undefined ? await this.#integrationOnly(tenant.clientKey, accountId, integrationId) : await this.#target(tenant.clientKey, accountId, integrationId, repositoryId);
+    const target =
+      repositoryId === undefined
+        ? await this.#integrationOnly(tenant.clientKey, accountId, integrationId, project)
+        : await this.#target(tenant.clientKey, accountId, integrationId, repositoryId, Promise.resolve(project));
+    requireAssociated(target, project);
     const { integration } = target;
     const provider = this.providers(integration);
     const decision = this.#decide(target);
@@ -350,9 +388,11 @@ export class GitActionService {
   }
 
   /** The integration and the user's token, for a choice that names no repository (the integration's own policy holds). */
-  async #integrationOnly(tenant: string, accountId: string, integrationId: string): Promise<ActionTarget> {
+  async #integrationOnly(tenant: string, accountId: string, integrationId: string, project: ProjectRef): Promise<ActionTarget> {
     const records = await this.tokens.readForAction(tenant, accountId, integrationId, undefined);
-    return { integration: requireIntegration(records), token: records.token, override: undefined, canonical: '', hostRepository: '' };
+    const integration = requireIntegration(records);
+    if (!projectAssociated(integration.projects, undefined, project.id)) throw notAssociated(integration.name, project.key);
+    return { integration, token: records.token, override: undefined, canonical: '', hostRepository: '', narrowings: [] };
   }
 
   /** A host failure under a chosen credential, as the caller must see it (a 401 to the user's token marks it invalid: PAT_INVALID). */
@@ -360,6 +400,9 @@ export class GitActionService {
     return this.#hostFailure(error, tenant, choice.integration, choice.token);
   }
 }
+
+/** The requirement of the overrides found for one repository: none, or the stricter of them (two spellings may disagree). */
+const requirementOf = (found: readonly RepositoryOverrideRecord[]): boolean | undefined => (found.length === 0 ? undefined : found.some((o) => o.requireUserPat));
 
 /** Two sets of overrides by key: where both hold one for a key, the stricter wins. */
 const stricterOf = (a: ReadonlyMap<string, RepositoryOverrideRecord>, b: ReadonlyMap<string, RepositoryOverrideRecord>): Map<string, RepositoryOverrideRecord> => {

@@ -17,6 +17,13 @@ import type { AuditStore } from '../store/audit-store';
 import type { IntegrationStore } from '../store/integration-store';
 import type { TokenVault } from '../vault/token-vault';
 import { credentialHost, serviceCredentialContext } from './host-credentials';
+import { isCredentialRejected } from '../domain/credential-rejected';
+import { isAppError } from '../domain/errors';
+import { requireNarrowing, scopeOf, widenedProjects, type ProjectRef, type ProjectScope } from '../domain/project-association';
+import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
+import type { ProviderLookup } from '../hosts/provider-registry';
+import type { JiraRestClient } from '../jira/jira-rest-client';
+import { resolveProjects } from '../jira/project-directory';
 import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
 
 const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');
@@ -35,9 +42,11 @@ export interface IntegrationView {
   readonly region?: string;
   readonly tfsVersion?: TfsVersion;
   readonly requireUserPat: boolean;
+  /** Which Jira projects may reach it (docs/architecture.md §3 step 0). */
+  readonly projects: ProjectScope;
   /** Everything stored of the credential except its ciphertext. */
   readonly serviceCredential: ShownCredential;
-  readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; updatedAt: string; updatedBy: string }[];
+  readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; projects?: readonly ProjectRef[]; updatedAt: string; updatedBy: string }[];
   readonly version: number;
   readonly createdAt: string;
   readonly createdBy: string;
@@ -62,10 +71,11 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
   ...(record.region ? { region: record.region } : {}),
   ...(record.tfsVersion ? { tfsVersion: record.tfsVersion } : {}),
   requireUserPat: record.requireUserPat,
+  projects: scopeOf(record.projects),
   serviceCredential: withoutCiphertext(record.serviceCredential),
   repositories: overrides
     .filter((o) => o.integrationId === record.id)
-    .map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat, updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
+    .map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat, ...(o.projects ? { projects: o.projects } : {}), updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
   version: record.version,
   createdAt: record.createdAt,
   createdBy: record.createdBy,
@@ -79,6 +89,8 @@ export interface IntegrationServiceOptions {
   /** Base URLs may be http and loopback, and are not held to their family's URL shape (simulators). */
   readonly allowSimulatedHosts: boolean;
   readonly resolveHost: HostResolver;
+  /** The hosts' adapters: a service credential is verified with its host before it is stored (docs/architecture.md §2). */
+  readonly providers: ProviderLookup;
   /** Where `Token Invalid` events go when a move drops users' tokens. */
   readonly events?: EventSink;
   /** This container's cached lists (integration-catalog.ts): dropped for the tenant on every change. */
@@ -115,9 +127,12 @@ export class IntegrationService {
     return { ...integrationView(record, overrides), tokenHolders };
   }
 
-  async create(tenant: string, actor: string, input: CreateIntegrationInput): Promise<IntegrationView> {
+  /** `jira`: the tenant's Jira as the app, where named projects are checked (project search). */
+  async create(tenant: string, actor: string, input: CreateIntegrationInput, jira: JiraRestClient): Promise<IntegrationView> {
     const shape = await this.#checkShape(input);
     this.#checkCredentialKind(shape, input.serviceCredential);
+    const projects = await this.#projects(jira, input.projects);
+    const verified = await this.#verify(input.name, shape, input.serviceCredential);
     const id = randomBytes(10).toString('hex');
     const now = this.clock.now().toISOString();
     const record: IntegrationRecord = {
@@ -126,7 +141,8 @@ export class IntegrationService {
       name: input.name,
       ...shape,
       requireUserPat: input.requireUserPat,
-      serviceCredential: await this.#storeCredential({ tenant, id, ...shape }, input.serviceCredential, now),
+      projects,
+      serviceCredential: await this.#storeCredential({ tenant, id, ...shape }, input.serviceCredential, now, verified),
       hostSetAt: now,
       overrideKeys: 'canonical',
       version: 1,
@@ -142,12 +158,12 @@ export class IntegrationService {
       action: 'integration.created',
       integrationId: id,
       outcome: 'success',
-      changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, serviceCredential: 'set' },
+      changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, projects: scopeLabelOf(projects), serviceCredential: 'set' },
     });
     return { ...integrationView(record, []), tokenHolders: 0 };
   }
 
-  async patch(tenant: string, actor: string, integrationId: string, expectedVersion: number, input: PatchIntegrationInput): Promise<IntegrationView> {
+  async patch(tenant: string, actor: string, integrationId: string, expectedVersion: number, input: PatchIntegrationInput, jira: JiraRestClient): Promise<IntegrationView> {
     const previous = await this.#require(tenant, integrationId);
     if (previous.version !== expectedVersion) throw new AppError('PRECONDITION_FAILED', 'The integration has changed since you read it; reload and try again.');
     const shape = await this.#checkShape({
@@ -166,13 +182,18 @@ export class IntegrationService {
         errors: [{ field: 'serviceCredential', message: `send ${CREDENTIAL_SHAPE[this.#credentialKindFor(shape)]}` }],
       });
     }
+    const projects = input.projects === undefined ? previous.projects : await this.#projects(jira, input.projects);
+    if (input.projects !== undefined) await this.#checkOverridesWithin(tenant, integrationId, projects);
+    const verified = input.serviceCredential ? await this.#verify(input.name ?? previous.name, shape, input.serviceCredential) : undefined;
     const next: IntegrationRecord = {
       ...previous,
       name: input.name ?? previous.name,
       ...shape,
       requireUserPat: input.requireUserPat ?? previous.requireUserPat,
-      serviceCredential: input.serviceCredential
-        ? await this.#storeCredential({ tenant, id: integrationId, ...shape }, input.serviceCredential, now)
+      ...(projects === undefined ? {} : { projects }),
+      serviceCredential:
+        input.serviceCredential && verified
+        ? await this.#storeCredential({ tenant, id: integrationId, ...shape }, input.serviceCredential, now, verified)
         : { ...previous.serviceCredential, ...(previous.serviceCredential.kind === 'basic' ? { hint: '' } : {}) },
       ...(moved ? { hostSetAt: now } : {}),
       version: previous.version + 1,
@@ -232,13 +253,26 @@ export class IntegrationService {
    * action time through the host (services/git-action-service.ts), which this function cannot call:
    * it may not decrypt the service credential.
    */
-  async setOverride(tenant: string, actor: string, integrationId: string, rawRepositoryId: string, requireUserPat: boolean | null): Promise<{ repositoryId: string; requireUserPat: boolean | null; effective: boolean }> {
+  async setOverride(
+    tenant: string,
+    actor: string,
+    integrationId: string,
+    rawRepositoryId: string,
+    requireUserPat: boolean | null,
+    named: { projects?: readonly string[]; jira: JiraRestClient },
+  ): Promise<{ repositoryId: string; requireUserPat: boolean | null; projects?: readonly ProjectRef[]; effective: boolean }> {
     const integration = await this.#require(tenant, integrationId);
     const repositoryId = canonicalRepositoryId(this.options.families, integration.provider, rawRepositoryId);
+    if (requireUserPat === null && named.projects) {
+      throw new AppError('VALIDATION_FAILED', 'A removed override narrows nothing.', { errors: [{ field: 'projects', message: 'send requireUserPat true or false to narrow the projects' }] });
+    }
+    const projects = named.projects ? await resolveProjects(named.jira, named.projects, 'projects') : undefined;
+    // An override narrows its integration's projects, never widens them.
+    requireNarrowing(integration.projects, projects, 'projects');
     const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
     if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
-    else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, updatedAt: this.clock.now().toISOString(), updatedBy: actor });
+    else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, ...(projects ? { projects } : {}), updatedAt: this.clock.now().toISOString(), updatedBy: actor });
     this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, {
       actorAccountId: actor,
@@ -246,9 +280,9 @@ export class IntegrationService {
       integrationId,
       repositoryId,
       outcome: 'success',
-      changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat } },
+      changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat }, ...(projects ? { projects: scopeLabelOf(projects) } : {}) },
     });
-    return { repositoryId, requireUserPat, effective: effectiveRequirement(integration.requireUserPat, requireUserPat) };
+    return { repositoryId, requireUserPat, ...(projects ? { projects } : {}), effective: effectiveRequirement(integration.requireUserPat, requireUserPat) };
   }
 
   /**
@@ -296,7 +330,12 @@ export class IntegrationService {
     return record;
   }
 
-  async #storeCredential(integration: Pick<IntegrationRecord, 'tenant' | 'id' | 'provider' | 'baseUrl' | 'region'>, input: CredentialInput, now: string): Promise<StoredCredential> {
+  async #storeCredential(
+    integration: Pick<IntegrationRecord, 'tenant' | 'id' | 'provider' | 'baseUrl' | 'region'>,
+    input: CredentialInput,
+    now: string,
+    verified: VerifiedIdentity,
+  ): Promise<StoredCredential> {
     const kind = kindOfInput(input);
     const plaintext = JSON.stringify(input);
     return {
@@ -307,7 +346,60 @@ export class IntegrationService {
       setAt: now,
       ...('accessKeyId' in input ? { accessKeyId: input.accessKeyId } : {}),
       ...('username' in input ? { username: input.username } : {}),
+      login: verified.login,
+      ...(verified.scopes ? { scopes: verified.scopes } : {}),
+      ...(verified.expiresAt ? { expiresAt: verified.expiresAt } : {}),
     };
+  }
+
+  /** The named projects as Jira knows them (ids and keys), or `all`. */
+  async #projects(jira: JiraRestClient, named: 'all' | readonly string[]): Promise<ProjectScope> {
+    return named === 'all' ? 'all' : resolveProjects(jira, named, 'projects');
+  }
+
+  /** A narrower integration must not leave an override wider than itself: 400 naming the repositories. */
+  async #checkOverridesWithin(tenant: string, integrationId: string, projects: ProjectScope | undefined): Promise<void> {
+    const wider = (await this.store.overridesOf(tenant, integrationId)).filter((o) => widenedProjects(projects, o.projects).length > 0);
+    if (wider.length === 0) return;
+    throw new AppError('VALIDATION_FAILED', 'Repositories of this integration name projects outside the new list: narrow or remove their overrides first.', {
+      errors: [{ field: 'projects', message: `wider than the list: ${wider.map((o) => o.repositoryId).join(', ')}` }],
+    });
+  }
+
+  /**
+   * The service credential checked with its host before anything is stored, as a user's token is
+   * (services/token-service.ts): identity and scopes; a refusal says what the host answered, on the
+   * `serviceCredential` field, and nothing is saved.
+   */
+  async #verify(name: string, shape: Shape, input: CredentialInput): Promise<VerifiedIdentity> {
+    const credential: HostCredential =
+      'token' in input
+        ? { kind: 'token', token: new Secret(input.token) }
+        : 'accessKeyId' in input
+          ? { kind: 'aws-keys', accessKeyId: input.accessKeyId, secretAccessKey: new Secret(input.secretAccessKey) }
+          : { kind: 'basic', username: input.username, password: new Secret(input.password) };
+    // Next to the secret's own input in the admin form.
+    const field = `serviceCredential.${'token' in input ? 'token' : 'accessKeyId' in input ? 'secretAccessKey' : 'password'}`;
+    const refused = (message: string, extensions: Record<string, unknown> = {}): AppError =>
+      new AppError('TOKEN_REJECTED', `${message} Nothing was saved.`, { errors: [{ field, message }], extensions });
+    let identity: VerifiedIdentity;
+    try {
+      identity = await this.options.providers(shape).verifyToken(credential);
+    } catch (error) {
+      if (isCredentialRejected(error) || (isAppError(error) && error.code === 'TOKEN_REJECTED')) {
+        throw refused(`${name}'s host did not accept this credential (unknown, revoked or expired).`);
+      }
+      // A host that answers its own identity endpoint with 403/404/400 is the wrong host or account: say so, next to the field.
+      if (isAppError(error) && ['not-found', 'forbidden', 'bad-request'].includes(error.hostReason ?? '')) {
+        throw refused(`${name}'s host refused to say whose credential this is (${error.hostReason}): check the base URL and the account.`);
+      }
+      throw error;
+    }
+    if (identity.missingScopes?.length) {
+      throw refused(`The credential lacks what branch and pull-request actions need: ${identity.missingScopes.join(', ')}.`, { missingScopes: identity.missingScopes });
+    }
+    if (identity.expiresAt && Date.parse(identity.expiresAt) <= this.clock.now().getTime()) throw refused('The credential has already expired.');
+    return identity;
   }
 
   /** The credential an integration kind takes, by its host family's descriptor. */
@@ -353,5 +445,11 @@ const diff = (previous: IntegrationRecord, next: IntegrationRecord, input: Patch
     if (previous[field] !== next[field]) changes[field] = { from: previous[field] ?? null, to: next[field] ?? null };
   }
   if (input.serviceCredential) changes.serviceCredential = 'replaced';
+  if (input.projects !== undefined && scopeLabelOf(previous.projects) !== scopeLabelOf(next.projects)) changes.projects = { from: scopeLabelOf(previous.projects), to: scopeLabelOf(next.projects) };
   return changes;
+};
+
+const scopeLabelOf = (scope: ProjectScope | undefined): string => {
+  const resolved = scopeOf(scope);
+  return resolved === 'all' ? 'all' : resolved.map((p) => p.key).join(', ');
 };

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { repositoryIdSchema } from '../domain/integration-schemas';
+import { issueKeySchema } from '../domain/issue-key';
+import type { ProjectRef } from '../domain/project-association';
 import type { TenantRecord } from '../domain/records';
 import type { BranchSummary, Listing, RepositorySummary } from '../hosts/git-provider';
 import type { ActedAs, CredentialChoice, GitActionService } from './git-action-service';
@@ -10,8 +12,9 @@ export const PICKER_LIMIT = 50;
 // eslint-disable-next-line no-control-regex -- a search text never needs control characters
 const searchText = z.string().max(100, 'at most 100 characters').regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
-export const repositoryPickerQuerySchema = z.strictObject({ query: searchText.optional() });
-export const branchPickerQuerySchema = z.strictObject({ repositoryId: repositoryIdSchema, query: searchText.optional() });
+// The issue the picker serves: checked like readiness (permission and project association, docs/architecture.md §3 step 0).
+export const repositoryPickerQuerySchema = z.strictObject({ issueKey: issueKeySchema, query: searchText.optional() });
+export const branchPickerQuerySchema = z.strictObject({ issueKey: issueKeySchema, repositoryId: repositoryIdSchema, query: searchText.optional() });
 
 export interface RepositoryPage {
   readonly repositories: readonly RepositorySummary[];
@@ -39,14 +42,15 @@ const queryOf = (query: string | undefined): string | undefined => (query === un
 export class RepositoryBrowser {
   constructor(private readonly gitActions: Pick<GitActionService, 'chooseCredential' | 'hostFailureFor'>) {}
 
-  async repositories(tenant: TenantRecord, accountId: string, integrationId: string, input: z.infer<typeof repositoryPickerQuerySchema>): Promise<RepositoryPage> {
-    const choice = await this.gitActions.chooseCredential(tenant, accountId, integrationId, undefined);
+  /** `project`: the issue's project, the user's permission there already granted. */
+  async repositories(tenant: TenantRecord, accountId: string, integrationId: string, input: z.infer<typeof repositoryPickerQuerySchema>, project: ProjectRef): Promise<RepositoryPage> {
+    const choice = await this.gitActions.chooseCredential(tenant, accountId, integrationId, undefined, project);
     const listing = await this.#host(tenant, choice, () => choice.provider.listRepositories(choice.credential, { query: queryOf(input.query), limit: PICKER_LIMIT }));
     return { repositories: listing.items, truncated: listing.truncated, limit: PICKER_LIMIT, actedAs: choice.actedAs };
   }
 
-  async branches(tenant: TenantRecord, accountId: string, integrationId: string, input: z.infer<typeof branchPickerQuerySchema>): Promise<BranchPage> {
-    const choice = await this.gitActions.chooseCredential(tenant, accountId, integrationId, input.repositoryId);
+  async branches(tenant: TenantRecord, accountId: string, integrationId: string, input: z.infer<typeof branchPickerQuerySchema>, project: ProjectRef): Promise<BranchPage> {
+    const choice = await this.gitActions.chooseCredential(tenant, accountId, integrationId, input.repositoryId, project);
     const listing = await this.#host(tenant, choice, () =>
       choice.provider.listBranches(choice.credential, { repository: choice.hostRepository, query: queryOf(input.query), limit: PICKER_LIMIT }),
     );

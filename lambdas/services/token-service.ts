@@ -5,6 +5,7 @@ import { supportsPersonalAccessTokens } from '../domain/integration';
 import { expiryNotice, type ExpiryNotice } from '../domain/expiry-notice';
 import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
+import { projectAssociated, type ProjectRef } from '../domain/project-association';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import { Secret } from '../domain/secret';
 import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
@@ -36,6 +37,11 @@ export interface MyIntegrationView extends ExpiryNotice {
   readonly savedAt?: string;
   readonly newTokenUrl: string;
   readonly setupUrl: string;
+}
+
+export interface MyIntegrationsForIssue {
+  readonly integrations: readonly (MyIntegrationView & { readonly availableInProject: boolean })[];
+  readonly issue: { readonly issueKey: string; readonly projectKey: string; readonly projectId: string; readonly viewDevTools: boolean; readonly message?: string };
 }
 
 const credentialFields = (input: SaveTokenInput): Record<string, string> =>
@@ -82,6 +88,20 @@ export class TokenService {
     const [catalog, tokens] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.tokens.listForUser(tenant.clientKey, accountId)]);
     const byIntegration = new Map(tokens.map((t) => [t.integrationId, t]));
     return catalog.map(({ integration, overrides }) => this.#view(tenant, integration, overrides, byIntegration.get(integration.id)));
+  }
+
+  /**
+   * The issue panel's list (docs/architecture.md §11): `listMine` with, per integration, whether the
+   * issue's project is associated with it, and whether the user has View Development Tools there.
+   */
+  async listMineForIssue(tenant: TenantRecord, accountId: string, issueKey: string, access: { project: ProjectRef; granted: boolean }): Promise<MyIntegrationsForIssue> {
+    const [catalog, mine] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.listMine(tenant, accountId)]);
+    const projectsOf = new Map(catalog.map(({ integration }) => [integration.id, integration.projects]));
+    const { project, granted } = access;
+    return {
+      integrations: mine.map((view) => ({ ...view, availableInProject: projectAssociated(projectsOf.get(view.integrationId), undefined, project.id) })),
+      issue: { issueKey, projectKey: project.key, projectId: project.id, viewDevTools: granted, ...(granted ? {} : { message: `You need View Development Tools in ${project.key}.` }) },
+    };
   }
 
   /**

@@ -3,7 +3,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../domain/errors';
 import { BUILT_IN_KINDS, type ProviderKind } from '../domain/integration';
 import type { IntegrationRecord, RepositoryOverrideRecord } from '../domain/records';
-import { parseIntegrationItem } from './item-codecs';
+import type { ProjectRef } from '../domain/project-association';
+import { parseIntegrationItem, projectRefs } from './item-codecs';
 import { queryPartition } from './partition-items';
 import { DELETION_MARKER_TYPE, type DeletionMarker } from './deletion-store';
 import { cancellationCodes, tenantInstalled, throwIfNotInstalled } from './tenant-guard';
@@ -207,6 +208,7 @@ export const toOverride = (item: Record<string, unknown>): RepositoryOverrideRec
   integrationId: String(item.integrationId),
   repositoryId: String(item.repositoryId),
   requireUserPat: item.requireUserPat === true,
+  ...(projectRefs(item.projects) ? { projects: (item.projects as readonly ProjectRef[]).map((p) => ({ id: p.id, key: p.key })) } : {}),
   updatedAt: String(item.updatedAt),
   updatedBy: String(item.updatedBy),
 });

@@ -20,6 +20,9 @@ const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const texts: Check = (v) => Array.isArray(v) && v.every(text);
 const object: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const present: Check = (v) => v !== undefined;
+/** Project refs as stored: Jira's numeric id and the key it was named by (domain/project-association.ts). */
+export const projectRefs: Check = (v) =>
+  Array.isArray(v) && v.every((p) => object(p) && typeof (p as Record<string, unknown>).id === 'string' && typeof (p as Record<string, unknown>).key === 'string');
 
 /** An integration item, its `provider` one of the kinds of the host families in use. */
 const integrationShape = (kinds: readonly ProviderKind[]): Shape<IntegrationRecord> => ({
@@ -31,6 +34,7 @@ const integrationShape = (kinds: readonly ProviderKind[]): Shape<IntegrationReco
   region: optional(text),
   tfsVersion: optional(oneOf(TFS_VERSIONS)),
   requireUserPat: boolean,
+  projects: optional((v) => v === 'all' || projectRefs(v)),
   serviceCredential: present,
   overrideKeys: optional(oneOf(['canonical'])),
   hostSetAt: optional(text),

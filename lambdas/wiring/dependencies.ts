@@ -104,15 +104,16 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const families = overrides.families ?? BUILT_IN_FAMILIES;
   const integrationStore = new IntegrationStore(db, config.tableName, families.kinds);
   const catalog = new IntegrationCatalog(integrationStore, clock);
+  const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const integrations = new IntegrationService(integrationStore, vault, audit, clock, deletions, {
     families,
+    providers,
     catalog,
     allowSimulatedHosts: config.allowSimulatedHosts,
     resolveHost: overrides.resolveHost ?? systemResolver,
     events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName, families.kinds);
-  const providers = instrumentHosts(overrides.providers ?? noHostAccess);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
   // Forge waits 5 s for a scheduled trigger's answer (lambdas/privacy/personal-data-reporter.ts).
@@ -125,7 +126,7 @@ const deletionQueueFor = (config: Config, store: DeletionStore): DeletionQueue =
   config.deletionQueueUrl ? new SqsDeletionQueue(config.deletionQueueUrl) : new InProcessDeletionQueue(new DeletionWorker(store));
 
 /**
- * Functions that never call a git host (public, lifecycle, admin) are built without the adapters,
+ * Functions that never call a git host (public, lifecycle) are built without the adapters,
  * so their bundles do not carry four host clients.
  */
 const noHostAccess: ProviderLookup = () => {

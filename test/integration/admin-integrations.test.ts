@@ -4,6 +4,7 @@ import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { integrationBody, publicResolver, serviceCredentialFor } from '../support/factories';
 import { serviceCredentialContext } from '../../lambdas/services/host-credentials';
 import { Harness } from '../support/harness';
+import { acceptingHosts } from '../support/accepting-hosts';
 
 describe('admin settings API (outside local mode)', () => {
   let h: Harness;
@@ -18,7 +19,7 @@ describe('admin settings API (outside local mode)', () => {
   };
 
   beforeAll(async () => {
-    h = await Harness.start({ PATGATE_LOCAL_MODE: 'false', PATGATE_JIRA_ALLOW_HTTP: 'true' }, { resolveHost: publicResolver });
+    h = await Harness.start({ PATGATE_LOCAL_MODE: 'false', PATGATE_JIRA_ALLOW_HTTP: 'true' }, { resolveHost: publicResolver, providers: acceptingHosts });
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
   });

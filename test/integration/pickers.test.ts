@@ -53,12 +53,16 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     expect(res.status).toBe(201);
     return String(res.body.id);
   };
-  // Any verified user of the site: no Jira project permission is granted to these users.
-  const newUser = (name: string) => ({ site, accountId: `${name}-${Math.random().toString(36).slice(2, 8)}` });
+  // A user with View Development Tools in PROJ; the pickers serve issue PROJ-1 (test/integration/project-association.test.ts: without it).
+  const newUser = (name: string, on: SiteInfo = site) => {
+    const accountId = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+    h.jira.grant(on.clientKey, accountId, 'VIEW_DEV_TOOLS', 'PROJ');
+    return { site: on, accountId };
+  };
   const repositories = (as: { site: SiteInfo; accountId: string }, integrationId: string, query?: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query: { issueKey: 'PROJ-1', ...query }, contextQsh: true });
   const branches = (as: { site: SiteInfo; accountId: string }, integrationId: string, query: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query: { issueKey: 'PROJ-1', ...query }, contextQsh: true });
 
   it.each(KINDS)('%s: refused like an action without a PAT, then lists as the user with one', async (kind) => {
     const w = world(kind);
@@ -72,11 +76,9 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     // The repository list names no repository: the refusal needs nothing from the host.
     expect(hostRequests()).toBe(before);
     const refusedBranches = await branches(as, integrationId, { repositoryId: w.repositoryId });
-    // GitLab and Azure DevOps spellings are resolved through the host (with the service credential)
-    // before the policy can see the repository's override, exactly as for an action; nothing is listed.
-    const resolvedByHost = /^(gitlab|azure-devops|vsts|tfs)/.test(kind);
-    if (resolvedByHost) expect(hostRequests() - before).toBeLessThanOrEqual(2);
-    else expect(hostRequests()).toBe(before);
+    // The user's own token is required and there is none: no host is asked anything, not even to
+    // resolve a GitLab or Azure DevOps spelling (the host sees only the user, docs/architecture.md §3).
+    expect(hostRequests()).toBe(before);
     const refusals = [refusedRepositories, refusedBranches];
     for (const refused of refusals) {
       expect(refused.status).toBe(428);
@@ -225,7 +227,7 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
   it("another site's integration is answered 404, like a missing one", async () => {
     const integrationId = await createIntegration(world('github'), false);
     const other = await h.installSite();
-    const res = await repositories({ site: other, accountId: 'stranger' }, integrationId);
+    const res = await repositories(newUser('stranger', other), integrationId);
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NOT_FOUND');
   });

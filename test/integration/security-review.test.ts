@@ -36,6 +36,9 @@ describe('security review: the Require User PAT guards hold', () => {
     expect(res.status).toBe(201);
     return String(res.body.id);
   };
+  /** The same loopback simulator under another host name: for the vault, another host. */
+  const otherHostOf = (url: string): string => url.replace('127.0.0.1', 'localhost');
+  const serviceCredentialOf = (w: HostWorld): { token: string } => w.integrationBody('any', false).serviceCredential as { token: string };
   const override = (integrationId: string, repositoryId: string, requireUserPat: boolean | null) =>
     h.call('PUT', `/api/admin/integrations/${integrationId}/repositories`, { as: asAdmin(), body: { repositoryId, requireUserPat } });
   const newUser = () => {
@@ -89,11 +92,17 @@ describe('security review: the Require User PAT guards hold', () => {
 
     it('GitLab: an override switched off for the id lets the path act as the service account (resolution works both ways)', async () => {
       const w = world('gitlab');
-      const project = hosts.gitlab.seedProject({ path: `sec/open-${randomBytes(2).toString('hex')}`, defaultBranch: 'main', branches: { main: sha() }, members: { 'svc-bot': 'developer' } });
+      const user = newUser();
+      const token = w.userToken(user.accountId);
+      const project = hosts.gitlab.seedProject({ path: `sec/open-${randomBytes(2).toString('hex')}`, defaultBranch: 'main', branches: { main: sha() }, members: { 'svc-bot': 'developer', [user.accountId]: 'reporter' } });
       const id = await createIntegration(w, true);
       expect((await override(id, String(project.id), false)).status).toBe(200);
+      // The integration requires the user's own token: without one the path cannot be resolved (the
+      // host sees only the user), so only the id's own spelling reaches its override.
       const branch = `feature/PROJ-1-${randomBytes(3).toString('hex')}`;
-      const res = await createBranch(newUser(), id, project.path, branch);
+      expect((await createBranch(user, id, project.path, branch)).body.code).toBe('PAT_REQUIRED');
+      expect((await h.call('PUT', `/api/me/tokens/${id}`, { as: user, body: token.body })).status).toBe(200);
+      const res = await createBranch(user, id, project.path, branch);
       expect(res.status).toBe(201);
       expect(res.body.actedAs).toEqual({ credential: 'service-account' });
       expect(hosts.gitlab.getBranch(project.path, branch)?.createdBy).toBe('svc-bot');
@@ -184,7 +193,8 @@ describe('security review: the Require User PAT guards hold', () => {
         expect((await h.call('PUT', `/api/me/tokens/${id}`, { as: user, body: token.body })).status).toBe(200);
       }
       const before = events.events.length;
-      const moved = await patch(id, 1, { baseUrl: hosts.gitlab.url, serviceCredential: { token: 'ghp_new_host_service_token_000000000000' } });
+      // Another host name for the same simulator: a move, with a credential that host accepts (it is verified on save).
+      const moved = await patch(id, 1, { baseUrl: otherHostOf(hosts.github.url), serviceCredential: serviceCredentialOf(w) });
       expect(moved.status).toBe(200);
       for (const user of users) {
         const mine = (await h.call('GET', '/api/me/integrations', { as: user })).body.integrations as { integrationId: string; status: string }[];
@@ -203,14 +213,14 @@ describe('security review: the Require User PAT guards hold', () => {
       const id = await createIntegration(w, false);
       const before = await h.app.deps.integrationStore.get(site.clientKey, id);
       if (!before) throw new Error('missing');
-      const moved = await patch(id, 1, { baseUrl: hosts.gitlab.url, serviceCredential: { token: 'ghp_new_host_service_token_111111111111' } });
+      const moved = await patch(id, 1, { baseUrl: otherHostOf(hosts.github.url), serviceCredential: serviceCredentialOf(w) });
       expect(moved.status).toBe(200);
       const { userTokenContext, serviceCredentialContext } = await import('../../lambdas/services/host-credentials');
       const after = await h.app.deps.integrationStore.get(site.clientKey, id);
       if (!after) throw new Error('missing');
       await expect(h.app.deps.vault.decrypt(before.serviceCredential.ciphertext, serviceCredentialContext(h.app.deps.families, after))).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
-      expect((await h.app.deps.vault.decrypt(after.serviceCredential.ciphertext, serviceCredentialContext(h.app.deps.families, after))).reveal()).toContain('111111111111');
-      expect(userTokenContext(h.app.deps.families, after, 'x').host).toBe(hosts.gitlab.url);
+      expect((await h.app.deps.vault.decrypt(after.serviceCredential.ciphertext, serviceCredentialContext(h.app.deps.families, after))).reveal()).toContain(serviceCredentialOf(w).token);
+      expect(userTokenContext(h.app.deps.families, after, 'x').host).toBe(otherHostOf(hosts.github.url));
     });
 
     it('newTokenUrl comes from the integration\'s own verified host', async () => {
@@ -223,17 +233,18 @@ describe('security review: the Require User PAT guards hold', () => {
 
   describe('item 9: TFS Basic passwords', () => {
     it('shows no hint and stores no character of the password in clear', async () => {
-      const password = `pw-${randomBytes(8).toString('hex')}-TAIL`;
+      // The simulated TFS 2015's service account (a Basic password is verified with the host on save too).
+      const password = 'svc-bot-password';
       const res = await h.call('POST', '/api/admin/integrations', {
         as: asAdmin(),
         body: { name: `tfs2015 ${randomBytes(3).toString('hex')}`, provider: 'tfs', tfsVersion: '2015', baseUrl: hosts.azure.collectionUrl('/tfs2015/DefaultCollection'), requireUserPat: false, serviceCredential: { username: 'svc-bot', password } },
       });
       expect(res.status).toBe(201);
       expect(res.body.serviceCredential).toMatchObject({ kind: 'basic', username: 'svc-bot', hint: '' });
-      expect(res.text).not.toContain('TAIL');
+      expect(res.text).not.toContain(password);
       const item = (await h.scanAll()).find((i) => i.type === 'integration' && i.id === res.body.id) as { serviceCredential: { hint: string } };
       expect(item.serviceCredential.hint).toBe('');
-      expect(JSON.stringify(item)).not.toContain('TAIL');
+      expect(JSON.stringify(item)).not.toContain(password);
     });
   });
 });

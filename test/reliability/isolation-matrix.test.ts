@@ -23,13 +23,17 @@ interface Victim {
 }
 
 
+/** A service token the GitHub simulator accepts: a new integration's credential is verified with its host on save. */
+let probeServiceToken = '';
+
 /** Every /api route, aimed at `victim`'s integration and repository. */
 const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
   const id = victim.integrationId;
   const git = { integrationId: id, repositoryId: victim.repositoryId, issueKey: 'PROJ-1' };
   return [
     { routeKey: 'GET /api/admin/integrations', method: 'GET', path: '/api/admin/integrations' },
-    { routeKey: 'POST /api/admin/integrations', method: 'POST', path: '/api/admin/integrations', body: { name: `probe ${uniqueSuffix()}`, provider: 'github', requireUserPat: true, serviceCredential: { token: 'ghp_probe_token_0000000000000000' } } },
+    { routeKey: 'POST /api/admin/integrations', method: 'POST', path: '/api/admin/integrations', body: { name: `probe ${uniqueSuffix()}`, provider: 'github', requireUserPat: true, serviceCredential: { token: probeServiceToken } } },
+    { routeKey: 'GET /api/admin/jira-projects', method: 'GET', path: '/api/admin/jira-projects' },
     { routeKey: 'GET /api/admin/integrations/{integrationId}', method: 'GET', path: `/api/admin/integrations/${id}` },
     { routeKey: 'PATCH /api/admin/integrations/{integrationId}', method: 'PATCH', path: `/api/admin/integrations/${id}`, body: { requireUserPat: false }, headers: { 'if-match': '"1"' } },
     { routeKey: 'DELETE /api/admin/integrations/{integrationId}', method: 'DELETE', path: `/api/admin/integrations/${id}` },
@@ -42,8 +46,8 @@ const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
     { routeKey: 'POST /api/git/branches', method: 'POST', path: '/api/git/branches', body: { ...git, branchName: `probe/${uniqueSuffix()}`, fromRef: 'main' } },
     { routeKey: 'DELETE /api/git/branches', method: 'DELETE', path: '/api/git/branches', body: { ...git, branchName: 'main' } },
     { routeKey: 'POST /api/git/pull-requests', method: 'POST', path: '/api/git/pull-requests', body: { ...git, sourceBranch: 'main', targetBranch: 'main', title: 'probe' } },
-    { routeKey: 'GET /api/integrations/{integrationId}/repositories', method: 'GET', path: `/api/integrations/${id}/repositories` },
-    { routeKey: 'GET /api/integrations/{integrationId}/branches', method: 'GET', path: `/api/integrations/${id}/branches`, query: { repositoryId: victim.repositoryId } },
+    { routeKey: 'GET /api/integrations/{integrationId}/repositories', method: 'GET', path: `/api/integrations/${id}/repositories`, query: { issueKey: 'PROJ-1' } },
+    { routeKey: 'GET /api/integrations/{integrationId}/branches', method: 'GET', path: `/api/integrations/${id}/branches`, query: { issueKey: 'PROJ-1', repositoryId: victim.repositoryId } },
   ];
 };
 
@@ -74,6 +78,7 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     a = rw.tenant;
     b = await rw.installTenant();
     const github = rw.world('github');
+    probeServiceToken = (github.integrationBody('probe', false).serviceCredential as { token: string }).token;
 
     const bIntegration = await rw.createIntegration(github, true, b.admin);
     await rw.h.call('PUT', `/api/admin/integrations/${bIntegration}/repositories`, { as: b.admin, body: { repositoryId: github.repositoryId, requireUserPat: true } });
@@ -134,6 +139,8 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     expect(statuses).toEqual({
       'GET /api/admin/integrations': 200,
       'POST /api/admin/integrations': 201,
+      // Tenant A's own Jira projects.
+      'GET /api/admin/jira-projects': 200,
       'GET /api/admin/integrations/{integrationId}': 404,
       'PATCH /api/admin/integrations/{integrationId}': 404,
       'DELETE /api/admin/integrations/{integrationId}': 404,
@@ -206,10 +213,10 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 403, 'FORBIDDEN']);
       expectNoLeak(res, probe, victimOfOwner.secrets);
     }
-    // The pickers need no issue, so no project permission: any verified user, acting as themself (no PAT here).
+    // The pickers serve an issue and are checked like readiness: no project permission, nothing listed (issue 21).
     for (const probe of probesAt(victimOfOwner).filter((p) => p.path.startsWith('/api/integrations/'))) {
       const res = await call(outsider, probe);
-      expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 428, 'PAT_REQUIRED']);
+      expect([probe.routeKey, res.status, res.body.code]).toEqual([probe.routeKey, 403, 'FORBIDDEN']);
       expectNoLeak(res, probe, victimOfOwner.secrets);
     }
   });

@@ -22,7 +22,7 @@ describe('OpenAPI document', () => {
   it('documents the pickers\' query parameters from the zod schemas the handler parses with', () => {
     const doc = openApiDocument() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required: boolean }[] }>> };
     const parametersOf = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p) => `${p.in} ${p.name}${p.required ? '' : '?'}`);
-    expect(parametersOf('/api/integrations/{integrationId}/repositories')).toEqual(['path integrationId', 'query query?']);
-    expect(parametersOf('/api/integrations/{integrationId}/branches')).toEqual(['path integrationId', 'query repositoryId', 'query query?']);
+    expect(parametersOf('/api/integrations/{integrationId}/repositories')).toEqual(['path integrationId', 'query issueKey', 'query query?']);
+    expect(parametersOf('/api/integrations/{integrationId}/branches')).toEqual(['path integrationId', 'query issueKey', 'query repositoryId', 'query query?']);
   });
 });

@@ -67,6 +67,7 @@ export const AdminPage = (): JSX.Element => {
           </span>
         ),
       },
+      { key: 'projects', content: <span data-testid={`row-projects-${i.id}`}>{i.projects === 'all' ? 'Projects: all' : `Projects: ${i.projects.map((p) => p.key).join(', ')}`}</span> },
       { key: 'holders', content: <span data-testid={`row-holders-${i.id}`}>{count(i.tokenHolders)}</span> },
       {
         key: 'expiring',
@@ -108,6 +109,7 @@ export const AdminPage = (): JSX.Element => {
               { key: 'name', content: 'Name' },
               { key: 'kind', content: 'Kind' },
               { key: 'policy', content: 'Require User PAT' },
+              { key: 'projects', content: 'Projects' },
               { key: 'holders', content: 'Token holders' },
               { key: 'expiring', content: 'Expiring within 7 days' },
               { key: 'actions', content: <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>Actions</span> },

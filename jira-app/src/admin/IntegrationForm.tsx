@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import { HelperMessage, Label } from '@atlaskit/form';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { ApiProblem, Cancelled } from '../api/client';
-import { admin, ifMatchOf, type CreateIntegrationBody, type Credential, type IntegrationView, type PatchIntegrationBody, type ProviderKind, type TfsVersion } from '../api/patgate';
+import { admin, ifMatchOf, type JiraProject, type CreateIntegrationBody, type Credential, type IntegrationView, type PatchIntegrationBody, type ProviderKind, type TfsVersion } from '../api/patgate';
 import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../common/kinds';
 import { accessKeyIdRule, baseUrlRule, check, nameRule, passwordRule, regionRule, secretAccessKeyRule, tokenRule, usernameRule, type Errors, type Rule } from '../common/rules';
 import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
@@ -34,7 +34,7 @@ const CREDENTIAL_FIELDS: Record<CredentialKind, readonly (readonly [string, stri
   ],
 };
 
-const FIELDS = ['name', 'provider', 'baseUrl', 'tfsVersion', 'region', 'requireUserPat', ...Object.values(CREDENTIAL_FIELDS).flat().map(([f]) => `serviceCredential.${f}`)];
+const FIELDS = ['name', 'provider', 'baseUrl', 'tfsVersion', 'region', 'requireUserPat', 'projects', ...Object.values(CREDENTIAL_FIELDS).flat().map(([f]) => `serviceCredential.${f}`)];
 
 /** Add or edit one integration. Secrets are write-only: the form shows only the stored hint. */
 export const IntegrationForm = (props: Props): JSX.Element => {
@@ -45,6 +45,16 @@ export const IntegrationForm = (props: Props): JSX.Element => {
   const [tfsVersion, setTfsVersion] = useState<TfsVersion | undefined>(current?.tfsVersion);
   const [region, setRegion] = useState(current?.region ?? '');
   const [requireUserPat, setRequireUserPat] = useState(current?.requireUserPat ?? false);
+  // docs/architecture.md §3 step 0: all projects, or a list the admin picks from Jira's projects.
+  const [projectKeys, setProjectKeys] = useState<string[] | 'all'>(!current || current.projects === 'all' ? 'all' : current.projects.map((p) => p.key));
+  const [jiraProjects, setJiraProjects] = useState<JiraProject[]>();
+  useEffect(() => {
+    if (projectKeys === 'all' || jiraProjects) return;
+    admin
+      .jiraProjects()
+      .then((page) => setJiraProjects(page.projects))
+      .catch(() => setJiraProjects([]));
+  }, [projectKeys, jiraProjects]);
   const [replacing, setReplacing] = useState(props.mode === 'create');
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Errors>({});
@@ -68,6 +78,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
     ]);
     if (!provider) found.provider = 'Choose the kind of git host.';
     if (provider === 'tfs' && !tfsVersion) found.tfsVersion = 'Choose the TFS version.';
+    if (projectKeys !== 'all' && projectKeys.length === 0) found.projects = 'Choose at least one project, or All projects.';
     return found;
   };
 
@@ -94,6 +105,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
           name: name.trim(),
           provider,
           requireUserPat,
+          projects: projectKeys,
           serviceCredential: credential(),
           ...(selfHosted ? { baseUrl: baseUrl.trim() } : {}),
           ...(provider === 'tfs' && tfsVersion ? { tfsVersion } : {}),
@@ -108,6 +120,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
           ...(provider === 'tfs' && tfsVersion !== view.tfsVersion ? { tfsVersion } : {}),
           ...(provider === 'codecommit' && region !== view.region ? { region } : {}),
           ...(requireUserPat !== view.requireUserPat ? { requireUserPat } : {}),
+          ...(projectLabel(projectKeys) !== projectLabel(view.projects === 'all' ? 'all' : view.projects.map((p) => p.key)) ? { projects: projectKeys } : {}),
           ...(mustReplace ? { serviceCredential: credential() } : {}),
         };
         result = await admin.update(view.id, props.ifMatch, body, { signal: controller.signal });
@@ -134,9 +147,11 @@ export const IntegrationForm = (props: Props): JSX.Element => {
   const credentialSummary = (): string => {
     const c = current?.serviceCredential;
     if (!c) return '';
-    if (c.kind === 'aws-keys') return `Access key ${c.accessKeyId ?? ''}, set on ${formatDate(c.setAt)}, secret ending ${c.hint}`;
-    if (c.kind === 'basic') return `User ${c.username ?? ''}, password set on ${formatDate(c.setAt)}`;
-    return `Set on ${formatDate(c.setAt)}, ending ${c.hint}`;
+    // What the host said when the credential was checked on save: whose it is and when it expires.
+    const verified = `${c.login ? `, the host knows it as ${c.login}` : ''}${c.expiresAt ? `, expires ${formatDate(c.expiresAt)}` : ''}`;
+    if (c.kind === 'aws-keys') return `Access key ${c.accessKeyId ?? ''}, set on ${formatDate(c.setAt)}, secret ending ${c.hint}${verified}`;
+    if (c.kind === 'basic') return `User ${c.username ?? ''}, password set on ${formatDate(c.setAt)}${verified}`;
+    return `Set on ${formatDate(c.setAt)}, ending ${c.hint}${verified}`;
   };
 
   return (
@@ -228,6 +243,32 @@ export const IntegrationForm = (props: Props): JSX.Element => {
         </fieldset>
 
         <div style={{ marginBlockStart: space('300') }}>
+          <Label htmlFor="projectScope">Projects</Label>
+          <Select<{ label: string; value: 'all' | 'list' }>
+            inputId="projectScope"
+            options={PROJECT_SCOPES}
+            value={PROJECT_SCOPES.find((o) => o.value === (projectKeys === 'all' ? 'all' : 'list')) ?? null}
+            onChange={(option) => setProjectKeys(option?.value === 'list' ? [] : 'all')}
+          />
+          {projectKeys === 'all' ? null : (
+            <div style={{ marginBlockStart: space('100') }}>
+              <Label htmlFor="projects">Jira projects</Label>
+              <Select<{ label: string; value: string }, true>
+                inputId="projects"
+                isMulti
+                isLoading={!jiraProjects}
+                options={(jiraProjects ?? []).map((p) => ({ label: `${p.key} (${p.name})`, value: p.key }))}
+                value={projectKeys.map((key) => ({ label: key, value: key }))}
+                onChange={(options) => setProjectKeys(options.map((o) => o.value))}
+                aria-describedby={errors.projects ? 'projects-error' : undefined}
+              />
+              <FieldError id="projects-error" message={errors.projects} />
+            </div>
+          )}
+          <HelperMessage>Only issues of these projects may use this integration; a repository can narrow it further.</HelperMessage>
+        </div>
+
+        <div style={{ marginBlockStart: space('300') }}>
           <Checkbox
             id="requireUserPat"
             name="requireUserPat"
@@ -269,3 +310,10 @@ export const IntegrationForm = (props: Props): JSX.Element => {
     </section>
   );
 };
+
+const PROJECT_SCOPES: { label: string; value: 'all' | 'list' }[] = [
+  { label: 'All projects', value: 'all' },
+  { label: 'Only these projects', value: 'list' },
+];
+
+const projectLabel = (keys: readonly string[] | 'all'): string => (keys === 'all' ? 'all' : [...keys].sort().join(','));

@@ -1,11 +1,18 @@
 import type { ProviderKind, TfsVersion } from '../../../lambdas/domain/integration';
 import type { AuditEntry } from '../../../lambdas/domain/records';
 import type { IntegrationView } from '../../../lambdas/services/integration-service';
-import type { MyIntegrationView } from '../../../lambdas/services/token-service';
+import type { MyIntegrationView, MyIntegrationsForIssue } from '../../../lambdas/services/token-service';
 import { call, type ApiResult } from './client';
 
 /** Typed calls of the patgate API (README "API"), all through the one client. */
-export type { AuditEntry, IntegrationView, MyIntegrationView, ProviderKind, TfsVersion };
+export type { AuditEntry, IntegrationView, MyIntegrationView, MyIntegrationsForIssue, ProviderKind, TfsVersion };
+
+/** A Jira project for the integration form (Jira's project search through the API). */
+export interface JiraProject {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+}
 
 const at = (...segments: string[]): string => segments.map((s) => (s.startsWith('/') ? s : encodeURIComponent(s))).join('/');
 
@@ -18,6 +25,8 @@ export interface CreateIntegrationBody {
   region?: string;
   tfsVersion?: TfsVersion;
   requireUserPat: boolean;
+  /** `all`, or project keys (checked against Jira by the API). */
+  projects?: 'all' | string[];
   serviceCredential: Credential;
 }
 
@@ -48,12 +57,17 @@ export const admin = {
   /** Per-repository override; the repository id travels in the body because it may hold `/`. */
   setOverride: async (id: string, repositoryId: string, requireUserPat: boolean | null): Promise<void> =>
     void (await call('PUT', at('/api/admin/integrations', id, 'repositories'), { body: { repositoryId, requireUserPat } })),
+  /** One page of the site's Jira projects (the form's project list). */
+  jiraProjects: async (query: { startAt?: number; query?: string } = {}): Promise<{ projects: JiraProject[]; isLast: boolean; total: number }> =>
+    (await call<{ projects: JiraProject[]; isLast: boolean; total: number }>('GET', '/api/admin/jira-projects', { query: { maxResults: 100, ...query } })).body,
   audit: async (query: { integrationId?: string; limit?: number; cursor?: string }): Promise<AuditPage> =>
     (await call<AuditPage>('GET', '/api/admin/audit', { query })).body,
 };
 
 export const me = {
   integrations: async (): Promise<MyIntegrationView[]> => (await call<{ integrations: MyIntegrationView[] }>('GET', '/api/me/integrations')).body.integrations,
+  /** The issue panel's one call on open: the user's integrations, their permission in the issue's project and each integration's availability there. */
+  integrationsFor: async (issueKey: string): Promise<MyIntegrationsForIssue> => (await call<MyIntegrationsForIssue>('GET', '/api/me/integrations', { query: { issueKey } })).body,
   saveToken: async (id: string, body: SaveTokenBody, options: Signal = {}): Promise<MyIntegrationView> =>
     (await call<MyIntegrationView>('PUT', at('/api/me/tokens', id), { body, signal: options.signal })).body,
   removeToken: async (id: string): Promise<void> => void (await call('DELETE', at('/api/me/tokens', id))),
@@ -101,10 +115,11 @@ const withKey = (idempotencyKey: string): Record<string, string> => ({ 'idempote
 export const git = {
   readiness: async (target: Target, options: Signal = {}): Promise<Readiness> =>
     (await call<Readiness>('GET', at('/api/issues', target.issueKey, 'git-readiness'), { query: { integrationId: target.integrationId, repositoryId: target.repositoryId }, signal: options.signal })).body,
-  repositories: async (integrationId: string, query: string, options: Signal = {}): Promise<RepositoryOption[]> =>
-    (await call<{ repositories: RepositoryOption[] }>('GET', at('/api/integrations', integrationId, 'repositories'), { query: { query }, signal: options.signal })).body.repositories ?? [],
-  branches: async (integrationId: string, repositoryId: string, query: string, options: Signal = {}): Promise<BranchOption[]> =>
-    (await call<{ branches: BranchOption[] }>('GET', at('/api/integrations', integrationId, 'branches'), { query: { repositoryId, query }, signal: options.signal })).body.branches ?? [],
+  // The pickers serve an issue: the API checks its project like readiness.
+  repositories: async (issueKey: string, integrationId: string, query: string, options: Signal = {}): Promise<RepositoryOption[]> =>
+    (await call<{ repositories: RepositoryOption[] }>('GET', at('/api/integrations', integrationId, 'repositories'), { query: { issueKey, query }, signal: options.signal })).body.repositories ?? [],
+  branches: async (issueKey: string, integrationId: string, repositoryId: string, query: string, options: Signal = {}): Promise<BranchOption[]> =>
+    (await call<{ branches: BranchOption[] }>('GET', at('/api/integrations', integrationId, 'branches'), { query: { issueKey, repositoryId, query }, signal: options.signal })).body.branches ?? [],
   createBranch: async (target: Target, input: { branchName: string; fromRef: string }, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>
     (await call<GitResult>('POST', '/api/git/branches', { body: { ...target, ...input }, headers: withKey(idempotencyKey), signal: options.signal })).body,
   deleteBranch: async (target: Target, branchName: string, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>

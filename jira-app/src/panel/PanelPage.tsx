@@ -6,7 +6,7 @@ import Select, { CreatableSelect } from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import { ApiProblem, Cancelled, type Problem } from '../api/client';
 import { issueContext, openInJira, type IssueContext } from '../api/context';
-import { git, me, type BranchOption, type GitResult, type MyIntegrationView, type Readiness, type Target } from '../api/patgate';
+import { git, me, type BranchOption, type GitResult, type MyIntegrationsForIssue, type MyIntegrationView, type Readiness, type Target } from '../api/patgate';
 import { KIND_LABELS } from '../common/kinds';
 import { Busy, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
 import { branchNameProblem, suggestBranchName } from './branch-name';
@@ -26,7 +26,8 @@ const newKey = (): string => crypto.randomUUID();
  */
 export const PanelPage = (): JSX.Element => {
   const [issue, setIssue] = useState<IssueContext>();
-  const [items, setItems] = useState<MyIntegrationView[]>();
+  const [items, setItems] = useState<MyIntegrationsForIssue['integrations']>();
+  const [access, setAccess] = useState<MyIntegrationsForIssue['issue']>();
   const [loadProblem, setLoadProblem] = useState<string>();
   const [integrationId, setIntegrationId] = useState<string>();
   const [repositoryId, setRepositoryId] = useState<string>();
@@ -35,12 +36,16 @@ export const PanelPage = (): JSX.Element => {
   const [repoOptions, setRepoOptions] = useState<Option[]>([]);
   const [repoProblem, setRepoProblem] = useState<string>();
 
+  // One API call on open: the integrations with the user's permission in the issue's project and where each may be used.
   useEffect(() => {
-    void issueContext().then(setIssue);
-    me.integrations()
-      .then((list) => {
-        setItems(list);
-        setIntegrationId(list[0]?.integrationId);
+    issueContext()
+      .then(async (context) => {
+        if (!context) throw new Error('This panel opens on an issue.');
+        setIssue(context);
+        const answer = await me.integrationsFor(context.issueKey);
+        setAccess(answer.issue);
+        setItems(answer.integrations);
+        setIntegrationId((answer.integrations.find((i) => i.availableInProject) ?? answer.integrations[0])?.integrationId);
       })
       .catch((error: unknown) => setLoadProblem(problemOf(error).detail));
   }, []);
@@ -72,7 +77,7 @@ export const PanelPage = (): JSX.Element => {
   const loadRepositories = async (query: string): Promise<void> => {
     if (!integrationId) return;
     try {
-      const repositories = await git.repositories(integrationId, query);
+      const repositories = await git.repositories(issue?.issueKey ?? '', integrationId, query);
       setRepoOptions(repositories.map((r) => ({ value: r.id, label: r.name })));
       setRepoProblem(undefined);
     } catch (error) {
@@ -95,6 +100,8 @@ export const PanelPage = (): JSX.Element => {
   if (loadProblem) return <ProblemMessage title="The Git panel could not load" messages={[loadProblem]} />;
   if (!items || !issue) return <Spinner label="Loading" />;
   if (items.length === 0) return <p style={{ padding: space('100') }}>No git integrations yet. A Jira admin adds them in Manage Git repositories.</p>;
+  if (access && !access.viewDevTools) return <NotHere title="No git actions on this issue" text={access.message ?? `You need View Development Tools in ${access.projectKey}.`} />;
+  const unavailable = item && !item.availableInProject;
 
   return (
     <div style={{ padding: space('100'), color: tk('color.text') }}>
@@ -115,7 +122,9 @@ export const PanelPage = (): JSX.Element => {
           }}
         />
       </div>
-      {refusal && item ? (
+      {unavailable ? (
+        <NotHere title={`${item.name} is not available here`} text={`${item.name} is not available in ${access?.projectKey ?? 'this project'}: your Jira administrator limited it to other projects.`} />
+      ) : refusal && item ? (
         <SetupRequired item={item} refusal={refusal} />
       ) : (
         <>
@@ -143,6 +152,15 @@ export const PanelPage = (): JSX.Element => {
     </div>
   );
 };
+
+/** Refused before anything is picked: no permission in the issue's project, or the integration is not associated with it. */
+const NotHere = ({ title, text }: { title: string; text: string }): JSX.Element => (
+  <div data-testid="not-available" role="alert" style={{ marginBlockStart: space('200') }}>
+    <SectionMessage appearance="warning" title={title}>
+      <p>{text}</p>
+    </SectionMessage>
+  </div>
+);
 
 const refusalOf = (problem: Problem): Readiness => ({
   status: 'refused',
@@ -196,7 +214,7 @@ const Ready = ({ target, issue, item, readiness, onRefused }: { target: Target; 
 
   const loadBranches = useCallback(async () => {
     try {
-      const list = await git.branches(target.integrationId, target.repositoryId, '');
+      const list = await git.branches(target.issueKey, target.integrationId, target.repositoryId, '');
       setBranches([...list.filter((b) => b.isDefault), ...list.filter((b) => !b.isDefault)]);
     } catch {
       setBranches([]);
@@ -414,7 +432,7 @@ const ActionProblem = ({ problem, onRetry }: { problem: Problem; onRetry: () => 
       : problem.code === 'HOST_RATE_LIMITED'
         ? `The host is rate limiting requests. Try again${problem.retryAfterSeconds ? ` in ${problem.retryAfterSeconds} seconds` : ' shortly'}.`
         : problem.code === 'FORBIDDEN'
-          ? 'You need the View Development Tools permission in this project for git actions. Ask a Jira admin to grant it.'
+          ? problem.detail
           : problem.detail;
   const retry = problem.code === 'HOST_UNAVAILABLE' || problem.code === 'HOST_TIMEOUT' || problem.code === 'HOST_RATE_LIMITED';
   return (

@@ -1,4 +1,4 @@
-import { auditQuerySchema, createIntegrationSchemaFor, patchIntegrationSchema, repositoryOverrideSchema, type IntegrationKinds } from '../../domain/integration-schemas';
+import { auditQuerySchema, createIntegrationSchemaFor, jiraProjectsQuerySchema, patchIntegrationSchema, repositoryOverrideSchema, type IntegrationKinds } from '../../domain/integration-schemas';
 import { BUILT_IN_FAMILIES } from '../../hosts/family-registry';
 import { ifMatchOptionalHeaders, ifMatchRequiredHeaders } from '../../http/request-headers';
 import { defineRoutes } from '../../http/route-spec';
@@ -59,6 +59,15 @@ export const ADMIN_ROUTES = defineRoutes({
     summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical',
     request: { path: integrationPath, body: repositoryOverrideSchema },
     responses: { 200: { description: 'The override as stored', body: 'RepositoryOverride' } },
+  },
+  jiraProjects: {
+    method: 'GET',
+    path: '/api/admin/jira-projects',
+    access: 'admin',
+    function: 'admin',
+    summary: 'Jira\'s projects for the integration form (project search, paged)',
+    request: { query: jiraProjectsQuerySchema },
+    responses: { 200: { description: 'One page of the site\'s projects: id, key, name', body: 'JiraProjectPage' } },
   },
   audit: {
     method: 'GET',

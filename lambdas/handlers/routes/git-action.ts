@@ -54,7 +54,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     request: { headers: idempotencyKeyHeaders, body: createPullRequestSchema },
     responses: { 201: { description: 'Created', body: 'PullRequestCreated' } },
   },
-  // Pickers: any verified user of the tenant; no issue key.
+  // Pickers: for an issue (`issueKey`), checked like readiness: View Development Tools there and the project associated.
   repositories: {
     method: 'GET',
     path: '/api/integrations/{integrationId}/repositories',

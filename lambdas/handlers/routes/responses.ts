@@ -22,6 +22,9 @@ const actedAs = z.object({
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) });
 
+const projectRef = z.object({ id: z.string().meta({ description: 'Jira\'s numeric project id (what decides)' }), key: z.string().meta({ description: 'The project key when it was named (what is shown)' }) });
+const projectScope = z.union([z.literal('all'), z.array(projectRef)]).meta({ description: 'Which Jira projects may reach the integration: all, or these' });
+
 export const integrationResponse = z.object({
   id: z.string(),
   name: z.string(),
@@ -37,9 +40,13 @@ export const integrationResponse = z.object({
       setAt: timestamp,
       accessKeyId: z.string().optional(),
       username: z.string().optional(),
+      login: z.string().optional().meta({ description: 'Who the host said the credential is, checked on save' }),
+      scopes: z.array(z.string()).optional(),
+      expiresAt: timestamp.optional().meta({ description: 'When the credential stops working, where the host reports it' }),
     })
     .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
-  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), updatedAt: timestamp, updatedBy: z.string() })),
+  projects: projectScope,
+  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), projects: z.array(projectRef).optional(), updatedAt: timestamp, updatedBy: z.string() })),
   version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
   createdAt: timestamp,
   createdBy: z.string(),
@@ -54,6 +61,7 @@ export const integrationListResponse = z.object({
 export const repositoryOverrideResponse = z.object({
   repositoryId: z.string().meta({ description: 'The canonical repository id, as stored' }),
   requireUserPat: z.boolean().nullable(),
+  projects: z.array(projectRef).optional().meta({ description: 'The projects the repository is narrowed to, if any' }),
   effective: z.boolean().meta({ description: 'Whether a user PAT is now required for the repository' }),
 });
 
@@ -92,8 +100,22 @@ export const myIntegrationResponse = z.object({
   savedAt: timestamp.optional(),
   newTokenUrl: z.string(),
   setupUrl: z.string(),
+  availableInProject: z.boolean().optional().meta({ description: 'With `issueKey`: whether the integration is associated with the issue\'s project' }),
 });
-export const myIntegrationsResponse = z.object({ integrations: z.array(myIntegrationResponse) });
+export const myIntegrationsResponse = z.object({
+  integrations: z.array(myIntegrationResponse),
+  issue: z
+    .object({ issueKey: z.string(), projectKey: z.string(), projectId: z.string(), viewDevTools: z.boolean(), message: z.string().optional() })
+    .optional()
+    .meta({ description: 'With `issueKey`: the issue\'s project and whether the user may use git there (View Development Tools)' }),
+});
+
+export const jiraProjectPageResponse = z.object({
+  projects: z.array(projectRef.extend({ name: z.string() })),
+  startAt: z.number().int(),
+  total: z.number().int(),
+  isLast: z.boolean(),
+});
 
 export const readinessResponse = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string() }),
@@ -135,6 +157,7 @@ export const RESPONSE_BODIES = {
   PullRequestCreated: pullRequestCreatedResponse,
   RepositoryPage: repositoryPageResponse,
   BranchPage: branchPageResponse,
+  JiraProjectPage: jiraProjectPageResponse,
 } as const;
 
 export type ResponseBodyName = keyof typeof RESPONSE_BODIES;

@@ -1,6 +1,11 @@
+import * as z from 'zod';
+import { issueKeySchema } from '../../domain/issue-key';
 import { saveTokenSchema } from '../../domain/token-schemas';
 import { defineRoutes } from '../../http/route-spec';
 import { integrationPath } from './path-parameters';
+
+/** `GET /api/me/integrations?issueKey=…`: the issue panel's one call on open also answers the issue's project (docs/architecture.md §11). */
+export const myIntegrationsQuerySchema = z.strictObject({ issueKey: issueKeySchema.optional() });
 
 /** Served by the `tokens` function: the signed-in user's own tokens. */
 export const TOKEN_ROUTES = defineRoutes({
@@ -9,7 +14,8 @@ export const TOKEN_ROUTES = defineRoutes({
     path: '/api/me/integrations',
     access: 'user',
     function: 'tokens',
-    summary: 'The user\'s integrations with policy and token status',
+    summary: 'The user\'s integrations with policy and token status; with issueKey, the permission and availability in its project',
+    request: { query: myIntegrationsQuerySchema },
     responses: { 200: { description: 'The tenant\'s integrations as they apply to the user', body: 'MyIntegrations' } },
   },
   saveToken: {

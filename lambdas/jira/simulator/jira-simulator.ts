@@ -561,7 +561,7 @@ export class JiraSimulator {
     if (!facts || facts.installationId !== site.installationId || facts.expiresAt < Date.now()) return { status: 401, body: { code: 401, message: 'Unauthorized' } };
     // The classic scope each operation names in Jira's platform OpenAPI (x-atlassian-oauth2-scopes).
     const writes = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path) && request.method !== 'GET';
-    const needed = writes ? 'write:jira-work' : path.startsWith('/rest/api/3/issue/') ? 'read:jira-work' : 'read:jira-user';
+    const needed = writes ? 'write:jira-work' : path.startsWith('/rest/api/3/issue/') || path === '/rest/api/3/project/search' ? 'read:jira-work' : 'read:jira-user';
     if (!facts.scopes.has(needed)) return { status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } };
     return undefined;
   }
@@ -591,6 +591,9 @@ export class JiraSimulator {
     } else if (method === 'GET' && /^\/rest\/api\/3\/issue\/[^/]+$/.test(path)) {
       operation = '/rest/api/3/issue/{issueIdOrKey}';
       answer = this.#issue(site, decodeURIComponent(path.slice('/rest/api/3/issue/'.length)), request.query.get('fields'));
+    } else if (method === 'GET' && path === '/rest/api/3/project/search') {
+      operation = '/rest/api/3/project/search';
+      answer = projectSearch(site, this.#info(site).baseUrl, request.query);
     } else if (method === 'GET' && path === '/rest/api/3/serverInfo') {
       answer = { status: 200, body: { baseUrl: this.#info(site).baseUrl, displayUrl: this.#info(site).baseUrl, version: '1001.0.0-SNAPSHOT', versionNumbers: [1001, 0, 0], deploymentType: 'Cloud', buildNumber: 100_000, buildDate: '2026-11-30T00:00:00.000Z', serverTime: new Date().toISOString(), scmInfo: 'simulated', serverTitle: site.name } };
     } else {
@@ -741,3 +744,55 @@ export class JiraSimulator {
     }
   }
 }
+
+// --- Project search (project association, issue 21) ---
+
+/**
+ * "Get projects paginated", `GET /rest/api/3/project/search`
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get):
+ * a PageBeanProject; `startAt` (default 0) and `maxResults` (default 50, at most 100) page it, `keys`
+ * and `id` filter (comma-separated, up to 50 each; Jira answers 400 above that), `query` matches
+ * key or name case-insensitively, `orderBy` key. A non-numeric `startAt`/`maxResults`/`id` is 400.
+ */
+const projectSearch = (site: Site, baseUrl: string, query: URLSearchParams): SimResponse => {
+  const numberOf = (name: string, fallback: number): number | undefined => {
+    const raw = query.get(name);
+    if (raw === null) return fallback;
+    return /^\d+$/.test(raw) ? Number(raw) : undefined;
+  };
+  const listOf = (name: string): string[] => query.getAll(name).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const startAt = numberOf('startAt', 0);
+  const requested = numberOf('maxResults', 50);
+  const keys = listOf('keys');
+  const ids = listOf('id');
+  if (startAt === undefined || requested === undefined || ids.some((id) => !/^\d+$/.test(id))) return jiraError(400, 'Invalid request parameters.');
+  if (keys.length > 50 || ids.length > 50) return jiraError(400, 'Too many project keys or ids: at most 50.');
+  const maxResults = Math.min(requested, 100);
+  const text = query.get('query')?.toLowerCase();
+  const matching = [...site.projects.values()]
+    .filter((p) => (keys.length === 0 || keys.includes(p.key)) && (ids.length === 0 || ids.includes(String(p.id))))
+    .filter((p) => !text || p.key.toLowerCase().includes(text) || `project ${p.key}`.toLowerCase().includes(text))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  const values = matching.slice(startAt, startAt + maxResults).map((p) => ({
+    self: `${baseUrl}/rest/api/3/project/${p.id}`,
+    id: String(p.id),
+    key: p.key,
+    name: `Project ${p.key}`,
+    projectTypeKey: 'software',
+    simplified: false,
+    style: 'classic',
+  }));
+  const isLast = startAt + values.length >= matching.length;
+  return {
+    status: 200,
+    body: {
+      self: `${baseUrl}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`,
+      ...(isLast ? {} : { nextPage: `${baseUrl}/rest/api/3/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+      maxResults,
+      startAt,
+      total: matching.length,
+      isLast,
+      values,
+    },
+  };
+};
