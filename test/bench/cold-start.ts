@@ -164,10 +164,11 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
 
 /**
  * Issue 16's targets for the git-action function as deployed: what a GitHub action loads, and the
- * handler's import time, since issue 25 a multiple of the reference module's import in the same run
- * (150 ms when set, on a machine where the reference module imported in about 60 ms: docs/benchmarks.md).
+ * handler's import time, since issue 25 a multiple of the reference module's import in the same rounds.
+ * Set at 150 ms when the import took 88 ms, about 4× the reference module (measured 3.8× wall,
+ * 4.1× CPU): the same headroom is 6.5× (docs/benchmarks.md).
  */
-export const COLD_START_TARGETS = { gitHubActionKb: 400, gitActionRequireVsReference: 2.5 } as const;
+export const COLD_START_TARGETS = { gitHubActionKb: 400, gitActionRequireVsReference: 6.5 } as const;
 
 /** The targets missed, one line each (empty when met): for run.ts's failure list. */
 export const coldStartFailures = (rows: readonly ColdStartRow[]): string[] => {

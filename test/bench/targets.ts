@@ -32,7 +32,7 @@ export interface TargetInputs {
 
 /**
  * Issue 16's targets. Bundle: what a GitHub action loads as deployed ≤ 400 KB. The time targets are
- * multiples of a reference measured in the same run (issue 25; reference.ts): import ≤ 2.5× the
+ * multiples of a reference measured in the same run (issue 25; reference.ts): import ≤ 6.5× the
  * reference module's import; ms added ≤ 3× / 9× the reference workload (5 / 15 ms when set on a
  * machine where the workload took about 1.7 ms: docs/benchmarks.md).
  */
