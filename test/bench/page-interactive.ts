@@ -55,32 +55,26 @@ interface Probe {
  * Runs in every frame before its scripts (Playwright init script). In the app iframe (/app/<page>/),
  * it watches the DOM and records `performance.now()` (ms since that frame's navigation started) the
  * first time something actionable appears. The DOM is watched, not polled from outside, so the
- * measurement does not depend on how often the bench asks.
+ * measurement does not depend on how often the bench asks. Plain JavaScript source: a function
+ * compiled by tsx would carry esbuild's `__name` helper, which the page does not have.
  */
-const probeScript = ({ selectors }: { selectors: Record<string, string> }): void => {
-  const g = globalThis as unknown as {
-    location: { pathname: string };
-    document: { documentElement: unknown; querySelector(s: string): { tagName: string; id: string; getAttribute(n: string): string | null } | null };
-    performance: { now(): number };
-    MutationObserver: new (cb: () => void) => { observe(target: unknown, options: Record<string, boolean>): void; disconnect(): void };
-    __patgateInteractive?: Probe;
-  };
-  const page = /^\/app\/([^/]+)\//.exec(g.location.pathname)?.[1];
-  const selector = page ? selectors[page] : undefined;
+const probeScript = (selectors: Readonly<Record<PageName, string>>): string => `(() => {
+  const selectors = ${JSON.stringify(selectors)};
+  const page = (/^\\/app\\/([^/]+)\\//.exec(location.pathname) || [])[1];
+  const selector = page && selectors[page];
   if (!selector) return;
-  const check = (): boolean => {
-    if (g.__patgateInteractive) return true;
-    const found = g.document.querySelector(selector);
+  const check = () => {
+    if (window.__patgateInteractive) return true;
+    const found = document.querySelector(selector);
     if (!found) return false;
     const testId = found.getAttribute('data-testid');
-    g.__patgateInteractive = { at: g.performance.now(), what: testId === 'setup-required' ? 'setup required' : `${found.tagName.toLowerCase()}${found.id ? `#${found.id}` : testId ? `[data-testid=${testId}]` : ''}` };
+    const what = testId === 'setup-required' ? 'setup required' : found.tagName.toLowerCase() + (found.id ? '#' + found.id : testId ? '[data-testid=' + testId + ']' : '');
+    window.__patgateInteractive = { at: performance.now(), what };
     return true;
   };
-  const observer = new g.MutationObserver(() => {
-    if (check()) observer.disconnect();
-  });
-  observer.observe(g.document, { childList: true, subtree: true, attributes: true });
-};
+  const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+})();`;
 
 const appFrame = (page: Page, name: PageName): Frame | undefined => page.frames().find((f) => f.url().includes(`/app/${name}/`));
 
@@ -113,7 +107,7 @@ interface Scene {
 const openOnce = async (stack: BrowserStack, scene: Scene): Promise<{ ms?: number; what?: string; apiCalls: number }> => {
   const { context, page } = await stack.signIn(scene.as);
   try {
-    await context.addInitScript(probeScript, { selectors: READY_SELECTORS });
+    await context.addInitScript({ content: probeScript(READY_SELECTORS) });
     let apiCalls = 0;
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/api/')) apiCalls += 1;
