@@ -65,7 +65,7 @@ const sizeOf = (page: PageName): PageSize => {
 };
 
 /** Builds every page into jira-app/dist (clean) and answers the size each page costs on open. */
-export const buildApp = async (options: { quiet?: boolean } = {}): Promise<PageSize[]> => {
+export const buildApp = async (options: { quiet?: boolean; onMetafile?: (page: PageName, metafile: Metafile) => void } = {}): Promise<PageSize[]> => {
   rmSync(DIST_DIR, { recursive: true, force: true });
   const sizes: PageSize[] = [];
   for (const page of Object.keys(PAGES) as PageName[]) {
@@ -87,6 +87,7 @@ export const buildApp = async (options: { quiet?: boolean } = {}): Promise<PageS
       legalComments: 'none',
     });
     checkNoServerCode(result.metafile);
+    options.onMetafile?.(page, result.metafile);
     // A page without any CSS import still links index.css: keep the file so nothing 404s.
     if (!readdirSync(outdir).includes('index.css')) writeFileSync(join(outdir, 'index.css'), '');
     writeFileSync(join(outdir, 'index.html'), html(page));

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type ColdRun } from '../infra/built-lambdas';
 import { BenchSite } from './bench-site';
+import { writeReferenceModule } from './reference';
 import { percentile } from './percentile';
 import { runAlone } from './run-alone';
 
@@ -24,9 +25,13 @@ export interface ColdStartRow {
   readonly medianFirstCallMs?: number;
   /** Median import time over the empty handler's. */
   readonly ratio: number;
+  /** Median import time over the reference module's (reference.ts), measured in the same rounds: the figure the target holds. */
+  readonly vsReference: number;
 }
 
 export const EMPTY_HANDLER = '(empty handler)';
+/** The fixed generated module (reference.ts) every import time is measured against. */
+export const REFERENCE_MODULE = '(reference module)';
 
 /** A route each API function serves that answers without the network (no credentials: 401; /health: 200). */
 const FIRST_CALL_ROUTES: Readonly<Record<string, string>> = {
@@ -70,6 +75,8 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
     const env = localModeEnvironment(site.harness, site.hosts.env);
     const emptyHandler = join(built.dir, 'empty-handler.mjs');
     writeFileSync(emptyHandler, 'export const handler = async () => ({ statusCode: 200 });\n');
+    const referenceModule = join(built.dir, 'reference-module.mjs');
+    const referenceBytes = writeReferenceModule(referenceModule);
     const github = site.world('github');
     const integrationId = await site.createIntegration(github, false);
     const user = await site.newUser(github, integrationId, false);
@@ -81,6 +88,8 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
 
     const samples: Sample[] = [
       { row: EMPTY_HANDLER, bytes: 0, timed: 'loaded', run: () => coldRun(emptyHandler) },
+      // Same flags as the handlers (--enable-source-maps), in the same rounds: the yardstick for their import times.
+      { row: REFERENCE_MODULE, bytes: referenceBytes, timed: 'loaded', run: () => coldRun(referenceModule) },
       ...HANDLERS.map((handler): Sample => ({ row: handler, bytes: built.bytes(entryFiles(handler)), timed: 'loaded', run: () => coldRun(fileOf(built.outputOf(handler)), { env, event: unauthenticated(handler) }) })),
       {
         row: 'git-action: first GitHub create-branch',
@@ -132,6 +141,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
     }
     const median = (values: number[] | undefined): number | undefined => (values && values.length > 0 ? percentile(values, 50) : undefined);
     const baseline = median(times.get(EMPTY_HANDLER)) ?? 1;
+    const reference = median(times.get(REFERENCE_MODULE)) ?? Number.NaN;
     return samples.map((sample) => {
       const require = median(times.get(sample.row)) ?? Number.NaN;
       const firstCall = median(firstCalls.get(sample.row));
@@ -143,6 +153,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
         ...(cpu === undefined ? {} : { medianRequireCpuMs: cpu }),
         ...(firstCall === undefined ? {} : { medianFirstCallMs: firstCall }),
         ratio: require / baseline,
+        vsReference: require / reference,
       };
     });
   } finally {
@@ -151,8 +162,13 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
   }
 };
 
-/** Issue 16's targets for the git-action function as deployed: what a GitHub action loads, and the handler's import time. */
-export const COLD_START_TARGETS = { gitHubActionKb: 400, gitActionRequireMs: 150 } as const;
+/**
+ * Issue 16's targets for the git-action function as deployed: what a GitHub action loads, and the
+ * handler's import time, since issue 25 a multiple of the reference module's import in the same rounds.
+ * Set at 150 ms when the import took 88 ms, about 4× the reference module (measured 3.8× wall,
+ * 4.1× CPU): the same headroom is 6.5× (docs/benchmarks.md).
+ */
+export const COLD_START_TARGETS = { gitHubActionKb: 400, gitActionRequireVsReference: 6.5 } as const;
 
 /** The targets missed, one line each (empty when met): for run.ts's failure list. */
 export const coldStartFailures = (rows: readonly ColdStartRow[]): string[] => {
@@ -162,8 +178,8 @@ export const coldStartFailures = (rows: readonly ColdStartRow[]): string[] => {
   if (action && action.bytes / 1024 > COLD_START_TARGETS.gitHubActionKb) {
     failures.push(`cold start: a GitHub git action loads ${(action.bytes / 1024).toFixed(1)} KB (target ≤ ${COLD_START_TARGETS.gitHubActionKb} KB)`);
   }
-  if (entry && entry.medianRequireMs > COLD_START_TARGETS.gitActionRequireMs) {
-    failures.push(`cold start: git-action imports in ${entry.medianRequireMs.toFixed(1)} ms (target ≤ ${COLD_START_TARGETS.gitActionRequireMs} ms)`);
+  if (entry && !(entry.vsReference <= COLD_START_TARGETS.gitActionRequireVsReference)) {
+    failures.push(`cold start: git-action imports in ${entry.vsReference.toFixed(2)}× the reference module (${entry.medianRequireMs.toFixed(1)} ms; target ≤ ${COLD_START_TARGETS.gitActionRequireVsReference}×)`);
   }
   return failures;
 };

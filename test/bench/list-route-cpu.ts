@@ -7,6 +7,7 @@ import { TestClock } from '../support/test-clock';
 import { providersFor } from '../../lambdas/hosts/provider-registry';
 import { createDependencies, type Dependencies } from '../../lambdas/wiring/dependencies';
 import { formatTable } from './format-table';
+import { measureReference } from './reference';
 import { runAlone } from './run-alone';
 
 export interface ListRouteCpuRow {
@@ -17,10 +18,16 @@ export interface ListRouteCpuRow {
   readonly integrations: number;
   readonly overridesPerIntegration: number;
   readonly statuses: string;
+  /** CPU ms of one reference workload unit (reference.ts), measured in this process just before the row. */
+  readonly referenceCpuMs: number;
 }
 
-/** The target of issue 16: the warm list route at 200 integrations × 20 overrides. */
-export const LIST_ROUTE_CPU_TARGET_MS = 2;
+/**
+ * The target of issue 16 (2 ms) for the warm list route at 200 integrations × 20 overrides, since
+ * issue 25 as a multiple of the reference workload's CPU in the same process (about 1.6 ms when set:
+ * docs/benchmarks.md).
+ */
+export const LIST_ROUTE_CPU_TARGET_VS_REFERENCE = 1.25;
 
 export const INTEGRATIONS = 200;
 export const OVERRIDES = 20;
@@ -106,6 +113,7 @@ export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuR
       } as ApiEvent;
     };
     const run = async (label: string, count: number, before?: () => void): Promise<ListRouteCpuRow> => {
+      const reference = measureReference(label);
       const events = Array.from({ length: count }, event);
       const statuses = new Map<number, number>();
       let cpu = 0;
@@ -130,6 +138,7 @@ export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuR
         integrations: INTEGRATIONS,
         overridesPerIntegration: OVERRIDES,
         statuses: [...statuses].map(([status, n]) => `${status}×${n}`).join(' '),
+        referenceCpuMs: reference.cpuMs,
       };
     };
     await run('warm-up', 10);
@@ -145,17 +154,19 @@ export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuR
 /** Failures for the bench's exit code: the warm route above its target, or any non-200 answer. */
 export const listRouteCpuFailures = (rows: readonly ListRouteCpuRow[]): string[] =>
   rows.flatMap((row) => [
-    ...(row.case.startsWith('warm') && row.cpuMsPerRequest > LIST_ROUTE_CPU_TARGET_MS
-      ? [`list route CPU ${row.cpuMsPerRequest.toFixed(2)} ms per warm request at ${row.integrations} × ${row.overridesPerIntegration} (target ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`]
+    ...(row.case.startsWith('warm') && !(row.cpuMsPerRequest / row.referenceCpuMs <= LIST_ROUTE_CPU_TARGET_VS_REFERENCE)
+      ? [
+          `list route CPU ${(row.cpuMsPerRequest / row.referenceCpuMs).toFixed(2)}× the reference (${row.cpuMsPerRequest.toFixed(2)} ms per warm request at ${row.integrations} × ${row.overridesPerIntegration}; target ≤ ${LIST_ROUTE_CPU_TARGET_VS_REFERENCE}×)`,
+        ]
       : []),
     ...(row.statuses !== `200×${row.requests}` ? [`list route answered ${row.statuses} (${row.case})`] : []),
   ]);
 
 export const listRouteCpuTable = (rows: readonly ListRouteCpuRow[]): string =>
   formatTable(
-    `6. List route CPU per request (GET ${PATH}, ${INTEGRATIONS} integrations × ${OVERRIDES} overrides, the tokens function's handler in-process on its own dependencies; target warm ≤ ${LIST_ROUTE_CPU_TARGET_MS} ms)`,
-    ['case', 'requests', 'CPU ms / request', 'answers'],
-    rows.map((r) => [r.case, r.requests, r.cpuMsPerRequest, r.statuses]),
+    `6. List route CPU per request (GET ${PATH}, ${INTEGRATIONS} integrations × ${OVERRIDES} overrides, the tokens function's handler in-process on its own dependencies; target warm ≤ ${LIST_ROUTE_CPU_TARGET_VS_REFERENCE}× the reference workload's CPU)`,
+    ['case', 'requests', 'CPU ms / request', 'reference CPU ms', '× reference', 'answers'],
+    rows.map((r) => [r.case, r.requests, r.cpuMsPerRequest, r.referenceCpuMs, `${(r.cpuMsPerRequest / r.referenceCpuMs).toFixed(2)}×`, r.statuses]),
   );
 
 /** Standalone: `npx tsx test/bench/list-route-cpu.ts` (starts its own DynamoDB Local). */

@@ -13,6 +13,7 @@ import { tenantInstalled } from '../../lambdas/store/tenant-guard';
 import { BenchSite } from './bench-site';
 import { GitActionContainer } from './function-container';
 import { percentile } from './percentile';
+import { referenceWorkload } from './reference';
 
 export interface LatencySummary {
   readonly p50Ms: number;
@@ -29,6 +30,10 @@ export interface OverheadResult {
   readonly added: LatencySummary;
   readonly p50Ratio: number;
   readonly p99Ratio: number;
+  /** Median wall time of one reference workload unit (reference.ts), one run per iteration between the two paths. */
+  readonly referenceMs: number;
+  /** `added` as multiples of `referenceMs`: the figures the targets hold. */
+  readonly addedVsReference: { readonly p50: number; readonly p99: number };
 }
 
 const HOST_LATENCY_MS = 20;
@@ -103,10 +108,14 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const apiSamples: number[] = [];
     const directSamples: number[] = [];
     const addedSamples: number[] = [];
+    const referenceSamples: number[] = [];
     for (let n = 0; n < warmup + iterations; n += 1) {
       const a = await timed(() => viaApi(n));
       const d = await timed(() => direct(n));
+      // The yardstick in the same loop, so it sees the same machine load as the pair it is held against.
+      const r = await timed(async () => void referenceWorkload());
       if (n < warmup) continue;
+      referenceSamples.push(r);
       apiSamples.push(a);
       directSamples.push(d);
       addedSamples.push(a - d);
@@ -114,7 +123,19 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const api = summarise(apiSamples);
     const bare = summarise(directSamples);
     const added = summarise(addedSamples);
-    return { iterations, warmup, hostLatencyMs: HOST_LATENCY_MS, api, direct: bare, added, p50Ratio: api.p50Ms / bare.p50Ms, p99Ratio: api.p99Ms / bare.p99Ms };
+    const referenceMs = percentile(referenceSamples, 50);
+    return {
+      iterations,
+      warmup,
+      hostLatencyMs: HOST_LATENCY_MS,
+      api,
+      direct: bare,
+      added,
+      p50Ratio: api.p50Ms / bare.p50Ms,
+      p99Ratio: api.p99Ms / bare.p99Ms,
+      referenceMs,
+      addedVsReference: { p50: added.p50Ms / referenceMs, p99: added.p99Ms / referenceMs },
+    };
   } finally {
     await container?.stop();
     db.destroy();

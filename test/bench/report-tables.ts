@@ -71,18 +71,28 @@ export const reportTables = {
       `2. Overhead: create branch through the API vs the same work done direct (GitHub simulator +${r.hostLatencyMs} ms per call, ${r.iterations} iterations each after ${r.warmup} warm-up, alternating)`,
       ['path', 'p50 ms', 'p99 ms'],
       [
+        ['reference workload (reference.ts), one unit per iteration, median', ms(r.referenceMs), '-'],
         ['API: POST /api/git/branches', ms(r.api.p50Ms), ms(r.api.p99Ms)],
         ['direct, same work: JWT verify, BatchGetItem, decrypt, getRef + createRef on the same keep-alive agent, audit write with the tenant check', ms(r.direct.p50Ms), ms(r.direct.p99Ms)],
         ['ms added by the API (API − direct, paired per iteration)', ms(r.added.p50Ms), ms(r.added.p99Ms)],
         ['ratio API / direct', ratio(r.p50Ratio), ratio(r.p99Ratio)],
+        ['ms added / reference workload', ratio(r.addedVsReference.p50), ratio(r.addedVsReference.p99)],
       ],
     ),
 
   coldStart: (rows: readonly ColdStartRow[]): string =>
     formatTable(
       '3. Cold start: the Lambda asset as deployed (lib/lambda-bundle.ts: ES modules with code splitting, minified, node22, source maps on, @smithy bundled, @aws-sdk from the runtime via require); import time in a fresh process with --enable-source-maps, and the first call (a real GitHub action loads its family chunk), median of 10',
-      ['handler', 'KB loaded', 'import ms', 'import CPU ms', 'vs empty handler', 'first call ms'],
-      rows.map((r) => [r.handler, size(r.bytes), ms(r.medianRequireMs), r.medianRequireCpuMs === undefined ? '-' : ms(r.medianRequireCpuMs), ratio(r.ratio), r.medianFirstCallMs === undefined ? '-' : ms(r.medianFirstCallMs)]),
+      ['handler', 'KB loaded', 'import ms', 'import CPU ms', 'vs empty handler', 'vs reference module', 'first call ms'],
+      rows.map((r) => [
+        r.handler,
+        size(r.bytes),
+        ms(r.medianRequireMs),
+        r.medianRequireCpuMs === undefined ? '-' : ms(r.medianRequireCpuMs),
+        ratio(r.ratio),
+        ratio(r.vsReference),
+        r.medianFirstCallMs === undefined ? '-' : ms(r.medianFirstCallMs),
+      ]),
     ),
 
   throughput: (rows: readonly ThroughputRow[]): string =>

@@ -1,17 +1,20 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { measureRequestCounts } from './action-counts';
 import { apiCostFailures, apiCostTable, measureApiCost } from './api-cost';
 import { measureApiThroughput, type ThroughputRow } from './api-throughput';
 import { auditPageFailures, auditPageTable, measureAuditPage } from './audit-page';
 import { measureColdStart } from './cold-start';
+import { costOf, costTables, monthlyCost } from './cost-model';
 import { deletionFailures, deletionTable, integrationDeletionFailures, integrationDeletionTable, measureDeletion, measureIntegrationDeletion } from './deletion';
 import { EXPIRY_DEFAULT_SIZES, EXPIRY_SCALE_SIZES, expiryFailures, measureExpiryScaling } from './expiry-scaling';
 import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
 import { measurePageBundles } from './page-bundles';
+import { measurePageInteractive } from './page-interactive';
 import { measurePanelCalls } from './panel-calls';
 import { reportTables } from './report-tables';
 import { measureReverifyThroughput, reverifyThroughputFailures, reverifyThroughputTable } from './reverify-throughput';
@@ -40,7 +43,26 @@ const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
 const throughputWarnings = (rows: readonly ThroughputRow[]): string[] =>
   rows.filter((r) => r.non2xx + r.errors + r.timeouts > 0).map((r) => `${r.route}: ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`);
 
-/** `npm run bench`: the benchmarks, printed as tables and kept in bench/results.json. */
+/** Everything the bench prints on stdout (its tables), for docs/benchmarks.md. */
+const printed: string[] = [];
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  return stdoutWrite(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+/** Replaces the generated part of docs/benchmarks.md (between its markers) with this run's tables. */
+const writeBenchmarksDoc = (): void => {
+  const file = join(ROOT, 'docs', 'benchmarks.md');
+  const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+  const doc = readFileSync(file, 'utf8');
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`docs/benchmarks.md has no ${start} … ${end} section`);
+  writeFileSync(file, `${doc.slice(0, from + start.length)}\n\n${printed.join('').trim()}\n\n${doc.slice(to)}`);
+};
+
+/** `npm run bench`: the benchmarks, printed as tables, kept in bench/results.json and written into docs/benchmarks.md. */
 const main = async (): Promise<void> => {
   const started = performance.now();
   const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, loadAverage1m: loadavg()[0] };
@@ -59,6 +81,10 @@ const main = async (): Promise<void> => {
     console.log(reportTables.throughput(throughput));
     const cost = await phase('4b/9 cost per request (the API alone in its own process)', () => measureApiCost());
     console.log(apiCostTable(cost));
+    const counts = await phase('4c/9 what AWS bills per request (consumed capacity, KMS, queue, events, log bytes)', () => measureRequestCounts(dynamo.endpoint));
+    const [actionCost, viewCost] = counts.map((c) => costOf(c, cost));
+    const month = actionCost && viewCost ? monthlyCost(actionCost, viewCost) : undefined;
+    if (month && actionCost && viewCost) console.log(costTables([actionCost, viewCost], month));
     const expirySizes = process.argv.includes('--scale') ? EXPIRY_SCALE_SIZES : EXPIRY_DEFAULT_SIZES;
     const expiry = await phase(`5/9 expiry checker scaling (${expirySizes.join(', ')} tokens)`, () => measureExpiryScaling(dynamo.endpoint, expirySizes));
     console.log(reportTables.expiry(expiry));
@@ -78,6 +104,8 @@ const main = async (): Promise<void> => {
     console.log(pages.table);
     const panel = await phase('issue panel API calls on open (Chromium)', () => measurePanelCalls());
     console.log(panel.table);
+    const interactive = await phase('pages interactive at 4× CPU slowdown (Chromium, 10 cold opens each)', () => measurePageInteractive());
+    console.log(interactive.table);
     console.log(targetsTable(targets));
 
     const failures = [
@@ -92,14 +120,16 @@ const main = async (): Promise<void> => {
       ...targetFailures(targets),
       ...pages.violations,
       ...panel.violations,
+      ...interactive.violations,
     ];
     const unmeasured = targets.filter((t) => t.verdict === 'not measured').map((t) => `target not measured by this run: ${t.what}`);
     const warnings = [...throughputWarnings(throughput), ...unmeasured];
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, expiry, listCpu, reverify, audit, uninstall, integrationDelete, pages: pages.sizes, panelCallsOnOpen: panel.rows };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, counts, awsCost: { actionCost, viewCost, month }, expiry, listCpu, reverify, audit, uninstall, integrationDelete, pages: pages.sizes, pageCompositions: pages.compositions, panelCallsOnOpen: panel.rows, pagesInteractive: interactive.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`Finished in ${totalSeconds.toFixed(0)} s; results in bench/results.json.`);
+    console.log(`Finished in ${totalSeconds.toFixed(0)} s on ${results.generatedAt}; results in bench/results.json.`);
+    writeBenchmarksDoc();
     for (const warning of warnings) console.warn(`WARNING ${warning}`);
     if (failures.length > 0) {
       console.error(`\nBENCH FAILED: ${failures.length} target(s) or floor(s) not met`);

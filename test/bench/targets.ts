@@ -3,7 +3,7 @@ import { AUDIT_PAGE_QUERY_TARGET } from './audit-page';
 import { COLD_START_TARGETS, type ColdStartRow } from './cold-start';
 import { INTEGRATION_DELETE_REQUESTS_TARGET, UNINSTALL_REQUESTS_TARGET, type DeletionRow, type IntegrationDeletionRow } from './deletion';
 import { formatTable } from './format-table';
-import { LIST_ROUTE_CPU_TARGET_MS, type ListRouteCpuRow } from './list-route-cpu';
+import { LIST_ROUTE_CPU_TARGET_VS_REFERENCE, type ListRouteCpuRow } from './list-route-cpu';
 import type { OverheadResult } from './overhead-ratio';
 import { REVERIFY_TOKENS_PER_SECOND_TARGET, type ReverifyThroughputRow } from './reverify-throughput';
 import { familyOf } from './round-trip-floor';
@@ -30,10 +30,17 @@ export interface TargetInputs {
   readonly integrationDelete: IntegrationDeletionRow;
 }
 
-/** Issue 16's targets (on this machine). Bundle: what a GitHub action loads as deployed ≤ 400 KB, import ≤ 150 ms. */
+/**
+ * Issue 16's targets. Bundle: what a GitHub action loads as deployed ≤ 400 KB. The time targets are
+ * multiples of a reference measured in the same run (issue 25; reference.ts): import ≤ 6.5× the
+ * reference module's import; ms added ≤ 3× / 9× the reference workload (5 / 15 ms when set on a
+ * machine where the workload took about 1.7 ms: docs/benchmarks.md).
+ */
 export const BUNDLE_TARGET_BYTES = COLD_START_TARGETS.gitHubActionKb * 1024;
-export const REQUIRE_TARGET_MS = COLD_START_TARGETS.gitActionRequireMs;
-export const ADDED_TARGET_MS = { p50: 5, p99: 15 } as const;
+export const REQUIRE_TARGET_VS_REFERENCE = COLD_START_TARGETS.gitActionRequireVsReference;
+export const ADDED_TARGET_VS_REFERENCE = { p50: 3, p99: 9 } as const;
+
+const x = (value: number): string => `${value.toFixed(2)}×`;
 
 const row = (what: string, target: string, measured: string, met: boolean | undefined): TargetRow => ({
   what,
@@ -68,22 +75,28 @@ export const targetRows = (m: TargetInputs): TargetRow[] => {
     row('new connections per warm action (any host)', '0', connections === undefined ? '-' : String(connections), connections === undefined ? undefined : connections === 0),
     row('KMS calls per warm action (same user within minutes)', '≈ 0', kms === undefined ? '-' : String(kms), kms === undefined ? undefined : kms === 0),
     row(
-      'ms added by the API over the same work (p50 / p99)',
-      `≤ ${ADDED_TARGET_MS.p50} / ≤ ${ADDED_TARGET_MS.p99}`,
-      `${m.overhead.added.p50Ms.toFixed(1)} / ${m.overhead.added.p99Ms.toFixed(1)}`,
-      m.overhead.added.p50Ms <= ADDED_TARGET_MS.p50 && m.overhead.added.p99Ms <= ADDED_TARGET_MS.p99,
+      'ms added by the API over the same work (p50 / p99), × the reference workload',
+      `≤ ${x(ADDED_TARGET_VS_REFERENCE.p50)} / ≤ ${x(ADDED_TARGET_VS_REFERENCE.p99)}`,
+      `${x(m.overhead.addedVsReference.p50)} / ${x(m.overhead.addedVsReference.p99)} (${m.overhead.added.p50Ms.toFixed(1)} / ${m.overhead.added.p99Ms.toFixed(1)} ms; reference ${m.overhead.referenceMs.toFixed(2)} ms)`,
+      m.overhead.addedVsReference.p50 <= ADDED_TARGET_VS_REFERENCE.p50 && m.overhead.addedVsReference.p99 <= ADDED_TARGET_VS_REFERENCE.p99,
     ),
     row(
-      'git-action as deployed: KB a GitHub action loads; handler import time',
-      `≤ ${BUNDLE_TARGET_BYTES / 1024} KB; ≤ ${REQUIRE_TARGET_MS} ms`,
-      gitAction && gitHubAction ? `${(gitHubAction.bytes / 1024).toFixed(0)} KB; ${gitAction.medianRequireMs.toFixed(0)} ms` : '- (cold-start benchmark)',
-      gitAction && gitHubAction ? gitHubAction.bytes <= BUNDLE_TARGET_BYTES && gitAction.medianRequireMs <= REQUIRE_TARGET_MS : undefined,
+      'git-action as deployed: KB a GitHub action loads',
+      `≤ ${BUNDLE_TARGET_BYTES / 1024} KB`,
+      gitHubAction ? `${(gitHubAction.bytes / 1024).toFixed(0)} KB` : '- (cold-start benchmark)',
+      gitHubAction ? gitHubAction.bytes <= BUNDLE_TARGET_BYTES : undefined,
     ),
     row(
-      'list route CPU at 200 × 20 (warm, handler in-process)',
-      `≤ ${LIST_ROUTE_CPU_TARGET_MS} ms`,
-      listWarm ? `${listWarm.cpuMsPerRequest.toFixed(2)} ms` : '-',
-      listWarm ? listWarm.cpuMsPerRequest <= LIST_ROUTE_CPU_TARGET_MS : undefined,
+      'git-action handler import time, × the reference module',
+      `≤ ${x(REQUIRE_TARGET_VS_REFERENCE)}`,
+      gitAction ? `${x(gitAction.vsReference)} (${gitAction.medianRequireMs.toFixed(0)} ms)` : '- (cold-start benchmark)',
+      gitAction ? gitAction.vsReference <= REQUIRE_TARGET_VS_REFERENCE : undefined,
+    ),
+    row(
+      'list route CPU at 200 × 20 (warm, handler in-process), × the reference workload',
+      `≤ ${x(LIST_ROUTE_CPU_TARGET_VS_REFERENCE)}`,
+      listWarm ? `${x(listWarm.cpuMsPerRequest / listWarm.referenceCpuMs)} (${listWarm.cpuMsPerRequest.toFixed(2)} ms; reference ${listWarm.referenceCpuMs.toFixed(2)} ms)` : '-',
+      listWarm ? listWarm.cpuMsPerRequest / listWarm.referenceCpuMs <= LIST_ROUTE_CPU_TARGET_VS_REFERENCE : undefined,
     ),
     row(
       'filtered audit page on a 5,000-entry partition',
@@ -116,4 +129,4 @@ export const targetRows = (m: TargetInputs): TargetRow[] => {
 export const targetFailures = (rows: readonly TargetRow[]): string[] => rows.filter((r) => r.verdict === 'MISSED').map((r) => `${r.what}: ${r.measured} (target ${r.target})`);
 
 export const targetsTable = (rows: readonly TargetRow[]): string =>
-  formatTable('Issue 16 targets, as measured by this run', ['what', 'target', 'measured', 'verdict'], rows.map((r) => [r.what, r.target, r.measured, r.verdict]));
+  formatTable('Targets (issues 16 and 25), as measured by this run; time targets as multiples of a reference measured in the same run', ['what', 'target', 'measured', 'verdict'], rows.map((r) => [r.what, r.target, r.measured, r.verdict]));
