@@ -28,7 +28,7 @@ import { DeletionWorker } from '../deletion/deletion-worker';
 import { SqsDeletionQueue } from '../deletion/sqs-deletion-queue';
 import { defaultEventSink } from '../expiry/default-event-sink';
 import type { EventSink } from '../expiry/event-sink';
-import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
+import { keylessVault, kmsVault, type TokenVault } from '../vault/token-vault';
 import { hostCallOptionsFor } from './host-call-options';
 
 /** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
@@ -69,10 +69,13 @@ export interface DependencyOverrides {
   readonly events?: EventSink;
 }
 
-const vaultFor = (config: Config): TokenVault => {
-  if (config.credentialsKeyId && config.tenantKeyId) return kmsVault(config.credentialsKeyId, config.tenantKeyId);
-  return localVault(loadLocalKey(config.localKey, config.localKeyFile));
-};
+/**
+ * The credentials KMS key when the function has one. Never a local key here: the local runtime
+ * passes its own vault (lambdas/local/local-encryption-key.ts), and a function without a key (it
+ * does not use the vault) gets one that refuses every call.
+ */
+const vaultFor = (config: Config): TokenVault =>
+  config.credentialsKeyId ? kmsVault(config.credentialsKeyId) : keylessVault('This function has no KMS key for the vault (PATGATE_CREDENTIALS_KEY_ID).');
 
 export const createDependencies = (config: Config, overrides: DependencyOverrides = {}): Dependencies => {
   const clock = overrides.clock ?? systemClock;

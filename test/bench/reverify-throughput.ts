@@ -13,7 +13,7 @@ import { createTable } from '../../lambdas/store/create-table';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { TenantStore } from '../../lambdas/store/tenant-store';
 import { TokenStore } from '../../lambdas/store/token-store';
-import { localVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
 import { formatTable } from './format-table';
 import { runAlone } from './run-alone';
 

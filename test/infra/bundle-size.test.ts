@@ -47,7 +47,7 @@ describe('the Lambda asset as deployed', () => {
     expect(inputs).toContain(`lambdas/handlers/${name}.ts`);
     expect(inputs.filter((input) => ANY_HOST_CLIENT.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
-    // The Encryption SDK reads only ciphertexts of the vault's earlier format (lambdas/vault/legacy-esdk.ts), loaded when one turns up.
+    // The vault is KMS Encrypt/Decrypt through the runtime's client (docs/architecture.md §6): no Encryption SDK.
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
   });
 
@@ -74,5 +74,8 @@ describe('the Lambda asset as deployed', () => {
     // The metafile names inputs relative to the repository, as the pattern expects.
     expect(inputs).toContain('lambdas/handlers/git-action.ts');
     expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
+    // The local key (the local runtime's stand-in for KMS) is never deployed.
+    expect(inputs.filter((input) => input.startsWith('lambdas/local/'))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
   });
 });
