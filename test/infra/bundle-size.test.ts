@@ -40,7 +40,7 @@ describe('the Lambda asset as deployed', () => {
     expect(built.inputs(loaded).filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS.github?.test(input))).toEqual([]);
   });
 
-  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK and no Encryption SDK at start', (name) => {
+  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK, no Encryption SDK and no SQS client at start', (name) => {
     const entry = built.closure(built.outputOf(name));
     console.log(`${name} entry: ${kb(built.bytes(entry))}`);
     const inputs = built.inputs(entry);
@@ -49,6 +49,14 @@ describe('the Lambda asset as deployed', () => {
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
     // The vault is KMS Encrypt/Decrypt through the runtime's client (docs/architecture.md §6): no Encryption SDK.
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
+    // The deletion queue's SQS client is required on the first send only (lambdas/deletion/sqs-deletion-queue.ts).
+    expect(inputs).not.toContain('external:@aws-sdk/client-sqs');
+  });
+
+  it('loads the SQS client from the runtime, in a chunk the deletion queue imports on its first send', () => {
+    const sqsChunk = built.chunkOf('runtime-package:@aws-sdk/client-sqs');
+    expect(built.inputs([sqsChunk])).toContain('external:@aws-sdk/client-sqs');
+    expect(LAMBDA_HANDLERS.filter((name) => built.closure(built.outputOf(name)).includes(sqsChunk))).toEqual([]);
   });
 
   it('has one chunk per registered host family, each with its own client and no other', () => {
