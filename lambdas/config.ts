@@ -44,6 +44,8 @@ const schema = z.object({
   PATGATE_CODECOMMIT_ENDPOINT: z.string().url().optional(),
   PATGATE_PERMISSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Set by the Lambda runtime: the vault never uses its local key there. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
 export type Config = Readonly<{
@@ -51,6 +53,8 @@ export type Config = Readonly<{
   credentialsKeyId: string | undefined;
   localKey: string | undefined;
   localKeyFile: string;
+  /** In the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME set). */
+  runningInLambda: boolean;
   eventBusName: string;
   appBaseUrl: string;
   appKey: string;
@@ -95,6 +99,7 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     credentialsKeyId: e.PATGATE_CREDENTIALS_KEY_ID,
     localKey: e.PATGATE_LOCAL_KEY,
     localKeyFile: e.PATGATE_LOCAL_KEY_FILE,
+    runningInLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.AWS_LAMBDA_FUNCTION_NAME !== '',
     eventBusName: e.PATGATE_EVENT_BUS_NAME,
     appBaseUrl: e.PATGATE_APP_BASE_URL.replace(/\/+$/, ''),
     appKey: e.PATGATE_APP_KEY,

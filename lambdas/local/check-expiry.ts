@@ -3,7 +3,6 @@ import { parseConfig } from '../config';
 import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';
 import { JsonLinesEventSink, LOCAL_EVENTS_FILE } from '../expiry/json-lines-event-sink';
 import { providersFor } from '../hosts/provider-registry';
-import { localVaultFor } from './local-encryption-key';
 import { createDependencies } from '../wiring/dependencies';
 
 /** A manual run gets the Lambda's whole timeout (5 min). */
@@ -15,7 +14,7 @@ const BUDGET_MS = 5 * 60 * 1000;
  */
 const main = async (): Promise<void> => {
   const config = parseConfig({ PATGATE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', PATGATE_LOCAL_MODE: 'true', ...process.env });
-  const deps = createDependencies(config, { providers: providersFor(config), vault: localVaultFor(config) });
+  const deps = createDependencies(config, { providers: providersFor(config) });
   const checker = createTokenExpiryChecker(deps, new JsonLinesEventSink(LOCAL_EVENTS_FILE));
   const started = Date.now();
   try {

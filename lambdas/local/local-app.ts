@@ -7,7 +7,6 @@ import { tokenRoutes } from '../handlers/tokens';
 import { publicRoutes } from '../handlers/public';
 import { providersFor } from '../hosts/provider-registry';
 import { createDocumentClient } from '../store/dynamo-client';
-import { localVaultFor } from './local-encryption-key';
 import { createDependencies, type DependencyOverrides, type Dependencies } from '../wiring/dependencies';
 import { hostCallOptionsFor } from '../wiring/host-call-options';
 import { LocalApiServer, type LocalRoute } from './api-server';
@@ -29,7 +28,7 @@ export interface LocalApp {
 /** The API as the Lambdas run it, behind the local API Gateway stand-in. */
 export const createLocalApp = (config: Config, overrides: DependencyOverrides = {}): LocalApp => {
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
-  const deps = createDependencies(config, { db, providers: providersFor(config, hostCallOptionsFor(config, db, overrides.clock)), ...overrides, vault: overrides.vault ?? localVaultFor(config) });
+  const deps = createDependencies(config, { db, providers: providersFor(config, hostCallOptionsFor(config, db, overrides.clock)), ...overrides });
   const routes: LocalRoute[] = Object.values(functionRoutes(() => deps)).flatMap((group) => {
     const handler = createApiHandler(group, { authenticator: () => deps.authenticator });
     return group.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) }));

@@ -3,13 +3,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import type { Config } from '../config';
 import { canonicalContext, type EncryptionKey } from '../vault/encryption-key';
-import { DEFAULT_DECRYPT_CACHE, KeyVault, kmsVault, type DecryptCacheOptions } from '../vault/token-vault';
+import { DEFAULT_DECRYPT_CACHE, KeyVault, type DecryptCacheOptions } from '../vault/token-vault';
 
 /**
  * The local runtime's stand-in for KMS Encrypt/Decrypt (the "local key instead of KMS"): one AES-256
  * key, AES-GCM with the encryption context as additional data, so a blob opens only under the
- * context it was made for, as with KMS. Never in a deployed function: the functions build their
- * vault from their KMS key (lambdas/wiring/dependencies.ts), and this refuses to start in Lambda.
+ * context it was made for, as with KMS. Outside the deployed path: the wiring loads this module only
+ * when there is no KMS key and it is not running in Lambda (lambdas/wiring/dependencies.ts), and it
+ * refuses to start in Lambda.
  */
 export class LocalEncryptionKey implements EncryptionKey {
   readonly format = 'local';
@@ -51,6 +52,5 @@ export const loadLocalKey = (inlineKey: string | undefined, keyFile: string): Bu
   return Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
 };
 
-/** The local runtime's vault from its config: the KMS key when one is configured, else the local key. */
-export const localVaultFor = (config: Pick<Config, 'credentialsKeyId' | 'localKey' | 'localKeyFile'>): KeyVault =>
-  config.credentialsKeyId ? kmsVault(config.credentialsKeyId) : localVault(loadLocalKey(config.localKey, config.localKeyFile));
+/** The local runtime's vault from its config: the local key (PATGATE_LOCAL_KEY or the key file). */
+export const localVaultFor = (config: Pick<Config, 'localKey' | 'localKeyFile'>): KeyVault => localVault(loadLocalKey(config.localKey, config.localKeyFile));

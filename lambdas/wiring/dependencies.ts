@@ -70,12 +70,25 @@ export interface DependencyOverrides {
 }
 
 /**
- * The credentials KMS key when the function has one. Never a local key here: the local runtime
- * passes its own vault (lambdas/local/local-encryption-key.ts), and a function without a key (it
- * does not use the vault) gets one that refuses every call.
+ * The credentials KMS key when the function has one. Inside Lambda without one (a function that does
+ * not use the vault), a vault that refuses every call: the local key is never used there. Outside
+ * Lambda (the local runtime, tests), the local key, loaded on first use from a module of its own
+ * (lambdas/local/local-encryption-key.ts) that no function loads. See docs/architecture.md §6.
  */
-const vaultFor = (config: Config): TokenVault =>
-  config.credentialsKeyId ? kmsVault(config.credentialsKeyId) : keylessVault('This function has no KMS key for the vault (PATGATE_CREDENTIALS_KEY_ID).');
+const vaultFor = (config: Config): TokenVault => {
+  if (config.credentialsKeyId) return kmsVault(config.credentialsKeyId);
+  if (config.runningInLambda) return keylessVault('The vault refuses its local key inside Lambda: this function has no KMS key (PATGATE_CREDENTIALS_KEY_ID).');
+  return lazyLocalVault(config);
+};
+
+const lazyLocalVault = (config: Config): TokenVault => {
+  let loaded: Promise<TokenVault> | undefined;
+  const vault = (): Promise<TokenVault> => (loaded ??= import('../local/local-encryption-key').then(({ localVaultFor }) => localVaultFor(config)));
+  return {
+    encrypt: async (plaintext, context) => (await vault()).encrypt(plaintext, context),
+    decrypt: async (ciphertext, context) => (await vault()).decrypt(ciphertext, context),
+  };
+};
 
 export const createDependencies = (config: Config, overrides: DependencyOverrides = {}): Dependencies => {
   const clock = overrides.clock ?? systemClock;

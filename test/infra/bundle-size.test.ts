@@ -49,6 +49,7 @@ describe('the Lambda asset as deployed', () => {
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
     // The vault is KMS Encrypt/Decrypt through the runtime's client (docs/architecture.md §6): no Encryption SDK.
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
+    expect(inputs).not.toContain('lambdas/local/local-encryption-key.ts');
     // The deletion queue's SQS client is required on the first send only (lambdas/deletion/sqs-deletion-queue.ts).
     expect(inputs).not.toContain('external:@aws-sdk/client-sqs');
   });
@@ -82,8 +83,8 @@ describe('the Lambda asset as deployed', () => {
     // The metafile names inputs relative to the repository, as the pattern expects.
     expect(inputs).toContain('lambdas/handlers/git-action.ts');
     expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
-    // The local key (the local runtime's stand-in for KMS) is never deployed.
-    expect(inputs.filter((input) => input.startsWith('lambdas/local/'))).toEqual([]);
+    // Of the local runtime only the local key (its stand-in for KMS) is in the asset, in a chunk of its own that no function loads at start.
+    expect(inputs.filter((input) => input.startsWith('lambdas/local/'))).toEqual(['lambdas/local/local-encryption-key.ts']);
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
   });
 });

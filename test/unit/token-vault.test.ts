@@ -65,10 +65,19 @@ describe('inside Lambda the vault never uses a local key', () => {
     expect(() => localVault(randomBytes(32), 'off', { AWS_LAMBDA_FUNCTION_NAME: 'patgate-gitAction' })).toThrow(/refused inside Lambda.*PATGATE_CREDENTIALS_KEY_ID/);
   });
 
-  it('a function built without a KMS key gets a vault that refuses every call (no local fallback)', async () => {
-    const deps = createDependencies(parseConfig({ PATGATE_LOCAL_KEY: randomBytes(32).toString('base64') }));
-    await expect(deps.vault.encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/no KMS key/) });
-    await expect(deps.vault.decrypt('local.AAAA', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL' });
+  it('a function in Lambda without a KMS key gets a vault that refuses every call, even with a local key configured', async () => {
+    const localKey = randomBytes(32).toString('base64');
+    const deps = createDependencies(parseConfig({ PATGATE_LOCAL_KEY: localKey, AWS_LAMBDA_FUNCTION_NAME: 'patgate-gitAction' }));
+    await expect(deps.vault.encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/refuses its local key inside Lambda.*PATGATE_CREDENTIALS_KEY_ID/) });
+    const sealed = await localVault(Buffer.from(localKey, 'base64'), 'off', {}).encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' });
+    await expect(deps.vault.decrypt(sealed, { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('outside Lambda, without a KMS key, the wiring uses the local key (the local runtime)', async () => {
+    const localKey = randomBytes(32).toString('base64');
+    const deps = createDependencies(parseConfig({ PATGATE_LOCAL_KEY: localKey }));
+    const sealed = await deps.vault.encrypt('ghp_local', { tenant: 't', purpose: 'user-pat' });
+    expect((await localVault(Buffer.from(localKey, 'base64'), 'off', {}).decrypt(sealed, { tenant: 't', purpose: 'user-pat' })).reveal()).toBe('ghp_local');
   });
 });
 
