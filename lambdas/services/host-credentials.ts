@@ -43,15 +43,15 @@ export const userTokenContext = (families: HostFamilies, integration: ContextFie
 /**
  * Decrypts a stored credential into what an adapter takes; plaintext lives only in the returned object.
  * Every ciphertext names its host in the encryption context, so one set before the integration moved
- * (`hostSetAt`) no longer opens; this also refuses it without a KMS call.
+ * to another host no longer opens (KMS refuses it). `_integration` is kept for the callers; the host
+ * binding needs nothing from it.
  */
 export const openCredential = async (
   vault: TokenVault,
   stored: StoredCredential,
   context: SecretContext,
-  integration?: Pick<IntegrationRecord, 'hostSetAt'>,
+  _integration?: Pick<IntegrationRecord, 'hostSetAt'>,
 ): Promise<HostCredential> => {
-  if (integration?.hostSetAt && stored.setAt < integration.hostSetAt) throw new AppError('CREDENTIAL_UNREADABLE', 'The stored credential was set before the integration moved. Enter it again.');
   const plaintext = await vault.decrypt(stored.ciphertext, context);
   const parsed = JSON.parse(plaintext.reveal()) as Record<string, string>;
   if (stored.kind === 'aws-keys') return { kind: 'aws-keys', accessKeyId: parsed.accessKeyId ?? '', secretAccessKey: new Secret(parsed.secretAccessKey ?? '') };

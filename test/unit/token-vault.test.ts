@@ -98,12 +98,13 @@ describe('openCredential', () => {
   const vault = localVault(randomBytes(32));
   const integration = { tenant: 'site-a', id: 'int-1', provider: 'github-enterprise' as const, baseUrl: 'https://ghe.example.com' };
 
-  it('opens a credential set since the integration\'s host was, never one set before a move', async () => {
+  it('opens a credential under its integration\'s host, never after the integration moved to another host', async () => {
     const context = serviceCredentialContext(BUILT_IN_FAMILIES, integration);
     const ciphertext = await vault.encrypt('{"token":"ghp_current"}', context);
     const stored = { kind: 'token' as const, ciphertext, hint: '****', setAt: '2026-03-01T00:00:00.000Z' };
     const opened = await openCredential(vault, stored, context, { hostSetAt: '2026-03-01T00:00:00.000Z' });
     expect(opened.kind === 'token' && opened.token.reveal()).toBe('ghp_current');
-    await expect(openCredential(vault, stored, context, { hostSetAt: '2026-06-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    const moved = serviceCredentialContext(BUILT_IN_FAMILIES, { ...integration, baseUrl: 'https://ghe.elsewhere.example.com' });
+    await expect(openCredential(vault, stored, moved, { hostSetAt: '2026-06-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
   });
 });
