@@ -6,11 +6,9 @@ import * as z from 'zod';
  */
 const schema = z.object({
   PATGATE_TABLE_NAME: z.string().min(1).default('patgate'),
-  /** KMS key for PATs and service credentials (AWS). Absent: the local raw AES keyring. */
+  /** The credentials KMS key's ARN (AWS), for every secret the vault keeps. Absent: the local runtime's local key. */
   PATGATE_CREDENTIALS_KEY_ID: z.string().min(1).optional(),
-  /** KMS key for tenants' shared secrets (AWS). */
-  PATGATE_TENANT_KEY_ID: z.string().min(1).optional(),
-  /** Base64 AES-256 key for the local keyring; otherwise a generated key file (mode 0600). */
+  /** Base64 AES-256 key for the local runtime's stand-in for KMS; otherwise a generated key file (mode 0600). */
   PATGATE_LOCAL_KEY: z.string().optional(),
   PATGATE_LOCAL_KEY_FILE: z.string().default('.local/patgate.key'),
   PATGATE_EVENT_BUS_NAME: z.string().default('default'),
@@ -46,14 +44,17 @@ const schema = z.object({
   PATGATE_CODECOMMIT_ENDPOINT: z.string().url().optional(),
   PATGATE_PERMISSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Set by the Lambda runtime: the vault never uses its local key there. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
 export type Config = Readonly<{
   tableName: string;
   credentialsKeyId: string | undefined;
-  tenantKeyId: string | undefined;
   localKey: string | undefined;
   localKeyFile: string;
+  /** In the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME set). */
+  runningInLambda: boolean;
   eventBusName: string;
   appBaseUrl: string;
   appKey: string;
@@ -96,9 +97,9 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
   return {
     tableName: e.PATGATE_TABLE_NAME,
     credentialsKeyId: e.PATGATE_CREDENTIALS_KEY_ID,
-    tenantKeyId: e.PATGATE_TENANT_KEY_ID,
     localKey: e.PATGATE_LOCAL_KEY,
     localKeyFile: e.PATGATE_LOCAL_KEY_FILE,
+    runningInLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.AWS_LAMBDA_FUNCTION_NAME !== '',
     eventBusName: e.PATGATE_EVENT_BUS_NAME,
     appBaseUrl: e.PATGATE_APP_BASE_URL.replace(/\/+$/, ''),
     appKey: e.PATGATE_APP_KEY,

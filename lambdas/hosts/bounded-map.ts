@@ -1,6 +1,7 @@
 /**
- * A per-container cache map that keeps at most `capacity` entries: setting a key makes it the
- * newest, and the oldest entries go first when the map is full.
+ * A per-container cache map that keeps at most `capacity` entries, least recently used first out:
+ * reading or setting a key makes it the most recent (a Map iterates in insertion order, so a used
+ * key is moved to the end), and the least recently used entries go when the map is full.
  */
 export class BoundedMap<V> {
   readonly #entries = new Map<string, V>();
@@ -8,7 +9,11 @@ export class BoundedMap<V> {
   constructor(private readonly capacity: number) {}
 
   get(key: string): V | undefined {
-    return this.#entries.get(key);
+    const value = this.#entries.get(key);
+    if (value === undefined) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    return value;
   }
 
   set(key: string, value: V): void {

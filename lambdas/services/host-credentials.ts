@@ -42,18 +42,17 @@ export const userTokenContext = (families: HostFamilies, integration: ContextFie
 
 /**
  * Decrypts a stored credential into what an adapter takes; plaintext lives only in the returned object.
- * A ciphertext made before the host joined the encryption context still opens, but only while the
- * integration has not moved since the credential was set (`hostSetAt`): a move replaces the service
- * credential and drops every user token, and this refuses whatever a forgotten path might still hold.
+ * Every ciphertext names its host in the encryption context, so one set before the integration moved
+ * to another host no longer opens (KMS refuses it). `_integration` is kept for the callers; the host
+ * binding needs nothing from it.
  */
 export const openCredential = async (
   vault: TokenVault,
   stored: StoredCredential,
   context: SecretContext,
-  integration?: Pick<IntegrationRecord, 'hostSetAt'>,
+  _integration?: Pick<IntegrationRecord, 'hostSetAt'>,
 ): Promise<HostCredential> => {
-  const legacyWithoutHost = !integration?.hostSetAt || stored.setAt >= integration.hostSetAt;
-  const plaintext = await vault.decrypt(stored.ciphertext, context, { legacyWithoutHost });
+  const plaintext = await vault.decrypt(stored.ciphertext, context);
   const parsed = JSON.parse(plaintext.reveal()) as Record<string, string>;
   if (stored.kind === 'aws-keys') return { kind: 'aws-keys', accessKeyId: parsed.accessKeyId ?? '', secretAccessKey: new Secret(parsed.secretAccessKey ?? '') };
   if (stored.kind === 'basic') return { kind: 'basic', username: parsed.username ?? '', password: new Secret(parsed.password ?? '') };

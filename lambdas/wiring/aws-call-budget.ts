@@ -18,8 +18,11 @@ export interface AwsCallBudget {
 /** DynamoDB answers in milliseconds; 1.5 s is a hung connection, not a slow query. */
 export const DYNAMODB_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 3 };
 
-/** KMS GenerateDataKey/Decrypt: one retry, since a vault call sits on every authenticated request. */
+/** KMS Encrypt/Decrypt: one retry, since a vault call sits on every authenticated request. */
 export const KMS_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 2 };
+
+/** The deletion queue's SendMessage: a failure answers 500 and the caller's retry enqueues again. */
+export const SQS_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 };
 
 /** The checker's PutEvents: an undelivered event stays marked on its token and goes out next run. */
 export const EVENTBRIDGE_BUDGET: AwsCallBudget = { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 };

@@ -28,7 +28,7 @@ import { DeletionWorker } from '../deletion/deletion-worker';
 import { SqsDeletionQueue } from '../deletion/sqs-deletion-queue';
 import { defaultEventSink } from '../expiry/default-event-sink';
 import type { EventSink } from '../expiry/event-sink';
-import { kmsVault, loadLocalKey, localVault, type TokenVault } from '../vault/token-vault';
+import { keylessVault, kmsVault, type TokenVault } from '../vault/token-vault';
 import { hostCallOptionsFor } from './host-call-options';
 
 /** Everything the handlers use, built once per Lambda container (or per local runtime / test). */
@@ -76,9 +76,25 @@ export interface DependencyOverrides {
   readonly privacyRunBudgetMs?: number;
 }
 
+/**
+ * The credentials KMS key when the function has one. Inside Lambda without one (a function that does
+ * not use the vault), a vault that refuses every call: the local key is never used there. Outside
+ * Lambda (the local runtime, tests), the local key, loaded on first use from a module of its own
+ * (lambdas/local/local-encryption-key.ts) that no function loads. See docs/architecture.md §6.
+ */
 const vaultFor = (config: Config): TokenVault => {
-  if (config.credentialsKeyId && config.tenantKeyId) return kmsVault(config.credentialsKeyId, config.tenantKeyId);
-  return localVault(loadLocalKey(config.localKey, config.localKeyFile));
+  if (config.credentialsKeyId) return kmsVault(config.credentialsKeyId);
+  if (config.runningInLambda) return keylessVault('The vault refuses its local key inside Lambda: this function has no KMS key (PATGATE_CREDENTIALS_KEY_ID).');
+  return lazyLocalVault(config);
+};
+
+const lazyLocalVault = (config: Config): TokenVault => {
+  let loaded: Promise<TokenVault> | undefined;
+  const vault = (): Promise<TokenVault> => (loaded ??= import('../local/local-encryption-key').then(({ localVaultFor }) => localVaultFor(config)));
+  return {
+    encrypt: async (plaintext, context) => (await vault()).encrypt(plaintext, context),
+    decrypt: async (ciphertext, context) => (await vault()).decrypt(ciphertext, context),
+  };
 };
 
 export const createDependencies = (config: Config, overrides: DependencyOverrides = {}): Dependencies => {

@@ -1,6 +1,6 @@
 import type { Secret } from '../../lambdas/domain/secret';
-import { LocalDataKeys, type DataKeyWrapper } from '../../lambdas/vault/data-keys';
-import { EnvelopeVault, type DecryptOptions, type SecretContext, type SecretPurpose, type TokenVault } from '../../lambdas/vault/token-vault';
+import { LocalEncryptionKey } from '../../lambdas/local/local-encryption-key';
+import { KeyVault, type SecretContext, type SecretPurpose, type TokenVault } from '../../lambdas/vault/token-vault';
 
 export type DecryptCounts = Record<SecretPurpose, number>;
 
@@ -16,9 +16,9 @@ export class CountingVault implements TokenVault {
     return this.inner.encrypt(plaintext, context);
   }
 
-  decrypt(ciphertext: string, context: SecretContext, options?: DecryptOptions): Promise<Secret> {
+  decrypt(ciphertext: string, context: SecretContext): Promise<Secret> {
     this.#decrypts[context.purpose] += 1;
-    return this.inner.decrypt(ciphertext, context, options);
+    return this.inner.decrypt(ciphertext, context);
   }
 
   /** The decrypts since the last call, by purpose. */
@@ -30,30 +30,26 @@ export class CountingVault implements TokenVault {
 }
 
 /**
- * The local vault (the same key and names as `localVault`, so it opens what that one sealed), with
- * its data-key unwraps counted: the calls KMS would get in AWS. The vault's decrypt cache sits in
- * front, so a cached data key costs no unwrap, as it costs no KMS call there.
+ * The local vault (the same key as `localVault`, so it opens what that one sealed), with its key's
+ * decrypts counted: the calls KMS would get in AWS. The vault's decrypt cache sits in front, so a
+ * cached secret costs no key call, as it costs no KMS call there.
  */
 export class KeyUnwrapCounter {
   #unwraps = 0;
 
-  vault(key: Buffer): EnvelopeVault {
-    const counted = (name: string): DataKeyWrapper => {
-      const inner = new LocalDataKeys(key, name);
-      return {
-        generate: (context) => inner.generate(context),
-        unwrap: (wrapped, context) => {
-          this.#unwraps += 1;
-          return inner.unwrap(wrapped, context);
-        },
-      };
-    };
-    const credentials = counted('credentials');
-    const tenant = counted('tenant');
-    return new EnvelopeVault((purpose) => (purpose === 'shared-secret' ? tenant : credentials), () => Promise.reject(new Error('the bench writes every ciphertext itself')));
+  vault(key: Buffer): KeyVault {
+    const inner = new LocalEncryptionKey(key);
+    return new KeyVault({
+      format: inner.format,
+      encrypt: (plaintext, context) => inner.encrypt(plaintext, context),
+      decrypt: (blob, context) => {
+        this.#unwraps += 1;
+        return inner.decrypt(blob, context);
+      },
+    });
   }
 
-  /** Unwraps since the last call. */
+  /** Key decrypts since the last call. */
   take(): number {
     const n = this.#unwraps;
     this.#unwraps = 0;

@@ -9,7 +9,7 @@ import type { ProviderLookup } from '../../lambdas/hosts/provider-registry';
 import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createTable } from '../../lambdas/store/create-table';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
-import { localVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
 import { tokenItem } from '../expiry/expiry-fixtures';
 import { DynamoRequestCounter } from './dynamo-request-counter';
 import { runAlone } from './run-alone';

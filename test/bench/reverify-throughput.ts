@@ -11,9 +11,11 @@ import type { GitProvider } from '../../lambdas/hosts/git-provider';
 import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createTable } from '../../lambdas/store/create-table';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
+import { userTokenContext } from '../../lambdas/services/host-credentials';
 import { TenantStore } from '../../lambdas/store/tenant-store';
 import { TokenStore } from '../../lambdas/store/token-store';
-import { localVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
 import { formatTable } from './format-table';
 import { runAlone } from './run-alone';
 
@@ -97,9 +99,11 @@ export const measureReverifyThroughput = async (endpoint: string, tokens = 400, 
       for (const record of hosts) await integrations.create(record);
       const store = new TokenStore(db, tableName);
       const save = async (i: number): Promise<void> => {
-        const integrationId = hosts[i % 2]?.id ?? 'int-a';
+        const host = hosts[i % 2] ?? hosts[0];
+        const integrationId = host?.id ?? 'int-a';
         const accountId = `user-${i}`;
-        const context = { tenant: TENANT, integrationId, accountId, purpose: 'user-pat' as const };
+        // Bound to the integration's host, as the token service saves it (docs/architecture.md §6).
+        const context = host ? userTokenContext(BUILT_IN_FAMILIES, host, accountId) : { tenant: TENANT, integrationId, accountId, purpose: 'user-pat' as const };
         const record: UserTokenRecord = {
           tenant: TENANT,
           accountId,

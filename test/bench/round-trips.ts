@@ -3,7 +3,7 @@ import { PULL_REQUEST_TARGETS } from '../../lambdas/hosts/codecommit/pull-reques
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 import type { HostWorld } from '../../lambdas/local/host-worlds';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
-import { localVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
 import type { CallResult } from '../support/harness';
 import { BenchSite, ISSUE_KEY, type BenchUser } from './bench-site';
 import { CountingVault, KeyUnwrapCounter, type DecryptCounts } from './counting-vault';

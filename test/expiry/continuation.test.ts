@@ -6,7 +6,7 @@ import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
 import { TokenExpiryChecker } from '../../lambdas/expiry/token-expiry-checker';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
-import { localVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
 import { createTestTable, DAY_MS, HOUR_MS, ManualClock, seedItems, tokenItem, type TestTable } from './expiry-fixtures';
 
 const NOW = new Date('2031-06-01T09:00:00.000Z');

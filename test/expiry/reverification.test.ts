@@ -10,10 +10,13 @@ import { AzureDevOpsSimulator } from '../../lambdas/hosts/azure-devops/simulator
 import type { GitProvider, HostCredential } from '../../lambdas/hosts/git-provider';
 import { providerLookup, type ProviderLookup } from '../../lambdas/hosts/provider-registry';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
+import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
+import { userTokenContext } from '../../lambdas/services/host-credentials';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
 import { TenantStore } from '../../lambdas/store/tenant-store';
 import { TokenStore, toToken } from '../../lambdas/store/token-store';
-import { localVault, type TokenVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
+import type { TokenVault } from '../../lambdas/vault/token-vault';
 import { captureLogs } from '../support/capture-logs';
 import { createTestTable, DAY_MS, ManualClock, type TestTable } from './expiry-fixtures';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
@@ -41,7 +44,9 @@ const integrationRecord = (id: string, provider: ProviderKind, baseUrl: string):
 
 /** Saves a user's token the way the token API does: encrypted under its row's context, via TokenStore. */
 const saveToken = async (table: TestTable, vault: TokenVault, input: { accountId: string; integrationId: string; token: string; reverifyDay: string }): Promise<void> => {
-  const context = { tenant: TENANT, integrationId: input.integrationId, accountId: input.accountId, purpose: 'user-pat' as const };
+  // Bound to its row and to the integration's host, as the token service saves it.
+  const integration = await new IntegrationStore(table.db, table.tableName).get(TENANT, input.integrationId);
+  const context = integration ? userTokenContext(BUILT_IN_FAMILIES, integration, input.accountId) : { tenant: TENANT, integrationId: input.integrationId, accountId: input.accountId, purpose: 'user-pat' as const };
   const record: UserTokenRecord = {
     tenant: TENANT,
     accountId: input.accountId,

@@ -40,15 +40,24 @@ describe('the Lambda asset as deployed', () => {
     expect(built.inputs(loaded).filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS.github?.test(input))).toEqual([]);
   });
 
-  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK and no Encryption SDK at start', (name) => {
+  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK, no Encryption SDK and no SQS client at start', (name) => {
     const entry = built.closure(built.outputOf(name));
     console.log(`${name} entry: ${kb(built.bytes(entry))}`);
     const inputs = built.inputs(entry);
     expect(inputs).toContain(`lambdas/handlers/${name}.ts`);
     expect(inputs.filter((input) => ANY_HOST_CLIENT.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
-    // The Encryption SDK reads only ciphertexts of the vault's earlier format (lambdas/vault/legacy-esdk.ts), loaded when one turns up.
+    // The vault is KMS Encrypt/Decrypt through the runtime's client (docs/architecture.md §6): no Encryption SDK.
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
+    expect(inputs).not.toContain('lambdas/local/local-encryption-key.ts');
+    // The deletion queue's SQS client is required on the first send only (lambdas/deletion/sqs-deletion-queue.ts).
+    expect(inputs).not.toContain('external:@aws-sdk/client-sqs');
+  });
+
+  it('loads the SQS client from the runtime, in a chunk the deletion queue imports on its first send', () => {
+    const sqsChunk = built.chunkOf('runtime-package:@aws-sdk/client-sqs');
+    expect(built.inputs([sqsChunk])).toContain('external:@aws-sdk/client-sqs');
+    expect(LAMBDA_HANDLERS.filter((name) => built.closure(built.outputOf(name)).includes(sqsChunk))).toEqual([]);
   });
 
   it('has one chunk per registered host family, each with its own client and no other', () => {
@@ -74,5 +83,8 @@ describe('the Lambda asset as deployed', () => {
     // The metafile names inputs relative to the repository, as the pattern expects.
     expect(inputs).toContain('lambdas/handlers/git-action.ts');
     expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
+    // Of the local runtime only the local key (its stand-in for KMS) is in the asset, in a chunk of its own that no function loads at start.
+    expect(inputs.filter((input) => input.startsWith('lambdas/local/'))).toEqual(['lambdas/local/local-encryption-key.ts']);
+    expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { startHostSimulators, type HostSimulators, type HostWorld } from '../../
 import { DeletionStore } from '../../lambdas/store/deletion-store';
 import { DynamoRequestCounter } from '../bench/dynamo-request-counter';
 import { Harness } from '../support/harness';
+import { budgetForItems } from '../support/work-budget';
 
 /**
  * Asynchronous, resumable deletion (issue 16): uninstall and integration delete answer after O(1)
@@ -41,10 +42,16 @@ describe('asynchronous deletion', () => {
   });
 
   const write = async (items: Record<string, unknown>[]): Promise<void> => {
-    for (let i = 0; i < items.length; i += 25) {
-      await h.app.deps.db.send(new BatchWriteCommand({ RequestItems: { [h.config.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    // Four batches at a time: seeding is the test's set-up, not what it measures.
+    for (let i = 0; i < batches.length; i += 4) {
+      await Promise.all(batches.slice(i, i + 4).map((batch) => h.app.deps.db.send(new BatchWriteCommand({ RequestItems: { [h.config.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) } }))));
     }
   };
+
+  /** The items `seedSite` writes (each one written, then read and deleted by the worker). */
+  const seededItems = (audit: number, users: number): number => audit + Math.ceil(audit / 3) + 40 + users * 3 + 30;
 
   /** What a busy site leaves: audit entries (and copies), idempotency records, users with tokens. */
   const seedSite = async (clientKey: string, audit: number, users: number): Promise<void> => {
@@ -90,7 +97,7 @@ describe('asynchronous deletion', () => {
     expect(await itemsOf(other.clientKey)).toEqual(otherBefore);
     expect(h.deletions.deadLetters).toEqual([]);
     expect(h.logs.text()).toContain('tenant data deleted and verified');
-  });
+  }, budgetForItems(seededItems(4000, 300) + seededItems(10, 2)));
 
   it('resumes from the cursor of its last message after an interruption, redoes a re-delivered step harmlessly, and ends with nothing left', async () => {
     const site = await h.installSite('forge');
@@ -124,7 +131,7 @@ describe('asynchronous deletion', () => {
     h.deletions.resume();
     await h.deletions.idle();
     expect(h.deletions.deadLetters).toEqual([]);
-  });
+  }, budgetForItems(seededItems(700, 60)));
 
   it('a repeated uninstall while the deletion runs enqueues the job again; the duplicate is harmless', async () => {
     const site = await h.installSite('forge');
@@ -198,7 +205,7 @@ describe('asynchronous deletion', () => {
       expect(after.some((i) => String(i.PK) === `T#${site.clientKey}#AUDIT` && i.integrationId === doomed && i.action === 'integration.deleted')).toBe(true);
       for (const item of untouched) expect(after).toContainEqual(item);
       expect(h.deletions.deadLetters).toEqual([]);
-    });
+    }, budgetForItems(300 * 3 + 5 * 3 + 40 + 1 + 6));
 
     it('keeps If-Match: a stale version is refused with 412 and nothing is deleted or enqueued', async () => {
       const id = await create(site);

@@ -4,16 +4,11 @@ import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import type { DeletionJob } from '../../lambdas/deletion/deletion-job';
+import { DeletionWorker } from '../../lambdas/deletion/deletion-worker';
+import { DeletionStore } from '../../lambdas/store/deletion-store';
 import { Harness } from '../support/harness';
 
-const until = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return condition();
-};
 
 describe('Connect request tokens (issue 10: items 10 and 11)', () => {
   let h: Harness;
@@ -118,10 +113,28 @@ describe.each(['connect', 'forge'] as const)('Uninstall races on %s (issue 10.5,
 
   it('sweeps again after the cache lifetime: an item that landed during the uninstall is removed', async () => {
     const site = await h.installSite();
+    // Explicit steps, not timers: the queued job waits while this test runs the same worker one step at a time.
+    h.deletions.pause();
     expect(await h.uninstallSite(site)).toBe(204);
-    // What a write racing the first sweep would leave behind.
-    await h.app.deps.db.send(new PutCommand({ TableName: h.config.tableName, Item: { PK: `T#${site.clientKey}`, SK: 'INT#raced', type: 'integration' } }));
-    expect(await until(async () => !(await h.scanAll()).some((i) => String(i.PK).startsWith(`T#${site.clientKey}`)), 5000)).toBe(true);
+    const store = new DeletionStore(h.app.deps.db, h.config.tableName);
+    const marker = await store.tenantMarker(site.clientKey);
+    const worker = new DeletionWorker(store);
+    let job: DeletionJob = { kind: 'tenant', jobId: marker?.jobId ?? '', tenant: site.clientKey, pass: 1, phase: 'users', deleted: 0, startedAt: Date.now(), notBefore: 0 };
+    let raced = false;
+    for (let step = 0; step < 100; step += 1) {
+      const outcome = await worker.run(job, 0);
+      if (outcome.done) break;
+      if (!raced && outcome.next.kind === 'tenant' && outcome.next.pass === 2) {
+        // What a write racing the first sweep would leave behind, landing between the two passes.
+        await h.app.deps.db.send(new PutCommand({ TableName: h.config.tableName, Item: { PK: `T#${site.clientKey}`, SK: 'INT#raced', type: 'integration' } }));
+        raced = true;
+      }
+      job = outcome.next;
+    }
+    expect(raced).toBe(true);
+    expect((await h.scanAll()).filter((i) => String(i.PK).startsWith(`T#${site.clientKey}`))).toEqual([]);
+    h.deletions.resume();
+    await h.deletions.idle();
   });
 
   it('refuses a re-install with 503 DELETION_IN_PROGRESS and Retry-After while the deletion runs, accepts it after, and the finished job leaves the new install alone', async () => {

@@ -4,7 +4,8 @@ import { JiraPermissionChecker, type PermissionChecker } from '../../lambdas/jir
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import type { GitProvider } from '../../lambdas/hosts/git-provider';
 import { providersFor, type ProviderLookup } from '../../lambdas/hosts/provider-registry';
-import { localVault, type TokenVault } from '../../lambdas/vault/token-vault';
+import { localVault } from '../../lambdas/local/local-encryption-key';
+import type { TokenVault } from '../../lambdas/vault/token-vault';
 import { Harness } from '../support/harness';
 import { TestClock } from '../support/test-clock';
 
@@ -42,8 +43,8 @@ describe('the Jira permission check runs concurrently with the read and the decr
   const inner = localVault(randomBytes(32));
   const vault: TokenVault = {
     encrypt: (plaintext, context) => inner.encrypt(plaintext, context),
-    decrypt: async (ciphertext, context, options) => {
-      const secret = await inner.decrypt(ciphertext, context, options);
+    decrypt: async (ciphertext, context) => {
+      const secret = await inner.decrypt(ciphertext, context);
       if (context.purpose !== 'shared-secret') decrypted?.();
       return secret;
     },

@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback stand-in for KMS (KMS cannot run here): it speaks the awsJson1_1 wire format of the two
- * operations the Encryption SDK's KMS keyring uses, GenerateDataKey and Decrypt, and refuses what KMS
- * refuses: an unknown key, or a ciphertext blob opened under another encryption context or key
- * (InvalidCiphertextException). It counts requests per operation.
+ * operations the vault uses, Encrypt and Decrypt, and refuses what KMS refuses: an unknown key, a
+ * plaintext over 4,096 bytes, a Decrypt naming another key than the blob's (IncorrectKeyException),
+ * or a blob changed or opened under another encryption context (InvalidCiphertextException).
+ * It counts requests per operation.
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html
  */
 export class LoopbackKms {
-  readonly calls = { GenerateDataKey: 0, Decrypt: 0 };
+  readonly calls = { Encrypt: 0, Decrypt: 0 };
   readonly #keys = new Map<string, Buffer>();
   readonly #server: Server;
 
@@ -29,7 +32,7 @@ export class LoopbackKms {
   }
 
   get total(): number {
-    return this.calls.GenerateDataKey + this.calls.Decrypt;
+    return this.calls.Encrypt + this.calls.Decrypt;
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -44,15 +47,15 @@ export class LoopbackKms {
     const refuse = (type: string, message: string): void => answer(400, { __type: type, message });
     if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return refuse('MissingAuthenticationTokenException', 'unsigned');
     const context = canonicalContext(body.EncryptionContext);
-    if (target === 'TrentService.GenerateDataKey') {
-      this.calls.GenerateDataKey += 1;
+    if (target === 'TrentService.Encrypt') {
+      this.calls.Encrypt += 1;
       const keyId = String(body.KeyId);
       const master = this.#keys.get(keyId);
       if (!master) return refuse('NotFoundException', 'key not found');
-      const bytes = Number(body.NumberOfBytes ?? 32);
-      const plaintext = randomBytes(bytes);
+      const plaintext = Buffer.from(String(body.Plaintext ?? ''), 'base64');
+      if (plaintext.length < 1 || plaintext.length > 4096) return refuse('ValidationException', 'Plaintext must be 1 to 4096 bytes');
       const blob = seal(master, plaintext, `${keyId}\n${context}`);
-      return answer(200, { KeyId: keyId, Plaintext: plaintext.toString('base64'), CiphertextBlob: Buffer.concat([Buffer.from(keyId.padEnd(128)), blob]).toString('base64') });
+      return answer(200, { KeyId: keyId, CiphertextBlob: Buffer.concat([Buffer.from(keyId.padEnd(128)), blob]).toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
     }
     if (target === 'TrentService.Decrypt') {
       this.calls.Decrypt += 1;

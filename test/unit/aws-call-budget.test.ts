@@ -72,7 +72,7 @@ describe('AWS call budgets', () => {
       let kmsFailures = 0;
       const previous = useTelemetry({ ...noTelemetry, kmsCallFailed: () => (kmsFailures += 1) });
       const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-1111-2222-3333-444455556666';
-      const vault = kmsVault(keyArn, keyArn);
+      const vault = kmsVault(keyArn);
       await expect(vault.encrypt('glpat-abcdefghijklmnopqrst', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({
         name: 'TimeoutError',
       });

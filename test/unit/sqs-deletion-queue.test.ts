@@ -1,53 +1,59 @@
-import { SigV4Authorization } from '../../lambdas/hosts/codecommit/simulator/sigv4-authorization';
 import { parseDeletionJob, type DeletionJob } from '../../lambdas/deletion/deletion-job';
 import { SqsDeletionQueue } from '../../lambdas/deletion/sqs-deletion-queue';
+import { LoopbackSqs } from '../support/loopback-sqs';
 
-// Unit level on purpose: SQS cannot run here, so the one outgoing HTTPS call is captured (global
-// fetch replaced for this test only) and checked as AWS would check it (SigV4 recomputed with the
-// CodeCommit simulator's verifier).
+// SQS cannot run here: the queue's real SDK client (@aws-sdk/client-sqs) talks to a loopback SQS
+// (test/support/loopback-sqs.ts) that checks the SDK's SigV4 signature and the SendMessage shape.
 describe('the SQS deletion queue', () => {
-  afterEach(() => jest.restoreAllMocks());
-
   const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/patgate-deletions';
-  const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
-  const job: DeletionJob = { kind: 'tenant', jobId: '0123456789abcdef0123456789abcdef', tenant: 'ari:cloud:ecosystem::installation/abc', pass: 2, phase: 'users', deleted: 7, startedAt: 1, notBefore: 2 };
-
-  it('sends SendMessage in the AWS JSON protocol, SigV4-signed for sqs, with the job as the body and the delay capped at 900 s', async () => {
-    const sent: { url: string; init: RequestInit }[] = [];
-    jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
-      sent.push({ url: String(url), init: init ?? {} });
-      return new Response('{"MessageId":"m"}', { status: 200 });
-    });
-    const queue = new SqsDeletionQueue(queueUrl, () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: 'session' }));
-    await queue.send(job, 5000);
-    expect(sent).toHaveLength(1);
-    const { url, init } = sent[0] ?? { url: '', init: {} };
-    const target = new URL(url);
-    expect(`${target.host}${target.pathname}`).toBe('sqs.eu-west-1.amazonaws.com/');
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string>), host: target.host };
-    expect(headers['x-amz-target']).toBe('AmazonSQS.SendMessage');
-    expect(headers['content-type']).toBe('application/x-amz-json-1.0');
-    expect(headers['x-amz-security-token']).toBe('session');
-    const body = JSON.parse(String(init.body)) as { QueueUrl: string; MessageBody: string; DelaySeconds: number };
-    expect(body.QueueUrl).toBe(queueUrl);
-    expect(body.DelaySeconds).toBe(900);
-    expect(parseDeletionJob(body.MessageBody)).toEqual(job);
-
-    const authorization = SigV4Authorization.parse(headers.authorization);
-    expect(authorization?.service).toBe('sqs');
-    const request = { method: 'POST', path: '/', query: new URLSearchParams(), headers, rawBody: String(init.body) };
-    expect(authorization?.matches(request, secret)).toBe(true);
-    expect(authorization?.matches(request, 'another-secret')).toBe(false);
-    expect(authorization?.matches({ ...request, rawBody: String(init.body).replace('abc', 'abd') }, secret)).toBe(false);
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const sqs = new LoopbackSqs([queueUrl], credentials);
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    // The SDK's service-specific endpoint override, as for KMS in the vault's tests.
+    process.env.AWS_ENDPOINT_URL_SQS = await sqs.start();
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+  });
+  afterAll(async () => {
+    process.env = { ...saved };
+    await sqs.stop();
   });
 
-  it('throws when SQS refuses or cannot be reached, or there are no credentials (the caller answers 500 and is retried)', async () => {
-    jest.spyOn(globalThis, 'fetch').mockResolvedValueOnce(new Response('{"__type":"AccessDenied"}', { status: 400 }));
-    const credentials = () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
-    await expect(new SqsDeletionQueue(queueUrl, credentials).send(job)).rejects.toThrow(/answered 400/);
-    jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('fetch failed'));
-    await expect(new SqsDeletionQueue(queueUrl, credentials).send(job)).rejects.toThrow('fetch failed');
-    await expect(new SqsDeletionQueue(queueUrl, () => undefined).send(job)).rejects.toThrow(/credentials/);
+  const job: DeletionJob = { kind: 'tenant', jobId: '0123456789abcdef0123456789abcdef', tenant: 'ari:cloud:ecosystem::installation/abc', pass: 2, phase: 'users', deleted: 7, startedAt: 1, notBefore: 2 };
+
+  it('sends SendMessage, signed by the SDK, with the job as the body and the delay capped at 900 s', async () => {
+    const before = sqs.messages.length;
+    await new SqsDeletionQueue(queueUrl).send(job, 5000);
+    const sent = sqs.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.queueUrl).toBe(queueUrl);
+    expect(sent[0]?.delaySeconds).toBe(900);
+    expect(parseDeletionJob(sent[0]?.body ?? '')).toEqual(job);
+  });
+
+  it('rounds a fractional delay up and a negative one to 0', async () => {
+    const queue = new SqsDeletionQueue(queueUrl);
+    const before = sqs.messages.length;
+    await queue.send(job, 1.2);
+    await queue.send(job, -5);
+    expect(sqs.messages.slice(before).map((m) => m.delaySeconds)).toEqual([2, 0]);
+  });
+
+  it('throws when SQS refuses (the caller answers 500 and is retried)', async () => {
+    sqs.refuseNext('AccessDenied', 400);
+    await expect(new SqsDeletionQueue(queueUrl).send(job)).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(new SqsDeletionQueue('https://sqs.eu-west-1.amazonaws.com/123456789012/another-queue').send(job)).rejects.toMatchObject({ name: expect.stringMatching(/NonExistentQueue|QueueDoesNotExist/) });
+  });
+
+  it('throws when its credentials are not the function\'s (the stand-in checks the signature)', async () => {
+    process.env.AWS_SECRET_ACCESS_KEY = 'not-the-secret';
+    try {
+      await expect(new SqsDeletionQueue(queueUrl).send(job)).rejects.toMatchObject({ name: 'AccessDenied' });
+    } finally {
+      process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+    }
   });
 
   it('accepts only an SQS queue URL', () => {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { LocalDataKeys } from '../../lambdas/vault/data-keys';
-import { DEFAULT_DECRYPT_CACHE, EnvelopeVault, kmsVault, type SecretContext } from '../../lambdas/vault/token-vault';
+import { LocalEncryptionKey } from '../../lambdas/local/local-encryption-key';
+import { DEFAULT_DECRYPT_CACHE, KeyVault, kmsVault, type SecretContext } from '../../lambdas/vault/token-vault';
 import { LoopbackKms } from '../support/loopback-kms';
 
-// KMS cannot run here: the vault's real KMS keyrings and SDK clients talk to a loopback KMS
-// (test/support/loopback-kms.ts) that counts calls and refuses a data key opened under another context.
+// KMS cannot run here: the vault's real SDK client talks to a loopback KMS (test/support/loopback-kms.ts)
+// that counts calls and refuses a blob opened under another context or key, or changed.
 const credentialsKey = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-1111-2222-3333-444455556666';
-const tenantKey = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-9999-2222-3333-444455556666';
+const otherKey = 'arn:aws:kms:us-east-1:111122223333:key/0b7e4ee3-9999-2222-3333-444455556666';
 
-describe('KMS calls per decrypt: the decrypt cache', () => {
-  const kms = new LoopbackKms([credentialsKey, tenantKey]);
+describe('the vault on KMS Encrypt/Decrypt, and its decrypt cache', () => {
+  const kms = new LoopbackKms([credentialsKey, otherKey]);
   const saved = { ...process.env };
   beforeAll(async () => {
     process.env.AWS_ENDPOINT_URL_KMS = await kms.start();
@@ -25,8 +25,19 @@ describe('KMS calls per decrypt: the decrypt cache', () => {
 
   const row: SecretContext = { tenant: 'site-a', integrationId: 'int-1', accountId: 'acc-1', purpose: 'user-pat', host: 'https://ghe.example.com' };
 
+  it('stores KMS\'s CiphertextBlob, one Encrypt per secret, never the plaintext', async () => {
+    const vault = kmsVault(credentialsKey);
+    const before = kms.calls.Encrypt;
+    const first = await vault.encrypt('ghp_same_value', row);
+    const second = await vault.encrypt('ghp_same_value', row);
+    expect(kms.calls.Encrypt - before).toBe(2);
+    expect(first).toMatch(/^kms\.[A-Za-z0-9+/]+={0,2}$/);
+    expect(first).not.toBe(second);
+    expect(Buffer.from(first.slice(4), 'base64').toString('latin1')).not.toContain('ghp_same_value');
+  });
+
   it('the same user\'s token decrypted again within minutes makes no KMS call', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey);
+    const vault = kmsVault(credentialsKey);
     const ciphertext = await vault.encrypt('ghp_warm_token_value', row);
     const before = kms.calls.Decrypt;
     for (let action = 0; action < 5; action += 1) expect((await vault.decrypt(ciphertext, row)).reveal()).toBe('ghp_warm_token_value');
@@ -34,20 +45,43 @@ describe('KMS calls per decrypt: the decrypt cache', () => {
   });
 
   it('without the cache every decrypt is a KMS call (what the cache saves)', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey, 'off');
+    const vault = kmsVault(credentialsKey, 'off');
     const ciphertext = await vault.encrypt('ghp_cold_token_value', row);
     const before = kms.calls.Decrypt;
     for (let action = 0; action < 3; action += 1) await vault.decrypt(ciphertext, row);
     expect(kms.calls.Decrypt - before).toBe(3);
   });
 
-  it('encryption is never cached: each secret gets its own data key from KMS', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey);
-    const before = kms.calls.GenerateDataKey;
-    const first = await vault.encrypt('same-value', row);
-    const second = await vault.encrypt('same-value', row);
-    expect(kms.calls.GenerateDataKey - before).toBe(2);
-    expect(first).not.toBe(second);
+  it.each([
+    ['with the cache', DEFAULT_DECRYPT_CACHE],
+    ['without the cache', 'off' as const],
+  ])('concurrent decrypts of one secret share one KMS call (%s)', async (_what, cache) => {
+    const vault = kmsVault(credentialsKey, cache);
+    const ciphertext = await vault.encrypt('ghp_concurrent', row);
+    const before = kms.calls.Decrypt;
+    const secrets = await Promise.all(Array.from({ length: 8 }, () => vault.decrypt(ciphertext, row)));
+    expect(secrets.map((s) => s.reveal())).toEqual(Array(8).fill('ghp_concurrent'));
+    expect(kms.calls.Decrypt - before).toBe(1);
+  });
+
+  it('a shared KMS call that fails fails every waiter, and the next decrypt asks again', async () => {
+    const vault = kmsVault(credentialsKey);
+    const ciphertext = await vault.encrypt('ghp_shared_failure', row);
+    const moved = { ...row, accountId: 'acc-2' };
+    const before = kms.calls.Decrypt;
+    const outcomes = await Promise.allSettled([vault.decrypt(ciphertext, moved), vault.decrypt(ciphertext, moved)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(kms.calls.Decrypt - before).toBe(1);
+    await expect(vault.decrypt(ciphertext, moved)).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    expect(kms.calls.Decrypt - before).toBe(2);
+  });
+
+  it('concurrent decrypts of one ciphertext under two rows do not share: the other row is refused by KMS', async () => {
+    const vault = kmsVault(credentialsKey);
+    const ciphertext = await vault.encrypt('ghp_two_rows', row);
+    const [mine, theirs] = await Promise.allSettled([vault.decrypt(ciphertext, row), vault.decrypt(ciphertext, { ...row, tenant: 'site-b' })]);
+    expect(mine.status === 'fulfilled' && mine.value.reveal()).toBe('ghp_two_rows');
+    expect(theirs).toMatchObject({ status: 'rejected', reason: { code: 'CREDENTIAL_UNREADABLE' } });
   });
 
   it.each([
@@ -57,30 +91,47 @@ describe('KMS calls per decrypt: the decrypt cache', () => {
     ['another host', { host: 'https://evil.example.com' }],
     ['no host', { host: undefined }],
     ['another purpose', { purpose: 'service-credential' as const }],
-  ])('with the cache warm, a ciphertext moved to %s still does not open', async (_what, change) => {
-    const vault = kmsVault(credentialsKey, tenantKey);
+  ])('with the cache warm, a ciphertext moved to %s still does not open (a hit re-checks the binding)', async (_what, change) => {
+    const vault = kmsVault(credentialsKey);
     const ciphertext = await vault.encrypt('ghp_bound_to_its_row', row);
     await vault.decrypt(ciphertext, row);
     const before = kms.calls.Decrypt;
     expect((await vault.decrypt(ciphertext, row)).reveal()).toBe('ghp_bound_to_its_row');
     expect(kms.calls.Decrypt).toBe(before);
     await expect(vault.decrypt(ciphertext, { ...row, ...change })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    // KMS itself was asked for the moved row, and refused it.
+    expect(kms.calls.Decrypt).toBe(before + 1);
   });
 
   it('with the cache warm for one row, another row\'s ciphertext needs its own KMS call and opens only under its own row', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey);
+    const vault = kmsVault(credentialsKey);
     const other: SecretContext = { ...row, accountId: 'acc-2' };
     const mine = await vault.encrypt('ghp_mine', row);
     const theirs = await vault.encrypt('ghp_theirs', other);
     await vault.decrypt(mine, row);
-    const before = kms.calls.Decrypt;
     await expect(vault.decrypt(theirs, row)).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
     expect((await vault.decrypt(theirs, other)).reveal()).toBe('ghp_theirs');
-    expect(kms.calls.Decrypt - before).toBe(1);
   });
 
-  it('a cached data key is used for at most five minutes', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey);
+  it('KMS refuses a changed blob, and a blob made under another key (Decrypt pins the key)', async () => {
+    const vault = kmsVault(credentialsKey, 'off');
+    const ciphertext = await vault.encrypt('ghp_tampered', row);
+    const blob = Buffer.from(ciphertext.slice(4), 'base64');
+    for (const at of [140, 150, blob.length - 1]) {
+      const changed = Buffer.from(blob);
+      changed[at] = (changed[at] ?? 0) ^ 0x01;
+      await expect(vault.decrypt(`kms.${changed.toString('base64')}`, row)).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    }
+    const underOtherKey = await kmsVault(otherKey).encrypt('ghp_other_key', row);
+    await expect(vault.decrypt(underOtherKey, row)).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    // A local-key ciphertext is never sent to KMS.
+    const before = kms.calls.Decrypt;
+    await expect(vault.decrypt(`local.${blob.toString('base64')}`, row)).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
+    expect(kms.calls.Decrypt).toBe(before);
+  });
+
+  it('a cached secret is used for at most five minutes', async () => {
+    const vault = kmsVault(credentialsKey);
     const ciphertext = await vault.encrypt('ghp_ageing', row);
     const start = Date.now();
     const now = jest.spyOn(Date, 'now').mockReturnValue(start);
@@ -94,38 +145,21 @@ describe('KMS calls per decrypt: the decrypt cache', () => {
     expect(kms.calls.Decrypt).toBe(before + 1);
   });
 
-  it('the cache holds a bounded number of data keys (least recently used leave first)', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey, { maxAgeMs: 60_000, capacity: 2 });
-    const ciphertexts = await Promise.all(['acc-1', 'acc-2', 'acc-3'].map((accountId) => vault.encrypt(`pat-${accountId}`, { ...row, accountId })));
+  it('the cache holds a bounded number of secrets (least recently used leave first)', async () => {
+    const vault = kmsVault(credentialsKey, { maxAgeMs: 60_000, capacity: 2 });
+    const rows = ['acc-1', 'acc-2', 'acc-3'].map((accountId) => ({ ...row, accountId }));
+    const ciphertexts = await Promise.all(rows.map((r) => vault.encrypt(`pat-${r.accountId}`, r)));
+    const open = (i: number) => vault.decrypt(ciphertexts[i] ?? '', rows[i] ?? row);
     const before = kms.calls.Decrypt;
-    for (const [index, ciphertext] of ciphertexts.entries()) await vault.decrypt(ciphertext, { ...row, accountId: `acc-${index + 1}` });
+    await open(0);
+    await open(1);
+    await open(0); // acc-1 used again: acc-2 is now the least recently used
+    await open(2); // evicts acc-2
     expect(kms.calls.Decrypt - before).toBe(3);
-    await vault.decrypt(ciphertexts[2]!, { ...row, accountId: 'acc-3' });
+    await open(0);
     expect(kms.calls.Decrypt - before).toBe(3);
-    await vault.decrypt(ciphertexts[0]!, { ...row, accountId: 'acc-1' });
+    await open(1);
     expect(kms.calls.Decrypt - before).toBe(4);
-  });
-
-  it('the two keys keep separate caches: a shared secret never opens through the credentials key', async () => {
-    const vault = kmsVault(credentialsKey, tenantKey);
-    const shared: SecretContext = { tenant: 'site-a', purpose: 'shared-secret' };
-    const ciphertext = await vault.encrypt('connect-shared-secret', shared);
-    expect((await vault.decrypt(ciphertext, shared)).reveal()).toBe('connect-shared-secret');
-    await expect(vault.decrypt(ciphertext, { ...shared, purpose: 'user-pat' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
-  });
-
-  it('still reads a ciphertext of the earlier format (Encryption SDK, KMS keyring), with one KMS Decrypt, only under its own row', async () => {
-    const { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } = await import('@aws-crypto/client-node');
-    const { KMS } = await import('@aws-sdk/client-kms');
-    const keyring = new KmsKeyringNode({ generatorKeyId: credentialsKey, clientProvider: (region: string) => new KMS({ region }) });
-    const context = { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-1', host: 'https://ghe.example.com' };
-    const { result } = await buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT).encrypt(keyring, Buffer.from('ghp_from_the_sdk'), { encryptionContext: context, suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY });
-    const legacy = Buffer.from(result).toString('base64');
-    const vault = kmsVault(credentialsKey, tenantKey);
-    const before = kms.calls.Decrypt;
-    expect((await vault.decrypt(legacy, { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-1', host: 'https://ghe.example.com' })).reveal()).toBe('ghp_from_the_sdk');
-    expect(kms.calls.Decrypt - before).toBe(1);
-    await expect(vault.decrypt(legacy, { tenant: 'site-a', purpose: 'user-pat', integrationId: 'int-1', accountId: 'acc-2', host: 'https://ghe.example.com' })).rejects.toMatchObject({ code: 'CREDENTIAL_UNREADABLE' });
   });
 });
 
@@ -135,7 +169,6 @@ describe('decrypt cache bounds', () => {
     [{ maxAgeMs: 0, capacity: 10 }],
     [{ maxAgeMs: 60_000, capacity: 0 }],
   ])('refuses an unbounded or too-old cache %j', (options) => {
-    const dataKeys = new LocalDataKeys(randomBytes(32), 'k');
-    expect(() => new EnvelopeVault(() => dataKeys, () => Promise.reject(new Error('no legacy reads here')), options)).toThrow();
+    expect(() => new KeyVault(new LocalEncryptionKey(randomBytes(32)), options)).toThrow();
   });
 });

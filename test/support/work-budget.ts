@@ -1,0 +1,8 @@
+/**
+ * A Jest time budget from what a test does, not from how fast this machine is today: a fixed
+ * allowance for starting (sites, simulators) plus a per-item allowance for every DynamoDB Local
+ * item the test writes and the code under test reads and deletes again. The per-item figure is
+ * about ten times what one item costs on a two-core machine running the suite under a busy loop
+ * on both cores (about 2.5 ms), so a slow run stays green and a hang still fails.
+ */
+export const budgetForItems = (items: number): number => 30_000 + items * 25;
