@@ -1,3 +1,4 @@
+import './esm-only-packages';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../config';
 import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';

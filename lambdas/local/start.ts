@@ -1,3 +1,4 @@
+import './esm-only-packages';
 import { execFileSync } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../config';

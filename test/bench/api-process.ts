@@ -1,3 +1,4 @@
+import '../../lambdas/local/esm-only-packages';
 import { parseConfig } from '../../lambdas/config';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
 import { providersFor } from '../../lambdas/hosts/provider-registry';

@@ -1,3 +1,4 @@
+import '../../lambdas/local/esm-only-packages';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import '@atlaskit/css-reset';
-import { StrictMode, type ReactNode, type Ref } from 'react';
+import { StrictMode, type ReactNode, type JSX, type Ref } from 'react';
 import { createRoot } from 'react-dom/client';
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import Button from '@atlaskit/button/new';
 import { Label } from '@atlaskit/form';
 import SectionMessage from '@atlaskit/section-message';

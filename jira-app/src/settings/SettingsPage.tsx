@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import Button from '@atlaskit/button/new';
 import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
