@@ -1,5 +1,6 @@
 import { saveTokenSchema } from '../../domain/token-schemas';
 import { defineRoutes } from '../../http/route-spec';
+import { USER_PAGE_MODULES } from '../../jira/forge-modules';
 import { integrationPath } from './path-parameters';
 
 /** Served by the `tokens` function: the signed-in user's own tokens. */
@@ -8,6 +9,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/me/integrations',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'The user\'s integrations with policy and token status',
     responses: { 200: { description: 'The tenant\'s integrations as they apply to the user', body: 'MyIntegrations' } },
@@ -16,6 +18,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'PUT',
     path: '/api/me/tokens/{integrationId}',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'Save the user\'s PAT (verified with the host first)',
     request: { path: integrationPath, body: saveTokenSchema },
@@ -25,6 +28,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'DELETE',
     path: '/api/me/tokens/{integrationId}',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'Forget the user\'s PAT',
     request: { path: integrationPath },
