@@ -46,7 +46,8 @@ export class Harness {
     private readonly dynamo: DynamoDBClient,
   ) {}
 
-  static async start(env: Record<string, string> = {}, overrides: DependencyOverrides = {}): Promise<Harness> {
+  /** `env` may depend on the harness's Jira simulator (e.g. its environment ids). */
+  static async start(env: Record<string, string> | ((jira: JiraSimulator) => Record<string, string>) = {}, overrides: DependencyOverrides = {}): Promise<Harness> {
     const endpoint = process.env.PATGATE_TEST_DYNAMODB_ENDPOINT;
     if (!endpoint) throw new Error('DynamoDB Local is not running (Jest globalSetup)');
     const jira = new JiraSimulator();
@@ -63,7 +64,7 @@ export class Harness {
       AWS_REGION: 'us-east-1',
       // The uninstall's second deletion pass at once (a test that looks at the wait sets its own).
       PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: '0',
-      ...env,
+      ...(typeof env === 'function' ? env(jira) : env),
     });
     const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
     await createTable(dynamo, config.tableName);
