@@ -21,9 +21,9 @@ describe('Jira simulator contract', () => {
   let connect: SiteInfo;
 
   beforeAll(async () => {
-    h = await Harness.start({}, {}, { platform: 'forge' });
-    forge = await h.installSite('forge');
-    connect = await h.installSite('connect');
+    h = await Harness.start({}, {});
+    forge = await h.installSite();
+    connect = await h.installSite();
     for (const site of [forge, connect]) {
       h.jira.grant(site.clientKey, 'admin', 'ADMINISTER');
       h.jira.grant(site.clientKey, 'dev', 'VIEW_DEV_TOOLS', 'PROJ');

@@ -23,8 +23,8 @@ describe('Jira simulator: issue remote links', () => {
 
   beforeAll(async () => {
     await jira.start();
-    forge = jira.createSite(undefined, 'forge');
-    connect = jira.createSite(undefined, 'connect');
+    forge = jira.createSite(undefined);
+    connect = jira.createSite(undefined);
   });
   afterAll(() => jira.stop());
 

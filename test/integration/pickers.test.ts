@@ -56,9 +56,9 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
   // Any verified user of the site: no Jira project permission is granted to these users.
   const newUser = (name: string) => ({ site, accountId: `${name}-${Math.random().toString(36).slice(2, 8)}` });
   const repositories = (as: { site: SiteInfo; accountId: string }, integrationId: string, query?: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query });
   const branches = (as: { site: SiteInfo; accountId: string }, integrationId: string, query: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query });
 
   it.each(KINDS)('%s: refused like an action without a PAT, then lists as the user with one', async (kind) => {
     const w = world(kind);

@@ -26,7 +26,7 @@ describe('fuzzing Authorization: random, truncated, tampered and forged JWTs on 
       nowSeconds: () => Math.floor(Date.now() / 1000),
     };
     // A Forge installation beside the Connect one, the fuzzing account its admin and developer.
-    forgeSite = await f.rw.h.installSite('forge');
+    forgeSite = await f.rw.h.installSite();
     f.rw.h.jira.grant(forgeSite.clientKey, material.accountId, 'ADMINISTER');
     f.rw.h.jira.grant(forgeSite.clientKey, material.accountId, 'VIEW_DEV_TOOLS', 'PROJ');
     fit = fitMaterialOf(f.rw.h.jira.fit(forgeSite.clientKey, material.accountId), material.nowSeconds);

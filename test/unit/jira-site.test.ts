@@ -64,7 +64,7 @@ describe('simulated Jira site (local fallback of the API server)', () => {
   });
 
   it('on a Forge site mints what Forge Remote sends: a FIT for the page module and the app system token', async () => {
-    const forge = jira.createSite('forge-demo', 'forge');
+    const forge = jira.createSite('forge-demo');
     const headers = await mintAuthorization(jira, forge.clientKey)('demo-user', { method: 'GET', path: '/api/me/integrations', query: {}, page: 'panel' });
     expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(headers['x-forge-oauth-system']).toEqual(expect.any(String));
