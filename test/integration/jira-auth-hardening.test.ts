@@ -14,7 +14,7 @@ const until = async (condition: () => Promise<boolean>, timeoutMs: number): Prom
   return condition();
 };
 
-describe.each(['forge'] as const)('Uninstall races on %s (issue 10.5, platform side)', (platform) => {
+describe.each(['forge'] as const)('Uninstall races on %s (issue 10.5, platform side)', (_platform) => {
   let hosts: HostSimulators;
   let h: Harness;
   let other: LocalApp;

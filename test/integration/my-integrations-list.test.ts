@@ -22,7 +22,7 @@ interface Listed {
  * `TokenService.listMine` gives, that no user's token fields reach another user, and that an
  * admin's change in the same container shows in the next answer (no stale rendering).
  */
-describe.each(['forge'])('GET /api/me/integrations from cached rendered parts (%s site)', (platform) => {
+describe.each(['forge'])('GET /api/me/integrations from cached rendered parts (%s site)', (_platform) => {
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
