@@ -81,7 +81,7 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     for (const refused of refusals) {
       expect(refused.status).toBe(428);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
-      expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.stringContaining(site.baseUrl), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
+      expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.stringMatching(/^\/jira\/settings\/personal\/apps\/[^/]+\/[^/?]+\?integrationId=/), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
     }
 
     const token = w.userToken(login);
