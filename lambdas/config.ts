@@ -12,16 +12,22 @@ const schema = z.object({
   PATGATE_LOCAL_KEY: z.string().optional(),
   PATGATE_LOCAL_KEY_FILE: z.string().default('.local/patgate.key'),
   PATGATE_EVENT_BUS_NAME: z.string().default('default'),
-  /** The app's own base URL: the `aud` of Atlassian's signed install callbacks. */
+  /** The app's own base URL (the Forge remote's baseUrl; local: the API server's address). */
   PATGATE_APP_BASE_URL: z.string().url().default('http://localhost:3000'),
   PATGATE_APP_KEY: z.string().default('patgate'),
-  PATGATE_INSTALL_KEYS_URL: z.string().url().default('https://connect-install-keys.atlassian.com'),
   /**
    * The Forge app's id (`app.id` of jira-app/manifest.yml, `ari:cloud:ecosystem::app/<uuid>`): the
    * audience every Forge Invocation Token must name. CDK context `forgeAppId` sets it. Absent:
-   * Forge requests are refused (401), Connect keeps working.
+   * every request needing a FIT is refused (401).
    */
   PATGATE_FORGE_APP_ID: z.string().regex(/^ari:cloud:ecosystem::app\/[A-Za-z0-9-]{1,64}$/).optional(),
+  /**
+   * The Forge environment(s) this deployment serves: comma-separated environment ids or their ARIs
+   * (`ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`). A FIT of another environment of the
+   * same app (development, staging) is refused with 401. Unset or empty: any environment (local).
+   * CDK context `forgeEnvironmentIds` sets it.
+   */
+  PATGATE_FORGE_ENVIRONMENT_IDS: z.string().max(4000).regex(/^[A-Za-z0-9:/_, -]*$/).optional(),
   /** Atlassian's published key set for FITs (Forge Remote essentials); the Jira simulator's locally. */
   PATGATE_FORGE_JWKS_URL: z.string().url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
   /** Seconds between key-set refetches for an unknown `kid` (jose's cooldown). */
@@ -58,8 +64,9 @@ export type Config = Readonly<{
   eventBusName: string;
   appBaseUrl: string;
   appKey: string;
-  installKeysUrl: string;
   forgeAppId: string | undefined;
+  /** PATGATE_FORGE_ENVIRONMENT_IDS split; empty: any environment. */
+  forgeEnvironmentIds: readonly string[];
   forgeJwksUrl: string;
   forgeJwksCooldownSeconds: number;
   uninstallSweepDelaySeconds: number;
@@ -103,8 +110,8 @@ export const parseConfig = (env: Readonly<Record<string, string | undefined>>): 
     eventBusName: e.PATGATE_EVENT_BUS_NAME,
     appBaseUrl: e.PATGATE_APP_BASE_URL.replace(/\/+$/, ''),
     appKey: e.PATGATE_APP_KEY,
-    installKeysUrl: e.PATGATE_INSTALL_KEYS_URL.replace(/\/+$/, ''),
     forgeAppId: e.PATGATE_FORGE_APP_ID,
+    forgeEnvironmentIds: (e.PATGATE_FORGE_ENVIRONMENT_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0),
     forgeJwksUrl: e.PATGATE_FORGE_JWKS_URL,
     forgeJwksCooldownSeconds: e.PATGATE_FORGE_JWKS_COOLDOWN_SECONDS,
     uninstallSweepDelaySeconds: e.PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS,

@@ -79,7 +79,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
   lifecycle: {
     entry: 'lambdas/handlers/lifecycle.ts',
-    description: 'patgate: Atlassian Connect and Forge install and uninstall callbacks (uninstall enqueues the deletion)',
+    description: 'patgate: Forge lifecycle events (uninstall enqueues the deletion) and the personal data report trigger',
     timeout: Duration.seconds(10),
     memorySize: 512,
     api: true,

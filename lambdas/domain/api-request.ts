@@ -10,7 +10,7 @@ export interface ApiRequest {
   readonly path: string;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
-  /** The query string exactly as sent (API Gateway's `rawQueryString`), for Connect's `qsh`. */
+  /** The query string exactly as sent (API Gateway's `rawQueryString`). */
   readonly rawQuery?: string;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;

@@ -1,25 +1,24 @@
 import type { ProviderKind, TfsVersion } from './integration';
 import type { ProjectRef, ProjectScope } from './project-association';
 
-/** Which Jira app platform installed a tenant (see lambdas/jira/jira-platform.ts). */
-export type JiraPlatformKind = 'forge' | 'connect';
+/**
+ * Which Jira app platform installed a tenant: the platform port (lambdas/jira: request
+ * authenticator, lifecycle, JiraRestClient) has one adapter, Forge Remote.
+ */
+export type JiraPlatformKind = 'forge';
 
 /**
- * A Jira site that installed the app. Connect: `clientKey` is Connect's client key and the shared
- * secret is kept encrypted. Forge: `clientKey` is the Forge installation id (the FIT's
+ * A Jira site that installed the app: `clientKey` is the Forge installation id (the FIT's
  * `app.installationId`), with the site's cloud id and the app/environment ids for page links.
  */
 export interface TenantRecord {
   readonly clientKey: string;
-  /** The Jira site's own URL (https://example.atlassian.net). */
+  /** The Jira site's own URL (https://example.atlassian.net), or '' when not known (Forge events name no URL). */
   readonly baseUrl: string;
-  /** Absent on records written before Forge support: those are Connect tenants. */
   readonly platform?: JiraPlatformKind;
-  /** Connect only. */
-  readonly sharedSecretCiphertext?: string;
-  /** Forge only: `context.cloudId` of the installation. */
+  /** `context.cloudId` of the installation. */
   readonly cloudId?: string;
-  /** Forge only: the app id (uuid part of the app ARI) and environment id, for page URLs. */
+  /** The app id (uuid part of the app ARI) and environment id (its ARI, as the FIT names it), for page URLs. */
   readonly forgeAppId?: string;
   readonly forgeEnvironmentId?: string;
   readonly installedAt: string;

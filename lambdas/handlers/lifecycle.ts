@@ -18,17 +18,9 @@ const reporterOf = (d: Dependencies): PersonalDataReporter => {
 
 export const lifecycleRoutes = (deps: () => Dependencies): RouteDefinition[] => [
   ...bindRoutes(LIFECYCLE_ROUTES, {
-    installed: async ({ request }) => {
-      await deps().lifecycle.installed(request);
-      return { status: 204 };
-    },
-    uninstalled: async ({ request }) => {
-      await deps().lifecycle.uninstalled(request);
-      return { status: 204 };
-    },
     // The Forge manifest's lifecycle trigger (installed, upgraded, uninstalled app events).
     forge: async ({ request }) => {
-      await deps().lifecycle.forgeEvent(request);
+      await deps().lifecycle.forgeEvent(request, LIFECYCLE_ROUTES.forge.modules);
       return { status: 204 };
     },
   }),

@@ -27,11 +27,8 @@ interface RouteBase {
   readonly routeKey: string;
   /** See RouteSpec.tenantCheckedInRead. */
   readonly tenantCheckedInRead?: true;
-  /**
-   * Kept for existing route tables; no longer consulted: every `admin`/`user` route is called by
-   * the app's pages, and a Connect page can only obtain `context-qsh` tokens, so all accept them.
-   */
-  readonly contextQsh?: boolean;
+  /** The manifest modules whose FITs may reach the route (RouteSpec.modules); none: only `public`. */
+  readonly modules?: readonly string[];
 }
 
 /** A route nobody signs in to: health and the document (`public`), or one that verifies its own caller (`lifecycle`). */
@@ -57,9 +54,10 @@ export const bindRoutes = <S extends Readonly<Record<string, RouteSpec>>>(routes
     const routeKey = routeKeyOf(route);
     const handle = handlers[name] as HandleFor<Access>;
     const checked = route.tenantCheckedInRead ? { tenantCheckedInRead: true as const } : {};
+    const modules = route.modules ? { modules: route.modules } : {};
     return isCallerAccess(route.access)
-      ? { routeKey, access: route.access, ...checked, handle: handle as CallerRoute['handle'] }
-      : { routeKey, access: route.access, ...checked, handle: handle as UncalledRoute['handle'] };
+      ? { routeKey, access: route.access, ...checked, ...modules, handle: handle as CallerRoute['handle'] }
+      : { routeKey, access: route.access, ...checked, ...modules, handle: handle as UncalledRoute['handle'] };
   });
 
 const isCallerAccess = (access: Access): access is CallerAccess => access === 'admin' || access === 'user';
@@ -129,8 +127,9 @@ const toResponse = (result: ApiResult, correlationId: string): ApiResponse => {
 };
 
 /**
- * The pipeline every API Lambda runs: correlation id, body limits and JSON parsing, JWT
- * authentication and permission checks, then the route; every failure becomes problem+json.
+ * The pipeline every API Lambda runs: correlation id, body limits and JSON parsing, FIT
+ * authentication (the route's modules only) and permission checks, then the route; every failure
+ * becomes problem+json.
  */
 export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHandlerDependencies): Handler => {
   const byKey = new Map(routes.map((r) => [r.routeKey, r]));
@@ -181,7 +180,8 @@ const authorize = async (route: CallerRoute, request: ApiRequest, deps: ApiHandl
   // A write re-reads the tenant rather than trusting a cached copy (uninstall races), unless the
   // route's own first read re-checks it (git actions: the tenant item is in their one BatchGetItem).
   const write = request.method !== 'GET' && request.method !== 'HEAD' && route.tenantCheckedInRead !== true;
-  const caller = await deps.authenticator().authenticate(request, { write });
+  // A route naming no modules takes no FIT at all (fail closed).
+  const caller = await deps.authenticator().authenticate(request, { write, modules: route.modules ?? [] });
   logger.appendKeys({ tenant: caller.tenant.clientKey, accountId: caller.accountId });
   if (route.access === 'admin') await caller.requireAdmin();
   return caller;

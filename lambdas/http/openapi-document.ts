@@ -52,7 +52,8 @@ const operationOf = (route: RouteSpec, bodySchema: BodySchema): ZodOpenApiOperat
   const requestParams = { ...(path ? { path } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) };
   return {
     summary: route.summary,
-    security: route.access === 'admin' || route.access === 'user' ? [{ connectJwt: [] }] : [],
+    // Forge Remote sends both on every call: the FIT as the bearer, the app system token beside it.
+    security: route.access === 'public' ? [] : [{ forgeInvocationToken: [], forgeAppSystemToken: [] }],
     ...(Object.keys(requestParams).length ? { requestParams } : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
     responses: responsesOf(route, bodySchema),
@@ -78,7 +79,10 @@ export const openApiDocument = (families: HostFamilies = BUILT_IN_FAMILIES): Rec
     info: { title: 'patgate', version: '0.1.0', description: 'Require User PAT for git actions from Jira issues.' },
     paths,
     components: {
-      securitySchemes: { connectJwt: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'JWT <Atlassian Connect token>' } },
+      securitySchemes: {
+        forgeInvocationToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Forge Invocation Token (FIT), RS256, signed by Atlassian (https://developer.atlassian.com/platform/forge/remote/essentials/)' },
+        forgeAppSystemToken: { type: 'apiKey', in: 'header', name: 'x-forge-oauth-system', description: 'The app system token Forge Remote sends with each invocation' },
+      },
     },
   });
   const built = { ...document };

@@ -30,6 +30,6 @@ export const problemResponse = (thrown: unknown, correlationId: string, instance
   if (error.retryAfterSeconds !== undefined) body.retryAfterSeconds = error.retryAfterSeconds;
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'x-correlation-id': correlationId };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'JWT realm="patgate"';
+  if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="patgate"';
   return { statusCode: error.status, headers, body: JSON.stringify(body) };
 };

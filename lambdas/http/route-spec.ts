@@ -1,12 +1,13 @@
 import type * as z from 'zod';
+import type { ForgeModuleKey } from '../jira/forge-modules';
 import type { ResponseBodyName } from '../handlers/routes/responses';
 
 /**
- * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Atlassian's signed callbacks and
- * Forge lifecycle triggers, verified by the route itself; the only routes a trigger FIT without a
- * principal reaches), `admin` (Jira ADMINISTER), `user` (any verified Jira user of the tenant;
- * routes about an issue also check VIEW_DEV_TOOLS on its project through `Caller`). `admin` and
- * `user` routes take a Forge Invocation Token or a Connect JWT alike (lambdas/jira).
+ * Who may call a route: `public` (health, OpenAPI), `lifecycle` (Forge lifecycle triggers, verified
+ * by the route itself; the only route a trigger FIT without a principal reaches), `admin` (Jira
+ * ADMINISTER), `user` (any verified Jira user of the tenant; routes about an issue also check
+ * VIEW_DEV_TOOLS on its project through `Caller`). Every route but `public` also names the
+ * manifest modules whose Forge Invocation Tokens may reach it (`modules`, docs/architecture.md §2).
  */
 export type Access = UncalledAccess | CallerAccess;
 /** Routes whose handler gets no caller. */
@@ -40,7 +41,7 @@ export interface RequestSpec {
  * describes it (lambdas/http/openapi-document.ts). Metadata only: no handler code, so lib/ can
  * import it without pulling a Lambda's dependencies into `cdk synth`.
  */
-export interface RouteSpec<A extends Access = Access> {
+interface RouteSpecFields<A extends Access> {
   readonly method: HttpMethod;
   readonly path: string;
   readonly access: A;
@@ -56,6 +57,14 @@ export interface RouteSpec<A extends Access = Access> {
   /** By status; every route also answers problem+json on 4XX/5XX. */
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
+
+/**
+ * A `public` route names no modules; every other route names the manifest modules (by key) whose
+ * FITs may reach it: a page's `invokeRemote` may name any path, so the FIT's module decides.
+ */
+export type RouteSpec<A extends Access = Access> = A extends 'public'
+  ? RouteSpecFields<A> & { readonly modules?: undefined }
+  : RouteSpecFields<A> & { readonly modules: readonly ForgeModuleKey[] };
 
 /** API Gateway's route key, e.g. `GET /api/admin/integrations/{integrationId}`. */
 export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -24,35 +24,68 @@ export interface ForgeInvocation {
   readonly apiBaseUrl: string;
   /** The app ARI the token was minted for (equals the configured audience). */
   readonly appId: string;
+  /** `app.environment.id` as sent: an ARI, `ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`. */
   readonly environmentId?: string;
   readonly cloudId?: string;
   /** The user's accountId; absent for triggers (lifecycle events). */
   readonly principal?: string;
+  /** The manifest key of the module the token was minted for (`app.module.key`, or `context.moduleKey`). */
   readonly moduleKey?: string;
+  /** `app.module.type`, e.g. `core:trigger` for a trigger. */
+  readonly moduleType?: string;
 }
 
 export interface ForgeTokenOptions {
   readonly jwksUrl: string;
   /** The app id (ARI); undefined: every FIT is refused (Forge not configured). */
   readonly appId: string | undefined;
+  /**
+   * The Forge environments this deployment serves (environment ids or their ARIs); empty: any
+   * environment of the app (local use). Development and staging FITs carry the same app id.
+   */
+  readonly environmentIds?: readonly string[];
   readonly cooldownMs: number;
   /** Accept loopback http API base URLs (local mode: the Jira simulator). */
   readonly allowLoopbackApi: boolean;
 }
 
+const ENVIRONMENT_ARI_PREFIX = 'ari:cloud:ecosystem::environment/';
+
+/**
+ * The environment's own id: the last segment of its ARI
+ * (`ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`), or the id itself when given bare.
+ */
+export const environmentKeyOf = (value: string): string => {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith(ENVIRONMENT_ARI_PREFIX)) return trimmed;
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+};
+
+/**
+ * What we read of a FIT, bounded generously (ARIs run past 100 characters; an account id can be
+ * `557058:<uuid>`); every other claim, and any longer field we do not read, passes untouched.
+ * Shapes: Forge Remote essentials (above) and the invocation context example of
+ * https://developer.atlassian.com/platform/forge/rest/v2/api-group-forge-context/ (`app.environment`
+ * with `type` and an environment ARI as `id`, `app.module` with `key` and `type`, `context.cloudId`,
+ * `context.moduleKey`).
+ */
+const ari = z.string().min(1).max(1000).regex(/^[A-Za-z0-9:/._-]+$/);
 const claimsSchema = z.object({
   app: z.object({
-    installationId: z.string().regex(/^[A-Za-z0-9:/._-]{1,200}$/),
-    apiBaseUrl: z.string().max(500),
-    id: z.string().max(200).optional(),
-    environment: z.object({ id: z.string().max(100).optional() }).loose().optional(),
-    module: z.object({ key: z.string().max(100).optional() }).loose().optional(),
+    installationId: ari,
+    apiBaseUrl: z.string().max(2048),
+    id: z.string().max(1000).optional(),
+    environment: z.object({ id: ari.optional(), type: z.string().max(200).optional() }).loose().optional(),
+    module: z.object({ key: z.string().min(1).max(500).optional(), type: z.string().max(500).optional() }).loose().optional(),
   }).loose(),
-  context: z.object({ cloudId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/).optional() }).loose().optional(),
-  principal: z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/).optional(),
+  context: z.object({
+    cloudId: z.string().regex(/^[A-Za-z0-9-]{1,200}$/).optional(),
+    moduleKey: z.string().min(1).max(500).optional(),
+  }).loose().optional(),
+  principal: z.string().regex(/^[A-Za-z0-9:_-]{1,256}$/).optional(),
 }).loose();
 
-const refused = (check: string): AppError => new AppError('UNAUTHENTICATED', `Authentication failed: ${check}.`, { extensions: { check: check.split(' ')[0] } });
+const refused = (check: string): AppError => new AppError('UNAUTHENTICATED', `Authentication failed: ${check}.`, { extensions: { check: check.split(/[ :]/)[0] } });
 
 /** Names the failed check without echoing any part of the token. */
 const describeFailure = (error: unknown): AppError => {
@@ -82,11 +115,13 @@ const describeFailure = (error: unknown): AppError => {
  */
 export class ForgeTokenVerifier {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+  readonly #environments: ReadonlySet<string>;
 
   constructor(
     private readonly options: ForgeTokenOptions,
     private readonly clock: Clock,
   ) {
+    this.#environments = new Set((options.environmentIds ?? []).map(environmentKeyOf).filter((id) => id.length > 0));
     this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.cooldownMs, cacheMaxAge: 10 * 60_000, timeoutDuration: 3_000 });
   }
 
@@ -107,21 +142,38 @@ export class ForgeTokenVerifier {
       throw describeFailure(error);
     }
     const parsed = claimsSchema.safeParse(payload);
-    if (!parsed.success) throw refused('claims (app): the token names no valid installation or principal');
+    if (!parsed.success) throw refused(`claims (${String(parsed.error.issues[0]?.path.join('.') ?? 'app').slice(0, 40)}): the token names no valid installation, module or principal`);
     const claims = parsed.data;
+    const moduleKey = claims.app.module?.key ?? claims.context?.moduleKey;
+    if (claims.app.module?.key && claims.context?.moduleKey && claims.app.module.key !== claims.context.moduleKey) throw refused('module (app.module.key): the token names two different modules');
+    const environmentId = claims.app.environment?.id;
+    this.#checkEnvironment(environmentId);
     const apiBaseUrl = atlassianApiBaseUrl(claims.app.apiBaseUrl, this.options.allowLoopbackApi);
     if (!apiBaseUrl) throw refused('claims (app.apiBaseUrl): the API base URL is not an Atlassian API host');
     return {
       installationId: claims.app.installationId,
       apiBaseUrl,
       appId,
-      environmentId: claims.app.environment?.id,
+      environmentId,
       cloudId: claims.context?.cloudId,
       principal: claims.principal,
-      moduleKey: claims.app.module?.key,
+      moduleKey,
+      moduleType: claims.app.module?.type,
     };
+  }
+
+  /** Production serves only its own environment(s): a FIT of the app's development or staging environment is refused. */
+  #checkEnvironment(environmentId: string | undefined): void {
+    const allowed = this.#environments;
+    if (allowed.size === 0) return;
+    if (!environmentId || !allowed.has(environmentKeyOf(environmentId))) throw refused('environment (app.environment.id): the token is for another Forge environment of the app');
   }
 }
 
-/** True when an unverified token claims to be a FIT (routes it to the Forge adapter). */
-export const looksLikeForgeToken = (claims: Record<string, unknown>): boolean => claims.iss === FORGE_FIT_ISSUER || typeof claims.app === 'object';
+/** The FIT of `Authorization: Bearer <FIT>`; the check is named, the header never echoed. */
+export const tokenFromAuthorization = (authorization: string | undefined): string => {
+  if (!authorization) throw refused('authorization: no Authorization header');
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match?.[1]) throw refused('authorization: the Authorization header is not "Bearer <token>"');
+  return match[1];
+};

@@ -1,7 +1,5 @@
 import { AppError } from '../domain/errors';
-import { epochSeconds, type Clock } from '../domain/clock';
 import type { Secret } from '../domain/secret';
-import { rawQueryOf, signAppRequest } from './connect-jwt';
 
 /** One answer of Jira's REST API: the status and the parsed JSON body (undefined when empty). */
 export interface JiraAnswer {
@@ -10,9 +8,8 @@ export interface JiraAnswer {
 }
 
 /**
- * The Jira REST client port: one tenant's Jira, authenticated as the app. The Connect adapter
- * signs each request with the tenant's shared secret; the Forge adapter sends the app system token.
- * Handlers and services never see which one they hold.
+ * The Jira REST client port: one tenant's Jira, authenticated as the app. The Forge adapter sends
+ * the app system token; handlers and services never see which adapter they hold.
  */
 export type JiraMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -82,25 +79,5 @@ export class ForgeJiraClient implements JiraRestClient {
     const headers: Record<string, string> = { authorization: `Bearer ${this.systemToken.reveal()}`, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     return send(`${this.apiBaseUrl}${withQuery(path, options.query)}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) }, this.timeoutMs, true);
-  }
-}
-
-/** Connect: each request signed as the app (HS256, the tenant's shared secret, `qsh` of the request). */
-export class ConnectJiraClient implements JiraRestClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly appKey: string,
-    private readonly sharedSecret: Secret,
-    private readonly clock: Clock,
-    private readonly timeoutMs = 3_000,
-  ) {}
-
-  send(method: JiraMethod, path: string, options: { query?: Readonly<Record<string, string>>; body?: unknown } = {}): Promise<JiraAnswer> {
-    const base = this.baseUrl.replace(/\/+$/, '');
-    const sitePath = `${new URL(base).pathname.replace(/\/+$/, '')}${path}`;
-    const jwt = signAppRequest(this.appKey, this.sharedSecret.reveal(), { method, path: sitePath, rawQuery: rawQueryOf(options.query) }, base, epochSeconds(this.clock));
-    const headers: Record<string, string> = { authorization: `JWT ${jwt}`, accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    return send(`${base}${withQuery(path, options.query)}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) }, this.timeoutMs, true);
   }
 }

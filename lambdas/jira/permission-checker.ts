@@ -6,7 +6,7 @@ export type JiraPermission = 'ADMINISTER' | 'VIEW_DEV_TOOLS';
 export interface PermissionQuery {
   /** The tenant (cache scope). */
   readonly tenant: string;
-  /** The tenant's Jira, authenticated as the app (Connect or Forge adapter). */
+  /** The tenant's Jira, authenticated as the app (the platform port's JiraRestClient). */
   readonly jira: JiraRestClient;
   readonly accountId: string;
   readonly permission: JiraPermission;

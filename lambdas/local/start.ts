@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../config';
 import { createTokenExpiryChecker } from '../expiry/create-token-expiry-checker';
 import { JsonLinesEventSink, LOCAL_EVENTS_FILE } from '../expiry/json-lines-event-sink';
-import { JiraSimulator, type JiraPlatform } from '../jira/simulator/jira-simulator';
+import { JiraSimulator } from '../jira/simulator/jira-simulator';
 import { createTable } from '../store/create-table';
 import { startDynamoDbLocal, LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
 import { startHostSimulators } from './host-worlds';
@@ -14,17 +14,10 @@ import { createJiraSite } from './jira-site/jira-site';
 /**
  * `npm start`: the whole API on loopback — DynamoDB Local, a Jira simulator, the four git host
  * simulators, the API on http://localhost:3000 — with a demo site and ready-to-paste curl lines.
- * The demo site installs the app through Forge Remote (as every new site does); `npm start --
- * --connect` (or PATGATE_JIRA_PLATFORM=connect) installs it through Connect instead.
+ * The demo site installs the app through Forge Remote: the simulator's lifecycle trigger delivers
+ * the installed event.
  */
-const platformOf = (argv: readonly string[], env: NodeJS.ProcessEnv): JiraPlatform => {
-  if (argv.includes('--connect')) return 'connect';
-  if (argv.includes('--forge')) return 'forge';
-  return env.PATGATE_JIRA_PLATFORM === 'connect' ? 'connect' : 'forge';
-};
-
 const main = async (): Promise<void> => {
-  const platform = platformOf(process.argv.slice(2), process.env);
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });
   } catch {
@@ -50,7 +43,6 @@ const main = async (): Promise<void> => {
       ...process.env,
       PATGATE_TABLE_NAME: process.env.PATGATE_TABLE_NAME ?? 'patgate',
       PATGATE_DYNAMODB_ENDPOINT: dynamo.endpoint,
-      PATGATE_INSTALL_KEYS_URL: jira.installKeysUrl,
       PATGATE_FORGE_APP_ID: jira.forgeAppId,
       PATGATE_FORGE_JWKS_URL: jira.jwksUrl,
       PATGATE_APP_BASE_URL: appBaseUrl,
@@ -71,8 +63,8 @@ const main = async (): Promise<void> => {
     }, 60_000);
     stops.push(async () => clearInterval(timer));
 
-    const site = jira.createSite('demo', platform);
-    const installed = platform === 'forge' ? await jira.installForge(site.clientKey, appBaseUrl) : await jira.install(site.clientKey, appBaseUrl);
+    const site = jira.createSite('demo');
+    const installed = await jira.installForge(site.clientKey, appBaseUrl);
     if (installed !== 204) throw new Error(`the demo install answered ${installed}`);
     jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
@@ -86,44 +78,36 @@ const main = async (): Promise<void> => {
     const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', { projects: 'all', ...github.integrationBody('GitHub (simulated)', true) } as never, noProjectSearch);
     const userToken = github.userToken('demo-user-gh');
 
-    // Forge: a FIT of the page's module plus the app system token, as Forge sends them; Connect: a
-    // JWT bound to the request. Valid for a day so the lines can be pasted later.
+    // A FIT of the page's module plus the app system token, as Forge sends them. Valid for a day
+    // so the lines can be pasted later.
     const day = 24 * 3600;
-    const auth = (accountId: string, moduleKey: string, method: string, path: string, query: Record<string, string> = {}): string => {
-      if (platform === 'forge') {
-        const headers = jira.forgeHeaders(site.clientKey, accountId, { moduleKey, expiresInSeconds: day });
-        return `-H 'Authorization: ${headers.authorization}' -H 'x-forge-oauth-system: ${headers['x-forge-oauth-system']}'`;
-      }
-      return `-H 'Authorization: JWT ${jira.userJwt(site.clientKey, accountId, { method, path, query }, { expiresInSeconds: day })}'`;
+    const auth = (accountId: string, moduleKey: string): string => {
+      const headers = jira.forgeHeaders(site.clientKey, accountId, { moduleKey, expiresInSeconds: day });
+      return `-H 'Authorization: ${headers.authorization}' -H 'x-forge-oauth-system: ${headers['x-forge-oauth-system']}'`;
     };
     const readinessQuery = { integrationId: integration.id, repositoryId: github.repositoryId };
     const qs = new URLSearchParams(readinessQuery).toString();
-    const moreTokens =
-      platform === 'forge'
-        ? `More FITs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/fit -d '{"accountId":"demo-user","moduleKey":"patgate-issue-panel"}'`
-        : `More JWTs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/jwt -d '{"accountId":"demo-user","method":"GET","path":"/api/me/integrations"}'`;
+    const moreTokens = `More FITs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/fit -d '{"accountId":"demo-user","moduleKey":"patgate-issue-context"}'`;
     const lines = [
       `patgate is running on ${appBaseUrl}  (Ctrl-C stops everything)`,
       '',
       `DynamoDB Local ${dynamo.endpoint} · Jira simulator ${jira.url} · GitHub ${hosts.github.url} · GitLab ${hosts.gitlab.url} · Azure DevOps/TFS ${hosts.azure.url} · CodeCommit ${hosts.codecommit.url}`,
-      platform === 'forge'
-        ? `Demo site ${site.baseUrl} installed the app through Forge Remote (installation ${site.clientKey}); start with --connect for Connect.`
-        : `Demo site ${site.clientKey} (${site.baseUrl}) installed the app through Connect (legacy).`,
+      `Demo site ${site.baseUrl} installed the app through Forge Remote (installation ${site.clientKey}).`,
       'Admin "demo-admin", user "demo-user" (View Development Tools on DEMO; issue DEMO-1 "Fix login timeout").',
       `Integration "${integration.name}" (${integration.id}) requires each user's own PAT. The simulator issued demo-user a token.`,
       '',
       '# health',
       `curl -s ${appBaseUrl}/health`,
       '# the admin lists integrations',
-      `curl -s ${appBaseUrl}/api/admin/integrations ${auth('demo-admin', 'patgate-admin', 'GET', '/api/admin/integrations')}`,
+      `curl -s ${appBaseUrl}/api/admin/integrations ${auth('demo-admin', 'patgate-admin')}`,
       '# the user sees "setup required"',
-      `curl -s '${appBaseUrl}/api/issues/DEMO-1/git-readiness?${qs}' ${auth('demo-user', 'patgate-issue-panel', 'GET', '/api/issues/DEMO-1/git-readiness', readinessQuery)}`,
+      `curl -s '${appBaseUrl}/api/issues/DEMO-1/git-readiness?${qs}' ${auth('demo-user', 'patgate-issue-context')}`,
       '# the user saves their PAT',
-      `curl -s -X PUT ${appBaseUrl}/api/me/tokens/${integration.id} -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-user-settings', 'PUT', `/api/me/tokens/${integration.id}`)} -d '${JSON.stringify(userToken.body)}'`,
+      `curl -s -X PUT ${appBaseUrl}/api/me/tokens/${integration.id} -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-user-settings')} -d '${JSON.stringify(userToken.body)}'`,
       '# the user creates a branch, as themself',
-      `curl -s -X POST ${appBaseUrl}/api/git/branches -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-issue-panel', 'POST', '/api/git/branches')} -d '${JSON.stringify({ integrationId: integration.id, repositoryId: github.repositoryId, issueKey: 'DEMO-1', branchName: 'feature/DEMO-1-fix-login-timeout', fromRef: 'main' })}'`,
+      `curl -s -X POST ${appBaseUrl}/api/git/branches -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-issue-context')} -d '${JSON.stringify({ integrationId: integration.id, repositoryId: github.repositoryId, issueKey: 'DEMO-1', branchName: 'feature/DEMO-1-fix-login-timeout', fromRef: 'main' })}'`,
       '# the user lists their integrations and token status',
-      `curl -s ${appBaseUrl}/api/me/integrations ${auth('demo-user', 'patgate-user-settings', 'GET', '/api/me/integrations')}`,
+      `curl -s ${appBaseUrl}/api/me/integrations ${auth('demo-user', 'patgate-user-settings')}`,
       '',
       `Token-expiry events (checker runs every minute): tail -f ${LOCAL_EVENTS_FILE}`,
       moreTokens,

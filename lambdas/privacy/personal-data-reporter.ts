@@ -2,7 +2,7 @@ import type { ApiRequest } from '../domain/api-request';
 import type { Clock } from '../domain/clock';
 import { AppError } from '../domain/errors';
 import { Secret } from '../domain/secret';
-import { tokenFromAuthorization } from '../jira/connect-jwt';
+import { tokenFromAuthorization } from '../jira/forge-invocation-token';
 import type { ForgeTokenVerifier } from '../jira/forge-invocation-token';
 import { logger } from '../observability/logger';
 import type { PersonalDataStore, ReportProgress } from '../store/personal-data-store';

@@ -30,7 +30,7 @@ const clip = (text: string, max = MAX_FIELD): string => (text.length <= max ? te
  * The remote link's `globalId`: one per integration, repository (canonical id) and branch name or
  * pull-request id, so the same item posted again updates its link (Jira upserts by globalId) and a
  * deleted branch's link is found again. Hashed: fixed length under Jira's 255, and only characters
- * that need no escaping in the `?globalId=` of a delete (and in a Connect request's `qsh`).
+ * that need no escaping in the `?globalId=` of a delete.
  */
 export const remoteLinkGlobalId = (kind: LinkedItem['kind'], place: Pick<LinkPlace, 'integrationId' | 'repository'>, name: string): string => {
   const digest = createHash('sha256').update(`${place.integrationId}\u0000${place.repository}\u0000${name}`).digest('base64url');
@@ -73,8 +73,8 @@ const isWebUrl = (value: string): boolean => {
 };
 
 /**
- * Shows git actions on the Jira issue as remote links, as the app (Forge: the app system token;
- * Connect: a JWT signed with the tenant's shared secret). Best effort: neither function throws;
+ * Shows git actions on the Jira issue as remote links, as the app (the app system token).
+ * Best effort: neither function throws;
  * a failed Jira call is logged and counted (`JiraCallFailed`, operation `remotelink`), and the
  * git action's answer does not change. Each is one Jira call (the client's 3 s deadline).
  */

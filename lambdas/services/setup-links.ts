@@ -1,20 +1,23 @@
 import type { TenantRecord } from '../domain/records';
+import { environmentKeyOf } from '../jira/forge-invocation-token';
 
-type LinkTenant = Pick<TenantRecord, 'baseUrl'> & Partial<Pick<TenantRecord, 'platform' | 'forgeAppId' | 'forgeEnvironmentId'>>;
+type LinkTenant = Pick<TenantRecord, 'baseUrl'> & Partial<Pick<TenantRecord, 'forgeAppId' | 'forgeEnvironmentId'>>;
+
+const lastSegment = (value: string): string => value.slice(value.lastIndexOf('/') + 1);
 
 /**
- * The app's personal settings page inside the user's Jira, with the integration focused.
- * - Forge tenants: the `jira:personalSettingsPage` module (`patgate-user-settings`), whose URL is
- *   `/jira/settings/personal/apps/{appId}/{envId}` (Forge manifest reference, "Jira personal
- *   settings page"); the page reads `integrationId` from the query.
- * - Connect tenants: the Connect general page `patgate-user-settings`.
+ * The app's personal settings page inside the user's Jira, with the integration focused: the
+ * `jira:personalSettingsPage` module (`patgate-user-settings`), whose URL is
+ * `/jira/settings/personal/apps/{appId}/{envId}`
+ * (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-personal-settings-page/).
+ * Both are ids, not ARIs: the FIT names the environment as
+ * `ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`, so the link takes its last segment.
+ * Site-relative when the site's URL is not known (the pages navigate inside their own site).
+ * `_appKey` is no longer part of any page URL; kept so the services' calls stay as they are.
  */
-export const setupUrl = (tenant: LinkTenant, appKey: string, integrationId: string): string => {
+export const setupUrl = (tenant: LinkTenant, _appKey: string, integrationId: string): string => {
   const focus = encodeURIComponent(integrationId);
-  if (tenant.platform === 'forge') {
-    const app = encodeURIComponent(tenant.forgeAppId ?? '');
-    const env = encodeURIComponent(tenant.forgeEnvironmentId ?? '');
-    return `${tenant.baseUrl}/jira/settings/personal/apps/${app}/${env}?integrationId=${focus}`;
-  }
-  return `${tenant.baseUrl}/plugins/servlet/ac/${encodeURIComponent(appKey)}/patgate-user-settings?ac.integrationId=${focus}`;
+  const app = encodeURIComponent(lastSegment(tenant.forgeAppId ?? ''));
+  const env = encodeURIComponent(environmentKeyOf(tenant.forgeEnvironmentId ?? ''));
+  return `${tenant.baseUrl}/jira/settings/personal/apps/${app}/${env}?integrationId=${focus}`;
 };

@@ -57,8 +57,7 @@ const optionalText = (value: unknown): string | undefined => (typeof value === '
 const toTenant = (item: Record<string, unknown>): TenantRecord => ({
   clientKey: String(item.clientKey),
   baseUrl: String(item.baseUrl),
-  platform: item.platform === 'forge' ? 'forge' : 'connect',
-  sharedSecretCiphertext: optionalText(item.sharedSecretCiphertext),
+  platform: 'forge',
   cloudId: optionalText(item.cloudId),
   forgeAppId: optionalText(item.forgeAppId),
   forgeEnvironmentId: optionalText(item.forgeEnvironmentId),

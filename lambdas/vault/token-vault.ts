@@ -6,9 +6,8 @@ import { KmsEncryptionKey } from './kms-encryption-key';
 
 /**
  * What a ciphertext is for; part of its encryption context and of the KMS key policy conditions.
- * `shared-secret` (Connect's) goes with Connect: nothing may add new uses of it.
  */
-export type SecretPurpose = 'user-pat' | 'service-credential' | 'shared-secret';
+export type SecretPurpose = 'user-pat' | 'service-credential';
 
 /** Binds a ciphertext to its row (docs/architecture.md §6): a ciphertext copied elsewhere does not decrypt. */
 export interface SecretContext {

@@ -2,7 +2,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig, type Config } from '../config';
 import { systemClock, type Clock } from '../domain/clock';
 import { ForgeTokenVerifier } from '../jira/forge-invocation-token';
-import { InstallKeys } from '../jira/install-keys';
 import { LifecycleService } from '../jira/lifecycle-service';
 import { IssueLocator, JiraPermissionChecker, type PermissionChecker } from '../jira/permission-checker';
 import { RequestAuthenticator } from '../jira/request-authenticator';
@@ -106,15 +105,13 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const permissions = overrides.permissions ?? new JiraPermissionChecker(clock, config.permissionCacheSeconds);
   const issues = new IssueLocator(clock);
   const forgeTokens = new ForgeTokenVerifier(
-    { jwksUrl: config.forgeJwksUrl, appId: config.forgeAppId, cooldownMs: config.forgeJwksCooldownSeconds * 1000, allowLoopbackApi: config.jiraAllowHttp },
+    { jwksUrl: config.forgeJwksUrl, appId: config.forgeAppId, environmentIds: config.forgeEnvironmentIds, cooldownMs: config.forgeJwksCooldownSeconds * 1000, allowLoopbackApi: config.jiraAllowHttp },
     clock,
   );
-  const authenticator = new RequestAuthenticator(tenants, vault, permissions, issues, forgeTokens, clock, config.appKey);
+  const authenticator = new RequestAuthenticator(tenants, permissions, issues, forgeTokens, clock);
   const deletionStore = new DeletionStore(db, config.tableName);
   const deletions = overrides.deletions ?? deletionQueueFor(config, deletionStore);
-  const lifecycle = new LifecycleService(tenants, vault, new InstallKeys(config.installKeysUrl, { clock }), forgeTokens, authenticator, audit, deletionStore, deletions, clock, {
-    appBaseUrl: config.appBaseUrl,
-    allowHttpSites: config.jiraAllowHttp,
+  const lifecycle = new LifecycleService(tenants, forgeTokens, authenticator, deletionStore, deletions, clock, {
     secondPassDelayMs: config.uninstallSweepDelaySeconds * 1000,
   });
   const families = overrides.families ?? BUILT_IN_FAMILIES;

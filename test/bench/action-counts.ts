@@ -164,7 +164,7 @@ export const measureRequestCounts = async (dynamoEndpoint: string, requests = 50
     };
 
     const signed = (u: BenchUser, method: string, path: string, body?: unknown): ApiEvent =>
-      apiEvent(method, path, { headers: { authorization: `JWT ${site.jwt(u, method, path)}` }, ...(body === undefined ? {} : { body }) }) as unknown as ApiEvent;
+      apiEvent(method, path, { headers: site.forgeHeaders(u, path), ...(body === undefined ? {} : { body }) }) as unknown as ApiEvent;
     const action = await measure('create branch (GitHub, user PAT)', 'gitAction', gitActionRoutes, (n) =>
       signed(user, 'POST', '/api/git/branches', site.branchBody(world, integrationId, `bench/cost-${n}-${Date.now()}`)),
     );

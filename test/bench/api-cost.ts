@@ -26,7 +26,6 @@ const envOf = (config: Config): Record<string, string> => ({
   PATGATE_TABLE_NAME: config.tableName,
   ...(config.dynamoDbEndpoint ? { PATGATE_DYNAMODB_ENDPOINT: config.dynamoDbEndpoint } : {}),
   ...(config.localKey ? { PATGATE_LOCAL_KEY: config.localKey } : {}),
-  PATGATE_INSTALL_KEYS_URL: config.installKeysUrl,
   ...(config.forgeAppId ? { PATGATE_FORGE_APP_ID: config.forgeAppId } : {}),
   PATGATE_FORGE_JWKS_URL: config.forgeJwksUrl,
   PATGATE_APP_BASE_URL: config.appBaseUrl,
@@ -104,13 +103,13 @@ export const measureApiCost = async (requests = 200, warmup = 20): Promise<ApiCo
     api = await ApiProcess.start({ ...envOf(site.harness.config), ...site.hosts.env });
     const child = api;
 
-    const list = { method: 'GET', path: '/api/me/integrations', authorization: `JWT ${site.jwt(user, 'GET', '/api/me/integrations')}` };
-    const branches = { method: 'POST', path: '/api/git/branches', authorization: `JWT ${site.jwt(user, 'POST', '/api/git/branches')}` };
+    const list = { method: 'GET', path: '/api/me/integrations', headers: site.forgeHeaders(user, '/api/me/integrations') };
+    const branches = { method: 'POST', path: '/api/git/branches', headers: site.forgeHeaders(user, '/api/git/branches') };
     let branch = 0;
     const send = async (route: typeof list): Promise<number> => {
       const res = await fetch(new URL(route.path, child.url), {
         method: route.method,
-        headers: { authorization: route.authorization, 'content-type': 'application/json' },
+        headers: { ...route.headers, 'content-type': 'application/json' },
         ...(route.method === 'POST' ? { body: JSON.stringify(site.branchBody(world, integrationId, `bench/cost-${(branch += 1)}`)) } : {}),
       });
       const text = await res.text();

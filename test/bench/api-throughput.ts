@@ -52,7 +52,8 @@ export const measureApiThroughput = async (durationSeconds = 10): Promise<Throug
       path,
       connections: CONNECTIONS,
       durationSeconds,
-      authorizations: users.map((u) => `JWT ${site.jwt(u, method, path)}`),
+      // The FIT only: the load generator sends one header (bench: add x-forge-oauth-system to its requests).
+      authorizations: users.map((u) => site.forgeHeaders(u, path).authorization ?? ''),
       ...(body ? { body } : {}),
     });
 

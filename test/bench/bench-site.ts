@@ -1,7 +1,7 @@
 import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import type { DependencyOverrides } from '../../lambdas/wiring/dependencies';
-import { Harness } from '../support/harness';
+import { Harness, moduleForPath } from '../support/harness';
 
 export interface BenchUser {
   readonly as: { readonly site: SiteInfo; readonly accountId: string };
@@ -61,9 +61,9 @@ export class BenchSite {
     return user;
   }
 
-  /** The Connect JWT Jira would attach to this user's `method path` requests (no query), valid `seconds`. */
-  jwt(user: BenchUser, method: string, path: string, seconds = 900): string {
-    return this.harness.jira.userJwt(this.site.clientKey, user.login, { method, path }, { expiresInSeconds: seconds });
+  /** The headers Forge attaches to this user's requests from the page that calls `path` (FIT and app system token), valid `seconds`. */
+  forgeHeaders(user: BenchUser, path: string, seconds = 900): Record<string, string> {
+    return this.harness.jira.forgeHeaders(this.site.clientKey, user.login, { moduleKey: moduleForPath(path), expiresInSeconds: seconds });
   }
 
   branchBody(world: HostWorld, integrationId: string, branchName: string): Record<string, string> {

@@ -98,8 +98,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
         run: () => {
           branches += 1;
           const path = '/api/git/branches';
-          const jwt = site.jwt(user, 'POST', path);
-          const event = apiEvent('POST', path, { headers: { authorization: `JWT ${jwt}` }, body: site.branchBody(github, integrationId, `cold-${branches}-${Date.now()}`) });
+          const event = apiEvent('POST', path, { headers: site.forgeHeaders(user, path), body: site.branchBody(github, integrationId, `cold-${branches}-${Date.now()}`) });
           return coldRun(fileOf(built.outputOf('git-action')), { env, event });
         },
       },
@@ -112,7 +111,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
           const event = apiEvent('PUT', path, {
             route: '/api/me/tokens/{integrationId}',
             pathParameters: { integrationId },
-            headers: { authorization: `JWT ${site.jwt(user, 'PUT', path)}` },
+            headers: site.forgeHeaders(user, path),
             body: github.userToken(user.login).body,
           });
           return coldRun(fileOf(built.outputOf('tokens')), { env, event });

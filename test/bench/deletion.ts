@@ -43,7 +43,7 @@ export const measureDeletion = async (dynamoEndpoint: string): Promise<DeletionR
   try {
     const rows: DeletionRow[] = [];
     for (const size of SIZES) {
-      const site = await h.installSite('connect');
+      const site = await h.installSite();
       const items = siteItems(site.clientKey, size.auditItems, size.users);
       await write(h, items);
       h.deletions.pause();
@@ -96,7 +96,7 @@ export const measureIntegrationDeletion = async (dynamoEndpoint: string): Promis
   const counter = new DynamoRequestCounter();
   counter.attach(h.app.deps.db);
   try {
-    const site = await h.installSite('connect');
+    const site = await h.installSite();
     const admin = 'bench-admin';
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     const github = hosts.world('github');

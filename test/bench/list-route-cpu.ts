@@ -89,14 +89,14 @@ export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuR
     const handler = createApiHandler(tokenRoutes(() => own), { authenticator: () => own.authenticator });
     const accountId = 'bench-user';
     const event = (): ApiEvent => {
-      const jwt = harness.jira.userJwt(tenant, accountId, { method: 'GET', path: PATH, query: {} }, { expiresInSeconds: 24 * 3600 });
+      const forge = harness.jira.forgeHeaders(tenant, accountId, { expiresInSeconds: 24 * 3600 });
       const time = new Date();
       return {
         version: '2.0',
         routeKey: `GET ${PATH}`,
         rawPath: PATH,
         rawQueryString: '',
-        headers: { authorization: `JWT ${jwt}`, host: 'localhost' },
+        headers: { ...forge, host: 'localhost' },
         requestContext: {
           accountId: 'local',
           apiId: 'local',

@@ -93,7 +93,7 @@ export const measureReverifyThroughput = async (endpoint: string, tokens = 400, 
     for (const limited of [false, true]) {
       const tableName = `patgate-bench-reverify-${randomUUID()}`;
       await createTable(client, tableName);
-      await new TenantStore(db, tableName).put({ clientKey: TENANT, baseUrl: 'https://bench.atlassian.net', platform: 'connect', sharedSecretCiphertext: 'unused', installedAt: NOW.toISOString(), updatedAt: NOW.toISOString(), version: 1 }, undefined);
+      await new TenantStore(db, tableName).put({ clientKey: TENANT, baseUrl: 'https://bench.atlassian.net', platform: 'forge', installedAt: NOW.toISOString(), updatedAt: NOW.toISOString(), version: 1 }, undefined);
       const integrations = new IntegrationStore(db, tableName);
       const hosts = [integration('int-a', 'https://a.example.com/org'), integration('int-b', 'https://b.example.com/org')];
       for (const record of hosts) await integrations.create(record);

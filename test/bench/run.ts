@@ -12,6 +12,7 @@ import { measureColdStart } from './cold-start';
 import { costOf, costTables, monthlyCost } from './cost-model';
 import { deletionFailures, deletionTable, integrationDeletionFailures, integrationDeletionTable, measureDeletion, measureIntegrationDeletion } from './deletion';
 import { EXPIRY_DEFAULT_SIZES, EXPIRY_SCALE_SIZES, expiryFailures, measureExpiryScaling } from './expiry-scaling';
+import { lifecycleEventFailures, lifecycleEventTable, measureLifecycleEvents } from './lifecycle-event';
 import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './list-route-cpu';
 import { measureOverheadRatio } from './overhead-ratio';
 import { measurePageBundles } from './page-bundles';
@@ -99,6 +100,8 @@ const main = async (): Promise<void> => {
     console.log(deletionTable(uninstall));
     const integrationDelete = await measureIntegrationDeletion(dynamo.endpoint);
     console.log(integrationDeletionTable(integrationDelete));
+    const lifecycleEvents = await phase('lifecycle events within Forge\'s 5 s (issue 20)', () => measureLifecycleEvents(dynamo.endpoint));
+    console.log(lifecycleEventTable(lifecycleEvents));
     const targets = targetRows({ roundTrips, overhead, coldStart, listCpu, audit, reverify, uninstall, integrationDelete });
     // The Jira app's pages: bundle sizes (built here), then the panel's API calls on open in real Chromium.
     const pages = await phase('page bundles', () => measurePageBundles());
@@ -118,6 +121,7 @@ const main = async (): Promise<void> => {
       ...auditPageFailures(audit),
       ...deletionFailures(uninstall),
       ...integrationDeletionFailures(integrationDelete),
+      ...lifecycleEventFailures(lifecycleEvents),
       ...targetFailures(targets),
       ...pages.violations,
       ...panel.violations,
@@ -127,7 +131,7 @@ const main = async (): Promise<void> => {
     const warnings = [...throughputWarnings(throughput), ...unmeasured];
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, counts, awsCost: { actionCost, viewCost, month }, expiry, listCpu, reverify, audit, uninstall, integrationDelete, pages: pages.sizes, pageCompositions: pages.compositions, panelCallsOnOpen: panel.rows, pagesInteractive: interactive.rows };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, counts, awsCost: { actionCost, viewCost, month }, expiry, listCpu, reverify, audit, uninstall, integrationDelete, lifecycleEvents, pages: pages.sizes, pageCompositions: pages.compositions, panelCallsOnOpen: panel.rows, pagesInteractive: interactive.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s on ${results.generatedAt}; results in bench/results.json.`);
     writeBenchmarksDoc();

@@ -30,8 +30,8 @@ export class BrowserStack {
   static async start(options: { manifestPath?: string } = {}): Promise<BrowserStack> {
     const violations: string[] = [];
     const hosts = await startHostSimulators();
-    // Forge Remote, as every new install: the pages' calls carry Forge Invocation Tokens (PATGATE_BROWSER_PLATFORM=connect for Connect).
-    const harness = await Harness.start(hosts.env, {}, { platform: process.env.PATGATE_BROWSER_PLATFORM === 'connect' ? 'connect' : 'forge' });
+    // Forge Remote, as every new install: the pages' calls carry Forge Invocation Tokens.
+    const harness = await Harness.start(hosts.env);
     const site = await harness.installSite();
     harness.jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
     harness.jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');

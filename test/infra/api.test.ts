@@ -6,8 +6,6 @@ import { logicalIdOf, synthPatgate, TEST_ORIGIN } from './synth-patgate';
 const EXPECTED_ROUTES: Record<string, FunctionName> = {
   'GET /health': 'public',
   'GET /openapi.json': 'public',
-  'POST /lifecycle/installed': 'lifecycle',
-  'POST /lifecycle/uninstalled': 'lifecycle',
   'POST /lifecycle/forge': 'lifecycle',
   'GET /api/admin/integrations': 'admin',
   'POST /api/admin/integrations': 'admin',

@@ -126,7 +126,7 @@ export const coldRun = async (file: string, options: { env?: Record<string, stri
 };
 
 /** The environment of a local-mode function against a test Harness's table and Jira, and the host simulators. */
-export const localModeEnvironment = (harness: { readonly config: { readonly tableName: string; readonly localKey?: string | undefined; readonly appBaseUrl: string }; readonly jira: { readonly installKeysUrl: string } }, hostEnv: Record<string, string>): Record<string, string> => {
+export const localModeEnvironment = (harness: { readonly config: { readonly tableName: string; readonly localKey?: string | undefined; readonly appBaseUrl: string }; readonly jira: { readonly forgeAppId: string; readonly jwksUrl: string } }, hostEnv: Record<string, string>): Record<string, string> => {
   const endpoint = process.env.PATGATE_TEST_DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DynamoDB Local is not running');
   return {
@@ -134,7 +134,8 @@ export const localModeEnvironment = (harness: { readonly config: { readonly tabl
     PATGATE_TABLE_NAME: harness.config.tableName,
     PATGATE_DYNAMODB_ENDPOINT: endpoint,
     PATGATE_LOCAL_KEY: harness.config.localKey ?? '',
-    PATGATE_INSTALL_KEYS_URL: harness.jira.installKeysUrl,
+    PATGATE_FORGE_APP_ID: harness.jira.forgeAppId,
+    PATGATE_FORGE_JWKS_URL: harness.jira.jwksUrl,
     PATGATE_APP_BASE_URL: harness.config.appBaseUrl,
     PATGATE_LOCAL_MODE: 'true',
     AWS_REGION: 'us-east-1',

@@ -42,10 +42,10 @@ describe('the built git-action module in a fresh process', () => {
     h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
     const branch = `feature/PROJ-1-bundle-${Math.random().toString(36).slice(2, 8)}`;
     const path = '/api/git/branches';
-    const jwt = h.jira.userJwt(site.clientKey, user, { method: 'POST', path }, { expiresInSeconds: 600 });
+    const headers = h.jira.forgeHeaders(site.clientKey, user, { expiresInSeconds: 600 });
     const body = { integrationId: String(created.body.id), repositoryId: w.repositoryId, issueKey: 'PROJ-1', branchName: branch, fromRef: w.defaultBranch };
 
-    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', path, { headers: { authorization: `JWT ${jwt}` }, body }) });
+    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', path, { headers, body }) });
 
     expect(run.response?.statusCode).toBe(201);
     expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ actedAs: { credential: 'service-account' }, url: expect.stringContaining(branch) });

@@ -77,8 +77,8 @@ describe('asynchronous deletion', () => {
     [200, 5],
     [4000, 300],
   ])('uninstall answers after the same two DynamoDB requests with %i audit items and %i users; the worker then deletes and verifies everything', async (audit, users) => {
-    const site = await h.installSite('connect');
-    const other = await h.installSite('connect');
+    const site = await h.installSite();
+    const other = await h.installSite();
     await seedSite(site.clientKey, audit, users);
     await seedSite(other.clientKey, 10, 2);
     const otherBefore = await itemsOf(other.clientKey);
@@ -100,7 +100,7 @@ describe('asynchronous deletion', () => {
   }, budgetForItems(seededItems(4000, 300) + seededItems(10, 2)));
 
   it('resumes from the cursor of its last message after an interruption, redoes a re-delivered step harmlessly, and ends with nothing left', async () => {
-    const site = await h.installSite('forge');
+    const site = await h.installSite();
     await seedSite(site.clientKey, 700, 60);
     h.deletions.pause(); // the queued job is left waiting; this test drives a worker of its own
     expect(await h.uninstallSite(site)).toBe(204);
@@ -134,7 +134,7 @@ describe('asynchronous deletion', () => {
   }, budgetForItems(seededItems(700, 60)));
 
   it('a repeated uninstall while the deletion runs enqueues the job again; the duplicate is harmless', async () => {
-    const site = await h.installSite('forge');
+    const site = await h.installSite();
     await seedSite(site.clientKey, 50, 3);
     h.deletions.pause();
     expect(await h.uninstallSite(site)).toBe(204);
@@ -271,7 +271,7 @@ describe('asynchronous deletion', () => {
     const event = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body })) }) as unknown as SQSEvent;
 
     it('fails a poison message alone (SQS re-delivers it, then moves it to the dead-letter queue) and enqueues a real job\'s continuation', async () => {
-      const site = await h.installSite('connect');
+      const site = await h.installSite();
       await seedSite(site.clientKey, 300, 4);
       h.deletions.pause();
       expect(await h.uninstallSite(site)).toBe(204);

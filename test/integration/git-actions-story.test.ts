@@ -52,7 +52,7 @@ describe('Require User PAT, end to end through the API, DynamoDB Local and the h
     const as = newUser(login);
 
     const before = await readiness(as, w, integrationId);
-    expect(before.body).toMatchObject({ status: 'refused', code: 'PAT_REQUIRED', setupUrl: expect.stringContaining(site.baseUrl), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
+    expect(before.body).toMatchObject({ status: 'refused', code: 'PAT_REQUIRED', setupUrl: expect.stringMatching(/^\/jira\/settings\/personal\/apps\/[^/]+\/[^/?]+\?integrationId=/), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
     const refused = await h.call('POST', '/api/git/branches', { as, body: branchBody(w, integrationId, `feature/PROJ-1-${login}`) });
     expect(refused.status).toBe(428);
     expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.any(String), newTokenUrl: expect.any(String) });

@@ -1,4 +1,4 @@
-import type { JiraPlatform, SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { noTelemetry, useTelemetry, type Telemetry } from '../../lambdas/observability/telemetry';
 import { Harness } from '../support/harness';
@@ -8,11 +8,10 @@ const DAY = 24 * 3600 * 1000;
 const REMOTELINK = '/rest/api/3/issue/{issueIdOrKey}/remotelink';
 
 /**
- * Issue 15: git actions shown on the Jira issue as remote links, written as the app on both
- * platforms (Forge: the app system token from the request; Connect: a JWT signed with the shared
- * secret), best effort. Real API, DynamoDB Local, the GitHub simulator and the strict Jira simulator.
+ * Issue 15: git actions shown on the Jira issue as remote links, written as the app (the app
+ * system token from the request), best effort. Real API, DynamoDB Local, the GitHub simulator and the strict Jira simulator.
  */
-describe.each<JiraPlatform>(['forge', 'connect'])('Jira platform %s: actions visible on the issue', (platform) => {
+describe.each(['forge'])('Jira platform %s: actions visible on the issue', (platform) => {
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
@@ -30,7 +29,7 @@ describe.each<JiraPlatform>(['forge', 'connect'])('Jira platform %s: actions vis
   beforeAll(async () => {
     previousTelemetry = useTelemetry({ ...noTelemetry, jiraCallFailed: (operation) => jiraFailures.push(operation) });
     hosts = await startHostSimulators();
-    h = await Harness.start(hosts.env, {}, { platform });
+    h = await Harness.start(hosts.env);
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');

@@ -1,6 +1,5 @@
-import { ConnectJiraClient, ForgeJiraClient, type JiraRestClient } from '../../lambdas/jira/jira-rest-client';
-import { CONNECT_DESCRIPTOR_SCOPES, JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { systemClock } from '../../lambdas/domain/clock';
+import { ForgeJiraClient, type JiraRestClient } from '../../lambdas/jira/jira-rest-client';
+import { JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { Secret } from '../../lambdas/domain/secret';
 import { contractProblems, jiraSpec } from '../support/jira-openapi';
 
@@ -17,20 +16,17 @@ const link = (overrides: Record<string, unknown> = {}, object: Record<string, un
 describe('Jira simulator: issue remote links', () => {
   const jira = new JiraSimulator();
   let forge: SiteInfo;
-  let connect: SiteInfo;
   const forgeClient = (scopes?: readonly string[]): JiraRestClient => new ForgeJiraClient(forge.apiBaseUrl, new Secret(jira.systemToken(forge.clientKey, { scopes })));
-  const connectClient = (): JiraRestClient => new ConnectJiraClient(connect.baseUrl, 'patgate', new Secret(connect.sharedSecret), systemClock);
 
   beforeAll(async () => {
     await jira.start();
-    forge = jira.createSite(undefined, 'forge');
-    connect = jira.createSite(undefined, 'connect');
+    forge = jira.createSite(undefined);
   });
   afterAll(() => jira.stop());
 
-  it.each(['forge', 'connect'] as const)('%s: creates, upserts by globalId (200, not a second link), reads and deletes, as the app', async (platform) => {
-    const client = platform === 'forge' ? forgeClient() : connectClient();
-    const site = platform === 'forge' ? forge : connect;
+  it('creates, upserts by globalId (200, not a second link), reads and deletes, as the app', async () => {
+    const client = forgeClient();
+    const site = forge;
     const created = await client.send('POST', '/rest/api/3/issue/PROJ-7/remotelink', { body: link() });
     expect(created.status).toBe(201);
     const updated = await client.send('POST', '/rest/api/3/issue/PROJ-7/remotelink', { body: link({}, { title: 'Branch b (renamed)' }) });
@@ -78,21 +74,6 @@ describe('Jira simulator: issue remote links', () => {
     expect(jira.remoteLinks(forge.clientKey, 'PROJ-9')).toEqual([]);
   });
 
-  it('a Connect app whose descriptor lacks WRITE (or DELETE) is refused with 403, as Jira does', async () => {
-    jira.setConnectScopes(connect.clientKey, ['READ']);
-    try {
-      expect((await connectClient().send('GET', '/rest/api/3/issue/PROJ-11/remotelink')).status).toBe(200);
-      await expect(connectClient().send('POST', '/rest/api/3/issue/PROJ-11/remotelink', { body: link() })).rejects.toMatchObject({ code: 'JIRA_UNAVAILABLE' });
-      jira.setConnectScopes(connect.clientKey, ['READ', 'WRITE']);
-      expect((await connectClient().send('POST', '/rest/api/3/issue/PROJ-11/remotelink', { body: link() })).status).toBe(201);
-      await expect(connectClient().send('DELETE', '/rest/api/3/issue/PROJ-11/remotelink', { query: { globalId: 'patgate-branch-test' } })).rejects.toMatchObject({ code: 'JIRA_UNAVAILABLE' });
-      jira.setConnectScopes(connect.clientKey, ['DELETE']);
-      expect((await connectClient().send('DELETE', '/rest/api/3/issue/PROJ-11/remotelink', { query: { globalId: 'patgate-branch-test' } })).status).toBe(204);
-    } finally {
-      jira.setConnectScopes(connect.clientKey, CONNECT_DESCRIPTOR_SCOPES);
-    }
-  });
-
   it('the fault switch answers 500 until cleared (also through the control API)', async () => {
     const control = (remotelink: number | null) => fetch(`${jira.url}/_control/sites/${encodeURIComponent(forge.clientKey)}/faults`, { method: 'POST', body: JSON.stringify({ remotelink }) });
     expect((await control(500)).status).toBe(204);
@@ -116,12 +97,11 @@ describe('Jira simulator: issue remote links', () => {
     for (const exchange of refusedMissing) expect(contractProblems({ ...exchange, status: 201, responseBody: { id: 1, self: 'x' } })).not.toEqual([]);
   });
 
-  it('the manifest\'s scopes (Forge) and the descriptor\'s (Connect) include the scope Jira names for each remote-link operation', () => {
+  it('the manifest\'s scopes include the scope Jira names for each remote-link operation', () => {
     for (const method of ['post', 'delete', 'get']) {
       const current = jiraSpec.paths[REMOTELINK]?.[method]?.['x-atlassian-oauth2-scopes']?.find((s) => s.state === 'Current');
       expect(current?.scopes.length).toBeGreaterThan(0);
       for (const scope of current?.scopes ?? []) expect(MANIFEST_SCOPES).toContain(scope);
-      expect(CONNECT_DESCRIPTOR_SCOPES).toContain(jiraSpec.paths[REMOTELINK]?.[method]?.['x-atlassian-connect-scope']);
     }
   });
 });

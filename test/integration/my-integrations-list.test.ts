@@ -1,4 +1,4 @@
-import type { JiraPlatform, SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
 import { Harness } from '../support/harness';
 
@@ -22,7 +22,7 @@ interface Listed {
  * `TokenService.listMine` gives, that no user's token fields reach another user, and that an
  * admin's change in the same container shows in the next answer (no stale rendering).
  */
-describe.each<JiraPlatform>(['connect', 'forge'])('GET /api/me/integrations from cached rendered parts (%s site)', (platform) => {
+describe.each(['forge'])('GET /api/me/integrations from cached rendered parts (%s site)', (_platform) => {
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
@@ -50,7 +50,7 @@ describe.each<JiraPlatform>(['connect', 'forge'])('GET /api/me/integrations from
 
   beforeAll(async () => {
     hosts = await startHostSimulators();
-    h = await Harness.start(hosts.env, {}, { platform });
+    h = await Harness.start(hosts.env);
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     github = hosts.world('github');

@@ -5,8 +5,7 @@ import { freePort } from '../../lambdas/local/dynamodb-local';
 /** `npm start` as a new user runs it: the API answers and the printed curl lines work. */
 describe('npm start', () => {
   it.each([
-    ['Forge Remote (the default)', [], /installed the app through Forge Remote/],
-    ['Connect (--connect)', ['--connect'], /installed the app through Connect/],
+    ['Forge Remote (the only platform)', [], /installed the app through Forge Remote/],
   ])('serves GET /health and the printed walkthrough works: %s', async (_name, args, installedBy) => {
     const port = await freePort();
     const child = spawn('npx', ['tsx', 'lambdas/local/start.ts', ...args], {

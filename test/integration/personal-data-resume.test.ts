@@ -55,7 +55,7 @@ describe('personal data report: runs cut short resume where they stopped', () =>
     const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
     await createTable(raw, tableName);
     raw.destroy();
-    site = jira.createSite(undefined, 'forge');
+    site = jira.createSite(undefined);
     await db.send(new PutCommand({ TableName: tableName, Item: { PK: tenantPk(site.clientKey), SK: TENANT_SK, type: 'tenant' } }));
   });
   afterAll(async () => {

@@ -60,9 +60,9 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     return { site: on, accountId };
   };
   const repositories = (as: { site: SiteInfo; accountId: string }, integrationId: string, query?: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query: { issueKey: 'PROJ-1', ...query }, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/repositories`, { as, query: { issueKey: 'PROJ-1', ...query } });
   const branches = (as: { site: SiteInfo; accountId: string }, integrationId: string, query: Record<string, string>) =>
-    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query: { issueKey: 'PROJ-1', ...query }, contextQsh: true });
+    h.call('GET', `/api/integrations/${integrationId}/branches`, { as, query: { issueKey: 'PROJ-1', ...query } });
 
   it.each(KINDS)('%s: refused like an action without a PAT, then lists as the user with one', async (kind) => {
     const w = world(kind);
@@ -83,7 +83,7 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     for (const refused of refusals) {
       expect(refused.status).toBe(428);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
-      expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.stringContaining(site.baseUrl), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
+      expect(refused.body).toMatchObject({ code: 'PAT_REQUIRED', setupUrl: expect.stringMatching(/^\/jira\/settings\/personal\/apps\/[^/]+\/[^/?]+\?integrationId=/), newTokenUrl: expect.stringMatching(/^https?:\/\//) });
     }
 
     const token = w.userToken(login);

@@ -54,15 +54,15 @@ describe('who may see and act on which repository', () => {
       const id = await integrationId(w);
       const stranger = developer(); // signed in to the site, no project permission anywhere
       const before = hostCalls();
-      const repositories = await h.call('GET', `/api/integrations/${id}/repositories`, { as: stranger, query: { issueKey: 'PROJ-1' }, contextQsh: true });
-      const branches = await h.call('GET', `/api/integrations/${id}/branches`, { as: stranger, query: { issueKey: 'PROJ-1', repositoryId: 'acme/web' }, contextQsh: true });
+      const repositories = await h.call('GET', `/api/integrations/${id}/repositories`, { as: stranger, query: { issueKey: 'PROJ-1' } });
+      const branches = await h.call('GET', `/api/integrations/${id}/branches`, { as: stranger, query: { issueKey: 'PROJ-1', repositoryId: 'acme/web' } });
       for (const res of [repositories, branches]) {
         expect(res.status).toBe(403);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
         expect(res.body).toMatchObject({ code: 'FORBIDDEN', detail: 'You need View Development Tools in PROJ.', reason: 'missing-permission', projectKey: 'PROJ' });
       }
       // Without an issue the pickers answer nothing either.
-      expect((await h.call('GET', `/api/integrations/${id}/repositories`, { as: stranger, contextQsh: true })).status).toBe(400);
+      expect((await h.call('GET', `/api/integrations/${id}/repositories`, { as: stranger })).status).toBe(400);
       expect(hostCalls()).toBe(before);
     });
 
@@ -77,7 +77,7 @@ describe('who may see and act on which repository', () => {
       expect(String(refused.body.detail)).toContain('not available in project PROJ');
       const readiness = await h.call('GET', '/api/issues/PROJ-1/git-readiness', { as: user, query: { integrationId: id, repositoryId: 'acme/web' } });
       expect([readiness.status, readiness.body.reason]).toEqual([403, 'project-not-associated']);
-      const picker = await h.call('GET', `/api/integrations/${id}/repositories`, { as: user, query: { issueKey: 'PROJ-1' }, contextQsh: true });
+      const picker = await h.call('GET', `/api/integrations/${id}/repositories`, { as: user, query: { issueKey: 'PROJ-1' } });
       expect([picker.status, picker.body.reason]).toEqual([403, 'project-not-associated']);
       expect(hostCalls()).toBe(before);
 
@@ -117,7 +117,7 @@ describe('who may see and act on which repository', () => {
       const from = hosts.gitlab.requests.length;
       const readiness = await h.call('GET', '/api/issues/PROJ-1/git-readiness', { as: user, query: { integrationId: id, repositoryId: project.path } });
       expect(readiness.body).toMatchObject({ status: 'ready', actedAs: { credential: 'user-pat', login: user.accountId } });
-      const branches = await h.call('GET', `/api/integrations/${id}/branches`, { as: user, query: { issueKey: 'PROJ-1', repositoryId: String(project.id) }, contextQsh: true });
+      const branches = await h.call('GET', `/api/integrations/${id}/branches`, { as: user, query: { issueKey: 'PROJ-1', repositoryId: String(project.id) } });
       expect(branches.status).toBe(200);
       const created = await createBranch(user, id, 'PROJ-1', project.path.toUpperCase());
       expect([created.status, created.body.actedAs]).toEqual([201, { credential: 'user-pat', login: user.accountId }]);
@@ -218,14 +218,14 @@ describe('who may see and act on which repository', () => {
     const limited = await integrationId(w, { projects: ['DEMO'] });
     const everywhere = await integrationId(w);
     const user = developer('DEMO');
-    const ops = await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'OPS-1' }, contextQsh: true });
+    const ops = await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'OPS-1' } });
     expect(ops.status).toBe(200);
     expect(ops.body.issue).toEqual({ issueKey: 'OPS-1', projectKey: 'OPS', projectId: h.jira.projectId(site.clientKey, 'OPS'), viewDevTools: false, message: 'You need View Development Tools in OPS.' });
     const availability = (body: Record<string, unknown>) => Object.fromEntries((body.integrations as { integrationId: string; availableInProject: boolean }[]).map((i) => [i.integrationId, i.availableInProject]));
     expect(availability(ops.body)).toMatchObject({ [limited]: false, [everywhere]: true });
-    const demo = await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'DEMO-1' }, contextQsh: true });
+    const demo = await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'DEMO-1' } });
     expect(demo.body.issue).toMatchObject({ projectKey: 'DEMO', viewDevTools: true });
     expect(availability(demo.body)).toMatchObject({ [limited]: true, [everywhere]: true });
-    expect((await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'nope' }, contextQsh: true })).status).toBe(400);
+    expect((await h.call('GET', '/api/me/integrations', { as: user, query: { issueKey: 'nope' } })).status).toBe(400);
   });
 });

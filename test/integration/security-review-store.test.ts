@@ -114,7 +114,7 @@ describe('security review: stored state around actions and uninstalls', () => {
         h.call('PUT', `/api/me/tokens/${id}`, { as, body: github().userToken(as.accountId).body }),
         h.call('POST', '/api/git/branches', { as, body: branchBody(id, `feature/PROJ-1-${round}-${randomBytes(2).toString('hex')}`), headers: { 'idempotency-key': `race-${round}` } }),
       ];
-      const [uninstalled, ...racing] = await Promise.all([h.jira.uninstall(site.clientKey, h.url), ...writes('a')]);
+      const [uninstalled, ...racing] = await Promise.all([h.uninstallSite(site), ...writes('a')]);
       expect(uninstalled).toBe(204);
       const after = await Promise.all(writes('b'));
       // Authenticated from the container's cached tenant: refused at the write (401), or earlier because

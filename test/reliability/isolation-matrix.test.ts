@@ -1,9 +1,7 @@
-import { queryStringHash } from '../../lambdas/jira/connect-jwt';
 import { functionRoutes } from '../../lambdas/local/local-app';
 import type { CallResult } from '../support/harness';
 import { expectWellFormedAnswer } from './answer-invariants';
 import { startReliabilityWorld, uniqueSuffix, type Actor, type ReliabilityWorld, type SavedToken, type Tenant } from './reliability-world';
-import { signHs256 } from './forged-jwts';
 
 /** A request some caller makes against somebody else's resources. */
 interface Probe {
@@ -221,17 +219,13 @@ describe('tenant and user isolation: every route against another tenant\'s and a
     }
   });
 
-  it('another tenant\'s shared secret can neither uninstall nor re-install tenant B', async () => {
+  it("tenant A's lifecycle trigger cannot uninstall or re-install tenant B, nor can A's users", async () => {
     const before = await tenantBItems();
-    for (const eventType of ['uninstalled', 'installed']) {
-      const path = `/lifecycle/${eventType}`;
-      const body = { key: 'patgate', clientKey: b.site.clientKey, baseUrl: b.site.baseUrl, sharedSecret: 'x'.repeat(40), productType: 'jira', eventType };
-      for (const iss of [a.site.clientKey, b.site.clientKey]) {
-        const now = Math.floor(Date.now() / 1000);
-        const claims = { iss, sub: 'attacker', iat: now, exp: now + 60, qsh: queryStringHash({ method: 'POST', path, query: {} }) };
-        const forged = signHs256({ alg: 'HS256', typ: 'JWT' }, claims, a.site.sharedSecret);
-        const res = await rw.h.call('POST', path, { body, headers: { authorization: `JWT ${forged}` } });
-        expect([path, iss === a.site.clientKey ? 'own iss' : 'victim iss', res.status]).toEqual([path, iss === a.site.clientKey ? 'own iss' : 'victim iss', 401]);
+    for (const eventType of ['avi:forge:uninstalled:app', 'avi:forge:installed:app']) {
+      const body = { eventType, id: b.site.installationId, context: `ari:cloud:jira::site/${b.site.cloudId}` };
+      for (const headers of [rw.h.jira.triggerHeaders(a.site.clientKey), rw.h.jira.forgeHeaders(b.site.clientKey, 'attacker')]) {
+        const res = await rw.h.call('POST', '/lifecycle/forge', { body, headers });
+        expect([eventType, res.status]).toEqual([eventType, 401]);
       }
     }
     expect(await tenantBItems()).toEqual(before);

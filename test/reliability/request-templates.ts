@@ -38,19 +38,9 @@ const branch = (): string => `fuzz/${randomBytes(4).toString('hex')}`;
 /** A valid request for every route the API serves. */
 export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
   const git = { integrationId: t.integrationId, repositoryId: t.repositoryId, issueKey: 'PROJ-1' };
-  const lifecycle = (eventType: string) => ({
-    key: 'patgate',
-    clientKey: t.strangerClientKey,
-    sharedSecret: randomBytes(32).toString('base64url'),
-    baseUrl: t.strangerBaseUrl,
-    productType: 'jira',
-    eventType,
-  });
   const templates: Omit<RequestTemplate, 'method'>[] = [
     { routeKey: 'GET /health', pathParameters: {}, signed: false },
     { routeKey: 'GET /openapi.json', pathParameters: {}, signed: false },
-    { routeKey: 'POST /lifecycle/installed', pathParameters: {}, body: lifecycle('installed'), signed: false },
-    { routeKey: 'POST /lifecycle/uninstalled', pathParameters: {}, body: lifecycle('uninstalled'), signed: false },
     { routeKey: 'POST /lifecycle/forge', pathParameters: {}, body: { eventType: 'avi:forge:installed:app', id: t.strangerClientKey }, signed: false },
     { routeKey: 'GET /api/admin/integrations', pathParameters: {}, signed: true },
     {

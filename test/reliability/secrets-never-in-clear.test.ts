@@ -102,7 +102,6 @@ describe('secrets never in clear: a broad scenario across tenants, every kind, u
   it('runs the scenario: three tenants, every kind, users\' tokens, git actions, host failures, rotations, an uninstall', async () => {
     const tenants = [rw.tenant, await rw.installTenant(), await rw.installTenant()];
     for (const tenant of tenants) {
-      secrets.add(tenant.site.sharedSecret);
       for (const w of rw.hosts.worlds) {
         const body = w.integrationBody(`${w.kind} ${uniqueSuffix()}`, w.kind !== 'tfs 2015');
         credentialSecrets(body).forEach((s) => secrets.add(s));
@@ -138,11 +137,10 @@ describe('secrets never in clear: a broad scenario across tenants, every kind, u
     expect((await call('PATCH', `/api/admin/integrations/${ghId}`, { as: first.admin, headers: { 'if-match': '"2"' }, body: { serviceCredential: { token: dead } } })).status).toBe(200);
     expect((await call('POST', '/api/git/branches', { as: rw.newUser('svc-user'), body: gitBody(github, ghId, { branchName: `svc/${uniqueSuffix()}`, fromRef: 'main' }) })).body.code).toBe('SERVICE_CREDENTIAL_REJECTED');
 
-    // Atlassian rotates a shared secret on re-install; another site uninstalls.
-    secrets.add(rw.h.jira.rotateSecret(second.site.clientKey));
-    expect(await rw.h.jira.install(second.site.clientKey, rw.h.url)).toBe(204);
+    // Forge upgrades a site; another site uninstalls.
+    expect((await rw.h.jira.deliverForgeEvent(second.site.clientKey, rw.h.url, 'avi:forge:upgraded:app')).status).toBe(204);
     expect((await call('GET', '/api/admin/integrations', { as: { site: rw.h.jira.site(second.site.clientKey), accountId: second.admin.accountId } })).status).toBe(200);
-    expect(await rw.h.jira.uninstall(third.site.clientKey, rw.h.url)).toBe(204);
+    expect(await rw.h.uninstallSite(third.site)).toBe(204);
   }, 120_000);
 
   it('no secret appears in any table item, captured log line or response', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { parseConfig, type Config } from '../../lambdas/config';
-import { JiraSimulator, type JiraPlatform, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import { JiraSimulator, type ForgeEnvironmentType, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
 import { freePort, LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
 import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
 import { InProcessDeletionQueue } from '../../lambdas/deletion/deletion-queue';
@@ -16,15 +16,14 @@ export interface CallOptions {
   readonly rawBody?: string;
   readonly headers?: Record<string, string>;
   readonly query?: Record<string, string>;
-  readonly contextQsh?: boolean;
+  /** The manifest module the FIT is minted for; default: the page that calls this path (moduleForPath). */
+  readonly moduleKey?: string;
   /** Another server of the same app (a second "container"); default: this harness's. */
   readonly via?: string;
 }
 
-export interface HarnessOptions {
-  /** How `installSite()` installs the app: Connect (default here, for the older suites) or Forge. */
-  readonly platform?: JiraPlatform;
-}
+/** The page of jira-app that calls a path: the admin page for /api/admin, the issue panel for the rest. */
+export const moduleForPath = (path: string): string => (path.startsWith('/api/admin/') ? 'patgate-admin' : 'patgate-issue-context');
 
 export interface CallResult {
   readonly status: number;
@@ -45,10 +44,10 @@ export class Harness {
     readonly config: Config,
     readonly logs: CapturedLogs,
     private readonly dynamo: DynamoDBClient,
-    readonly platform: JiraPlatform,
   ) {}
 
-  static async start(env: Record<string, string> = {}, overrides: DependencyOverrides = {}, options: HarnessOptions = {}): Promise<Harness> {
+  /** `env` may depend on the harness's Jira simulator (e.g. its environment ids). */
+  static async start(env: Record<string, string> | ((jira: JiraSimulator) => Record<string, string>) = {}, overrides: DependencyOverrides = {}): Promise<Harness> {
     const endpoint = process.env.PATGATE_TEST_DYNAMODB_ENDPOINT;
     if (!endpoint) throw new Error('DynamoDB Local is not running (Jest globalSetup)');
     const jira = new JiraSimulator();
@@ -58,7 +57,6 @@ export class Harness {
       PATGATE_TABLE_NAME: `patgate-test-${randomUUID()}`,
       PATGATE_DYNAMODB_ENDPOINT: endpoint,
       PATGATE_LOCAL_KEY: randomBytes(32).toString('base64'),
-      PATGATE_INSTALL_KEYS_URL: jira.installKeysUrl,
       PATGATE_FORGE_APP_ID: jira.forgeAppId,
       PATGATE_FORGE_JWKS_URL: jira.jwksUrl,
       PATGATE_APP_BASE_URL: `http://127.0.0.1:${port}`,
@@ -66,13 +64,13 @@ export class Harness {
       AWS_REGION: 'us-east-1',
       // The uninstall's second deletion pass at once (a test that looks at the wait sets its own).
       PATGATE_UNINSTALL_SWEEP_DELAY_SECONDS: '0',
-      ...env,
+      ...(typeof env === 'function' ? env(jira) : env),
     });
     const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });
     await createTable(dynamo, config.tableName);
     const app = createLocalApp(config, overrides);
     const url = await app.server.start(port);
-    return new Harness(app, jira, url, config, captureLogs(), dynamo, options.platform ?? 'connect');
+    return new Harness(app, jira, url, config, captureLogs(), dynamo);
   }
 
   async stop(): Promise<void> {
@@ -90,17 +88,17 @@ export class Harness {
     return queue;
   }
 
-  /** A new Jira site with the app installed (through this harness's platform unless told). */
-  async installSite(platform: JiraPlatform = this.platform): Promise<SiteInfo> {
-    const site = this.jira.createSite(undefined, platform);
-    const status = platform === 'forge' ? await this.jira.installForge(site.clientKey, this.url) : await this.jira.install(site.clientKey, this.url);
+  /** A new Jira site with the app installed through Forge's lifecycle trigger. */
+  async installSite(environment?: ForgeEnvironmentType): Promise<SiteInfo> {
+    const site = this.jira.createSite(undefined, { environment });
+    const status = await this.jira.installForge(site.clientKey, this.url);
     if (status !== 204) throw new Error(`install answered ${status}`);
     return site;
   }
 
-  /** Uninstalls through the site's own platform; returns the app's status. */
+  /** Uninstalls through the lifecycle trigger; returns the app's status. */
   uninstallSite(site: SiteInfo): Promise<number> {
-    return site.platform === 'forge' ? this.jira.uninstallForge(site.clientKey, this.url) : this.jira.uninstall(site.clientKey, this.url);
+    return this.jira.uninstallForge(site.clientKey, this.url);
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
@@ -108,17 +106,11 @@ export class Harness {
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.append(k, v);
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.as) {
-      const query = Object.fromEntries(url.searchParams);
       // Valid for as long as the app's (possibly advanced) test clock needs.
       const offset = Math.ceil(((this.app.deps.clock.now().getTime() - Date.now()) / 1000));
-      if (options.as.site.platform === 'forge') {
-        const forge = this.jira.forgeHeaders(options.as.site.clientKey, options.as.accountId, { expiresInSeconds: 600 + Math.max(0, offset) });
-        headers.authorization ??= forge.authorization;
-        headers['x-forge-oauth-system'] ??= forge['x-forge-oauth-system'];
-      } else {
-        const jwt = this.jira.userJwt(options.as.site.clientKey, options.as.accountId, { method, path: url.pathname, rawQuery: url.search.slice(1), query }, { contextQsh: options.contextQsh, expiresInSeconds: 600 + Math.max(0, offset) });
-        headers.authorization ??= `JWT ${jwt}`;
-      }
+      const forge = this.jira.forgeHeaders(options.as.site.clientKey, options.as.accountId, { moduleKey: options.moduleKey ?? moduleForPath(url.pathname), expiresInSeconds: 600 + Math.max(0, offset) });
+      headers.authorization ??= forge.authorization;
+      headers['x-forge-oauth-system'] ??= forge['x-forge-oauth-system'];
     }
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) {

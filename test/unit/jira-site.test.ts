@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JiraSimulator } from '../../lambdas/jira/simulator/jira-simulator';
-import { verifySymmetric } from '../../lambdas/jira/connect-jwt';
 import { LocalApiServer } from '../../lambdas/local/api-server';
 import { createJiraSite, mintAuthorization } from '../../lambdas/local/jira-site/jira-site';
 
@@ -77,20 +76,21 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     expect(css).toMatch(/--ds-surface:/);
   });
 
-  it('mints a token bound to the request for a simulated user only, and only for /api/ paths', async () => {
+  it('mints for a simulated user only, and, like Forge\'s invokeRemote, for any path of the remote', async () => {
     const mint = (body: unknown): Promise<Response> => fetch(`${url}/_jira/token`, { method: 'POST', body: JSON.stringify(body) });
-    const ok = await mint({ accountId: 'demo-user', method: 'GET', path: '/api/me/integrations', query: {} });
+    const ok = await mint({ accountId: 'demo-user', page: 'settings', method: 'GET', path: '/api/me/integrations', query: {} });
     expect(ok.status).toBe(200);
     const { headers } = (await ok.json()) as { headers: { authorization: string } };
-    const claims = verifySymmetric(headers.authorization.replace(/^JWT /, ''), jira.site(clientKey).sharedSecret);
-    expect(claims).toMatchObject({ iss: clientKey, sub: 'demo-user' });
+    const claims = JSON.parse(Buffer.from(headers.authorization.replace(/^Bearer /, '').split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ principal: 'demo-user', app: { installationId: clientKey, module: { key: 'patgate-user-settings' } } });
     expect((await mint({ accountId: 'someone-else', method: 'GET', path: '/api/me/integrations' })).status).toBe(400);
-    expect((await mint({ accountId: 'demo-user', method: 'GET', path: '/lifecycle/installed' })).status).toBe(400);
+    // The API, not the bridge, refuses a page's token on the lifecycle route (lifecycle-trigger-only.test.ts).
+    expect((await mint({ accountId: 'demo-user', method: 'POST', path: '/lifecycle/forge' })).status).toBe(200);
     expect((await mint({ accountId: 'demo-user', method: 'TRACE', path: '/api/me/integrations' })).status).toBe(400);
   });
 
   it('on a Forge site mints what Forge Remote sends: a FIT for the page module and the app system token', async () => {
-    const forge = jira.createSite('forge-demo', 'forge');
+    const forge = jira.createSite('forge-demo');
     const headers = await mintAuthorization(jira, forge.clientKey)('demo-user', { method: 'GET', path: '/api/me/integrations', query: {}, page: 'panel' });
     expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(headers['x-forge-oauth-system']).toEqual(expect.any(String));

@@ -2,6 +2,7 @@ import { auditQuerySchema, createIntegrationSchemaFor, jiraProjectsQuerySchema, 
 import { BUILT_IN_FAMILIES } from '../../hosts/family-registry';
 import { ifMatchOptionalHeaders, ifMatchRequiredHeaders } from '../../http/request-headers';
 import { defineRoutes } from '../../http/route-spec';
+import { ADMIN_PAGE_MODULES } from '../../jira/forge-modules';
 import { integrationPath } from './path-parameters';
 
 /** Served by the `admin` function; every route needs Jira's global ADMINISTER. */
@@ -10,6 +11,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/admin/integrations',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'List integrations (Jira admin)',
     responses: { 200: { description: 'The tenant\'s integrations', body: 'IntegrationList' } },
@@ -18,6 +20,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'POST',
     path: '/api/admin/integrations',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Create an integration (Jira admin)',
     request: { body: createIntegrationSchemaFor(BUILT_IN_FAMILIES.kinds) },
@@ -27,6 +30,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/admin/integrations/{integrationId}',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Read an integration with its repository overrides',
     request: { path: integrationPath },
@@ -36,6 +40,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'PATCH',
     path: '/api/admin/integrations/{integrationId}',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Change an integration (If-Match required)',
     request: { path: integrationPath, headers: ifMatchRequiredHeaders, body: patchIntegrationSchema },
@@ -45,6 +50,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'DELETE',
     path: '/api/admin/integrations/{integrationId}',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Remove an integration, its overrides and users\' tokens',
     request: { path: integrationPath, headers: ifMatchOptionalHeaders },
@@ -55,6 +61,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'PUT',
     path: '/api/admin/integrations/{integrationId}/repositories',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Per-repository Require User PAT override: { repositoryId, requireUserPat } (null inherits); the id is stored canonical',
     request: { path: integrationPath, body: repositoryOverrideSchema },
@@ -64,6 +71,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/admin/jira-projects',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Jira\'s projects for the integration form (project search, paged)',
     request: { query: jiraProjectsQuerySchema },
@@ -73,6 +81,7 @@ export const ADMIN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/admin/audit',
     access: 'admin',
+    modules: ADMIN_PAGE_MODULES,
     function: 'admin',
     summary: 'Audit entries, newest first',
     request: { query: auditQuerySchema },

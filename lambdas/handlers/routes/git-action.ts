@@ -3,6 +3,7 @@ import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from 
 import { integrationIdSchema, repositoryIdSchema } from '../../domain/integration-schemas';
 import { idempotencyKeyHeaders } from '../../http/request-headers';
 import { defineRoutes } from '../../http/route-spec';
+import { USER_PAGE_MODULES } from '../../jira/forge-modules';
 import { branchPickerQuerySchema, repositoryPickerQuerySchema } from '../../services/repository-browser';
 import { integrationPath, issuePath } from './path-parameters';
 
@@ -19,6 +20,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/issues/{issueKey}/git-readiness',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'What the user will see before acting',
     request: { path: issuePath, query: readinessQuerySchema },
@@ -28,6 +30,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'POST',
     path: '/api/git/branches',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'Create a branch',
     tenantCheckedInRead: true,
@@ -38,6 +41,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'DELETE',
     path: '/api/git/branches',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'Delete a branch',
     tenantCheckedInRead: true,
@@ -48,6 +52,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'POST',
     path: '/api/git/pull-requests',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'Create a pull request',
     tenantCheckedInRead: true,
@@ -59,6 +64,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/integrations/{integrationId}/repositories',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'Repositories the acting credential sees (first 50 matches)',
     request: { path: integrationPath, query: repositoryPickerQuerySchema },
@@ -68,6 +74,7 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/integrations/{integrationId}/branches',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'gitAction',
     summary: 'Branches of a repository, default branch first (first 50 matches)',
     request: { path: integrationPath, query: branchPickerQuerySchema },

@@ -1,3 +1,4 @@
+import { PRIVACY_REPORT_TRIGGER_MODULES } from '../../jira/forge-modules';
 import { defineRoutes } from '../../http/route-spec';
 
 /**
@@ -10,6 +11,7 @@ export const PRIVACY_ROUTES = defineRoutes({
     method: 'POST',
     path: '/privacy/report',
     access: 'lifecycle',
+    modules: PRIVACY_REPORT_TRIGGER_MODULES,
     function: 'lifecycle',
     summary: 'Forge scheduled trigger (module patgate-privacy-report): report held Atlassian accounts, erase closed ones',
     responses: { 204: { description: 'Run done (or nothing due)' } },

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { issueKeySchema } from '../../domain/issue-key';
 import { saveTokenSchema } from '../../domain/token-schemas';
 import { defineRoutes } from '../../http/route-spec';
+import { USER_PAGE_MODULES } from '../../jira/forge-modules';
 import { integrationPath } from './path-parameters';
 
 /** `GET /api/me/integrations?issueKey=…`: the issue panel's one call on open also answers the issue's project (docs/architecture.md §11). */
@@ -13,6 +14,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'GET',
     path: '/api/me/integrations',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'The user\'s integrations with policy and token status; with issueKey, the permission and availability in its project',
     request: { query: myIntegrationsQuerySchema },
@@ -22,6 +24,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'PUT',
     path: '/api/me/tokens/{integrationId}',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'Save the user\'s PAT (verified with the host first)',
     request: { path: integrationPath, body: saveTokenSchema },
@@ -31,6 +34,7 @@ export const TOKEN_ROUTES = defineRoutes({
     method: 'DELETE',
     path: '/api/me/tokens/{integrationId}',
     access: 'user',
+    modules: USER_PAGE_MODULES,
     function: 'tokens',
     summary: 'Forget the user\'s PAT',
     request: { path: integrationPath },

@@ -1,26 +1,30 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { AsymmetricAlgorithm, encodeAsymmetric, encodeSymmetric } from 'atlassian-jwt';
 import * as z from 'zod';
 import { LoopbackServer, type SimRequest, type SimResponse } from '../../hosts/simulator-kit/loopback-server';
 import type { JiraPermission } from '../permission-checker';
-import { CONTEXT_QSH, queryStringHash, verifySymmetric } from '../connect-jwt';
 import { FORGE_FIT_ISSUER } from '../forge-invocation-token';
 import { PersonalDataApi } from './personal-data-api';
 
 /** The Forge app id the simulator mints FITs for unless told otherwise (also `npm start`'s). */
 export const SIMULATED_FORGE_APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
 /** The scopes of jira-app/manifest.yml: what an app system token of an installed app carries. */
-export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user', 'write:jira-work'];
+export const MANIFEST_SCOPES: readonly string[] = ['read:jira-work', 'read:jira-user', 'write:jira-work', 'report:personal-data'];
+
+/** A Forge environment of the app (`forge environments list`): each has its own id. */
+export type ForgeEnvironmentType = 'DEVELOPMENT' | 'STAGING' | 'PRODUCTION';
 
 /**
- * The Connect descriptor's `scopes` (README "The Atlassian Connect descriptor"): remote links need
- * WRITE (create/update) and DELETE (delete by globalId), as Jira's REST reference says per operation.
+ * The manifest module types of the app's modules (jira-app/manifest.yml), as FITs name them in
+ * `app.module.type`; a trigger is `core:trigger`. Unknown keys are minted as an issue panel's.
  */
-export const CONNECT_DESCRIPTOR_SCOPES: readonly string[] = ['READ', 'WRITE', 'DELETE'];
-/** Connect scopes are cumulative: each one includes those before it. */
-const CONNECT_SCOPE_ORDER = ['READ', 'WRITE', 'DELETE', 'PROJECT_ADMIN', 'ADMIN'];
-
-export type JiraPlatform = 'connect' | 'forge';
+export const MODULE_TYPES: Readonly<Record<string, string>> = {
+  'patgate-admin': 'jira:adminPage',
+  'patgate-issue-context': 'jira:issueContext',
+  'patgate-user-settings': 'jira:personalSettingsPage',
+  'patgate-lifecycle-events': 'core:trigger',
+};
+/** The manifest key of the lifecycle trigger. */
+export const LIFECYCLE_TRIGGER_KEY = 'patgate-lifecycle-events';
 
 interface Project {
   readonly id: number;
@@ -44,9 +48,8 @@ interface Site {
   readonly name: string;
   readonly clientKey: string;
   readonly cloudId: string;
-  platform: JiraPlatform;
-  sharedSecret: string;
   readonly installationId: string;
+  readonly environmentType: ForgeEnvironmentType;
   readonly environmentId: string;
   readonly globalGrants: Set<string>;
   /** accountId → project keys with VIEW_DEV_TOOLS. */
@@ -55,8 +58,6 @@ interface Site {
   readonly issues: Map<string, Issue>;
   /** Issue id → its remote links, in creation order. */
   readonly remoteLinks: Map<number, RemoteLink[]>;
-  /** Connect: the scopes of the descriptor the site installed. */
-  connectScopes: ReadonlySet<string>;
   /** A status every remote-link request of the site is answered with (fault injection), if set. */
   remoteLinkFault?: number;
 }
@@ -72,25 +73,23 @@ export interface RemoteLink {
 
 export interface SiteInfo {
   readonly name: string;
-  readonly platform: JiraPlatform;
-  /** The tenant key patgate stores: Connect's clientKey, or the Forge installation id. */
+  /** The tenant key patgate stores: the Forge installation id (an installation ARI). */
   readonly clientKey: string;
   /** The site's own URL. */
   readonly baseUrl: string;
-  /** Connect only (empty for Forge sites). */
-  readonly sharedSecret: string;
   readonly cloudId: string;
-  /** Forge: the API base URL FITs name (`app.apiBaseUrl`). */
+  /** The API base URL FITs name (`app.apiBaseUrl`). */
   readonly apiBaseUrl: string;
   readonly installationId: string;
+  readonly environmentType: ForgeEnvironmentType;
+  /** The environment's ARI, as FITs name it (`ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`). */
   readonly environmentId: string;
 }
 
-/** `unknown-kid`: signed by a key whose id the install-keys service does not know (404). */
-export type InstallSigning = 'install-key' | 'shared-secret' | 'foreign-key' | 'unknown-kid' | 'none';
-
 export interface FitOptions {
   readonly moduleKey?: string;
+  /** `app.module.type`; default: the manifest type of `moduleKey` (MODULE_TYPES). */
+  readonly moduleType?: string;
   readonly expiresInSeconds?: number;
   /** Overrides for negative tests. */
   readonly audience?: string;
@@ -171,9 +170,7 @@ const jiraError = (status: number, message: string): SimResponse => ({ status, b
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * A loopback Jira Cloud for tests and `npm start`, strict where Jira is strict.
- * - Connect: signs lifecycle callbacks like Atlassian (its own RSA install key), mints the HS256
- *   JWTs Jira gives the app's pages, and checks the app's signed REST calls.
+ * A loopback Jira Cloud with Forge for tests and `npm start`, strict where Jira is strict.
  * - Forge: publishes a JWKS (`/.well-known/jwks.json`), mints Forge Invocation Tokens per module
  *   and principal, issues app system tokens and checks them (and their scopes) on REST calls under
  *   `/ex/jira/{cloudId}`, and delivers lifecycle events to the app's remote with retries.
@@ -185,10 +182,8 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
  */
 export class JiraSimulator {
   readonly server: LoopbackServer;
-  readonly kid = `sim-${randomUUID()}`;
   readonly forgeKid = `sim-forge-${randomUUID()}`;
   readonly exchanges: JiraExchange[] = [];
-  readonly #keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   readonly #foreignKey = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   readonly #forgeKey: KeyObject;
   readonly #sites = new Map<string, Site>();
@@ -198,20 +193,16 @@ export class JiraSimulator {
   #nextId = 10_000;
   #jwksFetches = 0;
 
-  constructor(
-    private readonly appKey = 'patgate',
-    readonly forgeAppId = SIMULATED_FORGE_APP_ID,
-  ) {
+  /** The app's environments, by type: one id each (`forge environments list`). */
+  readonly #environments = new Map<ForgeEnvironmentType, string>();
+
+  constructor(readonly forgeAppId = SIMULATED_FORGE_APP_ID) {
     this.#forgeKey = createPrivateKey(generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
     this.server = new LoopbackServer((request) => this.#route(request));
   }
 
   get url(): string {
     return this.server.url;
-  }
-
-  get installKeysUrl(): string {
-    return `${this.url}/install-keys`;
   }
 
   /** Where the app reads the FIT signing keys (Atlassian: forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json). */
@@ -232,22 +223,32 @@ export class JiraSimulator {
     return this.server.stop();
   }
 
-  createSite(name = `site-${randomBytes(3).toString('hex')}`, platform: JiraPlatform = 'connect'): SiteInfo {
+  /** The ARI of one of the app's environments (`ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`). */
+  environmentId(type: ForgeEnvironmentType = 'DEVELOPMENT'): string {
+    let id = this.#environments.get(type);
+    if (!id) {
+      id = `ari:cloud:ecosystem::environment/${this.forgeAppId.replace(/^ari:cloud:ecosystem::app\//, '')}/${randomUUID()}`;
+      this.#environments.set(type, id);
+    }
+    return id;
+  }
+
+  /** A Jira site on which the app (of `environment`, DEVELOPMENT unless told) is to be installed. */
+  createSite(name = `site-${randomBytes(3).toString('hex')}`, options: { environment?: ForgeEnvironmentType } = {}): SiteInfo {
     const installationId = `ari:cloud:ecosystem::installation/${randomUUID()}`;
+    const environmentType = options.environment ?? 'DEVELOPMENT';
     const site: Site = {
       name,
-      clientKey: platform === 'forge' ? installationId : `jira:${randomUUID()}`,
+      clientKey: installationId,
       cloudId: randomUUID(),
-      platform,
-      sharedSecret: platform === 'forge' ? '' : randomBytes(32).toString('base64url'),
       installationId,
-      environmentId: randomUUID(),
+      environmentType,
+      environmentId: this.environmentId(environmentType),
       globalGrants: new Set(),
       projectGrants: new Map(),
       projects: new Map(),
       issues: new Map(),
       remoteLinks: new Map(),
-      connectScopes: new Set(CONNECT_DESCRIPTOR_SCOPES),
     };
     this.#sites.set(site.clientKey, site);
     for (const issue of SEEDED_ISSUES) this.#addIssue(site, issue);
@@ -271,11 +272,6 @@ export class JiraSimulator {
     return issue ? [...(site.remoteLinks.get(issue.id) ?? [])] : [];
   }
 
-  /** Connect: the site installed a descriptor with these scopes (Jira refuses calls outside them with 403). */
-  setConnectScopes(clientKey: string, scopes: readonly string[]): void {
-    this.#site(clientKey).connectScopes = new Set(scopes);
-  }
-
   /** Fault injection: every remote-link request of the site is answered with `status` (e.g. 500); undefined clears it. */
   failRemoteLinks(clientKey: string, status: number | undefined): void {
     this.#site(clientKey).remoteLinkFault = status;
@@ -285,13 +281,6 @@ export class JiraSimulator {
   projectId(clientKey: string, projectKey: string): string | undefined {
     const project = this.#site(clientKey).projects.get(projectKey);
     return project ? String(project.id) : undefined;
-  }
-
-  /** A new shared secret, as Atlassian issues on re-install. */
-  rotateSecret(clientKey: string): string {
-    const site = this.#site(clientKey);
-    site.sharedSecret = randomBytes(32).toString('base64url');
-    return site.sharedSecret;
   }
 
   grant(clientKey: string, accountId: string, permission: JiraPermission, projectKey?: string): void {
@@ -306,18 +295,6 @@ export class JiraSimulator {
     else site.projectGrants.get(accountId)?.delete(projectKey ?? '');
   }
 
-  /** Connect: sends the signed `installed` callback to the app, as Jira does. Returns the app's status. */
-  /** The app's last answer to a Connect lifecycle callback (tests read its problem code and headers). */
-  lastLifecycleAnswer: { readonly status: number; readonly headers: Headers; readonly text: string } | undefined;
-
-  async install(clientKey: string, appBaseUrl: string, signing: InstallSigning = 'install-key', secretOverride?: string): Promise<number> {
-    return this.#lifecycle(clientKey, appBaseUrl, 'installed', signing, secretOverride);
-  }
-
-  async uninstall(clientKey: string, appBaseUrl: string, signing: InstallSigning = 'install-key'): Promise<number> {
-    return this.#lifecycle(clientKey, appBaseUrl, 'uninstalled', signing);
-  }
-
   /**
    * Forge: delivers a lifecycle event to the app's remote (`{remoteBaseUrl}/lifecycle/forge`,
    * POST, FIT without principal, app system token), retrying like Forge (up to 4 retries) while the
@@ -330,11 +307,14 @@ export class JiraSimulator {
     options: { retries?: number; retryDelayMs?: number; fit?: FitOptions } = {},
   ): Promise<LifecycleDelivery> {
     const site = this.#site(clientKey);
+    // The payload of https://developer.atlassian.com/platform/forge/events-reference/life-cycle/:
+    // `id` (the installation), `installerAccountId` (or `upgraderAccountId`), `app` {id, version},
+    // `environment` {id}; plus the event type and the site's ARI as `context`.
     const body = {
       eventType,
       id: site.installationId,
       ...(eventType === 'avi:forge:upgraded:app' ? { upgraderAccountId: 'sim-installer' } : { installerAccountId: 'sim-installer' }),
-      app: { id: this.forgeAppId.replace(/^ari:cloud:ecosystem::app\//, ''), version: '1.0.0' },
+      app: { id: this.forgeAppId, version: '3.1.0' },
       environment: { id: site.environmentId },
       context: `ari:cloud:jira::site/${site.cloudId}`,
     };
@@ -346,7 +326,7 @@ export class JiraSimulator {
       try {
         const response = await fetch(`${remoteBaseUrl}/lifecycle/forge`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...this.forgeHeaders(clientKey, 'sim-installer', { trigger: true, moduleKey: 'patgate-lifecycle-events', ...options.fit }) },
+          headers: { 'content-type': 'application/json', ...this.triggerHeaders(clientKey, options.fit) },
           body: JSON.stringify(body),
         });
         await response.arrayBuffer();
@@ -371,31 +351,47 @@ export class JiraSimulator {
     return delivery.status;
   }
 
-  /** A Forge Invocation Token as Forge sends it to the remote for this module and principal. */
+  /**
+   * A Forge Invocation Token as Forge sends it to the remote for this module and principal, in the
+   * shape of the documented examples (test/fixtures/forge-documented-examples.ts): `app` with the
+   * app ARI, `installationId`, `apiBaseUrl`, `environment` {type, id: an environment ARI},
+   * `module` {key, type}, `installation` {id, contexts}; `context` {cloudId, moduleKey, userAccess};
+   * `principal` only for a user (a trigger has none).
+   */
   fit(clientKey: string, accountId: string | undefined, options: FitOptions = {}): string {
     const site = this.#site(clientKey);
     const now = Math.floor(Date.now() / 1000);
+    const moduleKey = options.moduleKey ?? (options.trigger ? LIFECYCLE_TRIGGER_KEY : 'patgate-issue-context');
+    const moduleType = options.moduleType ?? MODULE_TYPES[moduleKey] ?? 'jira:issuePanel';
+    const apiBaseUrl = options.apiBaseUrl ?? this.#apiBaseUrl(site);
     const claims = {
-      iss: options.issuer ?? FORGE_FIT_ISSUER,
+      app: {
+        id: this.forgeAppId,
+        version: '3',
+        appVersion: '3.1.0',
+        installationId: site.installationId,
+        apiBaseUrl,
+        environment: { type: site.environmentType, id: site.environmentId },
+        module: { type: moduleType, key: moduleKey },
+        installation: { id: site.installationId, contexts: [{ name: 'jira', apiBaseUrl }] },
+      },
+      context: { cloudId: site.cloudId, moduleKey, userAccess: { enabled: false } },
+      ...(options.trigger || accountId === undefined ? {} : { principal: accountId }),
       aud: options.audience ?? this.forgeAppId,
+      iss: options.issuer ?? FORGE_FIT_ISSUER,
       iat: now,
       nbf: now,
       exp: now + (options.expiresInSeconds ?? 300),
-      jti: randomUUID(),
-      app: {
-        installationId: site.installationId,
-        apiBaseUrl: options.apiBaseUrl ?? this.#apiBaseUrl(site),
-        id: this.forgeAppId,
-        appVersion: '1.0.0',
-        environment: { type: 'DEVELOPMENT', id: site.environmentId },
-        module: { type: 'xen:macro', key: options.moduleKey ?? 'patgate-issue-panel' },
-      },
-      context: { cloudId: site.cloudId, moduleKey: options.moduleKey ?? 'patgate-issue-panel' },
-      ...(options.trigger || accountId === undefined ? {} : { principal: accountId }),
+      jti: randomBytes(20).toString('hex'),
     };
+    return this.signFit(claims, options.signWith);
+  }
+
+  /** Signs FIT claims with the simulator's JWKS key (tests re-sign Atlassian's documented examples with it). */
+  signFit(claims: Readonly<Record<string, unknown>>, signWith: FitOptions['signWith'] = 'jwks-key'): string {
     const header = { alg: 'RS256', typ: 'JWT', kid: this.forgeKid };
     const input = `${base64url(header)}.${base64url(claims)}`;
-    const key = options.signWith === 'foreign-key' ? createPrivateKey(this.#foreignKey.privateKey) : this.#forgeKey;
+    const key = signWith === 'foreign-key' ? createPrivateKey(this.#foreignKey.privateKey) : this.#forgeKey;
     return `${input}.${sign('RSA-SHA256', Buffer.from(input), key).toString('base64url')}`;
   }
 
@@ -413,25 +409,17 @@ export class JiraSimulator {
     for (const [token, facts] of this.#systemTokens) if (facts.installationId === site.installationId) this.#systemTokens.delete(token);
   }
 
+  /** The headers Forge adds when the lifecycle trigger calls the remote: a FIT with no principal, and the app system token. */
+  triggerHeaders(clientKey: string, options: FitOptions = {}): { authorization: string; 'x-forge-oauth-system': string } {
+    return { authorization: `Bearer ${this.fit(clientKey, undefined, { trigger: true, ...options })}`, 'x-forge-oauth-system': this.systemToken(clientKey) };
+  }
+
   /** The headers Forge adds when a page of this module calls the remote as this user. */
   forgeHeaders(clientKey: string, accountId: string, options: FitOptions & { scopes?: readonly string[] } = {}): { authorization: string; 'x-forge-oauth-system': string } {
     return {
       authorization: `Bearer ${this.fit(clientKey, accountId, options)}`,
       'x-forge-oauth-system': this.systemToken(clientKey, { scopes: options.scopes, expiresInSeconds: Math.max(3600, options.expiresInSeconds ?? 0) }),
     };
-  }
-
-  /** The JWT Jira attaches to a request from this user to the app (`qsh` of that request, or context-qsh). */
-  userJwt(
-    clientKey: string,
-    accountId: string,
-    request: { method: string; path: string; query?: Record<string, string>; rawQuery?: string },
-    options: { contextQsh?: boolean; expiresInSeconds?: number; secret?: string } = {},
-  ): string {
-    const site = this.#site(clientKey);
-    const now = Math.floor(Date.now() / 1000);
-    const qsh = options.contextQsh ? CONTEXT_QSH : queryStringHash({ method: request.method, path: request.path, rawQuery: request.rawQuery, query: request.query ?? {} });
-    return encodeSymmetric({ iss: clientKey, sub: accountId, iat: now, exp: now + (options.expiresInSeconds ?? 600), qsh }, options.secret ?? site.sharedSecret);
   }
 
   #addIssue(site: Site, spec: { key: string; summary: string }): Issue {
@@ -459,69 +447,23 @@ export class JiraSimulator {
   #info(site: Site): SiteInfo {
     return {
       name: site.name,
-      platform: site.platform,
       clientKey: site.clientKey,
       baseUrl: `${this.url}/sites/${site.name}`,
-      sharedSecret: site.sharedSecret,
       cloudId: site.cloudId,
       apiBaseUrl: this.#apiBaseUrl(site),
       installationId: site.installationId,
+      environmentType: site.environmentType,
       environmentId: site.environmentId,
     };
   }
 
-  async #lifecycle(clientKey: string, appBaseUrl: string, eventType: 'installed' | 'uninstalled', signing: InstallSigning, secretOverride?: string): Promise<number> {
-    const site = this.#site(clientKey);
-    const path = `/lifecycle/${eventType}`;
-    const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: clientKey, aud: appBaseUrl, iat: now, exp: now + 180, qsh: queryStringHash({ method: 'POST', path, rawQuery: '' }) };
-    const jwt =
-      signing === 'install-key'
-        ? encodeAsymmetric(claims, this.#keys.privateKey, AsymmetricAlgorithm.RS256, { kid: this.kid })
-        : signing === 'foreign-key' || signing === 'unknown-kid'
-          ? encodeAsymmetric(claims, this.#foreignKey.privateKey, AsymmetricAlgorithm.RS256, { kid: signing === 'unknown-kid' ? `${this.kid}-unknown` : this.kid })
-          : signing === 'shared-secret'
-            ? encodeSymmetric(claims, secretOverride ?? site.sharedSecret)
-            : `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
-    const body = {
-      key: this.appKey,
-      clientKey,
-      ...(eventType === 'installed' ? { sharedSecret: site.sharedSecret } : {}),
-      baseUrl: this.#info(site).baseUrl,
-      displayUrl: this.#info(site).baseUrl,
-      productType: 'jira',
-      description: `Simulated Jira site ${site.name}`,
-      eventType,
-    };
-    const response = await fetch(`${appBaseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `JWT ${jwt}` },
-      body: JSON.stringify(body),
-    });
-    this.lastLifecycleAnswer = { status: response.status, headers: response.headers, text: await response.text() };
-    return response.status;
-  }
-
   #route(request: SimRequest): SimResponse | Promise<SimResponse> {
-    if (request.method === 'GET' && request.path === `/install-keys/${this.kid}`) {
-      return { status: 200, headers: { 'content-type': 'text/plain' }, body: this.#keys.publicKey };
-    }
-    if (request.path.startsWith('/install-keys/')) return { status: 404, body: 'Not found' };
     if (request.method === 'GET' && request.path === '/.well-known/jwks.json') {
       this.#jwksFetches += 1;
       const jwk = createPublicKey(this.#forgeKey).export({ format: 'jwk' });
       return { status: 200, body: { keys: [{ ...jwk, kid: this.forgeKid, alg: 'RS256', use: 'sig' }] } };
     }
     if (request.path.startsWith('/_control/')) return this.#control(request);
-    const connect = /^\/sites\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
-    if (connect) {
-      const site = [...this.#sites.values()].find((s) => s.name === connect[1]);
-      if (!site || site.platform !== 'connect') return jiraError(404, 'Site not found');
-      if (!this.#connectAuthorized(site, request)) return { status: 401, body: { errorMessages: ['Authentication failed'] } };
-      const scope = this.#connectScopeRefusal(site, request.method, connect[2] ?? '');
-      if (scope) return scope;
-      return this.#rest(site, request.method, connect[2] ?? '', request);
-    }
     const forge = /^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.+)$/.exec(request.path);
     if (forge) {
       const site = [...this.#sites.values()].find((s) => s.cloudId === forge[1]);
@@ -533,25 +475,6 @@ export class JiraSimulator {
     }
     if (request.path.startsWith('/app/report-accounts')) return this.personalData.handle(request);
     return jiraError(404, 'Not found');
-  }
-
-  #connectAuthorized(site: Site, request: SimRequest): boolean {
-    const token = /^JWT (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    try {
-      const claims = verifySymmetric(token ?? '', site.sharedSecret);
-      if (claims.iss !== this.appKey) return false;
-      return claims.qsh === queryStringHash({ method: request.method, path: request.path, rawQuery: request.query.toString() }, `${this.url}/sites/${site.name}`);
-    } catch {
-      return false;
-    }
-  }
-
-  /** Connect: the operation's scope (x-atlassian-connect-scope) must be among the descriptor's, counting the scopes each includes. */
-  #connectScopeRefusal(site: Site, method: string, path: string): SimResponse | undefined {
-    const remoteLink = /^\/rest\/api\/3\/issue\/[^/]+\/remotelink/.test(path);
-    const needed = remoteLink && method === 'POST' ? 'WRITE' : remoteLink && method === 'DELETE' ? 'DELETE' : 'READ';
-    const granted = [...site.connectScopes].some((scope) => CONNECT_SCOPE_ORDER.indexOf(scope) >= CONNECT_SCOPE_ORDER.indexOf(needed));
-    return granted ? undefined : jiraError(403, `The app does not have the required scope ${needed} for this request.`);
   }
 
   /** Atlassian's API gateway: a valid system token of this installation, with the operation's scope. */
@@ -693,18 +616,19 @@ export class JiraSimulator {
     }
     const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
     if (request.method === 'POST' && request.path === '/_control/sites') {
-      return { status: 201, body: this.createSite(text(body.name), body.platform === 'forge' ? 'forge' : 'connect') };
+      const environment = body.environment === 'STAGING' || body.environment === 'PRODUCTION' ? body.environment : 'DEVELOPMENT';
+      return { status: 201, body: this.createSite(text(body.name), { environment }) };
     }
-    const match = /^\/_control\/sites\/([^/]+)\/(install|uninstall|grants|jwt|fit|issues|faults)$/.exec(request.path);
+    const match = /^\/_control\/sites\/([^/]+)\/(install|uninstall|grants|fit|issues|faults)$/.exec(request.path);
     if (!match) return { status: 404, body: { message: 'unknown control route' } };
     const clientKey = decodeURIComponent(match[1] ?? '');
     const site = this.#sites.get(clientKey);
     if (!site) return { status: 404, body: { message: 'unknown site' } };
     switch (`${request.method} ${match[2]}`) {
       case 'POST install':
-        return { status: 200, body: { appStatus: site.platform === 'forge' ? await this.installForge(clientKey, String(body.appBaseUrl)) : await this.install(clientKey, String(body.appBaseUrl)) } };
+        return { status: 200, body: { appStatus: await this.installForge(clientKey, String(body.appBaseUrl)) } };
       case 'POST uninstall':
-        return { status: 200, body: { appStatus: site.platform === 'forge' ? await this.uninstallForge(clientKey, String(body.appBaseUrl)) : await this.uninstall(clientKey, String(body.appBaseUrl)) } };
+        return { status: 200, body: { appStatus: await this.uninstallForge(clientKey, String(body.appBaseUrl)) } };
       case 'POST grants':
         this.grant(clientKey, String(body.accountId), body.permission as JiraPermission, text(body.projectKey));
         return { status: 204 };
@@ -720,22 +644,10 @@ export class JiraSimulator {
         // `{ "remotelink": 500 }` answers every remote-link request with 500; `{ "remotelink": null }` clears it.
         this.failRemoteLinks(clientKey, typeof body.remotelink === 'number' && body.remotelink >= 400 && body.remotelink <= 599 ? body.remotelink : undefined);
         return { status: 204 };
-      case 'POST jwt':
-        return {
-          status: 200,
-          body: {
-            jwt: this.userJwt(
-              clientKey,
-              String(body.accountId),
-              { method: String(body.method ?? 'GET'), path: String(body.path ?? '/'), query: (body.query ?? {}) as Record<string, string> },
-              { contextQsh: body.contextQsh === true },
-            ),
-          },
-        };
       case 'POST fit': {
         const accountId = text(body.accountId);
         if (!accountId) return { status: 400, body: { message: 'accountId required' } };
-        const moduleKey = text(body.moduleKey) ?? 'patgate-issue-panel';
+        const moduleKey = text(body.moduleKey) ?? 'patgate-issue-context';
         const headers = this.forgeHeaders(clientKey, accountId, { moduleKey, expiresInSeconds: typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : undefined });
         return { status: 200, body: { fit: headers.authorization.slice('Bearer '.length), systemToken: headers['x-forge-oauth-system'], headers } };
       }

@@ -40,15 +40,13 @@ export type MintAuthorization = (
 const MODULE_OF: Record<string, string> = { admin: 'patgate-admin', settings: 'patgate-user-settings', panel: 'patgate-issue-context' };
 
 /**
- * THE one place the local Jira mints credentials for the pages' calls, as the site's platform does:
- * on a Forge site a Forge Invocation Token for the page's module and the app system token
- * (`x-forge-oauth-system`), as Forge Remote sends them; on a Connect site a Connect JWT with the qsh
- * of the request, signed with the site's shared secret.
+ * THE one place the local Jira mints credentials for the pages' calls, as Forge Remote does: a
+ * Forge Invocation Token for the page's module and the app system token (`x-forge-oauth-system`).
+ * Like Forge's invokeRemote, whatever path the page names gets them; the API decides by the FIT's
+ * module which routes it may reach.
  */
-export const mintAuthorization = (jira: JiraSimulator, clientKey: string): MintAuthorization => (accountId, request) => {
-  if (jira.site(clientKey).platform === 'forge') return jira.forgeHeaders(clientKey, accountId, { moduleKey: MODULE_OF[request.page ?? ''] ?? 'patgate-admin' });
-  return { authorization: `JWT ${jira.userJwt(clientKey, accountId, request)}` };
-};
+export const mintAuthorization = (jira: JiraSimulator, clientKey: string): MintAuthorization => (accountId, request) =>
+  jira.forgeHeaders(clientKey, accountId, { moduleKey: MODULE_OF[request.page ?? ''] ?? 'patgate-admin' });
 
 export interface JiraSiteOptions {
   readonly jira: JiraSimulator;
@@ -124,10 +122,8 @@ const SHELL_PATHS = [
   /^\/browse\/[A-Z][A-Z0-9]*-\d+$/,
   /^\/jira\/settings\/apps\/patgate-admin$/,
   /^\/jira\/settings\/personal\/apps\/patgate-user-settings$/,
-  // The setupUrls the API hands out: Forge's personal settings page (/jira/settings/personal/apps/{appId}/{envId})
-  // and Connect's general page both open Personal settings.
+  // The setupUrls the API hands out: Forge's personal settings page (/jira/settings/personal/apps/{appId}/{envId}).
   /^\/jira\/settings\/personal\/apps\/[^/]+\/[^/]+$/,
-  /^\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/,
 ];
 
 const TYPES: Record<string, string> = {
@@ -207,8 +203,8 @@ export const createJiraSite = async (options: JiraSiteOptions): Promise<Fallback
     const method = typeof body.method === 'string' ? body.method.toUpperCase() : '';
     const path = typeof body.path === 'string' ? body.path : '';
     const query = body.query && typeof body.query === 'object' ? Object.fromEntries(Object.entries(body.query).map(([k, v]) => [k, String(v)])) : {};
-    if (!ACCOUNT_ID.test(accountId) || !users.some((u) => u.accountId === accountId) || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith('/api/')) {
-      return send(res, 400, 'application/json', JSON.stringify({ message: 'accountId (a simulated user), method and an /api/ path are required' }));
+    if (!ACCOUNT_ID.test(accountId) || !users.some((u) => u.accountId === accountId) || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith('/')) {
+      return send(res, 400, 'application/json', JSON.stringify({ message: 'accountId (a simulated user), method and a path of the remote are required' }));
     }
     const page = typeof body.page === 'string' ? body.page : undefined;
     send(res, 200, 'application/json', JSON.stringify({ headers: await mint(accountId, { method, path, query, page }) }));

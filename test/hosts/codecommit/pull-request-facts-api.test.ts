@@ -22,7 +22,7 @@ describe('CodeCommit pull requests recorded for every container, through the API
   beforeAll(async () => {
     hosts = await startHostSimulators();
     h = await Harness.start(hosts.env);
-    site = await h.installSite('forge');
+    site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     h.jira.grant(site.clientKey, user, 'VIEW_DEV_TOOLS', 'PROJ');
     world = hosts.world('codecommit');

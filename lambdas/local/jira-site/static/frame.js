@@ -135,7 +135,8 @@
 
   var invokeRemote = function (payload) {
     var url = new URL(payload.path, window.location.origin);
-    if (url.origin !== window.location.origin || url.pathname.indexOf('/api/') !== 0) return Promise.reject(new Error('invokeRemote reaches only the app\'s remote API'));
+    // Like Forge's invokeRemote: any path of the app's remote; the API decides by the FIT's module.
+    if (url.origin !== window.location.origin) return Promise.reject(new Error('invokeRemote reaches only the app\'s remote'));
     var query = {};
     url.searchParams.forEach(function (v, k) { query[k] = v; });
     return fetch('/_jira/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: currentUser(), page: route.page, method: payload.method, path: url.pathname, query: query }) })
