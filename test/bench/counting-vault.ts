@@ -4,7 +4,7 @@ import { KeyVault, type SecretContext, type SecretPurpose, type TokenVault } fro
 
 export type DecryptCounts = Record<SecretPurpose, number>;
 
-const zero = (): DecryptCounts => ({ 'user-pat': 0, 'service-credential': 0, 'shared-secret': 0 });
+const zero = (): DecryptCounts => ({ 'user-pat': 0, 'service-credential': 0 });
 
 /** The real vault, with its decrypts counted per purpose (a decrypt is a KMS call in AWS). */
 export class CountingVault implements TokenVault {

@@ -52,7 +52,7 @@ const isAuthRead = (r: DynamoRequest): boolean => r.operation === 'GetItem' && r
 const describeWrite = (r: DynamoRequest): string =>
   r.pk?.endsWith('#AUDIT') ? `${r.operation} audit` : r.sk?.startsWith('PRF#') ? `${r.operation} PR facts` : `${r.operation} ${r.pk ?? ''} ${r.sk ?? ''}`.trim();
 
-const sumDecrypts = (d: DecryptCounts): number => d['user-pat'] + d['service-credential'] + d['shared-secret'];
+const sumDecrypts = (d: DecryptCounts): number => d['user-pat'] + d['service-credential'];
 
 const violationsOf = (row: Omit<RoundTripRow, 'violations'>, expectedStatus: number): string[] => {
   const out: string[] = [];

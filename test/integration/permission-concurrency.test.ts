@@ -45,7 +45,7 @@ describe('the Jira permission check runs concurrently with the read and the decr
     encrypt: (plaintext, context) => inner.encrypt(plaintext, context),
     decrypt: async (ciphertext, context) => {
       const secret = await inner.decrypt(ciphertext, context);
-      if (context.purpose !== 'shared-secret') decrypted?.();
+      decrypted?.();
       return secret;
     },
   };
