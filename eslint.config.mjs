@@ -12,7 +12,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
-  { files: ['lambdas/local/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
+  { files: ['local/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
   // The simulated Jira page's own scripts run in the browser as they are.
-  { files: ['lambdas/local/jira-site/static/**/*.js'], languageOptions: { sourceType: 'script', globals: Object.fromEntries(['window', 'document', 'URL', 'URLSearchParams', 'fetch', 'ResizeObserver'].map((name) => [name, 'readonly'])) } },
+  { files: ['local/jira-site/static/**/*.js'], languageOptions: { sourceType: 'script', globals: Object.fromEntries(['window', 'document', 'URL', 'URLSearchParams', 'fetch', 'ResizeObserver'].map((name) => [name, 'readonly'])) } },
 );

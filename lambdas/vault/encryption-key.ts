@@ -1,7 +1,7 @@
 /**
  * The small KMS interface the vault uses: encrypt a secret under an encryption context, and decrypt
  * it only under the same context. KMS `Encrypt`/`Decrypt` in AWS (kms-encryption-key.ts); the local
- * runtime's key locally (lambdas/local/local-encryption-key.ts). See docs/architecture.md §6.
+ * runtime's key locally (local/local-encryption-key.ts). See docs/architecture.md §6.
  */
 export interface EncryptionKey {
   /** Names the key kind in a stored ciphertext (`<format>.<base64 blob>`), so a blob never goes to the wrong kind. */

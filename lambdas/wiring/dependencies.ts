@@ -76,24 +76,16 @@ export interface DependencyOverrides {
 }
 
 /**
- * The credentials KMS key when the function has one. Inside Lambda without one (a function that does
- * not use the vault), a vault that refuses every call: the local key is never used there. Outside
- * Lambda (the local runtime, tests), the local key, loaded on first use from a module of its own
- * (lambdas/local/local-encryption-key.ts) that no function loads. See docs/architecture.md §6.
+ * The credentials KMS key when the function has one; otherwise a vault that refuses every call with
+ * the reason. The deployed code holds no other key: the local runtime (local/local-app.ts) and tests
+ * pass their stand-in for KMS as `overrides.vault` (local/local-encryption-key.ts). See
+ * docs/architecture.md §6.
  */
 const vaultFor = (config: Config): TokenVault => {
   if (config.credentialsKeyId) return kmsVault(config.credentialsKeyId);
-  if (config.runningInLambda) return keylessVault('The vault refuses its local key inside Lambda: this function has no KMS key (PATGATE_CREDENTIALS_KEY_ID).');
-  return lazyLocalVault(config);
-};
-
-const lazyLocalVault = (config: Config): TokenVault => {
-  let loaded: Promise<TokenVault> | undefined;
-  const vault = (): Promise<TokenVault> => (loaded ??= import('../local/local-encryption-key').then(({ localVaultFor }) => localVaultFor(config)));
-  return {
-    encrypt: async (plaintext, context) => (await vault()).encrypt(plaintext, context),
-    decrypt: async (ciphertext, context) => (await vault()).decrypt(ciphertext, context),
-  };
+  return keylessVault(config.runningInLambda
+    ? 'The vault has no key: this function has no KMS key (PATGATE_CREDENTIALS_KEY_ID).'
+    : 'The vault has no key: set PATGATE_CREDENTIALS_KEY_ID, or run through the local runtime, which brings its local key.');
 };
 
 export const createDependencies = (config: Config, overrides: DependencyOverrides = {}): Dependencies => {

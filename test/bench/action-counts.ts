@@ -8,7 +8,7 @@ import type { EventSink } from '../../lambdas/expiry/event-sink';
 import { providersFor } from '../../lambdas/hosts/provider-registry';
 import { createMetrics, EmfTelemetry, useTelemetry } from '../../lambdas/observability/telemetry';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
-import { localVault } from '../../lambdas/local/local-encryption-key';
+import { localVault } from '../../local/local-encryption-key';
 import { createDependencies, type Dependencies } from '../../lambdas/wiring/dependencies';
 import { hostCallOptionsFor } from '../../lambdas/wiring/host-call-options';
 import { apiEvent } from '../infra/built-lambdas';

@@ -1,10 +1,11 @@
-import '../../lambdas/local/esm-only-packages';
+import '../../local/esm-only-packages';
+import { localVaultFor } from '../../local/local-encryption-key';
 import { parseConfig } from '../../lambdas/config';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
 import { providersFor } from '../../lambdas/hosts/provider-registry';
-import { LocalApiServer, type LocalRoute } from '../../lambdas/local/api-server';
-import { freePort } from '../../lambdas/local/dynamodb-local';
-import { functionRoutes } from '../../lambdas/local/local-app';
+import { LocalApiServer, type LocalRoute } from '../../local/api-server';
+import { freePort } from '../../local/dynamodb-local';
+import { functionRoutes } from '../../local/local-app';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { createDependencies } from '../../lambdas/wiring/dependencies';
 import { hostCallOptionsFor } from '../../lambdas/wiring/host-call-options';
@@ -39,7 +40,7 @@ const main = async (): Promise<void> => {
     // Built on first use, like productionDependencies() in each function's handler module.
     const build = () => {
       const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
-      return createDependencies(config, { db, providers: providersFor(config, hostCallOptionsFor(config, db)) });
+      return createDependencies(config, { db, providers: providersFor(config, hostCallOptionsFor(config, db)), vault: localVaultFor(config) });
     };
     const own = () => (deps ??= build());
     const group = functionRoutes(own)[name] ?? [];

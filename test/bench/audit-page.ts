@@ -4,9 +4,9 @@ import type { AuditEntry } from '../../lambdas/domain/records';
 import { systemClock } from '../../lambdas/domain/clock';
 import { AuditStore, auditItems, type AuditQuery } from '../../lambdas/store/audit-store';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
-import { createTable } from '../../lambdas/store/create-table';
+import { createTable } from '../../local/create-table';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb-local';
 import { DynamoRequestCounter } from './dynamo-request-counter';
 import { formatTable } from './format-table';
 

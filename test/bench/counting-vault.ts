@@ -1,5 +1,5 @@
 import type { Secret } from '../../lambdas/domain/secret';
-import { LocalEncryptionKey } from '../../lambdas/local/local-encryption-key';
+import { LocalEncryptionKey } from '../../local/local-encryption-key';
 import { KeyVault, type SecretContext, type SecretPurpose, type TokenVault } from '../../lambdas/vault/token-vault';
 
 export type DecryptCounts = Record<SecretPurpose, number>;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { startHostSimulators } from '../../lambdas/local/host-worlds';
+import { startHostSimulators } from '../../local/host-worlds';
 import { Harness } from '../support/harness';
 import { DynamoRequestCounter } from './dynamo-request-counter';
 import { formatTable } from './format-table';

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localVaultFor } from '../../local/local-encryption-key';
 import type { Config } from '../../lambdas/config';
 import { gitActionRoutes } from '../../lambdas/handlers/git-action';
 import { NEGOTIATED_LOCATIONS } from '../../lambdas/hosts/azure-devops/negotiated-locations';
@@ -6,8 +7,8 @@ import { PULL_REQUEST_TARGETS } from '../../lambdas/hosts/codecommit/pull-reques
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 import { providersFor } from '../../lambdas/hosts/provider-registry';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
-import { LocalApiServer } from '../../lambdas/local/api-server';
-import { freePort } from '../../lambdas/local/dynamodb-local';
+import { LocalApiServer } from '../../local/api-server';
+import { freePort } from '../../local/dynamodb-local';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { createDependencies } from '../../lambdas/wiring/dependencies';
 import { hostCallOptionsFor } from '../../lambdas/wiring/host-call-options';
@@ -47,7 +48,7 @@ export class GitActionContainer {
     dropModuleState();
     const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
     wire(db);
-    const deps = createDependencies(config, { providers: providersFor(config, hostCallOptionsFor(config, db)), db, ...(vault ? { vault } : {}) });
+    const deps = createDependencies(config, { providers: providersFor(config, hostCallOptionsFor(config, db)), db, vault: vault ?? localVaultFor(config) });
     const routes = gitActionRoutes(() => deps);
     const handler = createApiHandler(routes, { authenticator: () => deps.authenticator });
     const server = new LocalApiServer(routes.map((route) => ({ routeKey: route.routeKey, handler: (event) => handler(event) })));

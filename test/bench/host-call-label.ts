@@ -1,4 +1,4 @@
-import type { RecordedRequest } from '../../lambdas/hosts/simulator-kit/loopback-server';
+import type { RecordedRequest } from '../../simulators/kit/loopback-server';
 
 export interface HostCallLabel {
   /** The host API operation, named as its client library or API reference names it. */

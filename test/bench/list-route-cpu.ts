@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { localVaultFor } from '../../local/local-encryption-key';
 import type { ApiEvent } from '../../lambdas/http/api-types';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
 import { tokenRoutes } from '../../lambdas/handlers/tokens';
@@ -84,7 +85,7 @@ export const measureListRouteCpu = async (requests = 200): Promise<ListRouteCpuR
 
     // The tokens function as its own container builds it: its own dependencies (tenant, permission,
     // decrypt and list caches), nothing warmed by the seeding above or by another function.
-    const own = createDependencies(harness.config, { clock, providers: providersFor(harness.config) });
+    const own = createDependencies(harness.config, { clock, providers: providersFor(harness.config), vault: localVaultFor(harness.config) });
     functionDeps = own;
     const handler = createApiHandler(tokenRoutes(() => own), { authenticator: () => own.authenticator });
     const accountId = 'bench-user';

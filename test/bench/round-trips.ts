@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PULL_REQUEST_TARGETS } from '../../lambdas/hosts/codecommit/pull-request-targets';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
-import type { HostWorld } from '../../lambdas/local/host-worlds';
+import type { HostWorld } from '../../local/host-worlds';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
-import { localVault } from '../../lambdas/local/local-encryption-key';
+import { localVault } from '../../local/local-encryption-key';
 import type { CallResult } from '../support/harness';
 import { BenchSite, ISSUE_KEY, type BenchUser } from './bench-site';
 import { CountingVault, KeyUnwrapCounter, type DecryptCounts } from './counting-vault';

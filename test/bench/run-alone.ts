@@ -1,4 +1,4 @@
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
 
 /** What one benchmark run alone reports: its tables, and one line per missed target. */
 export interface AloneResult {

@@ -1,9 +1,9 @@
-import '../../lambdas/local/esm-only-packages';
+import '../../local/esm-only-packages';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { measureRequestCounts } from './action-counts';
 import { apiCostFailures, apiCostTable, measureApiCost } from './api-cost';
 import { measureApiThroughput, type ThroughputRow } from './api-throughput';

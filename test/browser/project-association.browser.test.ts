@@ -1,5 +1,5 @@
 import type { Locator } from 'playwright-core';
-import { createJiraSite, DEFAULT_ISSUE } from '../../lambdas/local/jira-site/jira-site';
+import { createJiraSite, DEFAULT_ISSUE } from '../../local/jira-site/jira-site';
 import { ADMIN_PATH, BrowserStack, open, screenshot } from './stack';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { createJiraSite } from '../../lambdas/local/jira-site/jira-site';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { createJiraSite } from '../../local/jira-site/jira-site';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { Harness } from '../support/harness';
 
 export const CHROMIUM = process.env.PATGATE_CHROMIUM ?? '/usr/bin/chromium';

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProviderLookup } from '../../lambdas/hosts/provider-registry';
 import { ExpiryTokenStore } from '../../lambdas/expiry/expiry-token-store';
-import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
+import { MemoryEventSink } from '../support/memory-event-sink';
 import { TokenExpiryChecker } from '../../lambdas/expiry/token-expiry-checker';
 import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
-import { localVault } from '../../lambdas/local/local-encryption-key';
+import { localVault } from '../../local/local-encryption-key';
 import { createTestTable, DAY_MS, HOUR_MS, ManualClock, seedItems, tokenItem, type TestTable } from './expiry-fixtures';
 
 const NOW = new Date('2031-06-01T09:00:00.000Z');

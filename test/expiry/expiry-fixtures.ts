@@ -3,8 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { UserTokenRecord } from '../../lambdas/domain/records';
-import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
-import { createTable } from '../../lambdas/store/create-table';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb-local';
+import { createTable } from '../../local/create-table';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
 
 /** A clock the test moves by hand. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from '../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../lambdas/hosts/azure-devops/adapter';
-import { AzureDevOpsSimulator } from '../../lambdas/hosts/azure-devops/simulator/simulator';
+import { AzureDevOpsSimulator } from '../../simulators/azure-devops/simulator';
 import type { GitProvider, HostCredential } from '../../lambdas/hosts/git-provider';
 import { createGitLabProvider } from '../../lambdas/hosts/gitlab/adapter';
 import { DEFAULT_HOST_CALL_OPTIONS } from '../../lambdas/hosts/git-provider';
@@ -9,7 +9,7 @@ import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 
 /** The simulators listen on loopback: allowed only by the local-mode connection policy. */
 const LOCAL = { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED };
-import { GitLabSimulator } from '../../lambdas/hosts/gitlab/simulator/simulator';
+import { GitLabSimulator } from '../../simulators/gitlab/simulator';
 import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import { candidateRepositoryKeys, canonicalRepositoryId } from '../../lambdas/hosts/repository-id';
 

@@ -5,9 +5,9 @@ import { HOST_FAMILIES, HOST_FAMILY_REGISTRY } from '../../lambdas/hosts/host-fa
 import { familiesByKind } from '../../lambdas/hosts/host-family';
 import { providerLookup, type HostEndpoints } from '../../lambdas/hosts/provider-registry';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
-import { LoopbackServer } from '../../lambdas/hosts/simulator-kit/loopback-server';
+import { LoopbackServer } from '../../simulators/kit/loopback-server';
 import { openApiDocument } from '../../lambdas/http/openapi-document';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { Harness } from '../support/harness';
 import { TOY_KIND, toyFamily } from './toy-family/descriptor';
 

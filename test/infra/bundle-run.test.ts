@@ -1,35 +1,52 @@
 import { createSocket } from 'node:dgram';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { startHostSimulators, type HostSimulators } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { startHostSimulators, type HostSimulators } from '../../local/host-worlds';
+import { kmsVault } from '../../lambdas/vault/token-vault';
 import { Harness } from '../support/harness';
+import { LoopbackKms } from '../support/loopback-kms';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type BuiltLambdas } from './built-lambdas';
 
 /**
  * The deployed asset runs: the built git-action module (ES modules, code splitting, source maps)
  * is loaded by a fresh Node.js process in local mode, against this test's DynamoDB Local table,
  * Jira simulator and GitHub simulator, and creates a branch: the handler's static chunks load,
- * and the first host call loads the GitHub family's chunk with a dynamic import.
+ * and the first host call loads the GitHub family's chunk with a dynamic import. The module holds no
+ * local key: like a deployed function it decrypts through KMS, here a loopback stand-in for KMS
+ * (KMS cannot run here) reached through the SDK's own AWS_ENDPOINT_URL_KMS setting, and the
+ * harness's API encrypts through the same stand-in.
  */
 describe('the built git-action module in a fresh process', () => {
   let built: BuiltLambdas;
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/5f0c2a9e-1111-4222-8333-444455556666';
+  const kms = new LoopbackKms([keyArn]);
+  const kmsEnv: Record<string, string> = { PATGATE_CREDENTIALS_KEY_ID: keyArn, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  const saved = { endpoint: process.env.AWS_ENDPOINT_URL_KMS, id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  const functionEnv = (): Record<string, string> => ({ ...localModeEnvironment(h, hosts.env), ...kmsEnv });
 
   beforeAll(async () => {
+    kmsEnv.AWS_ENDPOINT_URL_KMS = await kms.start();
+    Object.assign(process.env, { AWS_ENDPOINT_URL_KMS: kmsEnv.AWS_ENDPOINT_URL_KMS, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
     [built, hosts] = await Promise.all([buildLambdas(), startHostSimulators()]);
-    h = await Harness.start(hosts.env);
+    h = await Harness.start(hosts.env, { vault: kmsVault(keyArn) });
     site = await h.installSite();
     h.jira.grant(site.clientKey, 'admin-1', 'ADMINISTER');
   }, 60_000);
   afterAll(async () => {
     await h.stop();
     await hosts.stop();
+    await kms.stop();
     built.remove();
+    for (const [name, value] of [['AWS_ENDPOINT_URL_KMS', saved.endpoint], ['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
   it('answers an unauthenticated request with problem+json', async () => {
-    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', '/api/git/branches', { body: {} }) });
+    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: functionEnv(), event: apiEvent('POST', '/api/git/branches', { body: {} }) });
     expect(run.response?.statusCode).toBe(401);
     expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
@@ -45,11 +62,14 @@ describe('the built git-action module in a fresh process', () => {
     const headers = h.jira.forgeHeaders(site.clientKey, user, { expiresInSeconds: 600 });
     const body = { integrationId: String(created.body.id), repositoryId: w.repositoryId, issueKey: 'PROJ-1', branchName: branch, fromRef: w.defaultBranch };
 
-    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: localModeEnvironment(h, hosts.env), event: apiEvent('POST', path, { headers, body }) });
+    const run = await coldRun(`${built.dir}/git-action.mjs`, { env: functionEnv(), event: apiEvent('POST', path, { headers, body }) });
 
     expect(run.response?.statusCode).toBe(201);
     expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ actedAs: { credential: 'service-account' }, url: expect.stringContaining(branch) });
     expect(w.branchAuthor(branch)).toBe(w.serviceLogin);
+    // The service credential was sealed and opened by KMS (the stand-in), never by a local key.
+    expect(kms.calls.Encrypt).toBeGreaterThan(0);
+    expect(kms.calls.Decrypt).toBeGreaterThan(0);
   });
 
   it('with tracing on, loads the tracer chunk and sends the invocation\'s subsegment to the X-Ray daemon', async () => {
@@ -70,7 +90,7 @@ describe('the built git-action module in a fresh process', () => {
         AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
         _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
       };
-      const run = await coldRun(`${built.dir}/git-action.mjs`, { env: { ...localModeEnvironment(h, hosts.env), ...lambdaEnv }, event: apiEvent('POST', '/api/git/branches', { body: {} }) });
+      const run = await coldRun(`${built.dir}/git-action.mjs`, { env: { ...functionEnv(), ...lambdaEnv }, event: apiEvent('POST', '/api/git/branches', { body: {} }) });
       expect(run.response?.statusCode).toBe(401);
       // UDP on loopback: give the datagram a moment to be read.
       for (let i = 0; i < 50 && !received.some((m) => m.includes('## git-action.handler')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { transformSync } from 'esbuild';
 import { HOST_FAMILY_REGISTRY } from '../../lambdas/hosts/host-families';
 import { buildLambdas, type BuiltLambdas } from './built-lambdas';
 
@@ -18,7 +21,7 @@ const HOST_CLIENTS: Readonly<Record<string, RegExp>> = {
   codecommit: /^external:@aws-sdk\/client-codecommit$/,
 };
 const ANY_HOST_CLIENT = new RegExp(Object.values(HOST_CLIENTS).map((pattern) => pattern.source).join('|'));
-const SIMULATOR = /\/simulator(-kit)?\/|loopback-server/;
+const SIMULATOR = /(^|\/)(simulators|local)\/|loopback-server/;
 const LAMBDA_HANDLERS = ['admin', 'deletion', 'git-action', 'lifecycle', 'public', 'token-expiry', 'tokens'];
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -49,7 +52,6 @@ describe('the Lambda asset as deployed', () => {
     expect(inputs.filter((input) => /node_modules\/aws-xray-sdk-core\//.test(input))).toEqual([]);
     // The vault is KMS Encrypt/Decrypt through the runtime's client (docs/architecture.md §6): no Encryption SDK.
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
-    expect(inputs).not.toContain('lambdas/local/local-encryption-key.ts');
     // The deletion queue's SQS client is required on the first send only (lambdas/deletion/sqs-deletion-queue.ts).
     expect(inputs).not.toContain('external:@aws-sdk/client-sqs');
   });
@@ -78,13 +80,22 @@ describe('the Lambda asset as deployed', () => {
     expect(imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/') && i.kind !== 'require-call')).toEqual([]);
   });
 
-  it('holds no simulator module in any file', () => {
+  it('holds no simulator module in any file: of our code it bundles lambdas/ and nothing else', () => {
     const inputs = Object.keys(built.metafile.inputs);
-    // The metafile names inputs relative to the repository, as the pattern expects.
+    // The metafile names inputs relative to the repository.
     expect(inputs).toContain('lambdas/handlers/git-action.ts');
     expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
-    // Of the local runtime only the local key (its stand-in for KMS) is in the asset, in a chunk of its own that no function loads at start.
-    expect(inputs.filter((input) => input.startsWith('lambdas/local/'))).toEqual(['lambdas/local/local-encryption-key.ts']);
+    expect(inputs.filter((input) => !input.startsWith('lambdas/') && !input.includes('node_modules/') && !/^(external|runtime-package):/.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
+  });
+
+  it('bundles every module of lambdas/ that has code at run time: lambdas/ is exactly what deploys', () => {
+    const inputs = new Set(Object.keys(built.metafile.inputs));
+    const root = join(__dirname, '..', '..');
+    const sources = readdirSync(join(root, 'lambdas'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).map((file) => `lambdas/${file.split(sep).join('/')}`);
+    // A module esbuild never saw must be types only (nothing left once its types are erased).
+    const unbundled = sources.filter((file) => !inputs.has(file) && transformSync(readFileSync(join(root, file), 'utf8'), { loader: 'ts' }).code.trim() !== '');
+    expect(unbundled).toEqual([]);
+    expect(sources.length).toBeGreaterThan(100);
   });
 });

@@ -1,6 +1,6 @@
 import { TFS_VERSIONS } from '../../lambdas/domain/integration';
 import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { integrationBody, publicResolver, serviceCredentialFor } from '../support/factories';
 import { serviceCredentialContext } from '../../lambdas/services/host-credentials';
 import { Harness } from '../support/harness';

@@ -1,5 +1,5 @@
 import { Harness } from '../support/harness';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 
 describe('Jira authentication on /api routes', () => {
   let h: Harness;

@@ -4,8 +4,8 @@ import type { DeletionJob, TenantDeletionJob } from '../../lambdas/deletion/dele
 import type { DeletionQueue } from '../../lambdas/deletion/deletion-queue';
 import { DeletionWorker } from '../../lambdas/deletion/deletion-worker';
 import { processDeletions } from '../../lambdas/handlers/deletion';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { DeletionStore } from '../../lambdas/store/deletion-store';
 import { DynamoRequestCounter } from '../bench/dynamo-request-counter';
 import { Harness } from '../support/harness';

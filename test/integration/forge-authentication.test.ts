@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { atlassianApiBaseUrl } from '../../lambdas/jira/jira-rest-client';
 import { Harness } from '../support/harness';
 

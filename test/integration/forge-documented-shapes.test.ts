@@ -1,6 +1,6 @@
 import { systemClock } from '../../lambdas/domain/clock';
 import { ForgeTokenVerifier, environmentKeyOf } from '../../lambdas/jira/forge-invocation-token';
-import { JiraSimulator } from '../../lambdas/jira/simulator/jira-simulator';
+import { JiraSimulator } from '../../simulators/jira/jira-simulator';
 import { setupUrl } from '../../lambdas/services/setup-links';
 import { DOCUMENTED_FITS, INSTALLED_EVENT_EXAMPLE, TRIGGER_FIT_EXAMPLE, USER_FIT_EXAMPLE } from '../fixtures/forge-documented-examples';
 import { Harness } from '../support/harness';

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
-import { MANIFEST_SCOPES } from '../../lambdas/jira/simulator/jira-simulator';
+import { MANIFEST_SCOPES } from '../../simulators/jira/jira-simulator';
 import { FORGE_LIFECYCLE_EVENTS } from '../../lambdas/jira/lifecycle-service';
 
 const APP = join(__dirname, '../../jira-app');

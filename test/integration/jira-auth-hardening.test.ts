@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { freePort } from '../../lambdas/local/dynamodb-local';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
-import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { freePort } from '../../local/dynamodb-local';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
+import { createLocalApp, type LocalApp } from '../../local/local-app';
 import type { DeletionJob } from '../../lambdas/deletion/deletion-job';
 import { DeletionWorker } from '../../lambdas/deletion/deletion-worker';
 import { DeletionStore } from '../../lambdas/store/deletion-store';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { Harness } from '../support/harness';
 
 interface Operation {

@@ -1,5 +1,5 @@
 import { ForgeJiraClient, type JiraRestClient } from '../../lambdas/jira/jira-rest-client';
-import { JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import { JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../simulators/jira/jira-simulator';
 import { Secret } from '../../lambdas/domain/secret';
 import { contractProblems, jiraSpec } from '../support/jira-openapi';
 

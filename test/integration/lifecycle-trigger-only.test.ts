@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { createJiraSite } from '../../lambdas/local/jira-site/jira-site';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { createJiraSite } from '../../local/jira-site/jira-site';
 import { Harness } from '../support/harness';
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort } from '../../lambdas/local/dynamodb-local';
+import { freePort } from '../../local/dynamodb-local';
 
 /** `npm start` as a new user runs it: the API answers and the printed curl lines work. */
 describe('npm start', () => {
@@ -8,7 +8,7 @@ describe('npm start', () => {
     ['Forge Remote (the only platform)', [], /installed the app through Forge Remote/],
   ])('serves GET /health and the printed walkthrough works: %s', async (_name, args, installedBy) => {
     const port = await freePort();
-    const child = spawn('npx', ['tsx', 'lambdas/local/start.ts', ...args], {
+    const child = spawn('npx', ['tsx', 'local/start.ts', ...args], {
       cwd: resolve(__dirname, '../..'),
       env: { ...process.env, PORT: String(port), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { JiraPermissionChecker, type PermissionChecker } from '../../lambdas/jira/permission-checker';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import type { GitProvider } from '../../lambdas/hosts/git-provider';
 import { providersFor, type ProviderLookup } from '../../lambdas/hosts/provider-registry';
-import { localVault } from '../../lambdas/local/local-encryption-key';
+import { localVault } from '../../local/local-encryption-key';
 import type { TokenVault } from '../../lambdas/vault/token-vault';
 import { Harness } from '../support/harness';
 import { TestClock } from '../support/test-clock';

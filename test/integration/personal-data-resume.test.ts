@@ -4,13 +4,13 @@ import { BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamod
 import type { Clock } from '../../lambdas/domain/clock';
 import { Secret } from '../../lambdas/domain/secret';
 import { ForgeTokenVerifier } from '../../lambdas/jira/forge-invocation-token';
-import { JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { PERSONAL_DATA_SCOPE } from '../../lambdas/jira/simulator/personal-data-api';
-import { LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
+import { JiraSimulator, MANIFEST_SCOPES, type SiteInfo } from '../../simulators/jira/jira-simulator';
+import { PERSONAL_DATA_SCOPE } from '../../simulators/jira/personal-data-api';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb-local';
 import { ForgePersonalDataClient, retryAfterSeconds } from '../../lambdas/privacy/personal-data-client';
 import { PersonalDataReporter, type ReportRun } from '../../lambdas/privacy/personal-data-reporter';
 import { auditItems, AuditStore } from '../../lambdas/store/audit-store';
-import { createTable } from '../../lambdas/store/create-table';
+import { createTable } from '../../local/create-table';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { tenantPk, TENANT_SK } from '../../lambdas/store/keys';
 import { PersonalDataStore } from '../../lambdas/store/personal-data-store';

@@ -1,6 +1,6 @@
-import { MANIFEST_SCOPES, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { deliverScheduledTrigger, GUIDE_CLOSED_ACCOUNT, PERSONAL_DATA_SCOPE, REPORT_ACCOUNTS_LIMIT } from '../../lambdas/jira/simulator/personal-data-api';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import { MANIFEST_SCOPES, type SiteInfo } from '../../simulators/jira/jira-simulator';
+import { deliverScheduledTrigger, GUIDE_CLOSED_ACCOUNT, PERSONAL_DATA_SCOPE, REPORT_ACCOUNTS_LIMIT } from '../../simulators/jira/personal-data-api';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { PRIVACY_REPORT_MODULE_KEY, REPORT_CYCLE_MS } from '../../lambdas/privacy/personal-data-reporter';
 import { PRIVACY_REPORT_SK } from '../../lambdas/store/personal-data-store';
 import { Harness } from '../support/harness';
@@ -9,7 +9,7 @@ import { TestClock } from '../support/test-clock';
 /**
  * The personal data report, end to end: Forge's scheduled trigger reaches `POST /privacy/report`,
  * patgate reports the accounts it holds to the Jira simulator's personal data reporting API
- * (lambdas/jira/simulator/personal-data-api.ts) and erases closed accounts in DynamoDB Local.
+ * (simulators/jira/personal-data-api.ts) and erases closed accounts in DynamoDB Local.
  * Forge's runtime is the simulator's (FIT and system token); nothing of ours is mocked.
  */
 describe('personal data: report held accounts on the Forge trigger, erase closed ones', () => {

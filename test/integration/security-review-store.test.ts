@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { MemoryEventSink } from '../support/memory-event-sink';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { AUDIT_OUTBOX_PK } from '../../lambdas/store/audit-store';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { GIT_ACTION_TIME_LIMIT_SECONDS, IdempotencyStore } from '../../lambdas/store/idempotency-store';

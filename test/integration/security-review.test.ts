@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { MemoryEventSink } from '../../lambdas/expiry/memory-event-sink';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { MemoryEventSink } from '../support/memory-event-sink';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { Harness } from '../support/harness';
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { functionRoutes } from '../../lambdas/local/local-app';
+import { functionRoutes } from '../../local/local-app';
 import { FUZZ_TEST_TIMEOUT_MS, startFuzzFixture, type FuzzFixture, type FuzzRequest } from './fuzz-fixture';
 import { contentType, junkQuery, junkValue, mutatedBody, nonJsonText } from './junk-arbitraries';
 import type { RequestTemplate } from './request-templates';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FUZZ_TEST_TIMEOUT_MS, startFuzzFixture, type FuzzFixture } from './fuzz-fixture';
 import { fitMaterialOf, forgedFit, type FitMaterial } from './forged-jwts';
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 
 const NUM_RUNS = 200;
 

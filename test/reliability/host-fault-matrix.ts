@@ -1,5 +1,5 @@
-import type { Fault } from '../../lambdas/hosts/simulator-kit/loopback-server';
-import type { HostSimulators, HostWorld } from '../../lambdas/local/host-worlds';
+import type { Fault } from '../../simulators/kit/loopback-server';
+import type { HostSimulators, HostWorld } from '../../local/host-worlds';
 import { startReliabilityWorld, uniqueSuffix, type Actor, type ReliabilityWorld } from './reliability-world';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
 

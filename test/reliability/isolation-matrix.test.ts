@@ -1,4 +1,4 @@
-import { functionRoutes } from '../../lambdas/local/local-app';
+import { functionRoutes } from '../../local/local-app';
 import type { CallResult } from '../support/harness';
 import { expectWellFormedAnswer } from './answer-invariants';
 import { startReliabilityWorld, uniqueSuffix, type Actor, type ReliabilityWorld, type SavedToken, type Tenant } from './reliability-world';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Fault } from '../../lambdas/hosts/simulator-kit/loopback-server';
-import type { HostWorld } from '../../lambdas/local/host-worlds';
+import type { Fault } from '../../simulators/kit/loopback-server';
+import type { HostWorld } from '../../local/host-worlds';
 import { logger } from '../../lambdas/observability/logger';
 import type { CallOptions, CallResult } from '../support/harness';
 import { SHORT_HOST_CALLS } from './host-fault-matrix';

@@ -1,4 +1,4 @@
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
 
 /** One DynamoDB Local for the whole Jest run; every test file makes its own table in it. */
 export default async function globalSetup(): Promise<void> {

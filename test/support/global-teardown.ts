@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import type { DynamoDbLocal } from '../../local/dynamodb-local';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { __patgateDynamo?: DynamoDbLocal }).__patgateDynamo?.stop();

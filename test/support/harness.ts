@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { parseConfig, type Config } from '../../lambdas/config';
-import { JiraSimulator, type ForgeEnvironmentType, type SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { freePort, LOCAL_AWS_CREDENTIALS } from '../../lambdas/local/dynamodb-local';
-import { createLocalApp, type LocalApp } from '../../lambdas/local/local-app';
+import { JiraSimulator, type ForgeEnvironmentType, type SiteInfo } from '../../simulators/jira/jira-simulator';
+import { freePort, LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb-local';
+import { createLocalApp, type LocalApp } from '../../local/local-app';
 import { InProcessDeletionQueue } from '../../lambdas/deletion/deletion-queue';
-import { createTable } from '../../lambdas/store/create-table';
+import { createTable } from '../../local/create-table';
 import type { DependencyOverrides } from '../../lambdas/wiring/dependencies';
 import { captureLogs, type CapturedLogs } from './capture-logs';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { JiraExchange } from '../../lambdas/jira/simulator/jira-simulator';
+import type { JiraExchange } from '../../simulators/jira/jira-simulator';
 
 export interface JiraOperation {
   requestBody?: { content: { 'application/json': { schema: unknown } } };

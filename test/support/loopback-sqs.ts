@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SigV4Authorization } from '../../lambdas/hosts/codecommit/simulator/sigv4-authorization';
+import { SigV4Authorization } from '../../simulators/codecommit/sigv4-authorization';
 
 export interface SentMessage {
   readonly queueUrl: string;

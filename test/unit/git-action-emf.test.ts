@@ -1,5 +1,5 @@
-import type { SiteInfo } from '../../lambdas/jira/simulator/jira-simulator';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../simulators/jira/jira-simulator';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../local/host-worlds';
 import { createMetrics, EmfTelemetry, noTelemetry, useTelemetry } from '../../lambdas/observability/telemetry';
 import { Harness } from '../support/harness';
 

@@ -1,4 +1,4 @@
-import './../support/traced-lambda';
+import '../support/traced-lambda';
 import type { Subsegment } from 'aws-xray-sdk-core';
 import type { GitProvider } from '../../lambdas/hosts/git-provider';
 import { instrumentHosts } from '../../lambdas/observability/instrumented-hosts';

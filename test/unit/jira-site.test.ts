@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JiraSimulator } from '../../lambdas/jira/simulator/jira-simulator';
-import { LocalApiServer } from '../../lambdas/local/api-server';
-import { createJiraSite, mintAuthorization } from '../../lambdas/local/jira-site/jira-site';
+import { JiraSimulator } from '../../simulators/jira/jira-simulator';
+import { LocalApiServer } from '../../local/api-server';
+import { createJiraSite, mintAuthorization } from '../../local/jira-site/jira-site';
 
 /** The simulated Jira page beside the API: what it serves, what it refuses, and that the API stays the API. */
 describe('simulated Jira site (local fallback of the API server)', () => {

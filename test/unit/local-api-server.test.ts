@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { LocalApiServer } from '../../lambdas/local/api-server';
+import { LocalApiServer } from '../../local/api-server';
 
 describe('local API server', () => {
   it('says clearly when its port is already in use', async () => {

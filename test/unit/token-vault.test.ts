@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createLocalApp } from '../../local/local-app';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT_IN_FAMILIES } from '../../lambdas/hosts/family-registry';
 import { openCredential, serviceCredentialContext } from '../../lambdas/services/host-credentials';
-import { loadLocalKey, localVault } from '../../lambdas/local/local-encryption-key';
+import { loadLocalKey, localVault } from '../../local/local-encryption-key';
 import { parseConfig } from '../../lambdas/config';
 import { createDependencies } from '../../lambdas/wiring/dependencies';
 
@@ -68,15 +69,17 @@ describe('inside Lambda the vault never uses a local key', () => {
   it('a function in Lambda without a KMS key gets a vault that refuses every call, even with a local key configured', async () => {
     const localKey = randomBytes(32).toString('base64');
     const deps = createDependencies(parseConfig({ PATGATE_LOCAL_KEY: localKey, AWS_LAMBDA_FUNCTION_NAME: 'patgate-gitAction' }));
-    await expect(deps.vault.encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/refuses its local key inside Lambda.*PATGATE_CREDENTIALS_KEY_ID/) });
+    await expect(deps.vault.encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/no KMS key \(PATGATE_CREDENTIALS_KEY_ID\)/) });
     const sealed = await localVault(Buffer.from(localKey, 'base64'), 'off', {}).encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' });
     await expect(deps.vault.decrypt(sealed, { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 
-  it('outside Lambda, without a KMS key, the wiring uses the local key (the local runtime)', async () => {
+  it('outside Lambda the deployed wiring holds no local key either: only the local runtime brings it', async () => {
     const localKey = randomBytes(32).toString('base64');
     const deps = createDependencies(parseConfig({ PATGATE_LOCAL_KEY: localKey }));
-    const sealed = await deps.vault.encrypt('ghp_local', { tenant: 't', purpose: 'user-pat' });
+    await expect(deps.vault.encrypt('ghp_x', { tenant: 't', purpose: 'user-pat' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/local runtime/) });
+    const local = createLocalApp(parseConfig({ PATGATE_LOCAL_KEY: localKey, PATGATE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }));
+    const sealed = await local.deps.vault.encrypt('ghp_local', { tenant: 't', purpose: 'user-pat' });
     expect((await localVault(Buffer.from(localKey, 'base64'), 'off', {}).decrypt(sealed, { tenant: 't', purpose: 'user-pat' })).reveal()).toBe('ghp_local');
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LocalEncryptionKey } from '../../lambdas/local/local-encryption-key';
+import { LocalEncryptionKey } from '../../local/local-encryption-key';
 import { DEFAULT_DECRYPT_CACHE, KeyVault, kmsVault, type SecretContext } from '../../lambdas/vault/token-vault';
 import { LoopbackKms } from '../support/loopback-kms';
 

@@ -1,6 +1,6 @@
 import { Secret } from '../../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../../lambdas/hosts/azure-devops/adapter';
-import { signInPageFault } from '../../../lambdas/hosts/azure-devops/simulator/simulator';
+import { signInPageFault } from '../../../simulators/azure-devops/simulator';
 import type { HostCredential } from '../../../lambdas/hosts/git-provider';
 import {
   AzureDevOpsWorld,

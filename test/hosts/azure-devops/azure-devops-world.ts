@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TfsVersion } from '../../../lambdas/domain/integration';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createAzureDevOpsProvider } from '../../../lambdas/hosts/azure-devops/adapter';
-import { AzureDevOpsSimulator, type ServerVersion } from '../../../lambdas/hosts/azure-devops/simulator/simulator';
+import { AzureDevOpsSimulator, type ServerVersion } from '../../../simulators/azure-devops/simulator';
 import { NEGOTIATED_LOCATIONS } from '../../../lambdas/hosts/azure-devops/negotiated-locations';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';

@@ -1,5 +1,5 @@
-import type { Fault } from '../../../lambdas/hosts/simulator-kit/loopback-server';
-import { rateLimitFault, type FaultMatch } from '../../../lambdas/hosts/azure-devops/simulator/simulator';
+import type { Fault } from '../../../simulators/kit/loopback-server';
+import { rateLimitFault, type FaultMatch } from '../../../simulators/azure-devops/simulator';
 import type { GitProvider, HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
 import { AzureDevOpsWorld, kind, MAIN_COMMIT, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';
 import { callWithoutLeaks, failure } from './call-without-leaks';

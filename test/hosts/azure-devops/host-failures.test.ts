@@ -1,7 +1,7 @@
 import type { RequestOptions } from 'node:http';
 import { getPersonalAccessTokenHandler } from 'azure-devops-node-api';
 import { CallRequestHandler } from '../../../lambdas/hosts/azure-devops/call-request-handler';
-import { rateLimitFault } from '../../../lambdas/hosts/azure-devops/simulator/simulator';
+import { rateLimitFault } from '../../../simulators/azure-devops/simulator';
 import { DEFAULT_HOST_CALL_OPTIONS } from '../../../lambdas/hosts/git-provider';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 import { AzureDevOpsWorld, DEVELOP_COMMIT, kind, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { RecordedRequest } from '../../../lambdas/hosts/simulator-kit/loopback-server';
+import type { RecordedRequest } from '../../../simulators/kit/loopback-server';
 import { AzureDevOpsWorld, kind, REPOSITORY, tokenCredential, uniqueBranch, type HostKind } from './azure-devops-world';
 
 /**

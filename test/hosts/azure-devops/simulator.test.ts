@@ -1,5 +1,5 @@
 import { getBasicHandler, getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
-import { AzureDevOpsSimulator } from '../../../lambdas/hosts/azure-devops/simulator/simulator';
+import { AzureDevOpsSimulator } from '../../../simulators/azure-devops/simulator';
 import { AzureDevOpsWorld, kind, MAIN_COMMIT, MAIN_OLD_COMMIT, SERVICE_ACCOUNT, USER } from './azure-devops-world';
 
 let world: AzureDevOpsWorld;

@@ -1,7 +1,7 @@
 import { AppError } from '../../../lambdas/domain/errors';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createCodeCommitProvider } from '../../../lambdas/hosts/codecommit/adapter';
-import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator/simulator';
+import type { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
 import { DEFAULT_HOST_CALL_OPTIONS, type HostCredential } from '../../../lambdas/hosts/git-provider';
 import {
   captureOutput,

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createCodeCommitProvider } from '../../../lambdas/hosts/codecommit/adapter';
-import type { IssuedAccessKey } from '../../../lambdas/hosts/codecommit/simulator/simulated-iam';
-import { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator/simulator';
+import type { IssuedAccessKey } from '../../../simulators/codecommit/simulated-iam';
+import { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 

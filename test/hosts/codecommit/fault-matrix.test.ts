@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode } from '../../../lambdas/domain/errors';
-import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator/simulator';
-import type { Fault } from '../../../lambdas/hosts/simulator-kit/loopback-server';
+import type { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
+import type { Fault } from '../../../simulators/kit/loopback-server';
 import type { HostCallOptions } from '../../../lambdas/hosts/git-provider';
 import { DEVELOP_COMMIT, MAIN_COMMIT, REPOSITORY, seedWorld, startSimulator, untilRecorded, type CodeCommitWorld } from './codecommit-world';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';

@@ -1,6 +1,6 @@
 import * as sdk from '@aws-sdk/client-codecommit';
 import { CodeCommitClient, InvalidContinuationTokenException, InvalidSortByException, ListBranchesCommand, ListRepositoriesCommand, RepositoryDoesNotExistException } from '@aws-sdk/client-codecommit';
-import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator/simulator';
+import type { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
 import { MAX_LIST_PAGES } from '../../../lambdas/hosts/listing';
 import { MAIN_COMMIT, REGION, REPOSITORY, seedWorld, startSimulator, type CodeCommitWorld } from './codecommit-world';
 

@@ -1,6 +1,6 @@
 import { PULL_REQUEST_TARGETS } from '../../../lambdas/hosts/codecommit/pull-request-targets';
-import type { SiteInfo } from '../../../lambdas/jira/simulator/jira-simulator';
-import { startHostSimulators, type HostSimulators, type HostWorld } from '../../../lambdas/local/host-worlds';
+import type { SiteInfo } from '../../../simulators/jira/jira-simulator';
+import { startHostSimulators, type HostSimulators, type HostWorld } from '../../../local/host-worlds';
 import { Harness } from '../../support/harness';
 
 /**

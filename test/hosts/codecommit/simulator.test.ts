@@ -16,8 +16,8 @@ import {
   RepositoryDoesNotExistException,
 } from '@aws-sdk/client-codecommit';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import type { IssuedAccessKey } from '../../../lambdas/hosts/codecommit/simulator/simulated-iam';
-import type { CodeCommitSimulator } from '../../../lambdas/hosts/codecommit/simulator/simulator';
+import type { IssuedAccessKey } from '../../../simulators/codecommit/simulated-iam';
+import type { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
 import { DEVELOP_COMMIT, MAIN_COMMIT, REGION, REPOSITORY, seedWorld, startSimulator, type CodeCommitWorld } from './codecommit-world';
 
 /**

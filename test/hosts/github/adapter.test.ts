@@ -1,6 +1,6 @@
 import { DEFAULT_HOST_CALL_OPTIONS, type GitProvider } from '../../../lambdas/hosts/git-provider';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
-import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
+import { GitHubSimulator } from '../../../simulators/github/simulator';
 import { captureLogs } from '../../support/capture-logs';
 import { MAIN_SHA, RELEASE_SHA, REPOSITORY, SHORT, TOKEN_EXPIRY, everythingAbout, failureOf, seedWorld, tokenCredential, untilHungRequestsEnd, type GitHubWorld } from './github-world';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
-import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
+import { GitHubSimulator } from '../../../simulators/github/simulator';
 import { MAIN_SHA, REPOSITORY, SHORT, seedWorld, tokenCredential, type GitHubWorld } from './github-world';
 import { OpenApiContract, type Exchange } from './openapi-contract';
 import { sendRequest } from './send-request';

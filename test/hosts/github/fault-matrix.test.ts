@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../../../lambdas/domain/errors';
 import type { GitProvider, HostCallOptions } from '../../../lambdas/hosts/git-provider';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
-import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
-import type { Fault } from '../../../lambdas/hosts/simulator-kit/loopback-server';
+import { GitHubSimulator } from '../../../simulators/github/simulator';
+import type { Fault } from '../../../simulators/kit/loopback-server';
 import { MAIN_SHA, REPOSITORY, failureOf, seedWorld, tokenCredential, untilHungRequestsEnd } from './github-world';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 

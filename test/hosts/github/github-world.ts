@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { isAppError, type AppError } from '../../../lambdas/domain/errors';
 import { Secret } from '../../../lambdas/domain/secret';
 import type { HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
-import type { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
+import type { GitHubSimulator } from '../../../simulators/github/simulator';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
 
 /** Short budgets keep failing calls fast; one test per family keeps the 10 s default. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
-import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
+import { GitHubSimulator } from '../../../simulators/github/simulator';
 import { MAIN_SHA, REPOSITORY, SHORT, everythingAbout, failureOf, seedWorld, tokenCredential } from './github-world';
 import { pinnedListPaths } from './list-route-schemas';
 import { OpenApiContract, type Exchange } from './openapi-contract';

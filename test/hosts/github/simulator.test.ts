@@ -1,4 +1,4 @@
-import { GitHubSimulator } from '../../../lambdas/hosts/github/simulator/simulator';
+import { GitHubSimulator } from '../../../simulators/github/simulator';
 import { MAIN_SHA, REPOSITORY, seedWorld } from './github-world';
 import { sendRequest } from './send-request';
 

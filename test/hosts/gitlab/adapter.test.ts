@@ -3,7 +3,7 @@ import type { ProviderKind } from '../../../lambdas/domain/integration';
 import { Secret } from '../../../lambdas/domain/secret';
 import type { GitProvider, HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
 import { createGitLabProvider } from '../../../lambdas/hosts/gitlab/adapter';
-import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator/simulator';
+import { GitLabSimulator } from '../../../simulators/gitlab/simulator';
 import { captureOutput, printedForms } from './capture-output';
 import { MAIN_SHA, PROJECT_PATH, RELEASE_SHA, seedScenario, type GitLabScenario } from './gitlab-scenario';
 import { untilHangDropped } from './until-hang-dropped';

@@ -1,4 +1,4 @@
-import type { GitLabSimulator, SeededProject } from '../../../lambdas/hosts/gitlab/simulator/simulator';
+import type { GitLabSimulator, SeededProject } from '../../../simulators/gitlab/simulator';
 
 /** The repository every GitLab test works on, and the people with tokens for it. */
 export const PROJECT_PATH = 'acme/platform/widgets';

@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { Secret } from '../../../lambdas/domain/secret';
 import { createGitLabProvider } from '../../../lambdas/hosts/gitlab/adapter';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
-import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator/simulator';
+import { GitLabSimulator } from '../../../simulators/gitlab/simulator';
 import { branchListSchema, grapeErrorSchema, messageErrorSchema, oauthErrorSchema, OFFSET_PAGINATION_HEADERS, projectListSchema } from './gitlab-rest-schemas';
 import { MAIN_SHA, PROJECT_PATH, seedScenario, type GitLabScenario } from './gitlab-scenario';
 

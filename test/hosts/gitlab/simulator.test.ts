@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator/simulator';
+import { GitLabSimulator } from '../../../simulators/gitlab/simulator';
 import {
   branchSchema,
   currentUserSchema,

@@ -1,4 +1,4 @@
-import type { GitLabSimulator } from '../../../lambdas/hosts/gitlab/simulator/simulator';
+import type { GitLabSimulator } from '../../../simulators/gitlab/simulator';
 
 /**
  * A hang fault keeps a timer in the simulator until it drops the connection. Timeout tests wait

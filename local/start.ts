@@ -1,0 +1,126 @@
+import './esm-only-packages';
+import { execFileSync } from 'node:child_process';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseConfig } from '../lambdas/config';
+import { createTokenExpiryChecker } from '../lambdas/expiry/create-token-expiry-checker';
+import { JsonLinesEventSink, LOCAL_EVENTS_FILE } from '../lambdas/expiry/json-lines-event-sink';
+import { JiraSimulator } from '../simulators/jira/jira-simulator';
+import { createTable } from './create-table';
+import { startDynamoDbLocal, LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
+import { startHostSimulators } from './host-worlds';
+import { createLocalApp } from './local-app';
+import { createJiraSite } from './jira-site/jira-site';
+
+/**
+ * `npm start`: the whole API on loopback — DynamoDB Local, a Jira simulator, the four git host
+ * simulators, the API on http://localhost:3000 — with a demo site and ready-to-paste curl lines.
+ * The demo site installs the app through Forge Remote: the simulator's lifecycle trigger delivers
+ * the installed event.
+ */
+const main = async (): Promise<void> => {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('Java 17+ is needed for DynamoDB Local (apt-get install openjdk-17-jre-headless)');
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+  try {
+    const dynamo = await startDynamoDbLocal();
+    stops.push(() => dynamo.stop());
+    const jira = new JiraSimulator();
+    await jira.start();
+    stops.push(() => jira.stop());
+    const hosts = await startHostSimulators();
+    stops.push(() => hosts.stop());
+    const appBaseUrl = `http://localhost:${port}`;
+    const config = parseConfig({
+      ...process.env,
+      PATGATE_TABLE_NAME: process.env.PATGATE_TABLE_NAME ?? 'patgate',
+      PATGATE_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      PATGATE_FORGE_APP_ID: jira.forgeAppId,
+      PATGATE_FORGE_JWKS_URL: jira.jwksUrl,
+      PATGATE_APP_BASE_URL: appBaseUrl,
+      PATGATE_LOCAL_MODE: 'true',
+      ...hosts.env,
+    });
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: config.region, credentials: LOCAL_AWS_CREDENTIALS });
+    await createTable(client, config.tableName);
+    client.destroy();
+    const app = createLocalApp(config);
+    await app.server.start(port);
+    stops.push(() => app.server.stop());
+
+    // docs/architecture.md §7: locally the expiry checker runs every minute; its events go to a JSON-lines file.
+    const checker = createTokenExpiryChecker(app.deps, new JsonLinesEventSink(LOCAL_EVENTS_FILE));
+    const timer = setInterval(() => {
+      checker.run({ budgetMs: 50_000 }).catch((error: Error) => console.error(`expiry check failed: ${error.message}`));
+    }, 60_000);
+    stops.push(async () => clearInterval(timer));
+
+    const site = jira.createSite('demo');
+    const installed = await jira.installForge(site.clientKey, appBaseUrl);
+    if (installed !== 204) throw new Error(`the demo install answered ${installed}`);
+    jira.grant(site.clientKey, 'demo-admin', 'ADMINISTER');
+    jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'DEMO');
+    // A second project, to show project association (docs/architecture.md §3 step 0): limit an integration to DEMO and OPS-1 no longer reaches it.
+    jira.addIssue(site.clientKey, { key: 'OPS-1', summary: 'Rotate the on-call pager' });
+    jira.grant(site.clientKey, 'demo-user', 'VIEW_DEV_TOOLS', 'OPS');
+    app.server.setFallback(await createJiraSite({ jira, clientKey: site.clientKey })); // the simulated Jira page at /
+    const github = hosts.world('github');
+    // All projects: no project is named, so Jira's project search is not asked.
+    const noProjectSearch = { send: () => Promise.reject(new Error('no project is named')) };
+    const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', { projects: 'all', ...github.integrationBody('GitHub (simulated)', true) } as never, noProjectSearch);
+    const userToken = github.userToken('demo-user-gh');
+
+    // A FIT of the page's module plus the app system token, as Forge sends them. Valid for a day
+    // so the lines can be pasted later.
+    const day = 24 * 3600;
+    const auth = (accountId: string, moduleKey: string): string => {
+      const headers = jira.forgeHeaders(site.clientKey, accountId, { moduleKey, expiresInSeconds: day });
+      return `-H 'Authorization: ${headers.authorization}' -H 'x-forge-oauth-system: ${headers['x-forge-oauth-system']}'`;
+    };
+    const readinessQuery = { integrationId: integration.id, repositoryId: github.repositoryId };
+    const qs = new URLSearchParams(readinessQuery).toString();
+    const moreTokens = `More FITs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/fit -d '{"accountId":"demo-user","moduleKey":"patgate-issue-context"}'`;
+    const lines = [
+      `patgate is running on ${appBaseUrl}  (Ctrl-C stops everything)`,
+      '',
+      `DynamoDB Local ${dynamo.endpoint} · Jira simulator ${jira.url} · GitHub ${hosts.github.url} · GitLab ${hosts.gitlab.url} · Azure DevOps/TFS ${hosts.azure.url} · CodeCommit ${hosts.codecommit.url}`,
+      `Demo site ${site.baseUrl} installed the app through Forge Remote (installation ${site.clientKey}).`,
+      'Admin "demo-admin", user "demo-user" (View Development Tools on DEMO; issue DEMO-1 "Fix login timeout").',
+      `Integration "${integration.name}" (${integration.id}) requires each user's own PAT. The simulator issued demo-user a token.`,
+      '',
+      '# health',
+      `curl -s ${appBaseUrl}/health`,
+      '# the admin lists integrations',
+      `curl -s ${appBaseUrl}/api/admin/integrations ${auth('demo-admin', 'patgate-admin')}`,
+      '# the user sees "setup required"',
+      `curl -s '${appBaseUrl}/api/issues/DEMO-1/git-readiness?${qs}' ${auth('demo-user', 'patgate-issue-context')}`,
+      '# the user saves their PAT',
+      `curl -s -X PUT ${appBaseUrl}/api/me/tokens/${integration.id} -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-user-settings')} -d '${JSON.stringify(userToken.body)}'`,
+      '# the user creates a branch, as themself',
+      `curl -s -X POST ${appBaseUrl}/api/git/branches -H 'Content-Type: application/json' ${auth('demo-user', 'patgate-issue-context')} -d '${JSON.stringify({ integrationId: integration.id, repositoryId: github.repositoryId, issueKey: 'DEMO-1', branchName: 'feature/DEMO-1-fix-login-timeout', fromRef: 'main' })}'`,
+      '# the user lists their integrations and token status',
+      `curl -s ${appBaseUrl}/api/me/integrations ${auth('demo-user', 'patgate-user-settings')}`,
+      '',
+      `Token-expiry events (checker runs every minute): tail -f ${LOCAL_EVENTS_FILE}`,
+      moreTokens,
+      `Request logs: ${process.env.PATGATE_LOG_FILE ? `tail -f ${process.env.PATGATE_LOG_FILE}` : 'on this terminal (set PATGATE_LOG_FILE to send them to a file)'}`,
+    ];
+    console.log(lines.join('\n'));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};
+
+main().catch((error: Error) => {
+  console.error(`patgate could not start: ${error.message}`);
+  process.exit(1);
+});
