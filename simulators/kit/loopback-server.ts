@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import * as z from 'zod';
 
 /**
@@ -84,6 +84,8 @@ export class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
   #faults: { fault: Fault; remaining: number }[] = [];
   #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  readonly #busy = new Set<Socket>();
   #url = '';
   readonly #handler: SimHandler;
   /** Fixed latency added to every answer (benchmarks use 20 ms). */
@@ -101,9 +103,15 @@ export class LoopbackServer {
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => void this.#serve(req, res));
-    server.on('connection', () => {
+    const server = createServer((req, res) => {
+      this.#busy.add(req.socket);
+      res.once('close', () => this.#busy.delete(req.socket));
+      void this.#serve(req, res);
+    });
+    server.on('connection', (socket: Socket) => {
       this.connectionsAccepted += 1;
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -128,7 +136,9 @@ export class LoopbackServer {
    * the client's next request on such a socket finds it closed.
    */
   closeIdleConnections(): void {
-    this.#server?.closeIdleConnections();
+    // A graceful close (FIN), as a host's idle timeout sends it; Node's own closeIdleConnections
+    // destroys the socket, which a Node.js 22 client sees as a close without an end.
+    for (const socket of this.#sockets) if (!this.#busy.has(socket)) socket.end();
   }
 
   injectFault(fault: Fault): void {

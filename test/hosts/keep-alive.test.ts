@@ -23,7 +23,12 @@ const TIMEOUTS = { connectTimeoutMs: 500, requestTimeoutMs: 2_000 };
 const idleSocketsOf = (connections: OutboundConnections): Socket[] =>
   Object.values(connections.httpAgent.freeSockets).flatMap((sockets) => (sockets ?? []) as Socket[]);
 
-const untilHostClosed = (socket: Socket): Promise<void> => new Promise((resolve) => socket.once('end', () => resolve()));
+/** The host's FIN reached the client: Node.js 20 ends the pooled socket first; Node.js 22's agent closes it at once. */
+const untilHostClosed = (socket: Socket): Promise<void> =>
+  new Promise((resolve) => {
+    socket.once('end', () => resolve());
+    socket.once('close', () => resolve());
+  });
 
 interface Subject {
   readonly name: string;
@@ -173,8 +178,10 @@ describe.each([github(), azure(), codecommit()])('$name', (subject) => {
     const closed = untilHostClosed(idle as Socket);
     subject.server().closeIdleConnections();
     await closed;
-    // The pool has seen the host's FIN but not yet the socket's close: it still holds the socket.
-    expect(idleSocketsOf(connections)).toContain(idle);
+    // On Node.js 20 the pool has seen the host's FIN but not yet the socket's close: it still holds
+    // the socket, and the write must find out that nothing was sent on it. Node.js 22 (the Lambda
+    // runtime) drops the socket from the pool as the FIN arrives. Either way the write goes out once.
+    if (!(idle as Socket).destroyed) expect(idleSocketsOf(connections)).toContain(idle);
     await subject.write(provider);
     expect(subject.writes() - before).toBe(1);
     expect(connections.connectionsOpened).toBe(opened + 1);

@@ -7,6 +7,8 @@ const EXPECTED_ROUTES: Record<string, FunctionName> = {
   'GET /health': 'public',
   'GET /openapi.json': 'public',
   'POST /lifecycle/forge': 'lifecycle',
+  'POST /privacy/report': 'lifecycle',
+  'GET /api/admin/jira-projects': 'admin',
   'GET /api/admin/integrations': 'admin',
   'POST /api/admin/integrations': 'admin',
   'GET /api/admin/integrations/{integrationId}': 'admin',
@@ -62,7 +64,7 @@ describe('HTTP API (DESIGN §4)', () => {
     expect(permissions.length).toBe(Object.keys(EXPECTED_ROUTES).length);
     for (const [, permission] of permissions) {
       expect(permission.Principal).toBe('apigateway.amazonaws.com');
-      expect(JSON.stringify(permission.SourceArn)).toMatch(/\/\*\/\*\/(health|openapi\.json|lifecycle|api)/);
+      expect(JSON.stringify(permission.SourceArn)).toMatch(/\/\*\/\*\/(health|openapi\.json|lifecycle|privacy|api)/);
     }
   });
 

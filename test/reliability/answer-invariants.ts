@@ -18,7 +18,8 @@ export const expectWellFormedAnswer = (res: CallResult, what: string): void => {
 /**
  * A refused request changes nothing, except the audit entry a refused or failed git action
  * leaves behind on purpose (it must say so, with the same code the caller got), with its copy for
- * the integration filter (store/audit-store.ts).
+ * the integration filter and the actor's user marker, which names the account in the tenant
+ * partition for the personal data report (store/audit-store.ts, docs/privacy.md).
  */
 export const expectOnlyRefusalRecorded = (changes: TableChanges, res: CallResult, what: string): void => {
   const unexpected = [
@@ -26,6 +27,7 @@ export const expectOnlyRefusalRecorded = (changes: TableChanges, res: CallResult
     ...changes.changed.map((key) => `changed ${key}`),
     ...changes.added
       .filter((item) => !((item.type === 'audit' || item.type === 'audit-copy') && (item.outcome === 'refused' || item.outcome === 'failed') && item.code === res.body.code))
+      .filter((item) => !(item.type === 'user-marker' && changes.added.some((entry) => entry.type === 'audit' && typeof item.SK === 'string' && item.SK === `USER#${String(entry.actorAccountId)}`)))
       .map((item) => `added ${String(item.PK)} | ${String(item.SK)} (${String(item.type)} ${String(item.outcome ?? '')})`),
   ];
   if (unexpected.length) throw new Error(`${what}: refused with ${res.status} ${String(res.body.code)} but the table changed: ${unexpected.join('; ')}`);

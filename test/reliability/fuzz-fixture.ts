@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CallResult } from '../support/harness';
 import { expectOnlyRefusalRecorded, expectWellFormedAnswer } from './answer-invariants';
 import { startReliabilityWorld, type Actor, type ReliabilityWorld } from './reliability-world';
@@ -53,6 +54,7 @@ export const startFuzzFixture = async (): Promise<FuzzFixture> => {
     defaultBranch: github.defaultBranch,
     strangerClientKey: stranger.clientKey,
     strangerBaseUrl: stranger.baseUrl,
+    newIntegrationBody: () => github.integrationBody(`fuzz ${randomBytes(3).toString('hex')}`, true),
   });
   let snapshot = await TableSnapshot.take(rw.h);
 

@@ -23,6 +23,8 @@ export interface TemplateTargets {
   /** A Jira site that never installed the app (lifecycle bodies name it). */
   readonly strangerClientKey: string;
   readonly strangerBaseUrl: string;
+  /** A create-integration body the host simulator accepts (a service credential is verified with its host on save). */
+  readonly newIntegrationBody: () => Readonly<Record<string, unknown>>;
 }
 
 /** Fills `{name}` placeholders, each percent-encoded as a client would send it. */
@@ -42,11 +44,14 @@ export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
     { routeKey: 'GET /health', pathParameters: {}, signed: false },
     { routeKey: 'GET /openapi.json', pathParameters: {}, signed: false },
     { routeKey: 'POST /lifecycle/forge', pathParameters: {}, body: { eventType: 'avi:forge:installed:app', id: t.strangerClientKey }, signed: false },
+    // Unsigned like the lifecycle event: the report trigger's FIT is the fuzzers' own forgery to refuse.
+    { routeKey: 'POST /privacy/report', pathParameters: {}, body: {}, signed: false },
     { routeKey: 'GET /api/admin/integrations', pathParameters: {}, signed: true },
+    { routeKey: 'GET /api/admin/jira-projects', pathParameters: {}, query: { startAt: '0', maxResults: '10' }, signed: true },
     {
       routeKey: 'POST /api/admin/integrations',
       pathParameters: {},
-      body: { name: `fuzz ${randomBytes(3).toString('hex')}`, provider: 'github-enterprise', baseUrl: 'https://ghe.example.com', requireUserPat: true, serviceCredential: { token: `ghp_${'f'.repeat(36)}` } },
+      body: t.newIntegrationBody(),
       signed: true,
     },
     { routeKey: 'GET /api/admin/integrations/{integrationId}', pathParameters: { integrationId: t.integrationId }, signed: true },

@@ -132,9 +132,15 @@ describe('secrets never in clear: a broad scenario across tenants, every kind, u
     const wrongShape = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: randomBytes(30).toString('base64') };
     secrets.add(wrongShape.secretAccessKey);
     expect((await call('PATCH', `/api/admin/integrations/${ghId}`, { as: first.admin, headers: { 'if-match': '"2"' }, body: { serviceCredential: wrongShape } })).status).toBe(400);
-    const dead = `ghp_${randomBytes(18).toString('hex')}`;
+    // A token the host does not know is refused on save (verified with the host first), and nothing is stored.
+    const unknown = `ghp_${randomBytes(18).toString('hex')}`;
+    secrets.add(unknown);
+    expect((await call('PATCH', `/api/admin/integrations/${ghId}`, { as: first.admin, headers: { 'if-match': '"2"' }, body: { serviceCredential: { token: unknown } } })).body.code).toBe('TOKEN_REJECTED');
+    // One the host accepted and later revoked is rejected on use.
+    const dead = rw.hosts.github.issueToken({ login: 'svc-bot' });
     secrets.add(dead);
     expect((await call('PATCH', `/api/admin/integrations/${ghId}`, { as: first.admin, headers: { 'if-match': '"2"' }, body: { serviceCredential: { token: dead } } })).status).toBe(200);
+    rw.hosts.github.revokeToken(dead);
     expect((await call('POST', '/api/git/branches', { as: rw.newUser('svc-user'), body: gitBody(github, ghId, { branchName: `svc/${uniqueSuffix()}`, fromRef: 'main' }) })).body.code).toBe('SERVICE_CREDENTIAL_REJECTED');
 
     // Forge upgrades a site; another site uninstalls.
