@@ -29,7 +29,7 @@ export class ForgeRemote extends Construct {
     if (typeof appId === 'string') for (const fn of props.apiFunctions) fn.addEnvironment('PATGATE_FORGE_APP_ID', appId);
 
     const outputs: Record<string, { value: string; description: string }> = {
-      ForgeRemoteBaseUrl: { value: props.apiUrl, description: 'forge variables set PATGATE_REMOTE_URL <this> (jira-app/manifest.yml: remotes[patgate-backend].baseUrl)' },
+      ForgeRemoteBaseUrl: { value: props.apiUrl, description: 'export PATGATE_REMOTE_URL=<this> before forge deploy (a manifest variable: jira-app/manifest.yml remotes[patgate-backend].baseUrl)' },
       ForgeLifecycleEndpoint: { value: `${props.apiUrl}/lifecycle/forge`, description: 'Where the manifest\'s lifecycle trigger (endpoint patgate-lifecycle) delivers' },
       ForgeAppId: { value: typeof appId === 'string' ? appId : 'not set: deploy with -c forgeAppId=<app.id of jira-app/manifest.yml>', description: 'The audience every Forge Invocation Token must name' },
     };

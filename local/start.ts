@@ -91,6 +91,13 @@ const main = async (): Promise<void> => {
     const lines = [
       `patgate is running on ${appBaseUrl}  (Ctrl-C stops everything)`,
       '',
+      'Try it:',
+      `  1. Open ${appBaseUrl}/ as demo-admin: Manage Git repositories shows "${integration.name}" (switch users in the header).`,
+      '  2. Switch to demo-user and open issue DEMO-1: the Git panel says setup is required.',
+      `  3. In Personal settings, save demo-user's token for "${integration.name}": ${String((userToken.body as { token?: unknown }).token)}`,
+      '     then create a branch from DEMO-1: the GitHub simulator records it as demo-user.',
+      '',
+      'The same through the API:',
       `DynamoDB Local ${dynamo.endpoint} · Jira simulator ${jira.url} · GitHub ${hosts.github.url} · GitLab ${hosts.gitlab.url} · Azure DevOps/TFS ${hosts.azure.url} · CodeCommit ${hosts.codecommit.url}`,
       `Demo site ${site.baseUrl} installed the app through Forge Remote (installation ${site.clientKey}).`,
       'Admin "demo-admin", user "demo-user" (View Development Tools on DEMO; issue DEMO-1 "Fix login timeout").',

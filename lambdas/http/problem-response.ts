@@ -10,7 +10,7 @@ export { fromZodError };
  * RFC 9457 problem+json from any thrown value; internal errors say nothing of their cause.
  *
  * `type` is `about:blank` (RFC 9457 §4.2.1), so `title` is the HTTP status phrase; what went wrong
- * is the stable `code` extension (the key clients branch on, listed in the README and the OpenAPI
+ * is the stable `code` extension (the key clients branch on, listed in docs/api.md and the OpenAPI
  * document) and the human `detail`. No per-code `type` URL: one that nobody serves would be a
  * dead link in every error body.
  */

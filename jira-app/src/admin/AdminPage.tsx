@@ -10,7 +10,7 @@ import { Page, PageHeader, ProblemMessage, problemOf, space, tk } from '../commo
 import { AuditLog } from './AuditLog';
 
 // The editor (its selects, checkbox and rules) loads when an admin adds or edits an integration,
-// not with the page: what the page downloads on open stays under its budget (README "Benchmarks").
+// not with the page: what the page downloads on open stays under its budget (docs/benchmarks.md).
 const IntegrationForm = lazy(async () => ({ default: (await import('./IntegrationForm')).IntegrationForm }));
 const Overrides = lazy(async () => ({ default: (await import('./Overrides')).Overrides }));
 

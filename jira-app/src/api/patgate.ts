@@ -4,7 +4,7 @@ import type { IntegrationView } from '../../../lambdas/services/integration-serv
 import type { MyIntegrationView, MyIntegrationsForIssue } from '../../../lambdas/services/token-service';
 import { call, type ApiResult } from './client';
 
-/** Typed calls of the patgate API (README "API"), all through the one client. */
+/** Typed calls of the patgate API (docs/api.md), all through the one client. */
 export type { AuditEntry, IntegrationView, MyIntegrationView, MyIntegrationsForIssue, ProviderKind, TfsVersion };
 
 /** A Jira project for the integration form (Jira's project search through the API). */
