@@ -52,8 +52,8 @@ export const measureApiThroughput = async (durationSeconds = 10): Promise<Throug
       path,
       connections: CONNECTIONS,
       durationSeconds,
-      // The FIT only: the load generator sends one header (bench: add x-forge-oauth-system to its requests).
-      authorizations: users.map((u) => site.forgeHeaders(u, path).authorization ?? ''),
+      // The FIT and the app system token, as Forge sends them.
+      authorizations: users.map((u) => site.forgeHeaders(u, path)),
       ...(body ? { body } : {}),
     });
 

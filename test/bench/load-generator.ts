@@ -10,8 +10,8 @@ export interface LoadPlan {
   readonly path: string;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** One Authorization header per connection (a user each); qsh binds only method and path. */
-  readonly authorizations: readonly string[];
+  /** The headers Forge sends (FIT and app system token), one set per connection (a user each). */
+  readonly authorizations: readonly Readonly<Record<string, string>>[];
   /** POST body; `branchName` is made unique per request. */
   readonly body?: Record<string, string>;
 }
@@ -33,8 +33,8 @@ export interface LoadFigures {
 const runPlan = async (plan: LoadPlan): Promise<LoadFigures> => {
   let connection = 0;
   let sent = 0;
-  const requestFor = (authorization: string): autocannon.Request => {
-    const headers = { authorization, 'content-type': 'application/json' };
+  const requestFor = (authorization: Readonly<Record<string, string>>): autocannon.Request => {
+    const headers = { ...authorization, 'content-type': 'application/json' };
     const { body } = plan;
     if (!body) return { method: plan.method, path: plan.path, headers };
     return {
@@ -49,7 +49,7 @@ const runPlan = async (plan: LoadPlan): Promise<LoadFigures> => {
     connections: plan.connections,
     duration: plan.durationSeconds,
     setupClient: (client) => {
-      const authorization = plan.authorizations[connection % plan.authorizations.length] ?? '';
+      const authorization = plan.authorizations[connection % plan.authorizations.length] ?? {};
       connection += 1;
       client.setRequests([requestFor(authorization)]);
     },
