@@ -208,7 +208,8 @@ describe('Personal settings (user)', () => {
   it('the setupUrl deep link opens Personal settings with that integration focused', async () => {
     const mine = await stack.harness.call('GET', '/api/me/integrations', { as: { site: stack.site, accountId: 'demo-user' } });
     const github = (mine.body.integrations as { integrationId: string; setupUrl: string }[]).find((i) => i.integrationId === githubId);
-    const setup = new URL(String(github?.setupUrl));
+    // Site-relative (a Forge event names no site URL): the page follows it inside its own site.
+    const setup = new URL(String(github?.setupUrl), 'https://site.invalid');
     frame = await open(page, stack, `${setup.pathname.replace(/^\/sites\/[^/]+/, '')}${setup.search}`);
     const section = frame.getByTestId(`integration-${githubId}`);
     await section.waitFor({ timeout: TIMEOUT });
