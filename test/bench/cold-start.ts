@@ -37,7 +37,7 @@ export const REFERENCE_MODULE = '(reference module)';
 const FIRST_CALL_ROUTES: Readonly<Record<string, string>> = {
   admin: 'GET /api/admin/integrations',
   'git-action': 'POST /api/git/branches',
-  lifecycle: 'POST /lifecycle/installed',
+  lifecycle: 'POST /lifecycle/forge',
   public: 'GET /health',
   tokens: 'GET /api/me/integrations',
 };
