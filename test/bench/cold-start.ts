@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kmsVault } from '../../lambdas/vault/token-vault';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type ColdRun } from '../infra/built-lambdas';
+import { startDeployedKms } from '../support/loopback-kms';
 import { BenchSite } from './bench-site';
 import { writeReferenceModule } from './reference';
 import { percentile } from './percentile';
@@ -70,9 +72,11 @@ const unauthenticated = (handler: string): unknown => {
  * - each family's chunk: its KB and its import time once the handler is loaded.
  */
 export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => {
-  const [built, site] = await Promise.all([buildLambdas(), BenchSite.start()]);
+  // The built functions decrypt through KMS as deployed: a loopback KMS (KMS cannot run here).
+  const kms = await startDeployedKms();
+  const [built, site] = await Promise.all([buildLambdas(), BenchSite.start({ vault: kmsVault(kms.keyArn) })]);
   try {
-    const env = localModeEnvironment(site.harness, site.hosts.env);
+    const env = { ...localModeEnvironment(site.harness, site.hosts.env), ...kms.env };
     const emptyHandler = join(built.dir, 'empty-handler.mjs');
     writeFileSync(emptyHandler, 'export const handler = async () => ({ statusCode: 200 });\n');
     const referenceModule = join(built.dir, 'reference-module.mjs');
@@ -158,6 +162,7 @@ export const measureColdStart = async (rounds = 10): Promise<ColdStartRow[]> => 
   } finally {
     built.remove();
     await site.stop();
+    await kms.restore();
   }
 };
 

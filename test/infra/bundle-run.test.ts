@@ -3,7 +3,7 @@ import type { SiteInfo } from '../../simulators/jira/jira-simulator';
 import { startHostSimulators, type HostSimulators } from '../../local/host-worlds';
 import { kmsVault } from '../../lambdas/vault/token-vault';
 import { Harness } from '../support/harness';
-import { LoopbackKms } from '../support/loopback-kms';
+import { startDeployedKms } from '../support/loopback-kms';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type BuiltLambdas } from './built-lambdas';
 
 /**
@@ -20,29 +20,21 @@ describe('the built git-action module in a fresh process', () => {
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
-  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/5f0c2a9e-1111-4222-8333-444455556666';
-  const kms = new LoopbackKms([keyArn]);
-  const kmsEnv: Record<string, string> = { PATGATE_CREDENTIALS_KEY_ID: keyArn, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-  const saved = { endpoint: process.env.AWS_ENDPOINT_URL_KMS, id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-  const functionEnv = (): Record<string, string> => ({ ...localModeEnvironment(h, hosts.env), ...kmsEnv });
+  let kms: Awaited<ReturnType<typeof startDeployedKms>>;
+  const functionEnv = (): Record<string, string> => ({ ...localModeEnvironment(h, hosts.env), ...kms.env });
 
   beforeAll(async () => {
-    kmsEnv.AWS_ENDPOINT_URL_KMS = await kms.start();
-    Object.assign(process.env, { AWS_ENDPOINT_URL_KMS: kmsEnv.AWS_ENDPOINT_URL_KMS, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    kms = await startDeployedKms();
     [built, hosts] = await Promise.all([buildLambdas(), startHostSimulators()]);
-    h = await Harness.start(hosts.env, { vault: kmsVault(keyArn) });
+    h = await Harness.start(hosts.env, { vault: kmsVault(kms.keyArn) });
     site = await h.installSite();
     h.jira.grant(site.clientKey, 'admin-1', 'ADMINISTER');
   }, 60_000);
   afterAll(async () => {
     await h.stop();
     await hosts.stop();
-    await kms.stop();
     built.remove();
-    for (const [name, value] of [['AWS_ENDPOINT_URL_KMS', saved.endpoint], ['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    await kms.restore();
   });
 
   it('answers an unauthenticated request with problem+json', async () => {
@@ -68,8 +60,8 @@ describe('the built git-action module in a fresh process', () => {
     expect(JSON.parse(run.response?.body ?? '{}')).toMatchObject({ actedAs: { credential: 'service-account' }, url: expect.stringContaining(branch) });
     expect(w.branchAuthor(branch)).toBe(w.serviceLogin);
     // The service credential was sealed and opened by KMS (the stand-in), never by a local key.
-    expect(kms.calls.Encrypt).toBeGreaterThan(0);
-    expect(kms.calls.Decrypt).toBeGreaterThan(0);
+    expect(kms.kms.calls.Encrypt).toBeGreaterThan(0);
+    expect(kms.kms.calls.Decrypt).toBeGreaterThan(0);
   });
 
   it('with tracing on, loads the tracer chunk and sends the invocation\'s subsegment to the X-Ray daemon', async () => {

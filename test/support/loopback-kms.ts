@@ -90,3 +90,30 @@ const open = (key: Buffer, blob: Buffer, aad: string): Buffer | undefined => {
     return undefined;
   }
 };
+
+/**
+ * A loopback KMS for code that runs as deployed (the built functions in a fresh process, and this
+ * process's API beside them): one key, reached through the SDK's own AWS_ENDPOINT_URL_KMS setting,
+ * set here for this process and handed to child processes in `env`. `restore()` puts the process
+ * environment back.
+ */
+export const startDeployedKms = async (): Promise<{ readonly kms: LoopbackKms; readonly keyArn: string; readonly env: Readonly<Record<string, string>>; restore(): Promise<void> }> => {
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/5f0c2a9e-1111-4222-8333-444455556666';
+  const kms = new LoopbackKms([keyArn]);
+  const endpoint = await kms.start();
+  const env = { PATGATE_CREDENTIALS_KEY_ID: keyArn, AWS_ENDPOINT_URL_KMS: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  const saved = Object.fromEntries(['AWS_ENDPOINT_URL_KMS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((name) => [name, process.env[name]]));
+  Object.assign(process.env, { AWS_ENDPOINT_URL_KMS: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  return {
+    kms,
+    keyArn,
+    env,
+    restore: async () => {
+      await kms.stop();
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+};
