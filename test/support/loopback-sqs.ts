@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SigV4Authorization } from '../../simulators/codecommit/sigv4-authorization';
+import { closeServer, listenOnLoopback } from './loopback-http';
 
 export interface SentMessage {
   readonly queueUrl: string;
@@ -31,14 +31,12 @@ export class LoopbackSqs {
     this.#server = createServer((request, response) => void this.#handle(request, response));
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return listenOnLoopback(this.#server);
   }
 
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.#server);
   }
 
   /** The next request is refused with this error (e.g. a 500 `InternalError`, or a 400 `AccessDenied`). */
