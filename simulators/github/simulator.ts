@@ -3,6 +3,7 @@ import { LoopbackServer, type Fault, type RecordedRequest, type SimRequest, type
 import { CONTROL_PREFIX, handleControlRequest, type BranchView, type PullRequestView, type SimulatorControls } from './control-api';
 import { RateLimitLedger } from './rate-limit-ledger';
 import { RestApi } from './rest-api';
+import { GitHubWebPages } from './web-pages';
 import {
   SimulatorState,
   type RepositoryPermission,
@@ -31,11 +32,13 @@ export class GitHubSimulator implements SimulatorControls {
   readonly #state: SimulatorState;
   readonly #rateLimits = new RateLimitLedger();
   readonly #rest: RestApi;
+  readonly #web: GitHubWebPages;
   readonly #server: LoopbackServer;
 
   constructor(options: GitHubSimulatorOptions = {}) {
     this.#state = new SimulatorState(options.clock ?? (() => new Date()));
     this.#rest = new RestApi(this.#state, this.#rateLimits);
+    this.#web = new GitHubWebPages(this.#state);
     this.#server = new LoopbackServer((request) => this.#handle(request));
     this.#server.latencyMs = options.latencyMs ?? 0;
   }
@@ -91,6 +94,7 @@ export class GitHubSimulator implements SimulatorControls {
   /** Forgets users, tokens, repositories, rate-limit counters, faults and the request log. */
   reset(): void {
     this.#state.reset();
+    this.#web.sessions.clear();
     this.#rateLimits.clear();
     this.#server.clearFaults();
     this.#server.clearRequests();
@@ -165,6 +169,7 @@ export class GitHubSimulator implements SimulatorControls {
 
   #handle(request: SimRequest): SimResponse {
     if (request.path.startsWith(`${CONTROL_PREFIX}/`)) return handleControlRequest(this, request);
-    return this.#rest.handle(request);
+    // The web pages a person opens (docs/architecture.md §9); everything else is the REST API.
+    return this.#web.handle(request) ?? this.#rest.handle(request);
   }
 }
