@@ -21,6 +21,11 @@ export interface HostWorld {
   /** The admin's create-integration body (service credential included). */
   integrationBody(name: string, requireUserPat: boolean): Record<string, unknown>;
   readonly serviceLogin: string;
+  /**
+   * A person on the host with push rights and no token yet: they sign in on the simulator's web
+   * pages and get a token at the app's "New token" link (the demo and the browser story).
+   */
+  addPerson(login: string, name: string): void;
   /** A user on the host with push rights and a fresh token; the body for PUT /api/me/tokens. */
   userToken(login: string, options?: { expiresAt?: Date }): { body: Record<string, string>; secret: string };
   expire(secret: string): void;
@@ -129,6 +134,10 @@ const githubWorlds = (sim: GitHubSimulator): HostWorld[] => {
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
     integrationBody: integrationBodyOf(provider, { baseUrl: sim.url, credentials: { token: { token: serviceToken } } }),
+    addPerson: (login, name) => {
+      sim.addUser({ login, name });
+      sim.setCollaborator('acme/web', login, 'write');
+    },
     userToken: (login, options = {}) => {
       sim.addUser({ login, name: login });
       sim.setCollaborator('acme/web', login, 'write');
@@ -155,6 +164,10 @@ const gitlabWorlds = (sim: GitLabSimulator): HostWorld[] => {
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
     integrationBody: integrationBodyOf(provider, { baseUrl: sim.url, credentials: { token: { token: serviceToken } } }),
+    addPerson: (login, name) => {
+      sim.addUser({ username: login, name });
+      sim.addMember('acme/web', login, 'developer');
+    },
     userToken: (login, options = {}) => {
       sim.addUser({ username: login, name: login });
       sim.addMember('acme/web', login, 'developer');
@@ -195,6 +208,7 @@ const azureWorlds = (sim: AzureDevOpsSimulator): HostWorld[] => {
         tfsVersion,
         credentials: { token: { token: serviceToken }, basic: { username: 'svc-bot', password: 'svc-bot-password' } },
       }),
+      addPerson: (login, name) => void sim.addUser({ login, displayName: name }),
       userToken: (login, options = {}) => {
         sim.addUser({ login, displayName: login });
         const secret = sim.issueToken({ owner: login, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
@@ -223,6 +237,8 @@ const codecommitWorld = (sim: CodeCommitSimulator): HostWorld => {
     defaultBranch: 'main',
     serviceLogin: 'svc-bot',
     integrationBody: integrationBodyOf('codecommit', { region: sim.region, credentials: { 'aws-keys': { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey } } }),
+    // An IAM user exists as soon as a key is issued for it (the AWS console is not simulated).
+    addPerson: () => undefined,
     userToken: (login) => {
       const key = sim.issueAccessKey({ userName: login });
       keyOf.set(key.secretAccessKey, key.accessKeyId);

@@ -17,6 +17,26 @@ import { createJiraSite } from './jira-site/jira-site';
  * The demo site installs the app through Forge Remote: the simulator's lifecycle trigger delivers
  * the installed event.
  */
+/** Who the demo user (Uma User in the simulated Jira) is on the simulated git hosts. */
+const DEMO_PERSON = { login: 'uma', name: 'Uma User' } as const;
+
+/** What a person does first, before any curl line: the whole story in the browser. */
+const tryItList = (where: { appBaseUrl: string; integrationName: string; githubUrl: string }): string[] => [
+  `patgate is running on ${where.appBaseUrl}  (Ctrl-C stops everything)`,
+  '',
+  'Try it in a browser:',
+  `  1. Open ${where.appBaseUrl}/browse/DEMO-1. You are Uma User (demo-user); switch people in the header.`,
+  `     The Git panel says setup is required: "${where.integrationName}" needs your own token.`,
+  '  2. Press "Open Personal settings", then "New token": the simulated GitHub opens at its token page',
+  `     (${where.githubUrl}/settings/tokens/new). Sign in there as ${DEMO_PERSON.name} (${DEMO_PERSON.login}), keep the "repo" scope,`,
+  '     press "Generate token" and copy the token it shows once.',
+  '  3. Paste it into Personal settings and press "Save token".',
+  '  4. Back on DEMO-1: pick acme/web, create a branch, and follow "Open on the host" to the branch on GitHub.',
+  '     Press "Commit to this branch" there (GitHub refuses a pull request with no commits), then create the',
+  '     pull request on DEMO-1. The issue\'s "Web links" list the branch and the pull request.',
+  `  5. As Ada Admin (demo-admin): Apps → Manage Git repositories shows "${where.integrationName}".`,
+];
+
 const main = async (): Promise<void> => {
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });
@@ -76,6 +96,8 @@ const main = async (): Promise<void> => {
     // All projects: no project is named, so Jira's project search is not asked.
     const noProjectSearch = { send: () => Promise.reject(new Error('no project is named')) };
     const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', { projects: 'all', ...github.integrationBody('GitHub (simulated)', true) } as never, noProjectSearch);
+    // The person the demo user is on GitHub: push rights, no token yet (they get one at the app's "New token" link).
+    github.addPerson(DEMO_PERSON.login, DEMO_PERSON.name);
     const userToken = github.userToken('demo-user-gh');
 
     // A FIT of the page's module plus the app system token, as Forge sends them. Valid for a day
@@ -89,15 +111,9 @@ const main = async (): Promise<void> => {
     const qs = new URLSearchParams(readinessQuery).toString();
     const moreTokens = `More FITs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/fit -d '{"accountId":"demo-user","moduleKey":"patgate-issue-context"}'`;
     const lines = [
-      `patgate is running on ${appBaseUrl}  (Ctrl-C stops everything)`,
+      ...tryItList({ appBaseUrl, integrationName: integration.name, githubUrl: hosts.github.url }),
       '',
-      'Try it:',
-      `  1. Open ${appBaseUrl}/ as demo-admin: Manage Git repositories shows "${integration.name}" (switch users in the header).`,
-      '  2. Switch to demo-user and open issue DEMO-1: the Git panel says setup is required.',
-      `  3. In Personal settings, save demo-user's token for "${integration.name}": ${String((userToken.body as { token?: unknown }).token)}`,
-      '     then create a branch from DEMO-1: the GitHub simulator records it as demo-user.',
-      '',
-      'The same through the API:',
+      'The same through the API (these lines save a token of another GitHub user, demo-user-gh, for demo-user):',
       `DynamoDB Local ${dynamo.endpoint} · Jira simulator ${jira.url} · GitHub ${hosts.github.url} · GitLab ${hosts.gitlab.url} · Azure DevOps/TFS ${hosts.azure.url} · CodeCommit ${hosts.codecommit.url}`,
       `Demo site ${site.baseUrl} installed the app through Forge Remote (installation ${site.clientKey}).`,
       'Admin "demo-admin", user "demo-user" (View Development Tools on DEMO; issue DEMO-1 "Fix login timeout").',

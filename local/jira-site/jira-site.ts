@@ -210,10 +210,37 @@ export const createJiraSite = async (options: JiraSiteOptions): Promise<Fallback
     send(res, 200, 'application/json', JSON.stringify({ headers: await mint(accountId, { method, path, query, page }) }));
   };
 
+  /**
+   * The issue's remote links as the issue view shows them under "Web links": read from the Jira
+   * simulator's store (what the app wrote with POST /rest/api/3/issue/{key}/remotelink). Only
+   * http(s) URLs become links, as Jira refuses any other scheme.
+   */
+  const remoteLinksRoute = (res: ServerResponse, issueKey: string): void => {
+    const links = options.jira.remoteLinks(options.clientKey, issueKey).flatMap((link) => {
+      const object = link.object;
+      const url = typeof object.url === 'string' && /^https?:\/\//i.test(object.url) ? object.url : undefined;
+      if (!url) return [];
+      const icon = object.icon && typeof object.icon === 'object' ? (object.icon as Record<string, unknown>) : {};
+      const status = object.status && typeof object.status === 'object' ? (object.status as Record<string, unknown>) : {};
+      return [{
+        id: link.id,
+        url,
+        title: typeof object.title === 'string' ? object.title : url,
+        summary: typeof object.summary === 'string' ? object.summary : '',
+        kind: typeof icon.title === 'string' ? icon.title : '',
+        resolved: status.resolved === true,
+        application: typeof link.application?.name === 'string' ? link.application.name : '',
+      }];
+    });
+    send(res, 200, 'application/json', JSON.stringify({ links }));
+  };
+
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'POST' && url.pathname === '/_jira/token') return mintRoute(req, res);
+    const issueLinks = /^\/_jira\/issues\/([A-Z][A-Z0-9]*-\d+)\/remotelinks$/.exec(url.pathname);
+    if (method === 'GET' && issueLinks) return remoteLinksRoute(res, issueLinks[1] ?? '');
     if (method === 'POST' && url.pathname === CSP_REPORT_PATH) return cspReport(req, res);
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
     if (url.pathname === '/_jira/theme.css') return send(res, 200, TYPES['.css'] ?? 'text/css', themeCss);

@@ -24,6 +24,18 @@ describe('npm start', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(output).toMatch(installedBy);
+      // The "try it" list comes first: the page to open, who to sign in as, where to get a token.
+      const tryIt = output.indexOf('Try it in a browser:');
+      expect(tryIt).toBeGreaterThanOrEqual(0);
+      expect(tryIt).toBeLessThan(output.indexOf('curl -s'));
+      expect(output).toContain(`http://localhost:${port}/browse/DEMO-1`);
+      expect(output).toContain('Sign in there as Uma User (uma)');
+      const tokenPage = /(http:\/\/127\.0\.0\.1:\d+)\/settings\/tokens\/new/.exec(output);
+      expect(tokenPage).not.toBeNull();
+      // The simulated GitHub's token page is there: a person not signed in is sent to sign in.
+      const tokenAnswer = await fetch(`${tokenPage?.[1]}/settings/tokens/new?scopes=repo`, { redirect: 'manual' });
+      expect(tokenAnswer.status).toBe(303);
+      expect(tokenAnswer.headers.get('location')).toMatch(/^\/login\?return_to=/);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       const curls = output.split('\n').filter((l) => l.startsWith('curl -s'));

@@ -66,6 +66,48 @@
   sidebar.appendChild(el('h2', { text: 'Personal settings' }));
   sidebar.appendChild(el('ul', {}, [link(settingsPath, 'Git personal access tokens', route.nav === 'personal')]));
 
+  // The issue's remote links, under "Web links" as Jira's issue view lists them: what the app wrote
+  // with POST /rest/api/3/issue/{key}/remotelink. Read again after each call the app's page makes
+  // that changes something, every 5 s while the tab is visible, and with the Refresh button.
+  var refreshWebLinks = function () {};
+  var webLinksSection = function () {
+    var list = el('ul', { class: 'web-links', id: 'web-links' });
+    var count = el('p', { class: 'web-links-count', id: 'web-links-count', role: 'status', 'aria-live': 'polite' });
+    var refresh = el('button', { type: 'button', class: 'web-links-refresh', id: 'web-links-refresh', text: 'Refresh web links' });
+    var shown = null;
+    var render = function (links) {
+      var key = JSON.stringify(links);
+      if (key === shown) return;
+      shown = key;
+      list.textContent = '';
+      links.forEach(function (link) {
+        var anchor = el('a', { href: link.url, rel: 'noopener noreferrer', text: link.title });
+        if (link.resolved) anchor.setAttribute('class', 'resolved');
+        var item = el('li', { 'data-link-id': String(link.id) }, [
+          el('span', { class: 'web-link-kind', text: link.kind || 'Link' }),
+          anchor,
+        ]);
+        if (link.summary) item.appendChild(el('span', { class: 'web-link-summary', text: link.summary }));
+        list.appendChild(item);
+      });
+      count.textContent = links.length === 0 ? 'No web links yet.' : links.length === 1 ? '1 web link' : links.length + ' web links';
+    };
+    refreshWebLinks = function () {
+      return fetch('/_jira/issues/' + encodeURIComponent(issue.key) + '/remotelinks', { cache: 'no-store' })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (answer) { render(answer.links || []); })
+        .catch(function () { count.textContent = 'Web links could not be loaded.'; shown = null; });
+    };
+    refresh.addEventListener('click', function () { refreshWebLinks(); });
+    setInterval(function () { if (document.visibilityState === 'visible') refreshWebLinks(); }, 5000);
+    refreshWebLinks();
+    return el('section', { class: 'web-links-section', 'aria-labelledby': 'web-links-heading' }, [
+      el('div', { class: 'web-links-header' }, [el('h2', { id: 'web-links-heading', text: 'Web links' }), refresh]),
+      count,
+      list,
+    ]);
+  };
+
   // Main content.
   var main = document.getElementById('main');
   if (route.crumbs.length) {
@@ -88,6 +130,7 @@
       el('h2', { text: 'Description', style: 'font-size:14px;margin:0' }),
       el('p', { class: 'description', text: issue.description }),
     ]);
+    body.appendChild(webLinksSection());
     // Where Jira shows a jira:issueContext module: a collapsible panel on the right, under the
     // issue's fields; Jira remembers whether the user left it expanded or collapsed.
     // https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-issue-context/
@@ -152,6 +195,7 @@
           var headers = {};
           response.headers.forEach(function (v, k) { headers[k] = [v]; });
           var answer = { status: response.status, headers: headers, body: body };
+        if (payload.method !== 'GET') refreshWebLinks();
           return response.ok ? { success: true, payload: answer } : { success: false, error: answer };
         });
       });
