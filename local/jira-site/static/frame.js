@@ -99,7 +99,7 @@
         .catch(function () { count.textContent = 'Web links could not be loaded.'; shown = null; });
     };
     refresh.addEventListener('click', function () { refreshWebLinks(); });
-    setInterval(function () { if (document.visibilityState === 'visible') refreshWebLinks(); }, 5000);
+    window.setInterval(function () { if (document.visibilityState === 'visible') refreshWebLinks(); }, 5000);
     refreshWebLinks();
     return el('section', { class: 'web-links-section', 'aria-labelledby': 'web-links-heading' }, [
       el('div', { class: 'web-links-header' }, [el('h2', { id: 'web-links-heading', text: 'Web links' }), refresh]),
