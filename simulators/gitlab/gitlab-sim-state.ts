@@ -150,6 +150,11 @@ export class GitLabSimState {
     return this.#users.get(username);
   }
 
+  /** Every user, in the order they were added (the web sign-in page offers them). */
+  allUsers(): readonly SimUser[] {
+    return [...this.#users.values()];
+  }
+
   issueToken(input: IssueTokenInput): SimToken {
     if (input.expiresAt && !DATE_ONLY.test(input.expiresAt)) throw new Error('expiresAt must be a date, YYYY-MM-DD');
     this.addUser(input.username);

@@ -3,6 +3,7 @@ import { faultSchema, LoopbackServer, type Fault, type RecordedRequest, type Sim
 import { API_PREFIX, handleGitLabApi } from './gitlab-api';
 import { matchPathPattern } from './match-path-pattern';
 import { GitLabSimState, PROJECT_ROLES, type IssueTokenInput, type ProjectRole, type SeedProjectInput, type SimProject } from './gitlab-sim-state';
+import { GitLabWebPages } from './web-pages';
 
 /**
  * A loopback GitLab (GitLab.com or self-managed) for tests and `npm start`: REST v4 under `/api/v4`
@@ -99,10 +100,12 @@ export class GitLabSimulator {
   readonly #state: GitLabSimState;
   readonly #server: LoopbackServer;
   readonly #tokenSelfEndpoint: boolean;
+  readonly #web: GitLabWebPages;
 
   constructor(options: GitLabSimulatorOptions = {}) {
     this.#state = new GitLabSimState(options.now ?? (() => new Date()), options.tokenPrefix ?? 'glpat-');
     this.#tokenSelfEndpoint = options.tokenSelfEndpoint ?? true;
+    this.#web = new GitLabWebPages(this.#state);
     this.#server = new LoopbackServer((request) => this.#serve(request));
   }
 
@@ -147,6 +150,7 @@ export class GitLabSimulator {
   /** Forgets users, tokens and projects (faults and the request log stay). */
   reset(): void {
     this.#state.reset();
+    this.#web.sessions.clear();
   }
 
   addUser(input: { readonly username: string; readonly name?: string; readonly email?: string }): { id: number; username: string; name: string } {
@@ -214,7 +218,8 @@ export class GitLabSimulator {
     if (request.path.startsWith(`${API_PREFIX}/`)) {
       return handleGitLabApi({ state: this.#state, baseUrl: this.url, tokenSelfEndpoint: this.#tokenSelfEndpoint }, request);
     }
-    return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><title>Not Found (404)</title>' };
+    // The web pages a person opens (docs/architecture.md §9); anything else is GitLab's HTML 404.
+    return this.#web.handle(request) ?? { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><title>Not Found (404)</title>' };
   }
 
   #control(request: SimRequest): SimResponse {
