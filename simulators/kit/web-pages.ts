@@ -68,13 +68,15 @@ export interface PageOptions {
 
 /**
  * Headers every page is sent with: no caching (a token page shows a secret once), no referrer
- * (nothing of a page's URL leaks to a linked site), and a CSP that allows only this page's own
+ * (nothing of a page's URL leaks to another site), and a CSP that allows only this page's own
  * inline style and forms posting back to the same origin.
  */
 const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it Chromium sends `Origin: null` on the pages' own forms (Fetch's
+  // "serializing a request origin"). same-origin still tells other sites nothing.
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -112,15 +114,15 @@ export const formFields = (request: SimRequest): URLSearchParams => new URLSearc
 
 /**
  * A POST that changes state must come from a page of this same simulator: the browser's `Origin`
- * (sent on every cross-origin and every POST form submission) must be this host, or, without it,
- * `Sec-Fetch-Site` must say same-origin. Anything else is refused (a CSRF attempt or a script).
+ * (sent on every POST form submission) must be this host, or, when it is absent or `null` (an
+ * opaque origin), `Sec-Fetch-Site` must say same-origin. Anything else is refused (a CSRF attempt or a script).
  * https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 export const isSameOrigin = (request: SimRequest): boolean => {
   const host = request.headers.host;
   if (!host) return false;
   const origin = request.headers.origin;
-  if (origin !== undefined) return origin === `http://${host}`;
+  if (origin !== undefined && origin !== 'null') return origin === `http://${host}`;
   return request.headers['sec-fetch-site'] === 'same-origin';
 };
 

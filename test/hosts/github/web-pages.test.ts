@@ -95,6 +95,8 @@ describe('the new-token page at the app\'s link', () => {
     expect(forged.status).toBe(403);
     expect(forged.text).not.toMatch(/ghp_/);
     expect((await browser.post('/settings/tokens', { description: 'x', expiration: '30', scopes: ['repo'] }, null)).status).toBe(403);
+    // An opaque origin (a sandboxed frame's form) is refused too.
+    expect((await browser.post('/settings/tokens', { description: 'x', expiration: '30', scopes: ['repo'] }, 'null')).status).toBe(403);
     expect((await browser.post('/session', { login: 'uma', return_to: '/' }, 'http://evil.example')).status).toBe(403);
   });
 
