@@ -147,6 +147,11 @@ export class SimulatorState {
     return this.#users.get(login.toLowerCase());
   }
 
+  /** Every identity, in the order they were added (the web sign-in page offers them). */
+  allUsers(): readonly SimUser[] {
+    return [...this.#users.values()];
+  }
+
   ensureUser(login: string): SimUser {
     return this.user(login) ?? this.addUser(login);
   }

@@ -7,6 +7,7 @@ import { authenticate } from './sim-auth';
 import { SimulatorState, type SeedRepositoryInput } from './simulator-state';
 import { tfError, tfErrorBody } from './tf-error';
 import { connectionData, wrapped } from './wire-shapes';
+import { AzureDevOpsWebPages } from './web-pages';
 
 export type { ServerVersion } from '../../lambdas/hosts/azure-devops/api-version';
 export { rateLimitFault, signInPageFault, type FaultMatch, type RateLimitOptions } from './simulated-faults';
@@ -64,9 +65,11 @@ export class AzureDevOpsSimulator implements SimulatorControl {
   readonly server: LoopbackServer;
   readonly #state = new SimulatorState();
   readonly #now: () => Date;
+  readonly #web: AzureDevOpsWebPages;
 
   constructor(options: AzureDevOpsSimulatorOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    this.#web = new AzureDevOpsWebPages(this.#state, this.#now);
     this.server = new LoopbackServer((request) => this.#route(request));
   }
 
@@ -177,6 +180,9 @@ export class AzureDevOpsSimulator implements SimulatorControl {
     const collection = this.#state.collectionFor(request.path);
     const segments = decodeSegments(request.path.slice(collection?.path.length ?? 0));
     if (!collection || !segments) return notFound(request.path);
+    // The web pages a person opens (docs/architecture.md §9); `_apis` paths are the REST API.
+    const webPage = this.#web.handle(request, collection, segments);
+    if (webPage) return webPage;
     const now = this.#now();
     const auth = authenticate(request, collection, this.#state, now);
     if (auth.kind === 'refused') return auth.response;
