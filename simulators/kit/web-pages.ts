@@ -40,6 +40,8 @@ const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
 header{background:#24292f;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center}
 header a{color:#fff}
+header form{margin:0 0 0 auto}
+header button{margin-top:0}
 main{max-width:760px;margin:0 auto;padding:16px}
 a{color:#0550ae}
 label{display:block;font-weight:600;margin-top:12px}
