@@ -98,6 +98,8 @@ const main = async (): Promise<void> => {
     const integration = await app.deps.integrations.create(site.clientKey, 'demo-admin', { projects: 'all', ...github.integrationBody('GitHub (simulated)', true) } as never, noProjectSearch);
     // The person the demo user is on GitHub: push rights, no token yet (they get one at the app's "New token" link).
     github.addPerson(DEMO_PERSON.login, DEMO_PERSON.name);
+    hosts.world('gitlab').addPerson(DEMO_PERSON.login, DEMO_PERSON.name);
+    hosts.world('azure-devops').addPerson(DEMO_PERSON.login, DEMO_PERSON.name);
     const userToken = github.userToken('demo-user-gh');
 
     // A FIT of the page's module plus the app system token, as Forge sends them. Valid for a day
@@ -112,6 +114,8 @@ const main = async (): Promise<void> => {
     const moreTokens = `More FITs: curl -s -X POST ${jira.url}/_control/sites/${encodeURIComponent(site.clientKey)}/fit -d '{"accountId":"demo-user","moduleKey":"patgate-issue-context"}'`;
     const lines = [
       ...tryItList({ appBaseUrl, integrationName: integration.name, githubUrl: hosts.github.url }),
+      `  The other simulated hosts have the same pages (sign in as ${DEMO_PERSON.login}): GitLab ${hosts.gitlab.url}/-/user_settings/personal_access_tokens,`,
+      `  Azure DevOps ${hosts.azure.collectionUrl('/contoso')}/_usersSettings/tokens. CodeCommit's links go to the real AWS console.`,
       '',
       'The same through the API (these lines save a token of another GitHub user, demo-user-gh, for demo-user):',
       `DynamoDB Local ${dynamo.endpoint} · Jira simulator ${jira.url} · GitHub ${hosts.github.url} · GitLab ${hosts.gitlab.url} · Azure DevOps/TFS ${hosts.azure.url} · CodeCommit ${hosts.codecommit.url}`,

@@ -23,6 +23,8 @@ beforeAll(async () => {
   integrationId = await stack.createIntegration('github', 'GitHub (acme)', true);
   // The person exists on GitHub with push rights and no token: the token comes from the host's page.
   stack.world('github').addPerson(PERSON.login, PERSON.name);
+  stack.world('gitlab').addPerson(PERSON.login, PERSON.name);
+  stack.world('azure-devops').addPerson(PERSON.login, PERSON.name);
 });
 afterEach(() => stack?.expectNoCspViolations());
 afterAll(async () => {
@@ -192,5 +194,54 @@ describe('a person with no prior knowledge finishes the demo', () => {
     await host.getByText(`${PERSON.login} wants to merge`).waitFor();
     await expectAccessible(host, 'GitHub pull request');
     await host.close();
+  });
+});
+
+describe('the other hosts\' pages, by keyboard, with axe', () => {
+  const cases = [
+    {
+      host: 'GitLab',
+      tokenUrl: (): string => `${stack.hosts.gitlab.url}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=api`,
+      create: 'Create personal access token',
+      scope: /^api /,
+      branchUrl: (): string => `${stack.hosts.gitlab.url}/acme/web/-/tree/main`,
+    },
+    {
+      host: 'Azure DevOps',
+      tokenUrl: (): string => `${stack.hosts.azure.collectionUrl('/contoso')}/_usersSettings/tokens`,
+      create: 'Create',
+      scope: 'Code (Read & write)',
+      branchUrl: (): string => `${stack.hosts.azure.collectionUrl('/contoso')}/web-project/_git/web?version=GBmain`,
+    },
+  ];
+
+  it.each(cases)('$host: sign in, a token with the asked scope, a commit on the branch page', async ({ host: name, tokenUrl, create, scope, branchUrl }) => {
+    const { context, page } = await stack.signIn('demo-user');
+    await page.goto(tokenUrl());
+    await expectAccessible(page, `${name} sign-in`);
+    await press(page.getByRole('radio', { name: `${PERSON.name} (${PERSON.login})` }), 'Space');
+    await press(page.getByRole('button', { name: 'Sign in' }));
+    const checkbox = page.getByRole('checkbox', { name: scope });
+    await checkbox.waitFor();
+    expect(await checkbox.isChecked()).toBe(true);
+    await expectAccessible(page, `${name} token form`);
+    if (name === 'Azure DevOps') await type(page.getByLabel('Name'), 'Jira (patgate)');
+    await press(page.getByRole('button', { name: create, exact: true }));
+    await page.locator('#new-token').waitFor();
+    expect(await focusedId(page)).toBe('h2#new-token-heading');
+    const token = (await page.locator('#new-token').textContent()) ?? '';
+    expect(token.length).toBeGreaterThan(20);
+    expect(page.url()).not.toContain(token);
+    await expectAccessible(page, `${name} token shown`);
+
+    await page.goto(branchUrl());
+    const before = await page.locator('#head-commit').textContent();
+    await expectAccessible(page, `${name} branch`);
+    await press(page.getByRole('button', { name: 'Commit to this branch' }));
+    await page.locator('#commit-result').waitFor();
+    expect(await page.locator('#head-commit').textContent()).not.toBe(before);
+    expect(await focusedId(page)).toBe('p#commit-result');
+    await expectAccessible(page, `${name} branch, committed`);
+    await context.close();
   });
 });
