@@ -181,11 +181,15 @@ export interface SignInPageOptions {
   readonly refused?: boolean;
 }
 
-/** "Who are you?": the simulated host's sign-in, a choice of its people (no password: a local demo). */
+/**
+ * "Who are you?": the simulated host's sign-in, a choice of its people (no password: a local demo).
+ * Nobody is preselected (the service account is a person here too); `required` on one radio makes
+ * the group required.
+ */
 export const signInPage = (options: SignInPageOptions): SimResponse => {
   const choices = options.people.map(
     (person, i) =>
-      html`<label><input type="radio" name="login" value="${person.login}"${new Html(i === 0 ? ' checked' : '')}> ${person.name && person.name !== person.login ? `${person.name} (${person.login})` : person.login}</label>`,
+      html`<label><input type="radio" name="login" value="${person.login}"${new Html(i === 0 ? ' required' : '')}> ${person.name && person.name !== person.login ? `${person.name} (${person.login})` : person.login}</label>`,
   );
   return page({
     site: options.site,
