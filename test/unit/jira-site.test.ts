@@ -98,4 +98,27 @@ describe('simulated Jira site (local fallback of the API server)', () => {
     expect(claims).toMatchObject({ principal: 'demo-user' });
     expect(JSON.stringify(claims)).toContain('patgate-issue-context');
   });
+  it("lists the issue's remote links as the issue page shows them (Web links)", async () => {
+    const site = jira.site(clientKey);
+    const remotelink = (body: unknown): Promise<Response> =>
+      fetch(`${jira.url}/ex/jira/${site.cloudId}/rest/api/3/issue/DEMO-1/remotelink`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jira.systemToken(clientKey)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await (await fetch(`${url}/_jira/issues/DEMO-1/remotelinks`)).json())).toEqual({ links: [] });
+    const written = await remotelink({
+      globalId: 'patgate-pull_request-x',
+      application: { type: 'patgate.git', name: 'patgate' },
+      relationship: 'git',
+      object: { url: 'http://127.0.0.1:9/acme/web/pull/1', title: 'Pull request 1 "DEMO-1 Fix" opened by uma (own token)', summary: 'GitHub: acme/web', icon: { title: 'Pull request' }, status: { resolved: false } },
+    });
+    expect(written.status).toBe(201);
+    const listed = (await (await fetch(`${url}/_jira/issues/DEMO-1/remotelinks`)).json()) as { links: Record<string, unknown>[] };
+    expect(listed.links).toEqual([
+      expect.objectContaining({ url: 'http://127.0.0.1:9/acme/web/pull/1', title: 'Pull request 1 "DEMO-1 Fix" opened by uma (own token)', summary: 'GitHub: acme/web', kind: 'Pull request', resolved: false, application: 'patgate' }),
+    ]);
+    expect((await fetch(`${url}/_jira/issues/NOPE-1/remotelinks`)).status).toBe(200);
+    expect((await fetch(`${url}/_jira/issues/not-a-key/remotelinks`)).status).toBe(404);
+  });
 });
