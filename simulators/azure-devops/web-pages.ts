@@ -168,7 +168,7 @@ ${error ? html`<p class="flash warn" role="alert" id="token-error">${error}</p>`
 <section aria-labelledby="new-token-heading">
 <h2 id="new-token-heading" tabindex="-1" autofocus>Success! “${name}” was created</h2>
 <p class="flash">Make sure you copy the token now. We don't store it and you won't be able to see it again.</p>
-<code class="token" id="new-token" aria-label="New personal access token">${token}</code>
+<code class="token" id="new-token">${token}</code>
 <dl><dt>Scopes</dt><dd id="new-token-scopes">${scopes.join(', ')}</dd><dt>Expires</dt><dd id="new-token-expires">${expiresAt.toISOString().slice(0, 10)}</dd></dl>
 </section>`,
     );

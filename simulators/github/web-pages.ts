@@ -169,7 +169,7 @@ ${error ? html`<p class="flash warn" role="alert" id="token-error">${error}</p>`
 <section aria-labelledby="new-token-heading">
 <h2 id="new-token-heading" tabindex="-1" autofocus>Your new token “${note}”</h2>
 <p class="flash">Make sure to copy your personal access token now. You won’t be able to see it again!</p>
-<code class="token" id="new-token" aria-label="New personal access token">${token}</code>
+<code class="token" id="new-token">${token}</code>
 <dl><dt>Scopes</dt><dd id="new-token-scopes">${scopes.length ? scopes.join(', ') : 'none (public read-only access)'}</dd>
 <dt>Expires</dt><dd>${expiresAt ? expiresAt.toISOString().slice(0, 10) : 'never'}</dd></dl>
 </section>

@@ -163,7 +163,7 @@ ${error ? html`<p class="flash warn" role="alert" id="token-error">${error}</p>`
 <section aria-labelledby="new-token-heading">
 <h2 id="new-token-heading" tabindex="-1" autofocus>Your new personal access token “${name}”</h2>
 <p class="flash">Make sure you save it - you won't be able to access it again.</p>
-<code class="token" id="new-token" aria-label="New personal access token">${token.value}</code>
+<code class="token" id="new-token">${token.value}</code>
 <dl><dt>Scopes</dt><dd id="new-token-scopes">${token.scopes.join(', ')}</dd><dt>Expires</dt><dd>${token.expiresAt ?? 'never'}</dd></dl>
 </section>`,
     );
