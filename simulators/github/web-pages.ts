@@ -42,8 +42,15 @@ const EXPIRATIONS: readonly { readonly value: string; readonly label: string; re
   { value: 'none', label: 'No expiration' },
 ];
 
-/** First path segments GitHub keeps for itself (and this simulator's REST routes use): never an owner. */
-const RESERVED = new Set(['api', 'repos', 'user', 'users', 'orgs', 'login', 'logout', 'session', 'settings', 'rate_limit', '_control', 'favicon.ico']);
+/**
+ * First path segments of api.github.com's REST routes and of GitHub's own pages: never an owner
+ * here, so an API route added later (e.g. `GET /search/issues`) is never taken for a repository page.
+ */
+const RESERVED = new Set([
+  '_control', 'api', 'app', 'apps', 'emojis', 'events', 'favicon.ico', 'feeds', 'gists', 'graphql', 'installation', 'issues',
+  'login', 'logout', 'markdown', 'meta', 'notifications', 'octocat', 'organizations', 'orgs', 'rate_limit', 'repos',
+  'repositories', 'search', 'session', 'settings', 'teams', 'user', 'users', 'versions', 'zen',
+]);
 
 const decode = (segment: string): string | undefined => {
   try {

@@ -172,5 +172,9 @@ describe('repository, branch and pull request pages', () => {
     const answer = await sendRequest(`${sim.url}/repos/acme/web`, { method: 'GET', headers: { authorization: `token ${token}` } });
     expect(answer.headers['content-type']).toMatch(/application\/json/);
     expect((await sendRequest(`${sim.url}/user/repos`, { method: 'GET', headers: { authorization: `token ${token}` } })).status).toBe(200);
+    // A REST path the simulator does not serve stays the API's JSON 404, not a repository page.
+    const search = await sendRequest(`${sim.url}/search/issues?q=DEMO-1`, { method: 'GET', headers: { authorization: `token ${token}` } });
+    expect(search.status).toBe(404);
+    expect(search.headers['content-type']).toMatch(/application\/json/);
   });
 });
