@@ -10,10 +10,13 @@ import { Front } from './front';
 import { Functions } from './functions';
 import { Keys } from './keys';
 import { Monitoring } from './monitoring';
+import { OriginSecret } from './origin-secret';
 import { PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
 import { Recovery } from './recovery';
 import { Schedule } from './schedule';
 import { TokenNotifications } from './token-notifications';
+import { functionNames, functionSpecs } from './function-specs';
+import { ORIGIN_VERIFY_VARIABLE } from '../lambdas/http/origin-guard';
 
 export interface PatgateStackProps extends StackProps {
   readonly settings: PatgateSettings;
@@ -35,6 +38,8 @@ export class PatgateStack extends Stack {
   public readonly deploySafety?: DeploySafety;
   /** CloudFront + WAF on the public host name; present with `domainName`. */
   public readonly front?: Front;
+  /** The header value CloudFront sends and the API functions require; present with `domainName`. */
+  public readonly originSecret?: OriginSecret;
   /** The base URL Forge calls: https://<domainName>, or the API's own URL without a domain. */
   public readonly publicUrl: string;
 
@@ -70,7 +75,13 @@ export class PatgateStack extends Stack {
       originDomain: domain ? { domainName: `origin.${domain.domainName}`, certificateArn: domain.certificateArn } : undefined,
     });
     if (domain && this.api.domainName) {
-      this.front = new Front(this, 'Front', { ...domain, originDomainName: this.api.domainName.name });
+      this.originSecret = new OriginSecret(this, 'OriginSecret', { version: settings.originSecretVersion, previousVersion: settings.originSecretPreviousVersion });
+      // Every API function refuses a request that skipped CloudFront (lambdas/http/origin-guard.ts).
+      for (const name of functionNames.filter((n) => functionSpecs[n].api)) this.functions.byName[name].addEnvironment(ORIGIN_VERIFY_VARIABLE, this.originSecret.acceptedValues);
+      this.front = new Front(this, 'Front', { ...domain, originDomainName: this.api.domainName.name, originVerifyValue: this.originSecret.headerValue });
+      // A rotation's new value reaches the functions (and their canaries) before CloudFront sends it.
+      this.front.distribution.node.addDependency(this.functions);
+      if (this.deploySafety) this.front.distribution.node.addDependency(this.deploySafety);
     }
     this.publicUrl = domain ? `https://${domain.domainName}` : this.api.url;
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.publicUrl);
