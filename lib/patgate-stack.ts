@@ -2,17 +2,18 @@ import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { OperationsDashboard } from './dashboard';
-import { Data } from './data';
+import type { Data } from './data';
 import { DeploySafety } from './deploy-safety';
-import { DeletionQueue } from './deletion-queue';
+import type { DeletionQueue } from './deletion-queue';
 import { ForgeRemote } from './forge-remote';
 import { Front } from './front';
 import { Functions } from './functions';
-import { Keys } from './keys';
+import type { Keys } from './keys';
 import { Monitoring } from './monitoring';
 import { OriginSecret } from './origin-secret';
 import { PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
-import { Recovery } from './recovery';
+import type { PatgateDataStack } from './patgate-data-stack';
+import type { Recovery } from './recovery';
 import { Schedule } from './schedule';
 import { TokenNotifications } from './token-notifications';
 import { functionNames, functionSpecs } from './function-specs';
@@ -20,10 +21,17 @@ import { ORIGIN_VERIFY_VARIABLE } from '../lambdas/http/origin-guard';
 
 export interface PatgateStackProps extends StackProps {
   readonly settings: PatgateSettings;
+  /** The retained state this stack runs on (lib/patgate-data-stack.ts), referred to across stacks. */
+  readonly stateful: PatgateDataStack;
 }
 
-/** The whole backend of docs/architecture.md §1 and §10: keys, table, functions, API, schedule and alarms. */
+/**
+ * The application of docs/architecture.md §1 and §10: functions, API, front, schedule, topics,
+ * dashboard and alarms, on the keys, table and queues of the data stack (`props.stateful`). Nothing
+ * here is retained: the stack can be destroyed and deployed again around the same data.
+ */
 export class PatgateStack extends Stack {
+  /** The data stack's (lib/patgate-data-stack.ts). */
   public readonly keys: Keys;
   public readonly data: Data;
   public readonly deletionQueue: DeletionQueue;
@@ -33,6 +41,7 @@ export class PatgateStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly tokenNotifications: TokenNotifications;
   public readonly dashboard: OperationsDashboard;
+  /** The data stack's. */
   public readonly recovery: Recovery;
   /** Versions, `live` aliases and canary deployments of the API functions (production). */
   public readonly deploySafety?: DeploySafety;
@@ -49,9 +58,7 @@ export class PatgateStack extends Stack {
     if (settings.production) requireProductionReady(settings);
     // Names carry the environment, so two environments fit one account.
     const prefix = settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate';
-    this.keys = new Keys(this, 'Keys', { aliasPrefix: prefix, breakGlassRoleArn: settings.breakGlassRoleArn });
-    this.data = new Data(this, 'Data');
-    this.deletionQueue = new DeletionQueue(this, 'Deletion');
+    ({ keys: this.keys, data: this.data, deletionQueue: this.deletionQueue, recovery: this.recovery } = props.stateful);
     const gitActionReserved = settings.gitActionReservedConcurrency ?? (settings.production ? PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY : undefined);
     this.functions = new Functions(this, 'Functions', {
       data: this.data,
@@ -59,11 +66,11 @@ export class PatgateStack extends Stack {
       deletionQueue: this.deletionQueue.queue,
       tracing: settings.tracing,
       settings,
+      namePrefix: prefix,
       forgeEnvironmentIds: settings.forgeEnvironmentIds,
       reservedConcurrency: gitActionReserved === undefined ? undefined : { gitAction: gitActionReserved },
     });
     this.deletionQueue.feed(this.functions.byName.deletion);
-    this.keys.restrictCredentialsDecryptTo(this.functions.rolesUsingCredentialsKey('kms:Decrypt'));
     const domain = settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : undefined;
     if (domain) this.requireFrontRegion();
     if (settings.production) this.deploySafety = new DeploySafety(this, 'DeploySafety', this.functions.byName);
@@ -117,7 +124,6 @@ export class PatgateStack extends Stack {
       table: this.data.table,
       dashboardName: prefix,
     });
-    this.recovery = new Recovery(this, 'Recovery', { table: this.data.table, copyToVaultArn: settings.backupCopyVaultArn, namePrefix: prefix });
     this.addOutputs();
   }
 

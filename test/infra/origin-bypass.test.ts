@@ -1,22 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import type { ApiEvent, ApiResponse } from '../../lambdas/http/api-types';
 import { createApiHandler } from '../../lambdas/http/create-api-handler';
 import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VARIABLE } from '../../lambdas/http/origin-guard';
 import type { RequestAuthenticator } from '../../lambdas/jira/request-authenticator';
 import { functionNames, functionSpecs } from '../../lib/function-specs';
-import { readPatgateSettings } from '../../lib/patgate-settings';
-import { PatgateStack } from '../../lib/patgate-stack';
+import type { PatgateStack } from '../../lib/patgate-stack';
 import { PRODUCTION_CONTEXT } from './production-context';
-import { cdkJsonContext, logicalIdOf } from './synth-patgate';
+import { logicalIdOf, synthFromContext } from './synth-patgate';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
 const synth = (context: Record<string, string>): { stack: PatgateStack; resources: Resources } => {
-  const app = new App({ builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PatgateStack(app, 'Patgate', { env: { region: 'us-east-1' }, settings: readPatgateSettings(app.node) });
-  return { stack, resources: Template.fromStack(stack).toJSON().Resources as Resources };
+  const { stack, appTemplate } = synthFromContext(context);
+  return { stack, resources: appTemplate.toJSON().Resources as Resources };
 };
 
 /** `{{resolve:secretsmanager:<secret>:SecretString:::<version>}}` as the template writes it. */
@@ -114,7 +110,8 @@ describe('the API functions refuse a request that skipped CloudFront', () => {
 
   it('GET /health straight at the origin: 403 problem+json, reason not-through-front, the secret never echoed', async () => {
     const handler = publicHandler(current);
-    for (const headers of [{}, { [ORIGIN_VERIFY_HEADER]: 'guess' }, { [ORIGIN_VERIFY_HEADER]: current.slice(0, -1) }, { [ORIGIN_VERIFY_HEADER]: `${current},${current}` }]) {
+    const attempts: Record<string, string>[] = [{}, { [ORIGIN_VERIFY_HEADER]: 'guess' }, { [ORIGIN_VERIFY_HEADER]: current.slice(0, -1) }, { [ORIGIN_VERIFY_HEADER]: `${current},${current}` }];
+    for (const headers of attempts) {
       const response = await handler(request('GET /health', headers));
       expect(response.statusCode).toBe(403);
       expect(response.headers['content-type']).toBe('application/problem+json');

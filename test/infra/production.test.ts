@@ -1,30 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FORGE_EGRESS_IPV4, FORGE_EGRESS_IPV6 } from '../../lib/forge-egress-ranges';
 import { functionNames, functionSpecs } from '../../lib/function-specs';
 import { LOCAL_ONLY_VARIABLES, PINNED_LOCAL_SWITCHES } from '../../lib/functions';
-import { readPatgateSettings } from '../../lib/patgate-settings';
-import { PatgateStack } from '../../lib/patgate-stack';
 import { PRODUCTION_CONTEXT } from './production-context';
-import { cdkJsonContext, logicalIdOf } from './synth-patgate';
+import { logicalIdOf, synthFromContext } from './synth-patgate';
 
 type Props = Record<string, unknown>;
-
-/** The stack as bin/patgate.ts builds it from context, without bundling. */
-const synthFromContext = (context: Record<string, string>, region = 'us-east-1'): { stack: PatgateStack; template: Template } => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'patgate-prod-'));
-  try {
-    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
-    const stack = new PatgateStack(app, 'Patgate', { env: { region }, settings: readPatgateSettings(app.node) });
-    return { stack, template: Template.fromStack(stack) };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-};
 
 const without = (key: string): Record<string, string> => Object.fromEntries(Object.entries(PRODUCTION_CONTEXT).filter(([k]) => k !== key));
 

@@ -1,0 +1,37 @@
+import { Stage, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { PatgateDataStack } from './patgate-data-stack';
+import type { PatgateSettings } from './patgate-settings';
+import { PatgateStack } from './patgate-stack';
+
+export interface PatgateStageProps extends StageProps {
+  readonly settings: PatgateSettings;
+}
+
+/** Names carry the environment, so two environments fit one account. */
+export const namePrefixOf = (settings: PatgateSettings): string => (settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate');
+
+/**
+ * One environment (docs/deploying.md): its account and Region pinned by the stage's `env`, and two
+ * stacks, `<stage>-Data` (keys, table, queues: retained, deployed first) and `<stage>-App`
+ * (everything else, replaceable). `npx cdk deploy '<stage>/*'` deploys both in order.
+ */
+export class PatgateStage extends Stage {
+  public readonly data: PatgateDataStack;
+  public readonly app: PatgateStack;
+
+  constructor(scope: Construct, id: string, props: PatgateStageProps) {
+    super(scope, id, props);
+    const namePrefix = namePrefixOf(props.settings);
+    this.data = new PatgateDataStack(this, 'Data', {
+      settings: props.settings,
+      namePrefix,
+      description: 'patgate: retained state (credentials key, table and its backups, deletion queues)',
+    });
+    this.app = new PatgateStack(this, 'App', {
+      settings: props.settings,
+      stateful: this.data,
+      description: 'patgate: Jira Cloud app backend that acts on git hosts with users\' own tokens',
+    });
+  }
+}
