@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PatgateStage } from '../lib/patgate-stage';
+import { PatgateStage, stageIdOf } from '../lib/patgate-stage';
 import { readPatgateSettings } from '../lib/patgate-settings';
 
 const app = new App();
@@ -14,7 +14,7 @@ if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(ac
 if (settings.production && account === undefined) throw new Error('a production synth (production=true) needs context account (the 12-digit AWS account id it deploys to). See docs/deploying.md.');
 const region: unknown = app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
 // Stacks `Patgate-<environment>-Data` and `Patgate-<environment>-App` (docs/deploying.md).
-new PatgateStage(app, settings.environmentName ? `Patgate-${settings.environmentName}` : 'Patgate', {
+new PatgateStage(app, stageIdOf(settings), {
   env: { account: typeof account === 'string' ? account : undefined, region: String(region) },
   settings,
 });

@@ -40,8 +40,14 @@ export class PatgateDataStack extends Stack {
         .map((name) => `arn:${this.partition}:iam::${this.account}:role/${functionRoleName(prefix, name)}`),
     );
     this.recovery = new Recovery(this, 'Recovery', { table: this.data.table, copyToVaultArn: props.settings.backupCopyVaultArn, namePrefix: prefix });
-    // What the runbook's `cdk import` asks for (docs/operations.md).
-    new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The retained DynamoDB table (cdk import: Data/Table)' });
-    new CfnOutput(this, 'CredentialsKeyId', { value: this.keys.credentials.keyId, description: 'The retained credentials key (cdk import: Keys/CredentialsKey)' });
+    // The physical ids the runbook's `cdk import` resource mapping needs (docs/operations.md).
+    const retained: Record<string, { value: string; description: string }> = {
+      TableName: { value: this.data.table.tableName, description: 'Retained: the DynamoDB table' },
+      CredentialsKeyId: { value: this.keys.credentials.keyId, description: 'Retained: the credentials key' },
+      DeletionQueueUrl: { value: this.deletionQueue.queue.queueUrl, description: 'Retained: the deletion queue' },
+      DeletionDeadLettersUrl: { value: this.deletionQueue.deadLetters.queueUrl, description: 'Retained: the deletion queue\'s dead-letter queue' },
+      BackupVaultName: { value: this.recovery.vault.backupVaultName, description: 'Retained: the table\'s backup vault' },
+    };
+    for (const [id, output] of Object.entries(retained)) new CfnOutput(this, id, output);
   }
 }

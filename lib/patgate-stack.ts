@@ -76,6 +76,7 @@ export class PatgateStack extends Stack {
     if (settings.production) this.deploySafety = new DeploySafety(this, 'DeploySafety', this.functions.byName);
     this.api = new Api(this, 'Api', {
       functions: { ...this.functions.byName, ...this.deploySafety?.aliases },
+      apiName: prefix,
       allowedOrigin: settings.allowedOrigin,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,

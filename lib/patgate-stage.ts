@@ -8,6 +8,9 @@ export interface PatgateStageProps extends StageProps {
   readonly settings: PatgateSettings;
 }
 
+/** The stage's id, and so its stacks' names: `Patgate-<environment>-Data` and `-App`. */
+export const stageIdOf = (settings: PatgateSettings): string => (settings.environmentName ? `Patgate-${settings.environmentName}` : 'Patgate');
+
 /** Names carry the environment, so two environments fit one account. */
 export const namePrefixOf = (settings: PatgateSettings): string => (settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate');
 

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { PatgateDataStack } from '../../lib/patgate-data-stack';
 import { readPatgateSettings, type PatgateSettings } from '../../lib/patgate-settings';
 import type { PatgateStack } from '../../lib/patgate-stack';
-import { PatgateStage } from '../../lib/patgate-stage';
+import { PatgateStage, stageIdOf } from '../../lib/patgate-stage';
 
 export const TEST_ORIGIN = 'https://patgate-app.example.com';
 
@@ -60,8 +60,8 @@ export const mergedTemplate = (stage: PatgateStage): { template: Template; appTe
   return { template, appTemplate, dataTemplate };
 };
 
-const synthStage = (app: App, settings: PatgateSettings, region: string, beforeSynth: (stack: PatgateStack) => void): SynthesizedPatgate => {
-  const stage = new PatgateStage(app, 'Patgate', { env: { region }, settings });
+const synthStage = (app: App, settings: PatgateSettings, region: string, beforeSynth: (stack: PatgateStack) => void, account?: string): SynthesizedPatgate => {
+  const stage = new PatgateStage(app, stageIdOf(settings), { env: { account, region }, settings });
   beforeSynth(stage.app);
   return { stage, stack: stage.app, dataStack: stage.data, ...mergedTemplate(stage) };
 };
@@ -83,12 +83,12 @@ export const synthPatgate = (settings: Partial<PatgateSettings> = {}, beforeSynt
   }
 };
 
-/** The environment as bin/patgate.ts builds it from context (`-c key=value`), without bundling. */
+/** The environment as bin/patgate.ts builds it from context (`-c key=value`, `account` included), without bundling. */
 export const synthFromContext = (context: Record<string, string>, region = 'us-east-1'): SynthesizedPatgate => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'patgate-ctx-'));
   try {
     const app = appWith(outdir, context);
-    return synthStage(app, readPatgateSettings(app.node), region, () => undefined);
+    return synthStage(app, readPatgateSettings(app.node), region, () => undefined, context.account);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
