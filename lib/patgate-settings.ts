@@ -45,6 +45,9 @@ export interface PatgateSettings {
   readonly apiBurstLimit?: number;
 }
 
+/** Every name's prefix (`patgate-<environment>`): names carry the environment, so two environments fit one account. */
+export const namePrefixOf = (settings: Pick<PatgateSettings, 'environmentName'>): string => (settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate');
+
 export const DEFAULT_API_RATE_LIMIT = 50;
 export const DEFAULT_API_BURST_LIMIT = 100;
 export const PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY = 100;

@@ -11,7 +11,7 @@ import { Functions } from './functions';
 import type { Keys } from './keys';
 import { Monitoring } from './monitoring';
 import { OriginSecret } from './origin-secret';
-import { PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
+import { namePrefixOf, PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
 import type { PatgateDataStack } from './patgate-data-stack';
 import type { Recovery } from './recovery';
 import { Schedule } from './schedule';
@@ -56,8 +56,7 @@ export class PatgateStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     if (settings.production) requireProductionReady(settings);
-    // Names carry the environment, so two environments fit one account.
-    const prefix = settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate';
+    const prefix = namePrefixOf(settings);
     ({ keys: this.keys, data: this.data, deletionQueue: this.deletionQueue, recovery: this.recovery } = props.stateful);
     const gitActionReserved = settings.gitActionReservedConcurrency ?? (settings.production ? PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY : undefined);
     this.functions = new Functions(this, 'Functions', {

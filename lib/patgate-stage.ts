@@ -1,7 +1,7 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PatgateDataStack } from './patgate-data-stack';
-import type { PatgateSettings } from './patgate-settings';
+import { namePrefixOf, type PatgateSettings } from './patgate-settings';
 import { PatgateStack } from './patgate-stack';
 
 export interface PatgateStageProps extends StageProps {
@@ -10,9 +10,6 @@ export interface PatgateStageProps extends StageProps {
 
 /** The stage's id, and so its stacks' names: `Patgate-<environment>-Data` and `-App`. */
 export const stageIdOf = (settings: PatgateSettings): string => (settings.environmentName ? `Patgate-${settings.environmentName}` : 'Patgate');
-
-/** Names carry the environment, so two environments fit one account. */
-export const namePrefixOf = (settings: PatgateSettings): string => (settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate');
 
 /**
  * One environment (docs/deploying.md): its account and Region pinned by the stage's `env`, and two
