@@ -15,7 +15,11 @@ const runbookMapping = (): Record<string, Record<string, string>> => {
   return JSON.parse(block) as Record<string, Record<string, string>>;
 };
 
-/** What CloudFormation identifies an imported resource by (resource import's identifier per type). */
+/**
+ * What CloudFormation identifies an imported resource by: each type's primary identifier, the value its
+ * `Ref` returns (the outputs below). Written from the resource types' reference pages; not checked
+ * against a real import here (no AWS account).
+ */
 const IMPORT_IDENTIFIER: Readonly<Record<string, string>> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::KMS::Key': 'KeyId',
