@@ -16,8 +16,8 @@ const runbookMapping = (): Record<string, Record<string, string>> => {
 };
 
 /**
- * What CloudFormation identifies an imported resource by: each type's primary identifier, the value its
- * `Ref` returns (the outputs below). Written from the resource types' reference pages; not checked
+ * What CloudFormation identifies an imported resource by: each type's primary identifier, which the
+ * data stack's outputs carry (below). Written from the resource types' reference pages; not checked
  * against a real import here (no AWS account).
  */
 const IMPORT_IDENTIFIER: Readonly<Record<string, string>> = {
