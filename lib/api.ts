@@ -36,6 +36,8 @@ export interface ApiProps {
   readonly burstLimit?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /** The API's name (`patgate-<environment>`). @default 'patgate' */
+  readonly apiName?: string;
   /**
    * The API's own custom domain (the origin behind the front, lib/front.ts) and its certificate.
    * With one, the `execute-api` endpoint is disabled: the API answers only on its domain.
@@ -76,7 +78,7 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      apiName: 'patgate',
+      apiName: props.apiName ?? 'patgate',
       description: 'patgate: backend of the Jira app',
       createDefaultStage: false,
       corsPreflight: props.allowedOrigin ? corsFor(props.allowedOrigin) : undefined,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -31,6 +31,9 @@ export class DeletionQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Jobs in flight are state: a lost job leaves its site's deletion marker for good
+      // (docs/operations.md, "Recreating the stacks" imports both queues back).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.queue = new sqs.Queue(this, 'Jobs', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -38,6 +41,7 @@ export class DeletionQueue extends Construct {
       visibilityTimeout: Duration.seconds(DELETION_WORKER_TIMEOUT.toSeconds() * 6),
       retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: DELETION_MAX_RECEIVE_COUNT },
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 

@@ -13,6 +13,13 @@
  * Atlassian asks users of the list not to filter by region and warns that ranges are added over
  * time (jira.atlassian.com/browse/ACCESS-1771): re-read the feed before each release
  * (docs/deploying.md, "Refreshing the Forge ranges").
+ *
+ * Verified on 2026-12-07 against that copy (atlassian/atlassian_ips.json at commit 04459db): these
+ * are exactly its 19 IPv4 /28 and 56 IPv6 /64 entries whose services include `forge`; the
+ * `rovo-crawler` /28s beside them are left out. Not verifiable here: the direction of each range
+ * (the copy drops it) and the primary feed itself (no network), so the first deploy should watch the
+ * `patgate-not-forge` WAF metric for refused Forge calls. test/infra/forge-egress-ranges.test.ts
+ * checks the lists' shape.
  */
 export const FORGE_EGRESS_RANGES_READ_ON = '2026-12-07';
 

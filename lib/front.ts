@@ -4,6 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../lambdas/http/origin-guard';
 import { FORGE_EGRESS_IPV4, FORGE_EGRESS_IPV6 } from './forge-egress-ranges';
 
 export interface FrontProps {
@@ -13,6 +14,11 @@ export interface FrontProps {
   readonly certificateArn: string;
   /** The API's own custom domain, CloudFront's origin. */
   readonly originDomainName: string;
+  /**
+   * The origin-verify header's value (lib/origin-secret.ts, a deploy-time dynamic reference):
+   * CloudFront adds it to every request it forwards.
+   */
+  readonly originVerifyValue: string;
 }
 
 /** Bodies above this are refused before any Lambda runs (no request patgate serves comes near it). */
@@ -55,6 +61,10 @@ export class Front extends Construct {
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           // Under the API's 30 s integration limit plus its own answer.
           readTimeout: Duration.seconds(30),
+          // The API's host name is public: the functions refuse requests without this header
+          // (lambdas/http/origin-guard.ts), AWS's documented way to stop callers bypassing CloudFront
+          // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html, "Controlling access to content").
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyValue },
         }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

@@ -197,3 +197,9 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
 };
 
 export const functionNames = Object.keys(functionSpecs) as FunctionName[];
+
+/**
+ * Each function's role name: named, so the credentials key's policy in the data stack can name the
+ * roles that may decrypt without a reference into the application stack (lib/patgate-data-stack.ts).
+ */
+export const functionRoleName = (namePrefix: string, name: FunctionName): string => `${namePrefix}-${name}-function`;

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { Data } from './data';
 import {
   functionNames,
+  functionRoleName,
   functionSpecs,
   type AppSetting,
   type FunctionName,
@@ -62,6 +63,8 @@ export interface FunctionsProps {
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
   /** Forge environment ids whose FITs the FIT-verifying functions accept (PATGATE_FORGE_ENVIRONMENT_IDS). @default none */
   readonly forgeEnvironmentIds?: readonly string[];
+  /** Prefix of the roles' names (`<prefix>-<function>-function`), which the key policy names. @default 'patgate' */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -85,13 +88,6 @@ export class Functions extends Construct {
     this.byName = Object.fromEntries(entries) as Record<FunctionName, lambda.Function>;
   }
 
-  /** Roles of the functions whose specs allow the given action on the credentials key. */
-  public rolesUsingCredentialsKey(action: 'kms:Decrypt' | 'kms:Encrypt'): iam.IRole[] {
-    return functionNames
-      .filter((name) => functionSpecs[name].credentialsKey.some((grant) => grant.actions.includes(action)))
-      .map((name) => this.roleOf(name));
-  }
-
   /** Sets the app base URL once it is known (the API's own URL, created after the functions). */
   public useAppBaseUrl(url: string): void {
     for (const name of functionNames) {
@@ -111,6 +107,7 @@ export class Functions extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
     const role = new iam.Role(scope, 'Role', {
+      roleName: functionRoleName(props.namePrefix ?? 'patgate', name),
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `patgate ${name} function`,
     });

@@ -51,11 +51,11 @@ export class Keys extends Construct {
 
   /**
    * Defence in depth beside the IAM policies: the credentials key's own policy denies
-   * `kms:Decrypt` to every principal but these roles, so a later over-broad IAM grant
+   * `kms:Decrypt` to every principal but these roles (their ARNs), so a later over-broad IAM grant
    * (an admin's `kms:*`, a copied policy) still cannot read a PAT.
    */
-  public restrictCredentialsDecryptTo(roles: readonly iam.IRole[]): void {
-    if (roles.length === 0) throw new Error('restricting decrypt needs at least one role');
+  public restrictCredentialsDecryptTo(roleArns: readonly string[]): void {
+    if (roleArns.length === 0) throw new Error('restricting decrypt needs at least one role');
     this.credentials.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyDecryptToAllButItsFunctions',
@@ -63,7 +63,7 @@ export class Keys extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': roles.map((role) => role.roleArn) } },
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...roleArns] } },
       }),
     );
   }

@@ -35,11 +35,18 @@ export interface PatgateSettings {
   readonly backupCopyVaultArn?: string;
   /** Reserved concurrency of gitAction (needs account headroom). @default 100 in production, none otherwise */
   readonly gitActionReservedConcurrency?: number;
+  /** The origin secret's version CloudFront sends (a rotation, docs/operations.md). @default the current one at deploy */
+  readonly originSecretVersion?: string;
+  /** The origin secret's previous version, still accepted by the functions during a rotation. @default none */
+  readonly originSecretPreviousVersion?: string;
   /** The HTTP API stage's steady-state requests per second, all tenants together. @default 50 */
   readonly apiRateLimit?: number;
   /** The burst the stage absorbs above the rate. @default 100 */
   readonly apiBurstLimit?: number;
 }
+
+/** Every name's prefix (`patgate-<environment>`): names carry the environment, so two environments fit one account. */
+export const namePrefixOf = (settings: Pick<PatgateSettings, 'environmentName'>): string => (settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate');
 
 export const DEFAULT_API_RATE_LIMIT = 50;
 export const DEFAULT_API_BURST_LIMIT = 100;
@@ -78,6 +85,9 @@ export const readPatgateSettings = (node: Node): PatgateSettings => {
   const reserved = text('gitActionReservedConcurrency');
   const backupCopyVaultArn = text('backupCopyVaultArn');
   if (backupCopyVaultArn !== undefined && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w.-]+$/.test(backupCopyVaultArn)) throw new Error('context backupCopyVaultArn must be a backup vault ARN');
+  const originSecretVersion = secretVersionOrUndefined('originSecretVersion', text('originSecretVersion'));
+  const originSecretPreviousVersion = secretVersionOrUndefined('originSecretPreviousVersion', text('originSecretPreviousVersion'));
+  if (originSecretPreviousVersion !== undefined && originSecretVersion === undefined) throw new Error('context originSecretPreviousVersion needs originSecretVersion (the version CloudFront sends now)');
   const production = text('production') === 'true';
   const settings: PatgateSettings = {
     production,
@@ -95,6 +105,8 @@ export const readPatgateSettings = (node: Node): PatgateSettings => {
     breakGlassRoleArn,
     backupCopyVaultArn,
     gitActionReservedConcurrency: reserved === undefined ? undefined : positiveInteger('gitActionReservedConcurrency', reserved, 0),
+    originSecretVersion,
+    originSecretPreviousVersion,
     apiRateLimit,
     apiBurstLimit,
   };
@@ -123,6 +135,12 @@ const forgeEnvironmentIdsOf = (value: string | undefined): readonly string[] | u
   const ids = value.split(',').map((id) => id.trim()).filter((id) => id !== '');
   for (const id of ids) if (!FORGE_ENVIRONMENT_ID.test(id)) throw new Error(`context forgeEnvironmentIds: "${id}" is not a Forge environment id (letters, digits and -, as \`forge environments list\` shows)`);
   return ids;
+};
+
+/** A Secrets Manager version id (a UUID as put-secret-value returns it). */
+const secretVersionOrUndefined = (key: string, value: string | undefined): string | undefined => {
+  if (value !== undefined && !/^[A-Za-z0-9-]{32,64}$/.test(value)) throw new Error(`context ${key} must be a Secrets Manager version id (as put-secret-value prints it)`);
+  return value;
 };
 
 const emailOrUndefined = (key: string, value: string | undefined): string | undefined => {

@@ -2,25 +2,36 @@ import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { OperationsDashboard } from './dashboard';
-import { Data } from './data';
+import type { Data } from './data';
 import { DeploySafety } from './deploy-safety';
-import { DeletionQueue } from './deletion-queue';
+import type { DeletionQueue } from './deletion-queue';
 import { ForgeRemote } from './forge-remote';
 import { Front } from './front';
 import { Functions } from './functions';
-import { Keys } from './keys';
+import type { Keys } from './keys';
 import { Monitoring } from './monitoring';
-import { PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
-import { Recovery } from './recovery';
+import { OriginSecret } from './origin-secret';
+import { namePrefixOf, PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY, requireProductionReady, type PatgateSettings } from './patgate-settings';
+import type { PatgateDataStack } from './patgate-data-stack';
+import type { Recovery } from './recovery';
 import { Schedule } from './schedule';
 import { TokenNotifications } from './token-notifications';
+import { functionNames, functionSpecs } from './function-specs';
+import { ORIGIN_VERIFY_VARIABLE } from '../lambdas/http/origin-guard';
 
 export interface PatgateStackProps extends StackProps {
   readonly settings: PatgateSettings;
+  /** The retained state this stack runs on (lib/patgate-data-stack.ts), referred to across stacks. */
+  readonly stateful: PatgateDataStack;
 }
 
-/** The whole backend of docs/architecture.md §1 and §10: keys, table, functions, API, schedule and alarms. */
+/**
+ * The application of docs/architecture.md §1 and §10: functions, API, front, schedule, topics,
+ * dashboard and alarms, on the keys, table and queues of the data stack (`props.stateful`). Nothing
+ * here is retained: the stack can be destroyed and deployed again around the same data.
+ */
 export class PatgateStack extends Stack {
+  /** The data stack's (lib/patgate-data-stack.ts). */
   public readonly keys: Keys;
   public readonly data: Data;
   public readonly deletionQueue: DeletionQueue;
@@ -30,11 +41,14 @@ export class PatgateStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly tokenNotifications: TokenNotifications;
   public readonly dashboard: OperationsDashboard;
+  /** The data stack's. */
   public readonly recovery: Recovery;
   /** Versions, `live` aliases and canary deployments of the API functions (production). */
   public readonly deploySafety?: DeploySafety;
   /** CloudFront + WAF on the public host name; present with `domainName`. */
   public readonly front?: Front;
+  /** The header value CloudFront sends and the API functions require; present with `domainName`. */
+  public readonly originSecret?: OriginSecret;
   /** The base URL Forge calls: https://<domainName>, or the API's own URL without a domain. */
   public readonly publicUrl: string;
 
@@ -42,11 +56,8 @@ export class PatgateStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     if (settings.production) requireProductionReady(settings);
-    // Names carry the environment, so two environments fit one account.
-    const prefix = settings.environmentName ? `patgate-${settings.environmentName}` : 'patgate';
-    this.keys = new Keys(this, 'Keys', { aliasPrefix: prefix, breakGlassRoleArn: settings.breakGlassRoleArn });
-    this.data = new Data(this, 'Data');
-    this.deletionQueue = new DeletionQueue(this, 'Deletion');
+    const prefix = namePrefixOf(settings);
+    ({ keys: this.keys, data: this.data, deletionQueue: this.deletionQueue, recovery: this.recovery } = props.stateful);
     const gitActionReserved = settings.gitActionReservedConcurrency ?? (settings.production ? PRODUCTION_GIT_ACTION_RESERVED_CONCURRENCY : undefined);
     this.functions = new Functions(this, 'Functions', {
       data: this.data,
@@ -54,23 +65,30 @@ export class PatgateStack extends Stack {
       deletionQueue: this.deletionQueue.queue,
       tracing: settings.tracing,
       settings,
+      namePrefix: prefix,
       forgeEnvironmentIds: settings.forgeEnvironmentIds,
       reservedConcurrency: gitActionReserved === undefined ? undefined : { gitAction: gitActionReserved },
     });
     this.deletionQueue.feed(this.functions.byName.deletion);
-    this.keys.restrictCredentialsDecryptTo(this.functions.rolesUsingCredentialsKey('kms:Decrypt'));
     const domain = settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : undefined;
     if (domain) this.requireFrontRegion();
     if (settings.production) this.deploySafety = new DeploySafety(this, 'DeploySafety', this.functions.byName);
     this.api = new Api(this, 'Api', {
       functions: { ...this.functions.byName, ...this.deploySafety?.aliases },
+      apiName: prefix,
       allowedOrigin: settings.allowedOrigin,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
       originDomain: domain ? { domainName: `origin.${domain.domainName}`, certificateArn: domain.certificateArn } : undefined,
     });
     if (domain && this.api.domainName) {
-      this.front = new Front(this, 'Front', { ...domain, originDomainName: this.api.domainName.name });
+      this.originSecret = new OriginSecret(this, 'OriginSecret', { version: settings.originSecretVersion, previousVersion: settings.originSecretPreviousVersion });
+      // Every API function refuses a request that skipped CloudFront (lambdas/http/origin-guard.ts).
+      for (const name of functionNames.filter((n) => functionSpecs[n].api)) this.functions.byName[name].addEnvironment(ORIGIN_VERIFY_VARIABLE, this.originSecret.acceptedValues);
+      this.front = new Front(this, 'Front', { ...domain, originDomainName: this.api.domainName.name, originVerifyValue: this.originSecret.headerValue });
+      // A rotation's new value reaches the functions (and their canaries) before CloudFront sends it.
+      this.front.distribution.node.addDependency(this.functions);
+      if (this.deploySafety) this.front.distribution.node.addDependency(this.deploySafety);
     }
     this.publicUrl = domain ? `https://${domain.domainName}` : this.api.url;
     if (settings.appBaseUrl === undefined) this.functions.useAppBaseUrl(this.publicUrl);
@@ -106,7 +124,6 @@ export class PatgateStack extends Stack {
       table: this.data.table,
       dashboardName: prefix,
     });
-    this.recovery = new Recovery(this, 'Recovery', { table: this.data.table, copyToVaultArn: settings.backupCopyVaultArn, namePrefix: prefix });
     this.addOutputs();
   }
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -42,7 +42,9 @@ export class Schedule extends Construct {
       );
     }
     // A group of its own, so the group's metrics (target errors, drops) are the checker's alone.
-    this.group = new scheduler.ScheduleGroup(this, 'Group');
+    // Named after the bus (`patgate-<environment>`), so two environments fit one account.
+    // Destroyed with the stack (CDK retains groups by default): a recreated stack reuses the name.
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `${props.eventBusName ?? 'patgate'}-token-expiry`, removalPolicy: RemovalPolicy.DESTROY });
     const role = this.createTargetRole();
     const target = new targets.LambdaInvoke(props.checker, {
       role,

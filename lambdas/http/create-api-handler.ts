@@ -7,6 +7,7 @@ import { logger } from '../observability/logger';
 import { powertools } from '../observability/powertools-middleware';
 import type { ApiEvent, ApiRequest, ApiResponse, ApiResult } from './api-types';
 import { routeKeyOf, type Access, type CallerAccess, type RouteSpec, type UncalledAccess } from './route-spec';
+import { originGuardFromEnvironment, type OriginGuard } from './origin-guard';
 import { problemResponse } from './problem-response';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -65,6 +66,8 @@ const hasCaller = (route: RouteDefinition): route is CallerRoute => isCallerAcce
 
 export interface ApiHandlerDependencies {
   readonly authenticator: () => RequestAuthenticator;
+  /** Refuses requests that did not come through the front (lambdas/http/origin-guard.ts). @default from PATGATE_ORIGIN_VERIFY */
+  readonly originGuard?: OriginGuard;
 }
 
 type Handler = (event: ApiEvent, context?: Partial<Context>) => Promise<ApiResponse>;
@@ -133,11 +136,14 @@ const toResponse = (result: ApiResult, correlationId: string): ApiResponse => {
  */
 export const createApiHandler = (routes: readonly RouteDefinition[], deps: ApiHandlerDependencies): Handler => {
   const byKey = new Map(routes.map((r) => [r.routeKey, r]));
+  const originGuard = deps.originGuard ?? originGuardFromEnvironment();
 
   const base = async (event: ApiEvent): Promise<ApiResponse> => {
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, routeKey: event.routeKey });
     try {
+      // Before anything else: a caller that skipped CloudFront learns nothing of routes or bodies.
+      originGuard(lowerCaseHeaders(event.headers));
       const route = byKey.get(event.routeKey);
       if (!route) throw new AppError('NOT_FOUND', 'No such route.');
       const request = toRequest(event, correlationId, route.access === 'lifecycle');

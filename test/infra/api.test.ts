@@ -76,6 +76,11 @@ describe('HTTP API (DESIGN §4)', () => {
         AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key']),
       },
     });
+    // The admin API's optimistic concurrency: the pages send If-Match and read ETag back.
+    const [[, api]] = propsOf(template.findResources('AWS::ApiGatewayV2::Api')) as [[string, Props]];
+    const cors = api.CorsConfiguration as { AllowHeaders: string[]; ExposeHeaders: string[] };
+    expect(cors.AllowHeaders).toContain('if-match');
+    expect(cors.ExposeHeaders).toEqual(expect.arrayContaining(['etag', 'retry-after']));
   });
 
   it('has no CORS at all when no origin is configured (same-origin callers only)', () => {
@@ -94,6 +99,15 @@ describe('HTTP API (DESIGN §4)', () => {
     const [[, stage]] = propsOf(template.findResources('AWS::ApiGatewayV2::Stage')) as [[string, Props]];
     const format = JSON.parse(String((stage.AccessLogSettings as Props).Format)) as Record<string, string>;
     expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    // Why an integration failed: Lambda's error and status, its request id, and API Gateway's own error.
+    expect(format).toMatchObject({
+      integrationError: '$context.integrationErrorMessage',
+      integrationStatus: '$context.integration.status',
+      integrationErrorDetail: '$context.integration.error',
+      integrationRequestId: '$context.integration.requestId',
+      errorMessage: '$context.error.message',
+      errorResponseType: '$context.error.responseType',
+    });
     expect(Object.values(format).join(' ')).not.toMatch(/header|authorization|body|querystring/i);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });

@@ -5,7 +5,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { PatgateStack } from '../../lib/patgate-stack';
+import type { PatgateStack } from '../../lib/patgate-stack';
+import { PatgateStage } from '../../lib/patgate-stage';
 import { cdkJsonContext, synthPatgate } from './synth-patgate';
 
 interface Acknowledgement {
@@ -32,22 +33,26 @@ const describeViolations = (violations: { ruleName: string; violatingResources: 
 
 describe('cdk-nag AwsSolutions checks (DESIGN §10)', () => {
   // Tracing on: the configuration with the most acknowledgements.
-  const { stack: traced } = synthPatgate({ tracing: true });
+  // The whole environment: the data stack and the application stack.
+  const { stage: traced } = synthPatgate({ tracing: true });
 
   it.each([
-    ['off', () => synthPatgate().stack],
+    ['off', () => synthPatgate().stage],
     ['on', () => traced],
-  ])('finds nothing unacknowledged (tracing %s)', (_tracing, stackOf) => {
-    const report = new AwsSolutionsChecks().validateScope(stackOf());
-    expect(describeViolations(report.violations)).toEqual([]);
-    expect(report.success).toBe(true);
+  ])('finds nothing unacknowledged in either stack (tracing %s)', (_tracing, stageOf) => {
+    const stage = stageOf();
+    for (const stack of [stage.data, stage.app]) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(describeViolations(report.violations)).toEqual([]);
+      expect(report.success).toBe(true);
+    }
   });
 
   it('justifies every acknowledgement in code, on the resource it excuses, never on the whole stack', () => {
     const acknowledgements = acknowledgementsUnder(traced);
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const ack of acknowledgements) {
-      expect(ack.path).not.toBe(traced.node.path);
+      expect([traced.node.path, traced.data.node.path, traced.app.node.path]).not.toContain(ack.path);
       expect(typeof ack.reason).toBe('string');
       expect(String(ack.reason).length).toBeGreaterThan(40);
     }
@@ -60,7 +65,7 @@ describe('cdk-nag AwsSolutions checks (DESIGN §10)', () => {
     const pack = new AwsSolutionsChecks();
     // Reads the raw findings by disabling cdk-nag's acknowledgement lookup on this one instance.
     Reflect.set(pack, 'isAcknowledged', () => false);
-    const raw = pack.validateScope(traced).violations;
+    const raw = [traced.data, traced.app].flatMap((stack) => pack.validateScope(stack).violations);
     for (const ack of acknowledgementsUnder(traced)) {
       const excused = raw.some(
         (v) => v.ruleName === ack.id && v.violatingResources.some((r) => r.constructPath === ack.path || r.constructPath?.startsWith(`${ack.path}/`)),
@@ -74,11 +79,8 @@ describe('cdk-nag AwsSolutions checks (DESIGN §10)', () => {
     try {
       // CloudFormation schema validation off for speed (~25 s here); `cdk synth` runs it.
       const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-      const stack = new PatgateStack(app, 'Patgate', {
-        env: { region: 'us-east-1' },
-        settings: { appKey: 'patgate', tracing: false },
-      });
-      plant?.(stack);
+      const stage = new PatgateStage(app, 'Patgate', { env: { region: 'us-east-1' }, settings: { appKey: 'patgate', tracing: false } });
+      plant?.(stage.app);
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       app.synth();
     } finally {
@@ -86,8 +88,9 @@ describe('cdk-nag AwsSolutions checks (DESIGN §10)', () => {
     }
   };
 
-  it('passes as the policy validation plugin bin/patgate.ts registers, which fails synth on a finding', () => {
+  it('passes as the policy validation plugin bin/patgate.ts registers, which fails synth on a finding in either stack', () => {
     expect(() => synthWithPlugin()).not.toThrow();
     expect(() => synthWithPlugin((stack) => new kms.Key(stack, 'UnrotatedKey'))).toThrow(/AwsSolutions-KMS5/);
+    expect(() => synthWithPlugin((stack) => new kms.Key(stack.keys, 'UnrotatedDataKey'))).toThrow(/AwsSolutions-KMS5/);
   });
 });

@@ -1,24 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { PatgateStack } from '../../lib/patgate-stack';
 import { iamStatements } from './iam-statements';
-import { cdkJsonContext, logicalIdOf, TEST_ORIGIN } from './synth-patgate';
+import { logicalIdOf, synthFromContext, TEST_ORIGIN } from './synth-patgate';
 
 const APP_ID = 'ari:cloud:ecosystem::app/5e1f0c1d-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
 
-const synth = (context: Record<string, unknown>) => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'patgate-forge-synth-'));
-  try {
-    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
-    const stack = new PatgateStack(app, 'Patgate', { env: { region: 'us-east-1' }, settings: { allowedOrigin: TEST_ORIGIN, appKey: 'patgate', tracing: false } });
-    return { stack, template: Template.fromStack(stack) };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-};
+const synth = (context: Record<string, string>) => synthFromContext({ allowedOrigin: TEST_ORIGIN, ...context });
 
 describe('Forge Remote in the stack', () => {
   const { stack, template } = synth({ forgeAppId: APP_ID });

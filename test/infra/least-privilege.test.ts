@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { functionNames, type FunctionName } from '../../lib/function-specs';
+import { functionNames, functionRoleName, type FunctionName } from '../../lib/function-specs';
 import type { PatgateSettings } from '../../lib/patgate-settings';
 import type { PatgateStack } from '../../lib/patgate-stack';
 import { allowsAction, iamStatements, keyOfAlias, mayReach, type IamStatement } from './iam-statements';
@@ -115,9 +115,17 @@ describe('least privilege (DESIGN §6)', () => {
     const denies = keyPolicyOf(f).filter((s) => s.Effect === 'Deny' && s.Action === 'kms:Decrypt');
     expect(denies).toHaveLength(1);
     expect(denies[0]).toMatchObject({ Action: 'kms:Decrypt', Principal: { AWS: '*' }, Resource: '*' });
+    // The key lives in the data stack and names the roles (no reference into the application stack)…
+    const decrypters: FunctionName[] = ['gitAction', 'tokenExpiry'];
     expect(denies[0]?.Condition).toEqual({
-      ArnNotEquals: { 'aws:PrincipalArn': ['gitAction', 'tokenExpiry'].map((name) => ({ 'Fn::GetAtt': [f.roleOf[name as FunctionName], 'Arn'] })) },
+      ArnNotEquals: { 'aws:PrincipalArn': decrypters.map((name) => ({ 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, `:role/${functionRoleName('patgate', name)}`]] })) },
     });
+    // …and those are the names the functions' roles carry, or the deny would lock the functions out.
+    for (const name of functionNames) {
+      const role = f.template.toJSON().Resources[f.roleOf[name]] as { Properties: { RoleName?: string } };
+      expect(role.Properties.RoleName).toBe(functionRoleName('patgate', name));
+    }
+    expect(new Set(functionNames.map((name) => functionRoleName('patgate', name))).size).toBe(functionNames.length);
   });
 
   it('denies kms:ReEncrypt* to everyone: an administrator with kms:* cannot re-wrap a PAT\'s data key under a key of their own', () => {
