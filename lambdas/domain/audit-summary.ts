@@ -1,4 +1,4 @@
-import { branchNamingLabel } from './branch-naming';
+import { branchNamingLabel } from './branch-name';
 import type { IntegrationRecord, RepositoryOverrideRecord } from './records';
 import { scopeOf, type ProjectRef, type ProjectScope } from './project-association';
 
@@ -14,17 +14,20 @@ export const projectsLabel = (scope: ProjectScope | readonly ProjectRef[] | unde
   return resolved === 'all' ? 'all' : resolved.map((p) => p.key).join(', ');
 };
 
+/** The settings a summary names (jira-app/src/admin/saved-summary.ts confirms a save in the same words). */
+export type SummarisedIntegration = Pick<IntegrationRecord, 'name' | 'baseUrl' | 'region' | 'tfsVersion' | 'requireUserPat' | 'projects' | 'branchNaming'>;
+
 const change = (what: string, from: string, to: string): string[] => (from === to ? [] : [`${what}: ${from} → ${to}`]);
 
 /** An integration as created: each setting once. */
-export const integrationCreatedSummary = (record: IntegrationRecord): string[] => [
+export const integrationCreatedSummary = (record: SummarisedIntegration): string[] => [
   `Require User PAT: ${onOff(record.requireUserPat)}`,
   `Projects: ${projectsLabel(record.projects)}`,
   ...(record.branchNaming ? [`Branch names: ${branchNamingLabel(record.branchNaming)}`] : []),
 ];
 
 /** An integration's change: one line per setting that differs; a new service credential is only "replaced". */
-export const integrationChangeSummary = (previous: IntegrationRecord, next: IntegrationRecord, credentialReplaced: boolean): string[] => [
+export const integrationChangeSummary = (previous: SummarisedIntegration, next: SummarisedIntegration, credentialReplaced: boolean): string[] => [
   ...change('Name', previous.name, next.name),
   ...change('Base URL', previous.baseUrl ?? 'none', next.baseUrl ?? 'none'),
   ...change('Region', previous.region ?? 'none', next.region ?? 'none'),

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { TFS_VERSIONS, type ProviderKind } from './integration';
-import { branchNameProblem } from './branch-name';
-import { branchTemplateProblem, ISSUE_TYPE_PREFIXES_MAX, issueTypeNameProblem, issueTypePrefixProblem } from './branch-naming';
+import { branchNameProblem, branchTemplateProblem, ISSUE_TYPE_PREFIXES_MAX, issueTypeNameProblem, issueTypePrefixProblem } from './branch-name';
 
 /** zod schemas: the single source for request types and the OpenAPI document (docs/architecture.md §13). */
 // Every host's tokens are printable ASCII; anything else could never be sent in an HTTP header.

@@ -1,6 +1,6 @@
 import type { ProviderKind, TfsVersion } from './integration';
 import type { ProjectRef, ProjectScope } from './project-association';
-import type { BranchNaming } from './branch-naming';
+import type { BranchNaming } from './branch-name';
 
 /**
  * Which Jira app platform installed a tenant: the platform port (lambdas/jira: request

@@ -25,7 +25,7 @@ import type { ProviderLookup } from '../hosts/provider-registry';
 import type { JiraRestClient } from '../jira/jira-rest-client';
 import { resolveProjects } from '../jira/project-directory';
 import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
-import { branchNamingLabel, type BranchNaming } from '../domain/branch-naming';
+import { branchNamingLabel, type BranchNaming } from '../domain/branch-name';
 import { integrationChangeSummary, integrationCreatedSummary, overrideChangeSummary, projectsLabel } from '../domain/audit-summary';
 
 const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');

@@ -7,7 +7,7 @@ import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import { projectAssociated, type ProjectRef } from '../domain/project-association';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
-import type { BranchNaming } from '../domain/branch-naming';
+import type { BranchNaming } from '../domain/branch-name';
 import { Secret } from '../domain/secret';
 import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
 import type { HostFamilies } from '../hosts/family-registry';

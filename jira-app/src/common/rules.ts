@@ -4,8 +4,7 @@
  * every page. test/unit/jira-app-rules.test.ts runs both over the same samples to keep them in step.
  * Each rule answers an error message, or undefined when the value is fine.
  */
-import { branchNameProblem } from '../../../lambdas/domain/branch-name';
-import { branchTemplateProblem, issueTypeNameProblem, issueTypePrefixProblem } from '../../../lambdas/domain/branch-naming';
+import { branchNameProblem, branchTemplateProblem, issueTypeNameProblem, issueTypePrefixProblem } from '../../../lambdas/domain/branch-name';
 
 export type Rule = (value: string) => string | undefined;
 
@@ -86,7 +85,7 @@ export const check = (pairs: readonly (readonly [field: string, value: string, r
 
 /**
  * Branch naming (docs/architecture.md §5). The checks are pure functions shared with the API's zod
- * schemas (lambdas/domain/branch-naming.ts, no zod inside), so page and API cannot drift apart.
+ * schemas (lambdas/domain/branch-name.ts, no zod inside), so page and API cannot drift apart.
  */
 const sentence = (problem: string | undefined, what: string): string | undefined => (problem ? `${what} ${problem}.` : undefined);
 
