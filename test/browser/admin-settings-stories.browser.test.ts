@@ -20,7 +20,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const asAdmin = () => ({ site: stack.site, accountId: 'demo-admin' });
 const asUser = () => ({ site: stack.site, accountId: 'demo-user' });
 
 /** Waits until the element has the keyboard focus inside the app's iframe (focus moves after the page renders the result). */
