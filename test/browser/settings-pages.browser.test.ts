@@ -56,6 +56,9 @@ describe('Manage Git repositories (admin)', () => {
     await frame.locator('#serviceCredential\\.token').fill(serviceToken('github'));
     await frame.locator('form').getByRole('button', { name: 'Add integration' }).click();
     await shows(frame.locator('#integration-form-title'), 'Edit GitHub (acme)');
+    // Add confirms what was saved.
+    await shows(frame.getByTestId('save-result'), 'Added GitHub (acme)');
+    await shows(frame.getByTestId('save-result'), 'Require User PAT: off');
     const [created] = await adminIntegrations();
     expect(created).toMatchObject({ name: 'GitHub (acme)', provider: 'github', requireUserPat: false });
     integrationId = String(created?.id);
