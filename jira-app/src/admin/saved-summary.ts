@@ -4,7 +4,7 @@ import type { IntegrationView } from '../api/patgate';
 /**
  * What an Add or Update saved, as the confirmation says it: the same words as the audit entry the API
  * wrote (lambdas/domain/audit-summary.ts), computed here from the views before and after (the page
- * bundles may not import that server module; test/browser/admin-settings-stories checks both read alike).
+ * bundles may not import that server module; test/unit/audit-summary.test.ts checks both read alike).
  */
 const onOff = (value: boolean): string => (value ? 'on' : 'off');
 const projectsOf = (view: IntegrationView): string => (view.projects === 'all' ? 'all' : view.projects.map((p) => p.key).join(', '));
