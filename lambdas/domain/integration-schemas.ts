@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TFS_VERSIONS, type ProviderKind } from './integration';
+import { branchNameProblem, branchTemplateProblem, ISSUE_TYPE_PREFIXES_MAX, issueTypeNameProblem, issueTypePrefixProblem } from './branch-name';
 
 /** zod schemas: the single source for request types and the OpenAPI document (docs/architecture.md §13). */
 // Every host's tokens are printable ASCII; anything else could never be sent in an HTTP header.
@@ -25,6 +26,24 @@ const projectList = z.array(projectNameSchema).min(1).max(50);
 /** docs/architecture.md §3 step 0: which Jira projects may reach an integration. */
 export const projectScopeSchema = z.union([z.literal('all'), projectList]);
 
+/** A check answering a problem or undefined, as a zod refinement (the same functions the admin page runs). */
+const problemFree = (problem: (value: string) => string | undefined) => (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+
+/** docs/architecture.md §5: the integration's branch name template and issue type → prefix mapping. */
+export const branchNamingSchema = z.strictObject({
+  template: z.string().superRefine(problemFree(branchTemplateProblem)),
+  issueTypePrefixes: z
+    .record(z.string().superRefine(problemFree(issueTypeNameProblem)), z.string().superRefine(problemFree(issueTypePrefixProblem)))
+    .refine((map) => Object.keys(map).length <= ISSUE_TYPE_PREFIXES_MAX, `at most ${ISSUE_TYPE_PREFIXES_MAX} issue types`)
+    .default({}),
+});
+
+/** A git branch name as `git check-ref-format --branch` takes it (a repository's default source branch). */
+export const gitBranchNameSchema = z.string().superRefine(problemFree(branchNameProblem));
+
 const buildCreateIntegrationSchema = (kinds: IntegrationKinds) =>
   z.strictObject({
     name,
@@ -34,6 +53,7 @@ const buildCreateIntegrationSchema = (kinds: IntegrationKinds) =>
     tfsVersion: z.enum(TFS_VERSIONS).optional(),
     requireUserPat: z.boolean().default(false),
     projects: projectScopeSchema.default('all'),
+    branchNaming: branchNamingSchema.optional(),
     serviceCredential: credentialSchema,
   });
 export type CreateIntegrationSchema = ReturnType<typeof buildCreateIntegrationSchema>;
@@ -62,6 +82,8 @@ export const patchIntegrationSchema = z.strictObject({
   tfsVersion: z.enum(TFS_VERSIONS).optional(),
   requireUserPat: z.boolean().optional(),
   projects: projectScopeSchema.optional(),
+  // null: back to the default pattern.
+  branchNaming: branchNamingSchema.nullable().optional(),
   serviceCredential: credentialSchema.optional(),
 });
 export type PatchIntegrationInput = z.infer<typeof patchIntegrationSchema>;
@@ -78,6 +100,8 @@ export const repositoryOverrideSchema = z.strictObject({
   requireUserPat: z.boolean().nullable(),
   // Narrows the integration's projects for this repository; absent: the integration's. With `requireUserPat: null` the override is removed, so none may be named.
   projects: projectList.optional(),
+  // The branch the panel preselects to start from (GitFlow: `develop`); absent: the host's default branch.
+  defaultSourceBranch: gitBranchNameSchema.optional(),
 });
 
 export const auditQuerySchema = z.strictObject({

@@ -6,9 +6,14 @@ export type TokenStatus = 'missing' | StoredTokenStatus;
 
 export const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/** Status from the stored status and the clock: expiry is derived, so a stale `valid` never lets an expired token through. */
+/**
+ * Status from the stored status and the clock: expiry is derived, so a stale `valid` never lets an
+ * expired token through. A token past its expiry is `expired` even when a host refusal marked it
+ * `invalid` since: the host refused it because it expired, and every page says so in one word.
+ */
 export const tokenStatus = (token: { status: StoredTokenStatus; expiresAt?: string } | undefined, now: Date): TokenStatus => {
   if (!token) return 'missing';
+  if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime()) return 'expired';
   if (token.status === 'invalid') return 'invalid';
   if (token.status === 'expired') return 'expired';
   if (token.expiresAt) {

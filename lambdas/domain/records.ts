@@ -1,5 +1,6 @@
 import type { ProviderKind, TfsVersion } from './integration';
 import type { ProjectRef, ProjectScope } from './project-association';
+import type { BranchNaming } from './branch-name';
 
 /**
  * Which Jira app platform installed a tenant: the platform port (lambdas/jira: request
@@ -74,6 +75,8 @@ export interface IntegrationRecord {
   /** Which Jira projects may reach it (docs/architecture.md §3 step 0); absent on older items: all. */
   readonly projects?: ProjectScope;
   readonly serviceCredential: StoredCredential;
+  /** The team's branch naming (docs/architecture.md §5); absent: the default `ABC-123-summary` pattern. */
+  readonly branchNaming?: BranchNaming;
   /**
    * `canonical`: every override of this integration is stored under its canonical repository id
    * (integrations created since ids became canonical). Absent on older integrations, whose overrides
@@ -95,6 +98,8 @@ export interface RepositoryOverrideRecord {
   readonly requireUserPat: boolean;
   /** Narrows the integration's projects for this repository (never widens them); absent: the integration's. */
   readonly projects?: readonly ProjectRef[];
+  /** The branch the panel preselects to start from (GitFlow: `develop`); absent: the host's default branch. */
+  readonly defaultSourceBranch?: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
@@ -134,4 +139,6 @@ export interface AuditEntry {
   readonly url?: string;
   /** What changed (field names and non-secret values). */
   readonly changes?: Readonly<Record<string, unknown>>;
+  /** What changed as people read it ("Require User PAT: off → on"), one line each, computed at write time (domain/audit-summary.ts). */
+  readonly summary?: readonly string[];
 }

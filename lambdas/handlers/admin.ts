@@ -41,8 +41,11 @@ export const adminRoutes = (deps: () => Dependencies): RouteDefinition[] =>
     },
     setRepositoryOverride: async ({ request, caller }) => {
       const id = integrationIdOf(request);
-      const { repositoryId, requireUserPat, projects } = parseInput(repositoryOverrideSchema, request.body, 'body');
-      return { status: 200, body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat, { projects, jira: caller.jira }) };
+      const { repositoryId, requireUserPat, projects, defaultSourceBranch } = parseInput(repositoryOverrideSchema, request.body, 'body');
+      return {
+        status: 200,
+        body: await deps().integrations.setOverride(caller.tenant.clientKey, caller.accountId, id, repositoryId, requireUserPat, { projects, defaultSourceBranch, jira: caller.jira }),
+      };
     },
     jiraProjects: async ({ request, caller }) => {
       const query = parseInput(jiraProjectsQuerySchema, request.query, 'query');

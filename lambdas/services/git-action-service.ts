@@ -53,8 +53,8 @@ export interface CredentialChoice {
 }
 
 export type Readiness =
-  | ({ readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string } & ExpiryNotice)
-  | { readonly status: 'refused'; readonly code: string; readonly message: string; readonly newTokenUrl: string; readonly setupUrl: string };
+  | ({ readonly status: 'ready'; readonly actedAs: ActedAs; readonly newTokenUrl: string; readonly setupUrl: string; readonly defaultSourceBranch?: string } & ExpiryNotice)
+  | { readonly status: 'refused'; readonly code: string; readonly message: string; readonly newTokenUrl: string; readonly setupUrl: string; readonly defaultSourceBranch?: string };
 
 /** What the policy decides on: the records of one action and its repository under its canonical id. */
 interface ActionTarget {
@@ -68,6 +68,8 @@ interface ActionTarget {
   readonly hostRepository: string;
   /** The project lists of the overrides found for the repository (each narrows the integration's). */
   readonly narrowings: readonly (readonly ProjectRef[] | undefined)[];
+  /** The repository override's default source branch, if one names it (docs/architecture.md §5). */
+  readonly defaultSourceBranch?: string;
 }
 
 /** docs/architecture.md §3 step 0: the project reaches the integration and every override's narrowing; 403 otherwise. */
@@ -107,7 +109,11 @@ export class GitActionService {
     requireAssociated(target, project);
     const { integration } = target;
     const provider = this.providers(integration);
-    const links = { newTokenUrl: verifiedNewTokenUrl(provider, integration), setupUrl: setupUrl(tenant, this.appKey, integration.id) };
+    const links = {
+      newTokenUrl: verifiedNewTokenUrl(provider, integration),
+      setupUrl: setupUrl(tenant, this.appKey, integration.id),
+      ...(target.defaultSourceBranch ? { defaultSourceBranch: target.defaultSourceBranch } : {}),
+    };
     const decision = this.#decide(target);
     if (decision.kind === 'refused') return { status: 'refused', code: decision.code, message: REFUSAL_MESSAGES[decision.code](integration.name), ...links };
     const actedAs: ActedAs = decision.kind === 'user-pat' ? { credential: 'user-pat', login: target.token?.providerLogin } : { credential: 'service-account' };
@@ -286,7 +292,8 @@ export class GitActionService {
     }
     const found = keys.flatMap((key) => overrides.get(key) ?? []);
     // Every spelling's narrowing holds (checked by requireAssociated once the project is known).
-    return { integration, token: records.token, override: requirementOf(found), canonical, hostRepository, narrowings: found.map((o) => o.projects) };
+    const defaultSourceBranch = found.find((o) => o.defaultSourceBranch)?.defaultSourceBranch;
+    return { integration, token: records.token, override: requirementOf(found), canonical, hostRepository, narrowings: found.map((o) => o.projects), ...(defaultSourceBranch ? { defaultSourceBranch } : {}) };
   }
 
   /**

@@ -25,6 +25,8 @@ import type { ProviderLookup } from '../hosts/provider-registry';
 import type { JiraRestClient } from '../jira/jira-rest-client';
 import { resolveProjects } from '../jira/project-directory';
 import { groupOverrides, type IntegrationCatalog } from './integration-catalog';
+import { branchNamingLabel, type BranchNaming } from '../domain/branch-name';
+import { integrationChangeSummary, integrationCreatedSummary, overrideChangeSummary, projectsLabel } from '../domain/audit-summary';
 
 const kindOfInput = (input: CredentialInput): CredentialKind => ('token' in input ? 'token' : 'accessKeyId' in input ? 'aws-keys' : 'basic');
 
@@ -46,7 +48,16 @@ export interface IntegrationView {
   readonly projects: ProjectScope;
   /** Everything stored of the credential except its ciphertext. */
   readonly serviceCredential: ShownCredential;
-  readonly repositories: readonly { repositoryId: string; requireUserPat: boolean; projects?: readonly ProjectRef[]; updatedAt: string; updatedBy: string }[];
+  /** The team's branch naming (docs/architecture.md §5); absent: the default pattern. */
+  readonly branchNaming?: BranchNaming;
+  readonly repositories: readonly {
+    repositoryId: string;
+    requireUserPat: boolean;
+    projects?: readonly ProjectRef[];
+    defaultSourceBranch?: string;
+    updatedAt: string;
+    updatedBy: string;
+  }[];
   readonly version: number;
   readonly createdAt: string;
   readonly createdBy: string;
@@ -73,9 +84,17 @@ export const integrationView = (record: IntegrationRecord, overrides: readonly R
   requireUserPat: record.requireUserPat,
   projects: scopeOf(record.projects),
   serviceCredential: withoutCiphertext(record.serviceCredential),
+  ...(record.branchNaming ? { branchNaming: record.branchNaming } : {}),
   repositories: overrides
     .filter((o) => o.integrationId === record.id)
-    .map((o) => ({ repositoryId: o.repositoryId, requireUserPat: o.requireUserPat, ...(o.projects ? { projects: o.projects } : {}), updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
+    .map((o) => ({
+      repositoryId: o.repositoryId,
+      requireUserPat: o.requireUserPat,
+      ...(o.projects ? { projects: o.projects } : {}),
+      ...(o.defaultSourceBranch ? { defaultSourceBranch: o.defaultSourceBranch } : {}),
+      updatedAt: o.updatedAt,
+      updatedBy: o.updatedBy,
+    })),
   version: record.version,
   createdAt: record.createdAt,
   createdBy: record.createdBy,
@@ -142,6 +161,7 @@ export class IntegrationService {
       ...shape,
       requireUserPat: input.requireUserPat,
       projects,
+      ...(input.branchNaming ? { branchNaming: input.branchNaming } : {}),
       serviceCredential: await this.#storeCredential({ tenant, id, ...shape }, input.serviceCredential, now, verified),
       hostSetAt: now,
       overrideKeys: 'canonical',
@@ -158,7 +178,8 @@ export class IntegrationService {
       action: 'integration.created',
       integrationId: id,
       outcome: 'success',
-      changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, projects: scopeLabelOf(projects), serviceCredential: 'set' },
+      changes: { name: record.name, provider: record.provider, baseUrl: record.baseUrl, region: record.region, tfsVersion: record.tfsVersion, requireUserPat: record.requireUserPat, projects: projectsLabel(projects), serviceCredential: 'set' },
+      summary: integrationCreatedSummary(record),
     });
     return { ...integrationView(record, []), tokenHolders: 0 };
   }
@@ -185,8 +206,11 @@ export class IntegrationService {
     const projects = input.projects === undefined ? previous.projects : await this.#projects(jira, input.projects);
     if (input.projects !== undefined) await this.#checkOverridesWithin(tenant, integrationId, projects);
     const verified = input.serviceCredential ? await this.#verify(input.name ?? previous.name, shape, input.serviceCredential) : undefined;
+    const { branchNaming: _previousNaming, ...kept } = previous;
+    const branchNaming = input.branchNaming === undefined ? previous.branchNaming : (input.branchNaming ?? undefined);
     const next: IntegrationRecord = {
-      ...previous,
+      ...kept,
+      ...(branchNaming ? { branchNaming } : {}),
       name: input.name ?? previous.name,
       ...shape,
       requireUserPat: input.requireUserPat ?? previous.requireUserPat,
@@ -202,7 +226,7 @@ export class IntegrationService {
     };
     await this.store.update(previous, next, expectedVersion);
     this.options.catalog?.forget(tenant);
-    await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input) });
+    await this.audit.append(tenant, { actorAccountId: actor, action: 'integration.updated', integrationId, outcome: 'success', changes: diff(previous, next, input), summary: integrationChangeSummary(previous, next, input.serviceCredential !== undefined) });
     if (moved) await this.#dropUserTokens(tenant, actor, next);
     const { overrides, tokenHolders } = await this.store.overridesAndHolders(tenant, integrationId);
     return { ...integrationView(next, overrides), tokenHolders };
@@ -259,20 +283,37 @@ export class IntegrationService {
     integrationId: string,
     rawRepositoryId: string,
     requireUserPat: boolean | null,
-    named: { projects?: readonly string[]; jira: JiraRestClient },
-  ): Promise<{ repositoryId: string; requireUserPat: boolean | null; projects?: readonly ProjectRef[]; effective: boolean }> {
+    named: { projects?: readonly string[]; defaultSourceBranch?: string; jira: JiraRestClient },
+  ): Promise<{ repositoryId: string; requireUserPat: boolean | null; projects?: readonly ProjectRef[]; defaultSourceBranch?: string; effective: boolean }> {
     const integration = await this.#require(tenant, integrationId);
     const repositoryId = canonicalRepositoryId(this.options.families, integration.provider, rawRepositoryId);
     if (requireUserPat === null && named.projects) {
       throw new AppError('VALIDATION_FAILED', 'A removed override narrows nothing.', { errors: [{ field: 'projects', message: 'send requireUserPat true or false to narrow the projects' }] });
     }
+    // The override item holds the default source branch, so it exists only with a stated requirement.
+    if (requireUserPat === null && named.defaultSourceBranch !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'A removed override has no default source branch.', {
+        errors: [{ field: 'defaultSourceBranch', message: 'choose required or not required to set a default source branch' }],
+      });
+    }
+    const { defaultSourceBranch } = named;
     const projects = named.projects ? await resolveProjects(named.jira, named.projects, 'projects') : undefined;
     // An override narrows its integration's projects, never widens them.
     requireNarrowing(integration.projects, projects, 'projects');
     const previous = await this.store.getOverride(tenant, integrationId, repositoryId);
     if (integration.overrideKeys !== 'canonical') await this.#dropOtherSpellings(tenant, integration, repositoryId);
     if (requireUserPat === null) await this.store.deleteOverride(tenant, integrationId, repositoryId);
-    else await this.store.putOverride(tenant, { integrationId, repositoryId, requireUserPat, ...(projects ? { projects } : {}), updatedAt: this.clock.now().toISOString(), updatedBy: actor });
+    else {
+      await this.store.putOverride(tenant, {
+        integrationId,
+        repositoryId,
+        requireUserPat,
+        ...(projects ? { projects } : {}),
+        ...(defaultSourceBranch ? { defaultSourceBranch } : {}),
+        updatedAt: this.clock.now().toISOString(),
+        updatedBy: actor,
+      });
+    }
     this.options.catalog?.forget(tenant);
     await this.audit.append(tenant, {
       actorAccountId: actor,
@@ -280,9 +321,20 @@ export class IntegrationService {
       integrationId,
       repositoryId,
       outcome: 'success',
-      changes: { requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat }, ...(projects ? { projects: scopeLabelOf(projects) } : {}) },
+      changes: {
+        requireUserPat: { from: previous?.requireUserPat ?? null, to: requireUserPat },
+        ...(projects ? { projects: projectsLabel(projects) } : {}),
+        ...(defaultSourceBranch ? { defaultSourceBranch } : {}),
+      },
+      summary: overrideChangeSummary(repositoryId, previous, requireUserPat === null ? undefined : { requireUserPat, projects, defaultSourceBranch }),
     });
-    return { repositoryId, requireUserPat, ...(projects ? { projects } : {}), effective: effectiveRequirement(integration.requireUserPat, requireUserPat) };
+    return {
+      repositoryId,
+      requireUserPat,
+      ...(projects ? { projects } : {}),
+      ...(defaultSourceBranch ? { defaultSourceBranch } : {}),
+      effective: effectiveRequirement(integration.requireUserPat, requireUserPat),
+    };
   }
 
   /**
@@ -445,11 +497,9 @@ const diff = (previous: IntegrationRecord, next: IntegrationRecord, input: Patch
     if (previous[field] !== next[field]) changes[field] = { from: previous[field] ?? null, to: next[field] ?? null };
   }
   if (input.serviceCredential) changes.serviceCredential = 'replaced';
-  if (input.projects !== undefined && scopeLabelOf(previous.projects) !== scopeLabelOf(next.projects)) changes.projects = { from: scopeLabelOf(previous.projects), to: scopeLabelOf(next.projects) };
+  if (input.branchNaming !== undefined && branchNamingLabel(previous.branchNaming) !== branchNamingLabel(next.branchNaming)) {
+    changes.branchNaming = { from: branchNamingLabel(previous.branchNaming), to: branchNamingLabel(next.branchNaming) };
+  }
+  if (input.projects !== undefined && projectsLabel(previous.projects) !== projectsLabel(next.projects)) changes.projects = { from: projectsLabel(previous.projects), to: projectsLabel(next.projects) };
   return changes;
-};
-
-const scopeLabelOf = (scope: ProjectScope | undefined): string => {
-  const resolved = scopeOf(scope);
-  return resolved === 'all' ? 'all' : resolved.map((p) => p.key).join(', ');
 };

@@ -7,6 +7,7 @@ import { saveTokenSchema, type SaveTokenInput } from '../domain/token-schemas';
 import { tokenStatus, type TokenStatus } from '../domain/policy';
 import { projectAssociated, type ProjectRef } from '../domain/project-association';
 import type { IntegrationRecord, TenantRecord, UserTokenRecord } from '../domain/records';
+import type { BranchNaming } from '../domain/branch-name';
 import { Secret } from '../domain/secret';
 import type { HostCredential, VerifiedIdentity } from '../hosts/git-provider';
 import type { HostFamilies } from '../hosts/family-registry';
@@ -28,6 +29,8 @@ export interface MyIntegrationView extends ExpiryNotice {
   readonly provider: IntegrationRecord['provider'];
   readonly requireUserPat: boolean;
   readonly repositoryOverrides: readonly { repositoryId: string; requireUserPat: boolean }[];
+  /** The integration's branch name template and issue type → prefix mapping (docs/architecture.md §5); absent: the default pattern. */
+  readonly branchNaming?: BranchNaming;
   readonly patSupported: boolean;
   readonly status: TokenStatus;
   readonly hint?: string;
@@ -268,6 +271,7 @@ export class TokenService {
       provider: integration.provider,
       requireUserPat: integration.requireUserPat,
       repositoryOverrides: overrides,
+      ...(integration.branchNaming ? { branchNaming: integration.branchNaming } : {}),
       patSupported: supportsPersonalAccessTokens(integration.provider, integration.tfsVersion),
     };
   }

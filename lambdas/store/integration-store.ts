@@ -209,6 +209,7 @@ export const toOverride = (item: Record<string, unknown>): RepositoryOverrideRec
   repositoryId: String(item.repositoryId),
   requireUserPat: item.requireUserPat === true,
   ...(projectRefs(item.projects) ? { projects: (item.projects as readonly ProjectRef[]).map((p) => ({ id: p.id, key: p.key })) } : {}),
+  ...(typeof item.defaultSourceBranch === 'string' ? { defaultSourceBranch: item.defaultSourceBranch } : {}),
   updatedAt: String(item.updatedAt),
   updatedBy: String(item.updatedBy),
 });

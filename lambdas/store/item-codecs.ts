@@ -24,6 +24,13 @@ const present: Check = (v) => v !== undefined;
 export const projectRefs: Check = (v) =>
   Array.isArray(v) && v.every((p) => object(p) && typeof (p as Record<string, unknown>).id === 'string' && typeof (p as Record<string, unknown>).key === 'string');
 
+/** A branch naming as stored: a template and a map of issue type names to prefixes. */
+const branchNaming: Check = (v) => {
+  if (!object(v)) return false;
+  const { template, issueTypePrefixes } = v as Record<string, unknown>;
+  return text(template) && object(issueTypePrefixes) && Object.values(issueTypePrefixes as Record<string, unknown>).every(text);
+};
+
 /** An integration item, its `provider` one of the kinds of the host families in use. */
 const integrationShape = (kinds: readonly ProviderKind[]): Shape<IntegrationRecord> => ({
   tenant: text,
@@ -36,6 +43,7 @@ const integrationShape = (kinds: readonly ProviderKind[]): Shape<IntegrationReco
   requireUserPat: boolean,
   projects: optional((v) => v === 'all' || projectRefs(v)),
   serviceCredential: present,
+  branchNaming: optional(branchNaming),
   overrideKeys: optional(oneOf(['canonical'])),
   hostSetAt: optional(text),
   version: number,
@@ -83,6 +91,7 @@ const AUDIT: Shape<AuditEntry> = {
   actedAs: optional((v) => object(v) && oneOf(['user-pat', 'service-account'])((v as Record<string, unknown>).credential)),
   url: optional(text),
   changes: optional(object),
+  summary: optional(texts),
 };
 
 const badFields = (item: Record<string, unknown>, shape: Readonly<Record<string, Check>>): string[] =>

@@ -56,6 +56,9 @@ describe('Manage Git repositories (admin)', () => {
     await frame.locator('#serviceCredential\\.token').fill(serviceToken('github'));
     await frame.locator('form').getByRole('button', { name: 'Add integration' }).click();
     await shows(frame.locator('#integration-form-title'), 'Edit GitHub (acme)');
+    // Add confirms what was saved.
+    await shows(frame.getByTestId('save-result'), 'Added GitHub (acme)');
+    await shows(frame.getByTestId('save-result'), 'Require User PAT: off');
     const [created] = await adminIntegrations();
     expect(created).toMatchObject({ name: 'GitHub (acme)', provider: 'github', requireUserPat: false });
     integrationId = String(created?.id);
@@ -109,6 +112,17 @@ describe('Manage Git repositories (admin)', () => {
     expect((await adminIntegrations())[0]).toMatchObject({ repositories: [expect.objectContaining({ repositoryId: 'acme/web', requireUserPat: false })] });
   });
 });
+
+/** Polls the API until demo-user's token for the integration has the status (a condition, however loaded the machine). */
+const untilStatus = async (integrationId: string, status: string): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const mine = await stack.harness.call('GET', '/api/me/integrations', { as: { site: stack.site, accountId: 'demo-user' } });
+    if ((mine.body.integrations as { integrationId: string; status: string }[]).some((i) => i.integrationId === integrationId && i.status === status)) return;
+    if (Date.now() > deadline) throw new Error(`the token never became ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
 
 /** The service token the GitHub world seeds (what an admin would paste). */
 const serviceToken = (kind: string): string => {
@@ -168,13 +182,15 @@ describe('Personal settings (user)', () => {
   });
 
   it('an expired token shows "expired" with New token', async () => {
-    const { secret } = stack.world('github').userToken('uma-brief', { expiresAt: new Date(Date.now() + 4000) });
+    // Enough time for the save on a loaded machine (the host refuses a token already expired).
+    const { secret } = stack.world('github').userToken('uma-brief', { expiresAt: new Date(Date.now() + 6000) });
     const saved = await stack.harness.call('PUT', `/api/me/tokens/${githubId}`, { as: { site: stack.site, accountId: 'demo-user' }, body: { token: secret } });
     expect(saved.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    // Waits on the condition (the API says expired), not a fixed time (issue 23).
+    await untilStatus(githubId, 'expired');
     frame = await open(page, stack, SETTINGS_PATH);
     await shows(frame.getByTestId(`status-${githubId}`), 'expired · uma-brief');
-    await shows(frame.getByTestId(`integration-${githubId}`), 'Your token has expired');
+    await shows(frame.getByTestId(`integration-${githubId}`), 'Your personal access token has expired');
     expect(await frame.getByTestId(`new-token-${githubId}`).isVisible()).toBe(true);
     await screenshot(page, 'personal-settings-expired');
   });

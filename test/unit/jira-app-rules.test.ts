@@ -2,7 +2,9 @@ import * as z from 'zod';
 import {
   awsKeysCredentialSchema,
   basicCredentialSchema,
+  branchNamingSchema,
   createIntegrationSchemaFor,
+  gitBranchNameSchema,
   repositoryIdSchema,
   tokenCredentialSchema,
 } from '../../lambdas/domain/integration-schemas';
@@ -11,11 +13,15 @@ import { TFS_VERSIONS } from '../../lambdas/domain/integration';
 import { credentialKindFor, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, STATES_EXPIRY } from '../../jira-app/src/common/kinds';
 import {
   accessKeyIdRule,
+  branchTemplateRule,
+  issueTypeNameRule,
+  issueTypePrefixRule,
   nameRule,
   passwordRule,
   regionRule,
   repositoryIdRule,
   secretAccessKeyRule,
+  sourceBranchRule,
   tokenRule,
   usernameRule,
   type Rule,
@@ -65,6 +71,27 @@ describe('the pages validate as the API does', () => {
 
   it('repository ids', () => {
     agree(repositoryIdRule, repositoryIdSchema, ['acme/web', 'web-project/web', '', 'a'.repeat(300), 'a'.repeat(301), 'a#b', 'new\nline', 'ÄÖ/ü']);
+  });
+});
+
+describe('the admin page checks branch naming as the API does', () => {
+  const templates = ['{issueType}/{issueKey}-{summary}', '{issueKey}', '{issueKey}-{summary}', 'feature/{summary}', '{issueKey}..{summary}', '{issueKey}-{assignee}', '{issueKey}-{summary',
+    '-{issueKey}', '{issueKey}/', 'a b/{issueKey}', '{issueKey}.lock', '', `{issueKey}-${'x'.repeat(90)}`, `{issueKey}-${'x'.repeat(89)}`, 'team//{issueKey}', '{issueKey}@{summary}', 'x~{issueKey}'];
+  const prefixes = ['bugfix', 'team/fix', '', 'bug fix', 'bug~fix', '.hidden', 'x'.repeat(40), 'x'.repeat(41), 'a{b}', 'fix/', 'fix.lock'];
+  const typeNames = ['Bug', 'Story', 'Sub-task', 'Ünïcødé type', '', '   ', 't'.repeat(60), 't'.repeat(61), 'tab\there'];
+
+  it('template', () => agree(branchTemplateRule, branchNamingSchema.shape.template, templates));
+  it('issue type prefixes and names', () => {
+    for (const prefix of prefixes) {
+      expect({ prefix, page: issueTypePrefixRule(prefix) === undefined }).toEqual({ prefix, page: branchNamingSchema.safeParse({ template: '{issueKey}', issueTypePrefixes: { Bug: prefix } }).success });
+    }
+    for (const type of typeNames) {
+      expect({ type, page: issueTypeNameRule(type) === undefined }).toEqual({ type, page: branchNamingSchema.safeParse({ template: '{issueKey}', issueTypePrefixes: { [type]: 'fix' } }).success });
+    }
+  });
+  it('default source branch (empty on the page: none sent)', () => {
+    agree(sourceBranchRule, gitBranchNameSchema, ['develop', 'release/2.0', 'main', 'dev..elop', 'my branch', '-x', 'x.lock', 'a/', '@', 'feature/ABC-1']);
+    expect(sourceBranchRule('')).toBeUndefined();
   });
 });
 

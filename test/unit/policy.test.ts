@@ -13,6 +13,8 @@ const tokens: Record<string, { status: StoredTokenStatus; expiresAt?: string } |
   'marked expired': { status: 'expired', expiresAt: '2026-11-20T00:00:00Z' },
   'marked invalid': { status: 'invalid' },
   'marked invalid, far expiry': { status: 'invalid', expiresAt: '2027-11-20T00:00:00Z' },
+  // Refused by its host around its expiry (marked invalid), then past it: expired, as every page says.
+  'marked invalid, past expiry': { status: 'invalid', expiresAt: '2026-11-25T11:00:00Z' },
 };
 const expectedForToken: Record<string, CredentialDecision> = {
   missing: { kind: 'refused', code: 'PAT_REQUIRED' },
@@ -24,6 +26,7 @@ const expectedForToken: Record<string, CredentialDecision> = {
   'marked expired': { kind: 'refused', code: 'PAT_EXPIRED' },
   'marked invalid': { kind: 'refused', code: 'PAT_INVALID' },
   'marked invalid, far expiry': { kind: 'refused', code: 'PAT_INVALID' },
+  'marked invalid, past expiry': { kind: 'refused', code: 'PAT_EXPIRED' },
 };
 
 const hosts: { provider: ProviderKind; tfsVersion?: TfsVersion }[] = [

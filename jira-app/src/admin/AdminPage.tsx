@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type JSX, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type JSX } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
@@ -6,7 +6,9 @@ import Spinner from '@atlaskit/spinner';
 import { focusedIntegrationId } from '../api/context';
 import { admin, ifMatchOf, type IntegrationView } from '../api/patgate';
 import { KIND_LABELS } from '../common/kinds';
-import { Page, PageHeader, ProblemMessage, problemOf, space, tk } from '../common/ui';
+import SectionMessage from '@atlaskit/section-message';
+import { savedSummary } from './saved-summary';
+import { Page, PageHeader, ProblemMessage, problemOf, ResultMessage, space, tk } from '../common/ui';
 import { AuditLog } from './AuditLog';
 
 // The editor (its selects, checkbox and rules) loads when an admin adds or edits an integration,
@@ -16,42 +18,94 @@ const Overrides = lazy(async () => ({ default: (await import('./Overrides')).Ove
 
 type Editing = { mode: 'create' } | { mode: 'edit'; view: IntegrationView; ifMatch: string } | undefined;
 
+/** What the page can show once it asked the API: exactly one of these (a 403 shows nothing but its message). */
+type Listing =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'forbidden'; readonly message: string }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'ready'; readonly integrations: IntegrationView[] };
+
+/** Where focus goes once the (lazily loaded) editor is on screen: its heading on open, the result message after a save. */
+interface FocusTarget {
+  readonly id: string;
+  readonly scroll: boolean;
+  readonly n: number;
+}
+
 /** Manage Git repositories: integrations, the Require User PAT policy, per-repository overrides, audit. */
 export const AdminPage = (): JSX.Element => {
-  const [integrations, setIntegrations] = useState<IntegrationView[]>();
-  const [loadProblem, setLoadProblem] = useState<string>();
+  const [listing, setListing] = useState<Listing>({ kind: 'loading' });
+  const [problem, setProblem] = useState<string>();
   const [editing, setEditing] = useState<Editing>();
   const [auditVersion, setAuditVersion] = useState(0);
-  const editorRef = useRef<HTMLDivElement>(null);
+  const [result, setResult] = useState<{ title: string; lines: string[] }>();
+  const [focus, setFocus] = useState<FocusTarget>();
+  const focusOn = useCallback((id: string, scroll = false) => setFocus((f) => ({ id, scroll, n: (f?.n ?? 0) + 1 })), []);
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (): Promise<boolean> => {
     try {
-      setIntegrations(await admin.list());
-      setLoadProblem(undefined);
+      setListing({ kind: 'ready', integrations: await admin.list() });
+      return true;
     } catch (error) {
-      setLoadProblem(problemOf(error).detail);
+      const { status, detail } = problemOf(error);
+      // Not a Jira administrator: the page has nothing else to offer (issue 22).
+      setListing(status === 403 ? { kind: 'forbidden', message: detail } : { kind: 'failed', message: detail });
+      return false;
     }
   }, []);
 
-  const open = useCallback(async (id: string) => {
+  const open = useCallback(
+    async (id: string, scroll = false) => {
+      try {
+        const answer = await admin.get(id);
+        setResult(undefined);
+        setEditing({ mode: 'edit', view: answer.body, ifMatch: ifMatchOf(answer) });
+        focusOn('integration-form-title', scroll);
+      } catch (error) {
+        setProblem(problemOf(error).detail);
+      }
+    },
+    [focusOn],
+  );
+
+  /** The open integration read again after an override changed: focus stays where the override form put it. */
+  const refresh = useCallback(async (id: string) => {
     try {
-      const result = await admin.get(id);
-      setEditing({ mode: 'edit', view: result.body, ifMatch: ifMatchOf(result) });
+      const answer = await admin.get(id);
+      setEditing({ mode: 'edit', view: answer.body, ifMatch: ifMatchOf(answer) });
     } catch (error) {
-      setLoadProblem(problemOf(error).detail);
+      setProblem(problemOf(error).detail);
     }
   }, []);
 
   useEffect(() => {
-    void load();
-    void focusedIntegrationId().then((id) => (id ? open(id) : undefined));
+    void Promise.all([load(), focusedIntegrationId()]).then(([loaded, id]) => (loaded && id ? open(id, true) : undefined));
   }, [load, open]);
 
   const saved = (view: IntegrationView, ifMatch: string): void => {
+    const before = editing?.mode === 'edit' ? editing.view : undefined;
+    const lines = savedSummary(before, view);
+    setResult({ title: before ? `Updated ${view.name}` : `Added ${view.name}`, lines: lines.length ? lines : ['Nothing changed.'] });
     setEditing({ mode: 'edit', view, ifMatch });
     setAuditVersion((v) => v + 1);
+    focusOn('save-result');
     void load();
   };
+
+  if (listing.kind === 'forbidden') {
+    return (
+      <Page>
+        <PageHeader title="Manage Git repositories" />
+        <div data-testid="not-admin">
+          <SectionMessage appearance="warning" title="Only Jira administrators can manage Git repositories">
+            <p>{listing.message} Ask a Jira administrator to connect git hosts or change the Require User PAT policy. Your own tokens are in Personal settings.</p>
+          </SectionMessage>
+        </div>
+      </Page>
+    );
+  }
+  const integrations = listing.kind === 'ready' ? listing.integrations : undefined;
+  const loadProblem = listing.kind === 'failed' ? listing.message : problem;
 
   const rows = (integrations ?? []).map((i) => ({
     key: i.id,
@@ -94,10 +148,18 @@ export const AdminPage = (): JSX.Element => {
         Connect git hosts to Jira. With <strong>Require User PAT</strong> on, branches and pull requests are created with each person&apos;s own personal access
         token, so the host records the real author; without it, the integration&apos;s service account acts.
       </PageHeader>
-      <ProblemMessage title="Something went wrong" messages={loadProblem ? [loadProblem] : []} />
+      <ProblemMessage title="The integrations could not be loaded" messages={loadProblem ? [loadProblem] : []} />
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBlockEnd: space('150') }}>
         <h2 style={{ font: tk('font.heading.medium') }}>Integrations</h2>
-        <Button appearance="primary" onClick={() => setEditing({ mode: 'create' })}>
+        <Button
+          appearance="primary"
+          isDisabled={!integrations}
+          onClick={() => {
+            setResult(undefined);
+            setEditing({ mode: 'create' });
+            focusOn('integration-form-title');
+          }}
+        >
           Add integration
         </Button>
       </div>
@@ -118,10 +180,22 @@ export const AdminPage = (): JSX.Element => {
           rows={rows}
           emptyView={<p>No integrations yet. Add one to connect a git host.</p>}
         />
-      ) : loadProblem ? null : (
+      ) : listing.kind === 'failed' ? null : (
         <Spinner label="Loading integrations" />
       )}
-      <div ref={editorRef}>
+      {result ? (
+        <ResultMessage id="save-result" testId="save-result">
+          <p>
+            <strong>{result.title}.</strong>
+          </p>
+          <ul>
+            {result.lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </ResultMessage>
+      ) : null}
+      <div>
         <Suspense fallback={editing ? <Spinner label="Loading the editor" /> : null}>
           {editing?.mode === 'create' ? <IntegrationForm key="create" mode="create" onSaved={saved} onCancel={() => setEditing(undefined)} /> : null}
           {editing?.mode === 'edit' ? (
@@ -133,31 +207,39 @@ export const AdminPage = (): JSX.Element => {
                 ifMatch={editing.ifMatch}
                 onSaved={saved}
                 onReload={() => void open(editing.view.id)}
-                onCancel={() => setEditing(undefined)}
+                onCancel={() => {
+                  setResult(undefined);
+                  setEditing(undefined);
+                }}
               />
               <Overrides
                 view={editing.view}
                 onChanged={() => {
                   setAuditVersion((v) => v + 1);
-                  void open(editing.view.id);
+                  void refresh(editing.view.id);
                   void load();
                 }}
               />
             </>
           ) : null}
-          {editing ? <FocusHeading within={editorRef} target={editing.mode === 'edit' ? editing.view.id : 'create'} /> : null}
+          {focus ? <FocusWhenShown target={focus} /> : null}
         </Suspense>
       </div>
-      <AuditLog integrations={integrations ?? []} integrationId={editing?.mode === 'edit' ? editing.view.id : undefined} version={auditVersion} />
+      {integrations ? <AuditLog integrations={integrations} integrationId={editing?.mode === 'edit' ? editing.view.id : undefined} version={auditVersion} /> : null}
     </Page>
   );
 };
 
-/** Moves focus to the editor's heading once the (lazily loaded) editor is on screen, and whenever it shows another integration. */
-const FocusHeading = ({ within, target }: { within: RefObject<HTMLDivElement | null>; target: string }): null => {
+/**
+ * Moves focus once the (lazily loaded) editor is on screen: rendered inside its Suspense boundary, so
+ * the effect runs only after the editor is committed. A deep link also scrolls the card into view.
+ */
+const FocusWhenShown = ({ target }: { target: FocusTarget }): null => {
   useEffect(() => {
-    within.current?.querySelector<HTMLElement>('h2')?.focus();
-  }, [within, target]);
+    const element = document.getElementById(target.id);
+    if (target.scroll) element?.scrollIntoView({ block: 'start' });
+    element?.focus({ preventScroll: target.scroll });
+  }, [target]);
   return null;
 };
 

@@ -38,6 +38,19 @@ export const AuditLog = ({ integrations, integrationId, version }: { integration
       { key: 'who', content: e.actorAccountId },
       { key: 'what', content: `${e.action}${e.issueKey ? ` · ${e.issueKey}` : ''}` },
       { key: 'where', content: `${nameOf(e.integrationId)}${e.repositoryId ? ` · ${e.repositoryId}` : ''}` },
+      // Computed by the API when the entry was written (docs/architecture.md §5): what changed, never a secret.
+      {
+        key: 'changed',
+        content: e.summary?.length ? (
+          <ul data-testid={`audit-summary-${e.id}`} style={{ margin: 0, paddingInlineStart: space('200') }}>
+            {e.summary.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        ) : (
+          '—'
+        ),
+      },
       { key: 'as', content: asWhom(e) },
       {
         key: 'outcome',
@@ -60,6 +73,7 @@ export const AuditLog = ({ integrations, integrationId, version }: { integration
             { key: 'who', content: 'Who' },
             { key: 'what', content: 'What' },
             { key: 'where', content: 'Integration' },
+            { key: 'changed', content: 'What changed' },
             { key: 'as', content: 'As whom' },
             { key: 'outcome', content: 'Outcome' },
           ],

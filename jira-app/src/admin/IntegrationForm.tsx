@@ -6,9 +6,24 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { ApiProblem, Cancelled } from '../api/client';
 import { admin, ifMatchOf, type JiraProject, type CreateIntegrationBody, type Credential, type IntegrationView, type PatchIntegrationBody, type ProviderKind, type TfsVersion } from '../api/patgate';
-import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../common/kinds';
-import { accessKeyIdRule, baseUrlRule, check, nameRule, passwordRule, regionRule, secretAccessKeyRule, tokenRule, usernameRule, type Errors, type Rule } from '../common/rules';
-import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
+import { BASE_URL_EXAMPLES, credentialKindFor, isTfsWithoutPat, KIND_LABELS, PROVIDER_KINDS, pullRequestWord, SELF_HOSTED, TFS_VERSIONS, type CredentialKind } from '../common/kinds';
+import {
+  accessKeyIdRule,
+  baseUrlRule,
+  branchTemplateRule,
+  check,
+  issueTypeNameRule,
+  issueTypePrefixRule,
+  nameRule,
+  passwordRule,
+  regionRule,
+  secretAccessKeyRule,
+  tokenRule,
+  usernameRule,
+  type Errors,
+  type Rule,
+} from '../common/rules';
+import { Busy, FieldError, formatDate, placeProblem, ProblemMessage, problemOf, space, TextInput, tk, useFocusRequest } from '../common/ui';
 
 type Props =
   | { mode: 'create'; onSaved: (view: IntegrationView, ifMatch: string) => void; onCancel: () => void }
@@ -34,7 +49,19 @@ const CREDENTIAL_FIELDS: Record<CredentialKind, readonly (readonly [string, stri
   ],
 };
 
-const FIELDS = ['name', 'provider', 'baseUrl', 'tfsVersion', 'region', 'requireUserPat', 'projects', ...Object.values(CREDENTIAL_FIELDS).flat().map(([f]) => `serviceCredential.${f}`)];
+// In the form's order: a refusal moves focus to the first of them in error.
+const FIELDS = [
+  'provider',
+  'name',
+  'baseUrl',
+  'tfsVersion',
+  'region',
+  ...Object.values(CREDENTIAL_FIELDS).flat().map(([f]) => `serviceCredential.${f}`),
+  'projects',
+  'requireUserPat',
+  'branchNaming.template',
+  'branchNaming.issueTypePrefixes',
+];
 
 /** Add or edit one integration. Secrets are write-only: the form shows only the stored hint. */
 export const IntegrationForm = (props: Props): JSX.Element => {
@@ -55,6 +82,8 @@ export const IntegrationForm = (props: Props): JSX.Element => {
       .then((page) => setJiraProjects(page.projects))
       .catch(() => setJiraProjects([]));
   }, [projectKeys, jiraProjects]);
+  const [template, setTemplate] = useState(current?.branchNaming?.template ?? '');
+  const [prefixes, setPrefixes] = useState(prefixesText(current?.branchNaming?.issueTypePrefixes ?? {}));
   const [replacing, setReplacing] = useState(props.mode === 'create');
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Errors>({});
@@ -62,6 +91,14 @@ export const IntegrationForm = (props: Props): JSX.Element => {
   const [stale, setStale] = useState(false);
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<AbortController>();
+  const focusOn = useFocusRequest();
+  /** A refusal: focus goes to the first field in error (in the form's order), else to the message that says why. */
+  const refuse = (fields: Errors, messages: string[]): void => {
+    setErrors(fields);
+    setGeneral(messages);
+    const first = FIELDS.find((f) => fields[f]);
+    focusOn(first ? (first === 'projects' && projectKeys === 'all' ? 'projectScope' : first) : 'form-problem');
+  };
 
   const credentialKind = provider ? credentialKindFor(provider, tfsVersion) : 'token';
   const credentialKindChanged = current !== undefined && credentialKind !== current.serviceCredential.kind;
@@ -79,7 +116,19 @@ export const IntegrationForm = (props: Props): JSX.Element => {
     if (!provider) found.provider = 'Choose the kind of git host.';
     if (provider === 'tfs' && !tfsVersion) found.tfsVersion = 'Choose the TFS version.';
     if (projectKeys !== 'all' && projectKeys.length === 0) found.projects = 'Choose at least one project, or All projects.';
+    if (template.trim() !== '') {
+      const templateProblem = branchTemplateRule(template.trim());
+      if (templateProblem) found['branchNaming.template'] = templateProblem;
+    } else if (prefixes.trim() !== '') found['branchNaming.template'] = 'Enter a template that uses {issueType}, or clear the prefixes.';
+    const parsed = parsePrefixes(prefixes);
+    if (typeof parsed === 'string') found['branchNaming.issueTypePrefixes'] = parsed;
     return found;
+  };
+
+  /** The branch naming the form holds: undefined for the default pattern. */
+  const naming = (): { template: string; issueTypePrefixes: Record<string, string> } | undefined => {
+    const parsed = parsePrefixes(prefixes);
+    return template.trim() === '' ? undefined : { template: template.trim(), issueTypePrefixes: typeof parsed === 'string' ? {} : parsed };
   };
 
   const credential = (): Credential =>
@@ -94,8 +143,11 @@ export const IntegrationForm = (props: Props): JSX.Element => {
     setNotice(undefined);
     setStale(false);
     const found = validate();
-    setErrors(found);
-    if (Object.keys(found).length || !provider) return;
+    if (Object.keys(found).length || !provider) {
+      refuse(found, []);
+      return;
+    }
+    setErrors({});
     const controller = new AbortController();
     setBusy(controller);
     try {
@@ -107,6 +159,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
           requireUserPat,
           projects: projectKeys,
           serviceCredential: credential(),
+          ...(naming() ? { branchNaming: naming() } : {}),
           ...(selfHosted ? { baseUrl: baseUrl.trim() } : {}),
           ...(provider === 'tfs' && tfsVersion ? { tfsVersion } : {}),
           ...(provider === 'codecommit' ? { region } : {}),
@@ -122,6 +175,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
           ...(requireUserPat !== view.requireUserPat ? { requireUserPat } : {}),
           ...(projectLabel(projectKeys) !== projectLabel(view.projects === 'all' ? 'all' : view.projects.map((p) => p.key)) ? { projects: projectKeys } : {}),
           ...(mustReplace ? { serviceCredential: credential() } : {}),
+          ...(namingLabel(naming()) !== namingLabel(view.branchNaming) ? { branchNaming: naming() ?? null } : {}),
         };
         result = await admin.update(view.id, props.ifMatch, body, { signal: controller.signal });
       }
@@ -134,10 +188,10 @@ export const IntegrationForm = (props: Props): JSX.Element => {
         setNotice('Cancelled. If patgate finished in the meantime, the table shows it.');
       } else if (error instanceof ApiProblem && error.code === 'PRECONDITION_FAILED') {
         setStale(true);
+        focusOn('stale-warning');
       } else {
         const placed = placeProblem(problemOf(error), FIELDS);
-        setErrors(placed.fields);
-        setGeneral(placed.general);
+        refuse(placed.fields, placed.general);
       }
     } finally {
       setBusy(undefined);
@@ -279,14 +333,41 @@ export const IntegrationForm = (props: Props): JSX.Element => {
           />
           <div id="requireUserPat-help">
             <HelperMessage>
-              Each user must save their own personal access token before creating branches or pull requests; the host then records them, not the service account.
+              Each user must save their own personal access token before creating branches or {provider ? `${pullRequestWord(provider)}s` : 'pull requests'}; the host then records them, not the service account.
               {provider && isTfsWithoutPat(provider, tfsVersion) ? ' On TFS 2013/2015 this makes branch and pull-request actions unavailable.' : ''}
             </HelperMessage>
           </div>
         </div>
 
+        <fieldset style={{ border: 0, padding: 0, margin: 0, marginBlockStart: space('300') }}>
+          <legend style={{ font: tk('font.heading.small') }}>Branch names</legend>
+          <TextInput
+            id="branchNaming.template"
+            label="Branch name template (optional)"
+            value={template}
+            onChange={setTemplate}
+            error={errors['branchNaming.template']}
+            placeholder="{issueType}/{issueKey}-{summary}"
+            helper={
+              <>
+                The name the issue panel suggests, still editable. Placeholders: <code>{'{issueKey}'}</code>, <code>{'{issueType}'}</code> (its prefix below, or the type in lower case),{' '}
+                <code>{'{summary}'}</code> (lower case, words joined by -). Must contain <code>{'{issueKey}'}</code>. Empty: <code>ABC-123-summary</code>.
+              </>
+            }
+          />
+          <TextInput
+            id="branchNaming.issueTypePrefixes"
+            label="Issue type prefixes (optional)"
+            value={prefixes}
+            onChange={setPrefixes}
+            error={errors['branchNaming.issueTypePrefixes']}
+            placeholder="Bug: bugfix, Story: feature"
+            helper="Issue type: prefix, separated by commas. What {issueType} becomes for each type."
+          />
+        </fieldset>
+
         {stale ? (
-          <div role="alert" data-testid="stale-warning" style={{ marginBlockStart: space('200') }}>
+          <div role="alert" id="stale-warning" tabIndex={-1} data-testid="stale-warning" style={{ marginBlockStart: space('200') }}>
             <SectionMessage appearance="warning" title="Changed by someone else — reload">
               <p>This integration changed since you opened it, so your update was not applied. Reload to see the current settings, then make your change again.</p>
               <div style={{ marginBlockStart: space('100') }}>
@@ -295,7 +376,7 @@ export const IntegrationForm = (props: Props): JSX.Element => {
             </SectionMessage>
           </div>
         ) : null}
-        <ProblemMessage title={props.mode === 'create' ? 'The integration was not added' : 'The integration was not updated'} messages={general} testId="form-problem" />
+        <ProblemMessage title={props.mode === 'create' ? 'The integration was not added' : 'The integration was not updated'} messages={general} testId="form-problem" id="form-problem" />
         {notice ? <p role="status">{notice}</p> : null}
         <div style={{ display: 'flex', gap: space('100'), marginBlockStart: space('300') }}>
           <Button type="submit" appearance="primary" isDisabled={Boolean(busy)}>
@@ -317,3 +398,28 @@ const PROJECT_SCOPES: { label: string; value: 'all' | 'list' }[] = [
 ];
 
 const projectLabel = (keys: readonly string[] | 'all'): string => (keys === 'all' ? 'all' : [...keys].sort().join(','));
+
+/** `Bug: bugfix, Story: feature` ⇄ `{ Bug: 'bugfix', Story: 'feature' }`. */
+const prefixesText = (map: Readonly<Record<string, string>>): string =>
+  Object.entries(map)
+    .map(([type, prefix]) => `${type}: ${prefix}`)
+    .join(', ');
+
+/** The prefixes the field holds, or what is wrong with them (the API checks the same rules). */
+const parsePrefixes = (text: string): Record<string, string> | string => {
+  const map: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const colon = pair.lastIndexOf(':');
+    if (colon < 0) return `Write each as issue type: prefix ("${pair}" has no colon).`;
+    const type = pair.slice(0, colon).trim();
+    const prefix = pair.slice(colon + 1).trim();
+    const problem = issueTypeNameRule(type) ?? issueTypePrefixRule(prefix);
+    if (problem) return `${type || pair}: ${problem}`;
+    if (map[type] !== undefined) return `${type} is named twice.`;
+    map[type] = prefix;
+  }
+  return map;
+};
+
+const namingLabel = (naming: { template: string; issueTypePrefixes: Readonly<Record<string, string>> } | undefined): string =>
+  naming ? `${naming.template}|${prefixesText(naming.issueTypePrefixes)}` : '';

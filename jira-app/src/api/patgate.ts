@@ -27,10 +27,18 @@ export interface CreateIntegrationBody {
   requireUserPat: boolean;
   /** `all`, or project keys (checked against Jira by the API). */
   projects?: 'all' | string[];
+  /** docs/architecture.md §5: the team's branch naming; absent: the default pattern. */
+  branchNaming?: BranchNaming;
   serviceCredential: Credential;
 }
 
-export type PatchIntegrationBody = Partial<Omit<CreateIntegrationBody, 'provider'>>;
+export interface BranchNaming {
+  template: string;
+  issueTypePrefixes: Record<string, string>;
+}
+
+/** `branchNaming: null` goes back to the default pattern. */
+export type PatchIntegrationBody = Partial<Omit<CreateIntegrationBody, 'provider' | 'branchNaming'>> & { branchNaming?: BranchNaming | null };
 
 export interface AuditPage {
   readonly entries: readonly AuditEntry[];
@@ -55,8 +63,8 @@ export const admin = {
     call<IntegrationView>('PATCH', at('/api/admin/integrations', id), { body, headers: { 'if-match': ifMatch }, signal: options.signal }),
   remove: async (id: string, ifMatch: string): Promise<void> => void (await call('DELETE', at('/api/admin/integrations', id), { headers: { 'if-match': ifMatch } })),
   /** Per-repository override; the repository id travels in the body because it may hold `/`. */
-  setOverride: async (id: string, repositoryId: string, requireUserPat: boolean | null): Promise<void> =>
-    void (await call('PUT', at('/api/admin/integrations', id, 'repositories'), { body: { repositoryId, requireUserPat } })),
+  setOverride: async (id: string, repositoryId: string, requireUserPat: boolean | null, extra: { defaultSourceBranch?: string; projects?: string[] } = {}): Promise<void> =>
+    void (await call('PUT', at('/api/admin/integrations', id, 'repositories'), { body: { repositoryId, requireUserPat, ...extra } })),
   /** One page of the site's Jira projects (the form's project list). */
   jiraProjects: async (query: { startAt?: number; query?: string } = {}): Promise<{ projects: JiraProject[]; isLast: boolean; total: number }> =>
     (await call<{ projects: JiraProject[]; isLast: boolean; total: number }>('GET', '/api/admin/jira-projects', { query: { maxResults: 100, ...query } })).body,

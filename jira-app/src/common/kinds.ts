@@ -35,3 +35,23 @@ export const STATES_EXPIRY: readonly ProviderKind[] = ['azure-devops', 'vsts', '
 
 export const isTfsWithoutPat = (provider: ProviderKind, tfsVersion?: string): boolean =>
   provider === 'tfs' && tfsVersion !== undefined && (TFS_VERSIONS_WITHOUT_PAT as readonly string[]).includes(tfsVersion);
+
+/** How a kind's host names a repository, for placeholders and help text (what the override and pickers take). */
+export const REPOSITORY_NAMING: Record<BuiltInKindName, { readonly placeholder: string; readonly help: string }> = {
+  github: { placeholder: 'owner/name', help: 'As GitHub names it: owner/name.' },
+  'github-enterprise': { placeholder: 'owner/name', help: 'As GitHub Enterprise names it: owner/name.' },
+  gitlab: { placeholder: 'group/project', help: 'As GitLab names it: group/project (subgroups too), or the numeric project id.' },
+  'gitlab-self-managed': { placeholder: 'group/project', help: 'As GitLab names it: group/project (subgroups too), or the numeric project id.' },
+  'azure-devops': { placeholder: 'project/repository', help: 'As Azure DevOps names it: project/repository.' },
+  vsts: { placeholder: 'project/repository', help: 'As Azure DevOps names it: project/repository.' },
+  tfs: { placeholder: 'project/repository', help: 'As the server names it: project/repository.' },
+  codecommit: { placeholder: 'repository-name', help: 'The CodeCommit repository name in the integration\'s region.' },
+};
+type BuiltInKindName = (typeof PROVIDER_KINDS)[number];
+
+export const repositoryNamingOf = (kind: ProviderKind): { readonly placeholder: string; readonly help: string } =>
+  REPOSITORY_NAMING[kind as BuiltInKindName] ?? { placeholder: 'repository', help: 'As the host names the repository.' };
+
+/** GitLab says "merge request"; every other host "pull request". */
+export const isGitLab = (kind: ProviderKind): boolean => kind === 'gitlab' || kind === 'gitlab-self-managed';
+export const pullRequestWord = (kind: ProviderKind): string => (isGitLab(kind) ? 'merge request' : 'pull request');

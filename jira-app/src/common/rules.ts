@@ -4,6 +4,8 @@
  * every page. test/unit/jira-app-rules.test.ts runs both over the same samples to keep them in step.
  * Each rule answers an error message, or undefined when the value is fine.
  */
+import { branchNameProblem, branchTemplateProblem, issueTypeNameProblem, issueTypePrefixProblem } from '../../../lambdas/domain/branch-name';
+
 export type Rule = (value: string) => string | undefined;
 
 // eslint-disable-next-line no-control-regex -- names and ids must not carry control characters
@@ -80,3 +82,21 @@ export const check = (pairs: readonly (readonly [field: string, value: string, r
   }
   return errors;
 };
+
+/**
+ * Branch naming (docs/architecture.md §5). The checks are pure functions shared with the API's zod
+ * schemas (lambdas/domain/branch-name.ts, no zod inside), so page and API cannot drift apart.
+ */
+const sentence = (problem: string | undefined, what: string): string | undefined => (problem ? `${what} ${problem}.` : undefined);
+
+/** A branch name template such as `{issueType}/{issueKey}-{summary}`. */
+export const branchTemplateRule: Rule = (value) => sentence(branchTemplateProblem(value), 'The template');
+
+/** An issue type's prefix (`bugfix`). */
+export const issueTypePrefixRule: Rule = (value) => sentence(issueTypePrefixProblem(value), 'The prefix');
+
+/** An issue type's name as Jira shows it (`Bug`). */
+export const issueTypeNameRule: Rule = (value) => sentence(issueTypeNameProblem(value), 'The issue type');
+
+/** A repository's default source branch (`develop`); empty: the host's default branch. */
+export const sourceBranchRule: Rule = (value) => (value === '' ? undefined : sentence(branchNameProblem(value), 'The branch name'));

@@ -1,5 +1,5 @@
 import '@atlaskit/css-reset';
-import { StrictMode, type ReactNode, type JSX, type Ref } from 'react';
+import { StrictMode, useCallback, useEffect, useState, type ReactNode, type JSX, type Ref } from 'react';
 import { createRoot } from 'react-dom/client';
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
@@ -134,9 +134,10 @@ export const placeProblem = (problem: Problem, fields: readonly string[], fallba
 export const problemOf = (error: unknown): Problem =>
   error instanceof ApiProblem ? error.problem : { status: 0, code: 'UNEXPECTED', detail: error instanceof Error ? error.message : 'Something went wrong.' };
 
-export const ProblemMessage = ({ title, messages, testId }: { title: string; messages: readonly string[]; testId?: string }): JSX.Element | null =>
+export const ProblemMessage = ({ title, messages, testId, id }: { title: string; messages: readonly string[]; testId?: string; id?: string }): JSX.Element | null =>
   messages.length ? (
-    <div role="alert" data-testid={testId} style={{ marginBlockStart: space('200') }}>
+    // Focusable by script only (tabIndex -1): a failed step moves focus here (useFocusRequest).
+    <div role="alert" id={id} tabIndex={id ? -1 : undefined} data-testid={testId} style={{ marginBlockStart: space('200') }}>
       <SectionMessage appearance="error" title={title}>
         {messages.map((m) => (
           <p key={m}>{m}</p>
@@ -172,3 +173,23 @@ export const Page = ({ children }: { children: ReactNode }): JSX.Element => (
 export const formatDate = (iso: string | undefined): string => (iso ? new Date(iso).toISOString().slice(0, 10) : '—');
 
 export const daysUntil = (iso: string, now = new Date()): number => Math.max(0, Math.ceil((Date.parse(iso) - now.getTime()) / 86_400_000));
+
+/**
+ * Moves focus, after the next render, to the element with the given id: the result message of a step
+ * or the field in error (WAI-ARIA APG: focus goes where the user's next concern is, never back to the
+ * page body). Returns the function that asks for it; asking again for the same id moves focus again.
+ */
+export const useFocusRequest = (): ((id: string) => void) => {
+  const [request, setRequest] = useState<{ id: string; n: number }>();
+  useEffect(() => {
+    if (request) document.getElementById(request.id)?.focus();
+  }, [request]);
+  return useCallback((id: string) => setRequest((previous) => ({ id, n: (previous?.n ?? 0) + 1 })), []);
+};
+
+/** A result message a step moves focus to: announced (role=status) and focusable by script. */
+export const ResultMessage = ({ id, testId, children }: { id: string; testId?: string; children: ReactNode }): JSX.Element => (
+  <div role="status" id={id} tabIndex={-1} data-testid={testId} style={{ marginBlockStart: space('150') }}>
+    <SectionMessage appearance="information">{children}</SectionMessage>
+  </div>
+);

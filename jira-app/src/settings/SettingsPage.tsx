@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import Button from '@atlaskit/button/new';
-import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
+import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { Cancelled } from '../api/client';
 import { focusedIntegrationId } from '../api/context';
 import { me, type MyIntegrationView, type SaveTokenBody } from '../api/patgate';
-import { KIND_LABELS, STATES_EXPIRY } from '../common/kinds';
+import { KIND_LABELS, pullRequestWord, STATES_EXPIRY } from '../common/kinds';
 import { accessKeyIdRule, check, expiryDateRule, expiryDateToIso, secretAccessKeyRule, tokenRule, type Errors } from '../common/rules';
-import { Busy, daysUntil, formatDate, Page, PageHeader, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
+import { TOKEN_STATUS_WORDS } from '../common/token-status';
+import { Busy, daysUntil, formatDate, Page, PageHeader, placeProblem, ProblemMessage, problemOf, ResultMessage, space, TextInput, tk, useFocusRequest } from '../common/ui';
 
 /** Personal settings: the user's own token per integration (status, hint, login, expiry; save, replace, remove). */
 export const SettingsPage = (): JSX.Element => {
@@ -46,14 +47,6 @@ export const SettingsPage = (): JSX.Element => {
   );
 };
 
-const STATUS_APPEARANCE: Record<MyIntegrationView['status'] | 'missing', ThemeAppearance> = {
-  missing: 'default',
-  valid: 'success',
-  expiring: 'moved',
-  expired: 'removed',
-  invalid: 'removed',
-};
-
 const statusText = (item: MyIntegrationView): string => {
   if (!item.patSupported) return 'not supported';
   if (item.status === 'expiring') {
@@ -62,7 +55,7 @@ const statusText = (item: MyIntegrationView): string => {
     if (days === undefined) return item.status;
     return days === 0 ? 'expiring within a day' : `expiring in ${days} day${days === 1 ? '' : 's'}`;
   }
-  return item.status;
+  return TOKEN_STATUS_WORDS[item.status].word;
 };
 
 interface CardProps {
@@ -83,6 +76,9 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<AbortController>();
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const focusOn = useFocusRequest();
+  const noticeId = `notice-${id}`;
+  const problemId = `problem-${id}`;
 
   useEffect(() => {
     if (focused && ref.current) {
@@ -94,10 +90,30 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
   const set = (field: string) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
   const clearSecrets = (): void => setValues({ token: '', accessKeyId: '', secretAccessKey: '', expiresAt: '' });
   const hasToken = item.status !== 'missing';
+  // A token the host still accepts stays when the field is left empty: only a new one replaces it.
+  const keepsToken = item.status === 'valid' || item.status === 'expiring';
+  const tokenField = keys ? 'accessKeyId' : 'token';
+  const inputIdOf = (field: string): string => `${field}-${id}`;
+  const tell = (message: string): void => {
+    setNotice(message);
+    focusOn(noticeId);
+  };
+  const refuse = (fieldErrors: Errors, messages: string[]): void => {
+    setErrors(fieldErrors);
+    setGeneral(messages);
+    const first = fields.find((f) => fieldErrors[f]);
+    focusOn(first ? inputIdOf(first) : problemId);
+  };
 
   const save = async (): Promise<void> => {
     setNotice(undefined);
     setGeneral([]);
+    const empty = keys ? !values.accessKeyId && !values.secretAccessKey : !values.token;
+    if (keepsToken && empty) {
+      setErrors({});
+      tell(`Nothing to save: your token for ${item.name} stays as it is. Paste a new one to replace it.`);
+      return;
+    }
     const found = check(
       keys
         ? [
@@ -109,8 +125,11 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
             ['expiresAt', values.expiresAt ?? '', expiryDateRule(new Date())],
           ],
     );
-    setErrors(found);
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) {
+      refuse(found, []);
+      return;
+    }
+    setErrors({});
     const expiresAt = expiryDateToIso(values.expiresAt ?? '');
     const body: SaveTokenBody = keys
       ? { accessKeyId: values.accessKeyId ?? '', secretAccessKey: values.secretAccessKey ?? '' }
@@ -121,16 +140,16 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
       const saved = await me.saveToken(id, body, { signal: controller.signal });
       clearSecrets();
       onChanged(saved);
-      setNotice(`Saved. ${item.name} knows this token as ${saved.providerLogin ?? 'you'}.`);
+      const expiry = saved.expiresAt ? `, expires ${formatDate(saved.expiresAt)}` : '';
+      tell(`Saved: your token ending ${saved.hint ?? '…'} for ${item.name}. ${item.name} knows it as ${saved.providerLogin ?? 'you'}${expiry}.`);
     } catch (error) {
       if (error instanceof Cancelled) {
         clearSecrets();
-        setNotice('Cancelled. If the host answered in the meantime, the status above shows it.');
+        tell('Cancelled. If the host answered in the meantime, the status above shows it.');
         void onReload();
       } else {
-        const placed = placeProblem(problemOf(error), fields, keys ? 'accessKeyId' : 'token');
-        setErrors(placed.fields);
-        setGeneral(placed.general);
+        const placed = placeProblem(problemOf(error), fields, tokenField);
+        refuse(placed.fields, placed.general);
       }
     } finally {
       setBusy(undefined);
@@ -143,10 +162,10 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
     setGeneral([]);
     try {
       await me.removeToken(id);
-      setNotice('Your token was removed from patgate. Revoke it on the host too if you no longer use it.');
+      tell('Your token was removed from patgate. Revoke it on the host too if you no longer use it.');
       await onReload();
     } catch (error) {
-      setGeneral([problemOf(error).detail]);
+      refuse({}, [problemOf(error).detail]);
     }
   };
 
@@ -171,20 +190,21 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
       </h2>
       <p style={{ color: tk('color.text.subtle') }}>{KIND_LABELS[item.provider]}</p>
       <p data-testid={`status-${id}`} style={{ marginBlockStart: space('100') }}>
-        <Lozenge appearance={item.patSupported ? STATUS_APPEARANCE[item.status] : 'default'}>{statusText(item)}</Lozenge>
+        <Lozenge appearance={item.patSupported ? TOKEN_STATUS_WORDS[item.status].appearance : 'default'}>{statusText(item)}</Lozenge>
         {item.providerLogin ? <span>{` · ${item.providerLogin}`}</span> : null}
       </p>
       {item.patSupported ? <p style={{ marginBlockStart: space('100') }}>{requirementText(item)}</p> : null}
       {hasToken ? (
-        <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${space('050')} ${space('200')}`, margin: 0, marginBlockStart: space('150') }}>
-          <dt style={{ color: tk('color.text.subtle') }}>Token</dt>
-          <dd style={{ margin: 0 }} data-testid={`hint-${id}`}>{item.hint ? (item.provider === 'codecommit' ? item.hint : `ending ${item.hint}`) : '—'}</dd>
-          <dt style={{ color: tk('color.text.subtle') }}>Host login</dt>
-          <dd style={{ margin: 0 }}>{item.providerLogin ?? '—'}</dd>
-          <dt style={{ color: tk('color.text.subtle') }}>Expires</dt>
-          <dd style={{ margin: 0 }}>{item.expiresAt ? formatDate(item.expiresAt) : 'no expiry known'}</dd>
-          <dt style={{ color: tk('color.text.subtle') }}>Saved</dt>
-          <dd style={{ margin: 0 }}>{formatDate(item.savedAt)}</dd>
+        <dl data-testid={`details-${id}`} style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', alignItems: 'baseline', gap: `${space('050')} ${space('200')}`, margin: 0, marginBlockStart: space('150') }}>
+          {/* The css reset gives dt/dd block margins of their own: zero both, so each term sits on its value's line. */}
+          <dt style={DT}>Token</dt>
+          <dd style={DD} data-testid={`hint-${id}`}>{item.hint ? (item.provider === 'codecommit' ? item.hint : `ending ${item.hint}`) : '—'}</dd>
+          <dt style={DT}>Host login</dt>
+          <dd style={DD}>{item.providerLogin ?? '—'}</dd>
+          <dt style={DT}>Expires</dt>
+          <dd style={DD}>{item.expiresAt ? formatDate(item.expiresAt) : 'no expiry known'}</dd>
+          <dt style={DT}>Saved</dt>
+          <dd style={DD}>{formatDate(item.savedAt)}</dd>
         </dl>
       ) : null}
       {item.warning && item.patSupported ? (
@@ -196,7 +216,7 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
       ) : null}
       {(item.status === 'expired' || item.status === 'invalid') && item.patSupported ? (
         <div style={{ marginBlockStart: space('150') }}>
-          <SectionMessage appearance="warning" title={item.status === 'expired' ? 'Your token has expired' : 'The host no longer accepts your token'}>
+          <SectionMessage appearance="warning" title={TOKEN_STATUS_WORDS[item.status].title?.(item.name)}>
             <p>Create a new token on the host with New token, then paste it below.</p>
           </SectionMessage>
         </div>
@@ -221,8 +241,8 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
         >
           {keys ? (
             <>
-              <TextInput id={`accessKeyId-${id}`} label="Access key id" type="password" value={values.accessKeyId ?? ''} onChange={set('accessKeyId')} error={errors.accessKeyId} required disabled={Boolean(busy)} />
-              <TextInput id={`secretAccessKey-${id}`} label="Secret access key" type="password" value={values.secretAccessKey ?? ''} onChange={set('secretAccessKey')} error={errors.secretAccessKey} required disabled={Boolean(busy)} />
+              <TextInput id={`accessKeyId-${id}`} label="Access key id" type="password" value={values.accessKeyId ?? ''} onChange={set('accessKeyId')} error={errors.accessKeyId} required={!keepsToken} disabled={Boolean(busy)} />
+              <TextInput id={`secretAccessKey-${id}`} label="Secret access key" type="password" value={values.secretAccessKey ?? ''} onChange={set('secretAccessKey')} error={errors.secretAccessKey} required={!keepsToken} disabled={Boolean(busy)} />
             </>
           ) : (
             <TextInput
@@ -232,9 +252,13 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
               value={values.token ?? ''}
               onChange={set('token')}
               error={errors.token}
-              required
+              required={!keepsToken}
               disabled={Boolean(busy)}
-              helper="Paste the token the host showed you. patgate checks it with the host before keeping it."
+              helper={
+                keepsToken
+                  ? 'Optional: your saved token stays unless you paste a new one. patgate checks a new token with the host before keeping it.'
+                  : 'Paste the token the host showed you. patgate checks it with the host before keeping it.'
+              }
             />
           )}
           {STATES_EXPIRY.includes(item.provider) ? (
@@ -276,13 +300,11 @@ const IntegrationCard = ({ item, focused, onChanged, onReload }: CardProps): JSX
           {busy ? <Busy label={`Checking the token with ${item.name}…`} onCancel={() => busy.abort()} /> : null}
         </form>
       )}
-      <ProblemMessage title="Not saved" messages={general} testId={`problem-${id}`} />
+      <ProblemMessage title="Not saved" messages={general} testId={problemId} id={problemId} />
       {notice ? (
-        <div role="status" data-testid={`notice-${id}`} style={{ marginBlockStart: space('150') }}>
-          <SectionMessage appearance="information">
-            <p>{notice}</p>
-          </SectionMessage>
-        </div>
+        <ResultMessage id={noticeId} testId={noticeId}>
+          <p>{notice}</p>
+        </ResultMessage>
       ) : null}
     </section>
   );
@@ -292,7 +314,10 @@ const requirementText = (item: MyIntegrationView): string => {
   const on = item.repositoryOverrides.filter((o) => o.requireUserPat).map((o) => o.repositoryId);
   const off = item.repositoryOverrides.filter((o) => !o.requireUserPat).map((o) => o.repositoryId);
   const base = item.requireUserPat
-    ? 'Your Jira admin requires your own token for branch and pull-request actions here.'
+    ? `Your Jira admin requires your own token for branch and ${pullRequestWord(item.provider).replace(' ', '-')} actions here.`
     : "Optional here: without your token, actions use the integration's service account.";
   return [base, on.length ? `Required on ${on.join(', ')}.` : '', off.length ? `Not required on ${off.join(', ')}.` : ''].filter(Boolean).join(' ');
 };
+
+const DT = { color: tk('color.text.subtle'), margin: 0, padding: 0 } as const;
+const DD = { margin: 0, padding: 0 } as const;

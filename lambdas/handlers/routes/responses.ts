@@ -25,6 +25,10 @@ export const openApiResponse = z.looseObject({ openapi: z.string(), info: z.loos
 const projectRef = z.object({ id: z.string().meta({ description: 'Jira\'s numeric project id (what decides)' }), key: z.string().meta({ description: 'The project key when it was named (what is shown)' }) });
 const projectScope = z.union([z.literal('all'), z.array(projectRef)]).meta({ description: 'Which Jira projects may reach the integration: all, or these' });
 
+const branchNaming = z
+  .object({ template: z.string(), issueTypePrefixes: z.record(z.string(), z.string()) })
+  .meta({ description: 'The branch name template ({issueKey}, {issueType}, {summary}) and issue type → prefix mapping; absent: the default ABC-123-summary pattern' });
+
 export const integrationResponse = z.object({
   id: z.string(),
   name: z.string(),
@@ -46,7 +50,10 @@ export const integrationResponse = z.object({
     })
     .meta({ description: 'What is stored of the credential, never the secret or its ciphertext' }),
   projects: projectScope,
-  repositories: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), projects: z.array(projectRef).optional(), updatedAt: timestamp, updatedBy: z.string() })),
+  branchNaming: branchNaming.optional(),
+  repositories: z.array(
+    z.object({ repositoryId: z.string(), requireUserPat: z.boolean(), projects: z.array(projectRef).optional(), defaultSourceBranch: z.string().optional(), updatedAt: timestamp, updatedBy: z.string() }),
+  ),
   version: z.number().int().meta({ description: 'Also the ETag; send it back in If-Match' }),
   createdAt: timestamp,
   createdBy: z.string(),
@@ -62,6 +69,7 @@ export const repositoryOverrideResponse = z.object({
   repositoryId: z.string().meta({ description: 'The canonical repository id, as stored' }),
   requireUserPat: z.boolean().nullable(),
   projects: z.array(projectRef).optional().meta({ description: 'The projects the repository is narrowed to, if any' }),
+  defaultSourceBranch: z.string().optional().meta({ description: 'The branch the panel preselects to start from' }),
   effective: z.boolean().meta({ description: 'Whether a user PAT is now required for the repository' }),
 });
 
@@ -80,6 +88,7 @@ export const auditPageResponse = z.object({
       actedAs: actedAs.optional(),
       url: z.string().optional(),
       changes: z.record(z.string(), z.unknown()).optional(),
+      summary: z.array(z.string()).optional().meta({ description: 'What changed, one line each ("Require User PAT: off → on"), computed when the entry was written' }),
     }),
   ),
   nextCursor: z.string().optional(),
@@ -91,6 +100,7 @@ export const myIntegrationResponse = z.object({
   provider: z.enum(BUILT_IN_FAMILIES.kinds),
   requireUserPat: z.boolean(),
   repositoryOverrides: z.array(z.object({ repositoryId: z.string(), requireUserPat: z.boolean() })),
+  branchNaming: branchNaming.optional(),
   patSupported: z.boolean(),
   status: z.enum(['missing', ...TOKEN_STATUSES]),
   hint: z.string().optional(),
@@ -117,9 +127,10 @@ export const jiraProjectPageResponse = z.object({
   isLast: z.boolean(),
 });
 
+const defaultSourceBranch = z.string().optional().meta({ description: 'The repository override\'s default source branch, for the branch form to preselect' });
 export const readinessResponse = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string() }),
-  z.object({ status: z.literal('refused'), code: z.string(), message: z.string(), newTokenUrl: z.string(), setupUrl: z.string() }),
+  z.object({ status: z.literal('ready'), actedAs, newTokenUrl: z.string(), setupUrl: z.string(), defaultSourceBranch }),
+  z.object({ status: z.literal('refused'), code: z.string(), message: z.string(), newTokenUrl: z.string(), setupUrl: z.string(), defaultSourceBranch }),
 ]);
 
 const replayed = z.literal(true).optional().meta({ description: 'This answer replays an earlier request with the same Idempotency-Key' });

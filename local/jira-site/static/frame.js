@@ -30,7 +30,11 @@
   var issuePath = '/browse/' + issue.key;
 
   var route = (function () {
-    if (path === adminPath) return { page: 'admin', title: 'Manage Git repositories', crumbs: ['Jira settings', 'Apps'], nav: 'settings' };
+    if (path === adminPath) {
+      // A deep link to one integration (the admin page scrolls its card into view), as for the settings page.
+      var integration = params.get('integrationId');
+      return { page: 'admin', title: 'Manage Git repositories', crumbs: ['Jira settings', 'Apps'], nav: 'settings', query: integration ? '?integrationId=' + encodeURIComponent(integration) : '' };
+    }
     if (path === settingsPath || /^\/jira\/settings\/personal\/apps\//.test(path) || /\/plugins\/servlet\/ac\/[^/]+\/patgate-user-settings$/.test(path)) {
       var focus = params.get('integrationId') || params.get('ac.integrationId');
       return { page: 'settings', title: 'Git personal access tokens', crumbs: ['Personal settings'], nav: 'personal', query: focus ? '?integrationId=' + encodeURIComponent(focus) : '' };
