@@ -142,6 +142,32 @@ export const branchPageResponse = z.object({
   ...pickerPage,
 });
 
+const pullRequestState = z.enum(['open', 'merged', 'declined', 'closed']);
+export const issueDevelopmentResponse = z.object({
+  issueKey: z.string(),
+  integrationId: z.string(),
+  pullRequestNoun: z.string().meta({ description: '"pull request", or "merge request" on GitLab' }),
+  branches: z.array(z.object({ repositoryId: z.string(), name: z.string(), url: z.string().optional(), createdBy: actedAs.optional() })),
+  pullRequests: z.array(
+    z.object({
+      repositoryId: z.string(),
+      id: z.string(),
+      reference: z.string().meta({ description: '`#12` (GitHub), `!12` (GitLab, Azure DevOps), `12` (CodeCommit)' }),
+      title: z.string(),
+      state: pullRequestState.optional().meta({ description: 'Absent when only patgate\'s record of it is known' }),
+      url: z.string().optional(),
+      sourceBranch: z.string().optional(),
+      targetBranch: z.string().optional(),
+      createdBy: actedAs.optional().meta({ description: 'Made by patgate for this issue, as whom' }),
+      author: z.string().optional(),
+    }),
+  ),
+  repositories: z.array(
+    z.object({ repositoryId: z.string(), read: z.enum(['host', 'cached', 'refused', 'not-supported']), actedAs: actedAs.optional(), code: z.string().optional(), message: z.string().optional() }),
+  ),
+  hostCalls: z.number().int().meta({ description: 'Host requests this answer made (bounded: 2 per repository, at most 3 repositories)' }),
+});
+
 export const RESPONSE_BODIES = {
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
@@ -157,6 +183,7 @@ export const RESPONSE_BODIES = {
   PullRequestCreated: pullRequestCreatedResponse,
   RepositoryPage: repositoryPageResponse,
   BranchPage: branchPageResponse,
+  IssueDevelopment: issueDevelopmentResponse,
   JiraProjectPage: jiraProjectPageResponse,
 } as const;
 
