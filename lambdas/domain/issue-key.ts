@@ -8,8 +8,3 @@ export const ISSUE_KEY_PATTERN = /^([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})$/;
 
 export const issueKeySchema = z.string().regex(ISSUE_KEY_PATTERN, 'an issue key like ABC-123');
 
-/** Whether a name or title carries the issue key (Jira matches keys case-insensitively, and `ABC-12` is not `ABC-123`). */
-export const carriesIssueKey = (text: string, issueKey: string): boolean => {
-  const escaped = issueKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^A-Za-z0-9])${escaped}($|[^0-9])`, 'i').test(text);
-};

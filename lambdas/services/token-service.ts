@@ -41,7 +41,16 @@ export interface MyIntegrationView extends ExpiryNotice {
 
 export interface MyIntegrationsForIssue {
   readonly integrations: readonly (MyIntegrationView & { readonly availableInProject: boolean })[];
-  readonly issue: { readonly issueKey: string; readonly projectKey: string; readonly projectId: string; readonly viewDevTools: boolean; readonly message?: string };
+  readonly issue: {
+    readonly issueKey: string;
+    readonly projectKey: string;
+    readonly projectId: string;
+    readonly viewDevTools: boolean;
+    readonly message?: string;
+    /** The issue's summary and type name (Jira's `fields.summary`, `fields.issuetype.name`), for the suggested branch name. */
+    readonly summary?: string;
+    readonly issueType?: string;
+  };
 }
 
 const credentialFields = (input: SaveTokenInput): Record<string, string> =>
