@@ -8,7 +8,7 @@ import { ApiProblem, Cancelled, type Problem } from '../api/client';
 import { issueContext, openInJira } from '../api/context';
 import { git, me, type BranchOption, type IssueDevelopment, type ProviderKind, type Target } from '../api/patgate';
 import { Busy, FieldError, placeProblem, ProblemMessage, problemOf, space, TextInput, tk } from '../common/ui';
-import { branchNameProblem, renderBranchName, suggestBranchName, type BranchNaming } from './branch-name';
+import { branchNameProblem, carriesIssueKey, renderBranchName, suggestBranchName, type BranchNaming } from './branch-name';
 import {
   actionReducer,
   EDITING,
@@ -25,7 +25,6 @@ import {
   type RepositoryStep,
 } from './panel-state';
 import { capitalised, integrationLabel, pullRequestNoun, pullRequestReference, repositoryExample } from './words';
-import { carriesIssueKey } from '../../../lambdas/domain/issue-key-match';
 
 interface Option {
   readonly label: string;
@@ -607,6 +606,9 @@ const OnThisIssue = ({ issue, item, development, step, dispatch }: { issue: Issu
   );
 };
 
+// A link inside a line of text is underlined: colour alone does not set it apart (WCAG 1.4.1, axe link-in-text-block).
+const LINK = { textDecoration: 'underline' } as const;
+
 const STATE_WORDS: Record<string, string> = { open: 'open', merged: 'merged', declined: 'declined', closed: 'closed' };
 
 const DevelopmentLists = ({ development, item }: { development: IssueDevelopment; item: PanelIntegration }): JSX.Element => {
@@ -623,7 +625,7 @@ const DevelopmentLists = ({ development, item }: { development: IssueDevelopment
             {development.branches.map((b) => (
               <li key={`${b.repositoryId}/${b.name}`} style={{ overflowWrap: 'anywhere' }}>
                 {b.url ? (
-                  <a href={b.url} target="_blank" rel="noopener noreferrer">
+                  <a href={b.url} target="_blank" rel="noopener noreferrer" style={LINK}>
                     {b.name}
                   </a>
                 ) : (
@@ -645,7 +647,7 @@ const DevelopmentLists = ({ development, item }: { development: IssueDevelopment
             {development.pullRequests.map((p) => (
               <li key={`${p.repositoryId}/${p.id}`} style={{ overflowWrap: 'anywhere' }}>
                 {p.url ? (
-                  <a href={p.url} target="_blank" rel="noopener noreferrer">
+                  <a href={p.url} target="_blank" rel="noopener noreferrer" style={LINK}>
                     {p.reference}
                   </a>
                 ) : (

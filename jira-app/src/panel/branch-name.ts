@@ -1,6 +1,6 @@
-import { branchNameProblem } from '../../../lambdas/domain/branch-name';
+import { branchNameProblem, carriesIssueKey } from '../../../lambdas/domain/branch-name';
 
-export { branchNameProblem };
+export { branchNameProblem, carriesIssueKey };
 
 /**
  * `ABC-123` + "Fix login timeout" → `ABC-123-fix-login-timeout`: lower-case words of the summary,

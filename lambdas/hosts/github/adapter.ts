@@ -1,5 +1,5 @@
 import { AppError } from '../../domain/errors';
-import { carriesIssueKey } from '../../domain/issue-key-match';
+import { carriesIssueKey } from '../../domain/branch-name';
 import type { Secret } from '../../domain/secret';
 import { logger } from '../../observability/logger';
 import {
