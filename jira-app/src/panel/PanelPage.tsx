@@ -161,7 +161,7 @@ const RepositoryPicker = ({ issue, item, list, step, dispatch }: { issue: IssueF
   };
   // The list needs the user's own token: the repositories an override exempts can still be picked or typed.
   const refusal =
-    list.status === 'refused'
+    list.status === 'refused' && (step.kind === 'choose' || step.kind === 'checking')
       ? PAT_CODES.includes(list.problem.code)
         ? `${list.problem.detail} You can still type a repository that needs no token of yours${options.length ? `, such as ${options.map((o) => o.value).join(', ')}` : ''}.`
         : `${list.problem.detail} Type the repository instead (e.g. ${example}).`
