@@ -3,6 +3,7 @@ import { startHostSimulators, type HostSimulators } from '../../local/host-world
 import { DEVELOPMENT_CACHE_MS } from '../../lambdas/services/issue-development';
 import { Harness } from '../support/harness';
 import { TestClock } from '../support/test-clock';
+import { ISSUE_DEVELOPMENT_HOST_CALLS_BUDGET, measureIssueDevelopmentCalls } from '../bench/issue-development-calls';
 
 /**
  * GET /api/issues/{issueKey}/development end to end: the real handler through the local API
@@ -145,4 +146,16 @@ describe('the issue\'s branches and pull requests (GitHub)', () => {
     expect(badKey.status).toBe(400);
     expect(hosts.github.requests.length).toBe(before);
   });
+});
+
+describe('the bench\'s count of host requests behind the list (test/bench/issue-development-calls.ts)', () => {
+  it('one repository: 2; five acted on: the newest 3 read, 6; again within the cache\'s time: 0 — each as the API reports', async () => {
+    const { rows, violations } = await measureIssueDevelopmentCalls(process.env.PATGATE_TEST_DYNAMODB_ENDPOINT ?? '');
+    expect(rows.map((r) => [r.hostCalls, r.reported])).toEqual([
+      [2, 2],
+      [ISSUE_DEVELOPMENT_HOST_CALLS_BUDGET, ISSUE_DEVELOPMENT_HOST_CALLS_BUDGET],
+      [0, 0],
+    ]);
+    expect(violations).toEqual([]);
+  }, 60_000);
 });
