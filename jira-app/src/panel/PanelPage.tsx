@@ -172,7 +172,6 @@ const RepositoryPicker = ({ issue, item, list, step, dispatch }: { issue: IssueF
       <CreatableSelect<Option>
         inputId="repository"
         options={options}
-        isLoading={list.status === 'listing'}
         value={repositoryId ? (options.find((o) => o.value === repositoryId) ?? { value: repositoryId, label: repositoryId }) : null}
         onMenuOpen={() => void load('')}
         onChange={(option) => dispatch({ type: 'repository-chosen', repositoryId: option?.value })}

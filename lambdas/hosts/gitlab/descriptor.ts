@@ -25,4 +25,5 @@ export const gitLabFamily: HostFamily = {
   // GitLab writes a merge request as !12 (https://docs.gitlab.com/user/markdown/#gitlab-specific-references).
   pullRequestSigil: '!',
   pullRequestNoun: 'merge request',
+  listsIssueDevelopment: true,
 };
