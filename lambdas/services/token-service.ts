@@ -103,13 +103,25 @@ export class TokenService {
    * The issue panel's list (docs/architecture.md §11): `listMine` with, per integration, whether the
    * issue's project is associated with it, and whether the user has View Development Tools there.
    */
-  async listMineForIssue(tenant: TenantRecord, accountId: string, issueKey: string, access: { project: ProjectRef; granted: boolean }): Promise<MyIntegrationsForIssue> {
+  async listMineForIssue(
+    tenant: TenantRecord,
+    accountId: string,
+    issueKey: string,
+    access: { project: ProjectRef; granted: boolean; summary?: string; issueType?: string },
+  ): Promise<MyIntegrationsForIssue> {
     const [catalog, mine] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.listMine(tenant, accountId)]);
     const projectsOf = new Map(catalog.map(({ integration }) => [integration.id, integration.projects]));
     const { project, granted } = access;
     return {
       integrations: mine.map((view) => ({ ...view, availableInProject: projectAssociated(projectsOf.get(view.integrationId), undefined, project.id) })),
-      issue: { issueKey, projectKey: project.key, projectId: project.id, viewDevTools: granted, ...(granted ? {} : { message: `You need View Development Tools in ${project.key}.` }) },
+      issue: {
+        issueKey,
+        projectKey: project.key,
+        projectId: project.id,
+        viewDevTools: granted,
+        // Summary and type only to a user who may act: they feed the suggested branch name.
+        ...(granted ? { ...(access.summary === undefined ? {} : { summary: access.summary }), ...(access.issueType === undefined ? {} : { issueType: access.issueType }) } : { message: `You need View Development Tools in ${project.key}.` }),
+      },
     };
   }
 

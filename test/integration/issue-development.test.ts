@@ -127,6 +127,15 @@ describe('the issue\'s branches and pull requests (GitHub)', () => {
     expect((res.body.pullRequests as Record<string, unknown>[])[0]?.state).toBeUndefined();
   });
 
+  it('the panel\'s one call on open carries the issue\'s summary and type (Jira\'s fields.summary, fields.issuetype.name) for a user who may act, not for one who may not', async () => {
+    h.jira.addIssue(site.clientKey, { key: 'PROJ-1234', summary: 'Crash on login', type: 'Bug' });
+    const mine = await h.call('GET', '/api/me/integrations', { as: uma, query: { issueKey: 'PROJ-1234' } });
+    expect(mine.body.issue).toMatchObject({ issueKey: 'PROJ-1234', viewDevTools: true, summary: 'Crash on login', issueType: 'Bug' });
+    const stranger = await h.call('GET', '/api/me/integrations', { as: { site, accountId: 'no-permission' }, query: { issueKey: 'PROJ-1234' } });
+    expect(stranger.body.issue).toMatchObject({ viewDevTools: false });
+    expect(stranger.body.issue).not.toHaveProperty('summary');
+  });
+
   it('refuses as problem+json with stable codes, asking no host', async () => {
     const before = hosts.github.requests.length;
     const stranger = { site, accountId: 'no-permission' };

@@ -53,9 +53,11 @@ describe('opening the panel', () => {
     expect(state.kind === 'open' && state.integrationId).toBe('b');
   });
 
-  it('the issue\'s summary and type from the API win over the page context', () => {
+  it('the issue\'s type from the API; its summary from the page context when it has one, else the API\'s', () => {
     const state = run([opened([integration()], { summary: 'From Jira', issueType: 'Bug' })]);
-    expect(state.kind === 'open' && state.issue).toEqual({ issueKey: 'DEMO-1', projectKey: 'DEMO', summary: 'From Jira', issueType: 'Bug' });
+    expect(state.kind === 'open' && state.issue).toEqual({ issueKey: 'DEMO-1', projectKey: 'DEMO', summary: 'Fix login timeout', issueType: 'Bug' });
+    const apiOnly = run([{ type: 'opened', issue: { issueKey: 'DEMO-1' }, answer: answer([integration()], { summary: 'From Jira' }) }]);
+    expect(apiOnly.kind === 'open' && apiOnly.issue.summary).toBe('From Jira');
   });
 });
 

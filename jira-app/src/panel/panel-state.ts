@@ -140,7 +140,8 @@ export const panelReducer = (state: PanelState, event: PanelEvent): PanelState =
       const issue: IssueFacts = {
         issueKey: event.issue.issueKey,
         projectKey: answer.issue.projectKey,
-        ...(answer.issue.summary ?? event.issue.summary ? { summary: answer.issue.summary ?? event.issue.summary } : {}),
+        // The page's context is fresher than the API's (cached a few minutes with the issue's location).
+        ...(event.issue.summary ?? answer.issue.summary ? { summary: event.issue.summary ?? answer.issue.summary } : {}),
         ...(answer.issue.issueType ? { issueType: answer.issue.issueType } : {}),
       };
       // No permission wins over everything else: nothing of the integrations is shown.

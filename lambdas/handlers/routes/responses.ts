@@ -105,7 +105,7 @@ export const myIntegrationResponse = z.object({
 export const myIntegrationsResponse = z.object({
   integrations: z.array(myIntegrationResponse),
   issue: z
-    .object({ issueKey: z.string(), projectKey: z.string(), projectId: z.string(), viewDevTools: z.boolean(), message: z.string().optional() })
+    .object({ issueKey: z.string(), projectKey: z.string(), projectId: z.string(), viewDevTools: z.boolean(), message: z.string().optional(), summary: z.string().optional(), issueType: z.string().optional() })
     .optional()
     .meta({ description: 'With `issueKey`: the issue\'s project and whether the user may use git there (View Development Tools)' }),
 });
