@@ -169,7 +169,7 @@ describe('the bench\'s count of host requests behind the list (test/bench/issue-
   }, 60_000);
 });
 
-describe('the issue\'s branches and merge requests (GitLab)', () => {
+describe('the issue\'s branches and pull requests on GitLab and Azure DevOps', () => {
   let hosts: HostSimulators;
   let h: Harness;
   let site: SiteInfo;
@@ -184,17 +184,24 @@ describe('the issue\'s branches and merge requests (GitLab)', () => {
     await hosts.stop();
   });
 
-  it.each(['gitlab', 'gitlab-self-managed'])('%s: what the user made, as !iid with its state, in two host requests', async (kind) => {
+  it.each([
+    ['gitlab', 'merge request'],
+    ['gitlab-self-managed', 'merge request'],
+    ['azure-devops', 'pull request'],
+    ['vsts', 'pull request'],
+    ['tfs 2019', 'pull request'],
+  ])('%s: what the user made, as !id with its state, in two listing requests', async (kind, noun) => {
     const world = hosts.world(kind);
+    const slug = kind.replace(/\W/g, '');
     h.jira.grant(site.clientKey, 'admin-gl', 'ADMINISTER');
-    const as = { site, accountId: `uma-${kind}` };
+    const as = { site, accountId: `uma-${slug}` };
     h.jira.grant(site.clientKey, as.accountId, 'VIEW_DEV_TOOLS', 'PROJ');
     const created = await h.call('POST', '/api/admin/integrations', { as: { site, accountId: 'admin-gl' }, body: world.integrationBody(`GitLab ${kind}`, true) });
     expect(created.status).toBe(201);
     const integrationId = String(created.body.id);
-    const { body } = world.userToken(`uma-${kind}`);
+    const { body } = world.userToken(`uma-${slug}`);
     expect((await h.call('PUT', `/api/me/tokens/${integrationId}`, { as, body })).status).toBe(200);
-    const issueKey = kind === 'gitlab' ? 'PROJ-31' : 'PROJ-32';
+    const issueKey = `PROJ-${30 + ['gitlab', 'gitlab-self-managed', 'azure-devops', 'vsts', 'tfs 2019'].indexOf(kind)}`;
     const target = { integrationId, repositoryId: world.repositoryId, issueKey };
     expect((await h.call('POST', '/api/git/branches', { as, body: { ...target, branchName: `${issueKey}-fix`, fromRef: world.defaultBranch } })).status).toBe(201);
     const mr = await h.call('POST', '/api/git/pull-requests', { as, body: { ...target, sourceBranch: `${issueKey}-fix`, targetBranch: world.defaultBranch, title: `${issueKey} Fix it` } });
@@ -203,12 +210,15 @@ describe('the issue\'s branches and merge requests (GitLab)', () => {
     const before = hosts.gitlab.requests.length;
     const res = await h.call('GET', `/api/issues/${issueKey}/development`, { as, query: { integrationId } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ pullRequestNoun: 'merge request', hostCalls: 2 });
-    // GitLab counts its own requests: the two listings (the project's spelling was resolved when the branch was made, and is cached).
-    expect(hosts.gitlab.requests.length - before).toBe(2);
-    expect(res.body.branches).toEqual([expect.objectContaining({ name: `${issueKey}-fix`, createdBy: { credential: 'user-pat', login: `uma-${kind}` } })]);
+    expect(res.body).toMatchObject({ pullRequestNoun: noun, hostCalls: 2 });
+    expect(res.body.repositories).toEqual([expect.objectContaining({ read: 'host' })]);
+    // GitLab: exactly the two listings (the project's spelling was resolved when the branch was made, and is cached).
+    if (kind.startsWith('gitlab')) expect(hosts.gitlab.requests.length - before).toBe(2);
+    expect(res.body.branches).toEqual([expect.objectContaining({ name: `${issueKey}-fix`, createdBy: { credential: 'user-pat', login: expect.stringContaining(`uma-${slug}`) } })]);
+    const pull = (res.body.pullRequests as Record<string, unknown>[])[0];
+    expect(String(pull?.author)).toContain(`uma-${slug}`);
     expect(res.body.pullRequests).toEqual([
-      expect.objectContaining({ id: String(mr.body.id), reference: `!${String(mr.body.id)}`, state: 'open', title: `${issueKey} Fix it`, url: mr.body.url, author: `uma-${kind}`, createdBy: { credential: 'user-pat', login: `uma-${kind}` } }),
+      expect.objectContaining({ id: String(mr.body.id), reference: `!${String(mr.body.id)}`, state: 'open', title: `${issueKey} Fix it`, url: mr.body.url, createdBy: { credential: 'user-pat', login: expect.stringContaining(`uma-${slug}`) } }),
     ]);
   });
 });

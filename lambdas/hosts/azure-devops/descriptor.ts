@@ -31,4 +31,5 @@ export const azureDevOpsFamily: HostFamily = {
   repositoryId: azureDevOpsRepositoryId,
   // Azure DevOps writes a pull request as !12 in its Markdown (a work item is #12).
   pullRequestSigil: '!',
+  listsIssueDevelopment: true,
 };
