@@ -172,6 +172,11 @@ describe('the issue\'s development list', () => {
     expect(panelReducer(loading, { type: 'development-failed', integrationId: 'int-1', problem: problem('HOST_UNAVAILABLE') })).toMatchObject({ development: { status: 'failed' } });
     expect(panelReducer(loading, { type: 'development-listed', integrationId: 'other', development })).toBe(loading);
     expect(panelReducer(start, { type: 'development-listed', integrationId: 'int-1', development })).toBe(start);
+    // A slow host: Cancel goes back to the button; a late answer is then dropped.
+    const cancelled = panelReducer(loading, { type: 'development-cancelled' });
+    expect(cancelled.kind === 'open' && cancelled.development).toEqual({ status: 'hidden' });
+    expect(panelReducer(cancelled, { type: 'development-listed', integrationId: 'int-1', development })).toBe(cancelled);
+    expect(panelReducer(start, { type: 'development-cancelled' })).toBe(start);
   });
 });
 

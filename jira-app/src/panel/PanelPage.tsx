@@ -577,12 +577,16 @@ const OnThisIssue = ({ issue, item, development, step, dispatch }: { issue: Issu
   const repositoryId = step && step.kind !== 'choose' ? step.repositoryId : undefined;
   const noun = pullRequestNoun(item.provider);
   const heading = useRef<HTMLHeadingElement>(null);
+  const reading = useRef<AbortController | undefined>(undefined);
   const load = async (): Promise<void> => {
+    const controller = new AbortController();
+    reading.current = controller;
     dispatch({ type: 'development-requested' });
     try {
-      dispatch({ type: 'development-listed', integrationId: item.integrationId, development: await git.development(issue.issueKey, item.integrationId, repositoryId) });
+      dispatch({ type: 'development-listed', integrationId: item.integrationId, development: await git.development(issue.issueKey, item.integrationId, repositoryId, { signal: controller.signal }) });
     } catch (error) {
-      dispatch({ type: 'development-failed', integrationId: item.integrationId, problem: problemOf(error) });
+      if (error instanceof Cancelled) dispatch({ type: 'development-cancelled' });
+      else dispatch({ type: 'development-failed', integrationId: item.integrationId, problem: problemOf(error) });
     }
   };
   useEffect(() => {
@@ -593,7 +597,7 @@ const OnThisIssue = ({ issue, item, development, step, dispatch }: { issue: Issu
       <h2 id="on-this-issue" ref={heading} tabIndex={-1} style={{ font: tk('font.heading.small') }}>
         On {issue.issueKey}
       </h2>
-      {development.status === 'loading' ? <Busy label={`Reading the branches and ${noun}s of ${issue.issueKey}…`} /> : null}
+      {development.status === 'loading' ? <Busy label={`Reading the branches and ${noun}s of ${issue.issueKey}…`} onCancel={() => reading.current?.abort()} /> : null}
       {development.status === 'failed' ? <ProblemMessage title="Not listed" messages={[development.problem.detail]} testId="development-problem" /> : null}
       {development.status === 'listed' ? <DevelopmentLists development={development.development} item={item} /> : null}
       <div style={{ marginBlockStart: space('100') }}>

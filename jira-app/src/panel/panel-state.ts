@@ -79,6 +79,7 @@ export type PanelEvent =
   | { readonly type: 'branches-failed'; readonly repositoryId: string; readonly problem: Problem }
   | { readonly type: 'action-refused'; readonly repositoryId: string; readonly problem: Problem }
   | { readonly type: 'development-requested' }
+  | { readonly type: 'development-cancelled' }
   | { readonly type: 'development-listed'; readonly integrationId: string; readonly development: IssueDevelopment }
   | { readonly type: 'development-failed'; readonly integrationId: string; readonly problem: Problem };
 
@@ -200,6 +201,8 @@ export const panelReducer = (state: PanelState, event: PanelEvent): PanelState =
       return currentRepository(state) === event.repositoryId ? withStep(state, refusedStep(event.repositoryId, event.problem)) : state;
     case 'development-requested':
       return state.kind === 'open' && state.view.kind !== 'unavailable' ? { ...state, development: { status: 'loading' } } : state;
+    case 'development-cancelled':
+      return state.kind === 'open' && state.development.status === 'loading' ? { ...state, development: { status: 'hidden' } } : state;
     case 'development-listed':
       return state.kind === 'open' && state.integrationId === event.integrationId && state.development.status === 'loading'
         ? { ...state, development: { status: 'listed', development: event.development } }
