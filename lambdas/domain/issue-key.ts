@@ -7,4 +7,3 @@ import * as z from 'zod';
 export const ISSUE_KEY_PATTERN = /^([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})$/;
 
 export const issueKeySchema = z.string().regex(ISSUE_KEY_PATTERN, 'an issue key like ABC-123');
-
