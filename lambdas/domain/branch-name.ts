@@ -79,3 +79,12 @@ export const branchNamingLabel = (naming: BranchNaming | undefined): string => {
   const prefixes = Object.entries(naming.issueTypePrefixes).map(([type, prefix]) => `${type} → ${prefix}`);
   return prefixes.length ? `${naming.template} (${prefixes.join(', ')})` : naming.template;
 };
+
+/**
+ * Whether a branch name or a title carries the issue key, as Jira's development panel matches them:
+ * case-insensitively, and `ABC-12` is not `ABC-123`. The issue panel bundles this file too.
+ */
+export const carriesIssueKey = (text: string, issueKey: string): boolean => {
+  const escaped = issueKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9])${escaped}($|[^0-9])`, 'i').test(text);
+};

@@ -137,6 +137,8 @@ export interface AuditEntry {
   /** As whom the host saw the action. */
   readonly actedAs?: { readonly credential: 'user-pat' | 'service-account'; readonly login?: string };
   readonly url?: string;
+  /** What a successful git action made or removed: the branch, or the pull request (its number, source branch and title). */
+  readonly subject?: { readonly branchName?: string; readonly pullRequestId?: string; readonly sourceBranch?: string; readonly title?: string };
   /** What changed (field names and non-secret values). */
   readonly changes?: Readonly<Record<string, unknown>>;
   /** What changed as people read it ("Require User PAT: off → on"), one line each, computed at write time (domain/audit-summary.ts). */

@@ -4,6 +4,7 @@ import { bindRoutes, createApiHandler, type RouteDefinition, type RouteContext }
 import { parseInput } from '../http/parse-input';
 import { IDEMPOTENCY_KEY_PATTERN } from '../http/request-headers';
 import type { GitAction } from '../services/git-action-service';
+import { developmentQuerySchema } from '../services/issue-development';
 import { providersFor } from '../hosts/provider-registry';
 import { integrationIdOf } from '../http/integration-id';
 import { branchPickerQuerySchema, repositoryPickerQuerySchema, RepositoryBrowser } from '../services/repository-browser';
@@ -34,6 +35,13 @@ export const gitActionRoutes = (deps: () => Dependencies): RouteDefinition[] =>
       const project = await caller.requireProjectOf(String(request.pathParameters.issueKey ?? ''));
       const query = parseInput(readinessQuerySchema, request.query, 'query');
       return { status: 200, body: await deps().gitActions.readiness(caller.tenant, caller.accountId, query.integrationId, query.repositoryId, project) };
+    },
+    development: async ({ request, caller }) => {
+      const issueKey = String(request.pathParameters.issueKey ?? '');
+      const project = await caller.requireProjectOf(issueKey);
+      const query = parseInput(developmentQuerySchema, request.query, 'query');
+      const body = await deps().issueDevelopment.list(caller.tenant, caller.accountId, issueKey, query, project);
+      return { status: 200, headers: { 'cache-control': 'no-store' }, body };
     },
     createBranch: (context) => run(deps, context, { action: 'create-branch', input: parseInput(createBranchSchema, context.request.body, 'body') }),
     deleteBranch: (context) => run(deps, context, { action: 'delete-branch', input: parseInput(deleteBranchSchema, context.request.body, 'body') }),

@@ -108,6 +108,37 @@ export interface Listing<T> {
   readonly truncated: boolean;
 }
 
+/** What the issue panel asks one repository about one issue (docs/architecture.md §4, the issue's development). */
+export interface IssueDevelopmentInput {
+  readonly repository: RepositoryRef;
+  /** The Jira issue key (`ABC-123`) a branch's name or a pull request's title or source branch carries. */
+  readonly issueKey: string;
+  /** At most this many branches and this many pull requests. */
+  readonly limit: number;
+}
+
+/** A pull (merge) request's state, in words that hold for every host. */
+export type PullRequestState = 'open' | 'merged' | 'declined' | 'closed';
+
+export interface HostPullRequest {
+  /** The number people use (`#12` on GitHub, `!12` on GitLab and Azure DevOps: the family's `pullRequestSigil`). */
+  readonly id: string;
+  readonly title: string;
+  readonly state: PullRequestState;
+  readonly url: string;
+  readonly sourceBranch: string;
+  readonly targetBranch?: string;
+  /** The host login that opened it, when the listing tells it. */
+  readonly author?: string;
+}
+
+export interface HostDevelopment {
+  readonly branches: readonly { readonly name: string; readonly url: string }[];
+  readonly pullRequests: readonly HostPullRequest[];
+  /** How many host requests the answer took (bounded: one for branches, one for pull requests). */
+  readonly hostCalls: number;
+}
+
 /** The create that a host refused with CONFLICT. */
 export type ConflictingCreate = { readonly action: 'create-branch'; readonly input: CreateBranchInput } | { readonly action: 'create-pull-request'; readonly input: CreatePullRequestInput };
 
@@ -149,6 +180,12 @@ export interface GitProvider {
   listRepositories(credential: HostCredential, input: ListRepositoriesInput): Promise<Listing<RepositorySummary>>;
   /** Pickers: branches of one repository, the default branch first and flagged. */
   listBranches(credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>>;
+  /**
+   * The issue panel's "what exists": the repository's branches and pull requests whose name (or
+   * title, or source branch) carries the issue key, in exactly one branch query and one pull-request
+   * query (first page only: bounded, never a walk). Absent where a family cannot answer it that cheaply.
+   */
+  listIssueDevelopment?(credential: HostCredential, input: IssueDevelopmentInput): Promise<HostDevelopment>;
   /** The host's page where a user makes a new token, name and minimal scopes prefilled where supported. */
   newTokenUrl(): string;
   /**

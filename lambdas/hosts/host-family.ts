@@ -52,6 +52,12 @@ export interface HostFamily {
   newTokenUrl(target: HostTarget): string;
   /** How the family names a repository (canonical spelling, resolved by the host or not). */
   readonly repositoryId: RepositoryIdRule;
+  /** How people write a pull request's number on this host: `#12` (GitHub), `!12` (GitLab, Azure DevOps); absent: the bare number. */
+  readonly pullRequestSigil?: '#' | '!';
+  /** Whether the adapter answers the issue's branches and pull requests (`GitProvider.listIssueDevelopment`). */
+  readonly listsIssueDevelopment?: boolean;
+  /** What the family calls a pull request in the pages ("merge request" on GitLab). */
+  readonly pullRequestNoun?: string;
 }
 
 /** A family with its adapter: only what the host-calling functions bundle (see provider-registry.ts). */

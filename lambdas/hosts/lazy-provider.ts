@@ -10,7 +10,9 @@ import type {
   GitProviderFactory,
   HostCallOptions,
   HostCredential,
+  HostDevelopment,
   HostTarget,
+  IssueDevelopmentInput,
   ListBranchesInput,
   Listing,
   ListRepositoriesInput,
@@ -56,6 +58,12 @@ export const lazyProvider = (family: HostFamily, target: HostTarget, load: () =>
     listBranches: async (credential: HostCredential, input: ListBranchesInput): Promise<Listing<BranchSummary>> => (await loaded()).listBranches(credential, input),
     newTokenUrl: (): string => family.newTokenUrl(target),
   };
+  if (family.listsIssueDevelopment) {
+    provider.listIssueDevelopment = async (credential: HostCredential, input: IssueDevelopmentInput): Promise<HostDevelopment> => {
+      const host = await loaded();
+      return host.listIssueDevelopment ? host.listIssueDevelopment(credential, input) : { branches: [], pullRequests: [], hostCalls: 0 };
+    };
+  }
   if (!family.repositoryId.resolvedByHost) return provider;
   return {
     ...provider,

@@ -72,10 +72,13 @@ export interface IssueLocation {
   readonly projectId: string;
   /** The project's key as Jira answers it now (shown to users; decisions use the id). */
   readonly projectKey?: string;
+  /** `fields.summary` and `fields.issuetype.name`: the issue panel's suggested branch name (cached with the location). */
+  readonly summary?: string;
+  readonly issueType?: string;
 }
 
 /**
- * Resolves an issue key with `GET /rest/api/3/issue/{key}?fields=project`, cached per tenant
+ * Resolves an issue key with `GET /rest/api/3/issue/{key}?fields=project,issuetype,summary`, cached per tenant
  * (a key keeps its project unless the issue is moved; a few minutes of staleness only affects
  * which project's permission is asked). Unknown issues are remembered briefly too.
  */
@@ -93,17 +96,26 @@ export class IssueLocator {
     const now = this.clock.now().getTime();
     const cached = this.#cache.get(key);
     if (cached && cached.until > now) return cached.location;
-    const answer = await jira.send('GET', `/rest/api/3/issue/${encodeURIComponent(issueKey)}`, { query: { fields: 'project' } });
+    const answer = await jira.send('GET', `/rest/api/3/issue/${encodeURIComponent(issueKey)}`, { query: { fields: 'project,issuetype,summary' } });
     let location: IssueLocation | undefined;
     if (answer.status === 404) {
       location = undefined;
     } else if (answer.status === 200) {
-      const issue = answer.body as { id?: unknown; fields?: { project?: { id?: unknown; key?: unknown } } } | undefined;
+      // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get (IssueBean; issuetype is IssueTypeDetails).
+      const issue = answer.body as { id?: unknown; fields?: { project?: { id?: unknown; key?: unknown }; summary?: unknown; issuetype?: { name?: unknown } } } | undefined;
       const issueId = String(issue?.id ?? '');
       const projectId = String(issue?.fields?.project?.id ?? '');
       const projectKey = issue?.fields?.project?.key;
       if (!NUMERIC_ID.test(issueId) || !NUMERIC_ID.test(projectId)) throw jiraUnavailable('Jira answered the issue without its project');
-      location = { issueId, projectId, ...(typeof projectKey === 'string' ? { projectKey } : {}) };
+      const summary = issue?.fields?.summary;
+      const issueType = issue?.fields?.issuetype?.name;
+      location = {
+        issueId,
+        projectId,
+        ...(typeof projectKey === 'string' ? { projectKey } : {}),
+        ...(typeof summary === 'string' ? { summary } : {}),
+        ...(typeof issueType === 'string' ? { issueType } : {}),
+      };
     } else {
       throw jiraUnavailable('Jira did not answer the issue lookup');
     }

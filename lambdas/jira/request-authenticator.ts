@@ -25,10 +25,18 @@ export interface Caller {
   /** `requireProjectAccess`, answering the issue's project (id and key) once granted (docs/architecture.md §3 step 0). */
   requireProjectOf(issueKey: string): Promise<IssueProject>;
   /** The issue's project and whether the user has VIEW_DEV_TOOLS there, without refusing; 404 for an unknown issue. */
-  projectAccess(issueKey: string): Promise<{ readonly project: IssueProject; readonly granted: boolean }>;
+  projectAccess(issueKey: string): Promise<IssueAccess>;
 }
 
 /** The project of an issue: Jira's numeric id and its key. */
+/** The issue's project, the caller's View Development Tools there, and the issue's summary and type name when Jira answered them. */
+export interface IssueAccess {
+  readonly project: IssueProject;
+  readonly granted: boolean;
+  readonly summary?: string;
+  readonly issueType?: string;
+}
+
 export interface IssueProject {
   readonly id: string;
   readonly key: string;
@@ -120,14 +128,14 @@ export class RequestAuthenticator {
   #caller(identity: Identity): Caller {
     const { permissions, issues } = this;
     const { tenant, accountId, jira } = identity;
-    const projectAccess = async (issueKey: string): Promise<{ project: IssueProject; granted: boolean }> => {
+    const projectAccess = async (issueKey: string): Promise<IssueAccess> => {
       const match = ISSUE_KEY_PATTERN.exec(issueKey);
       if (!match?.[1]) throw new AppError('VALIDATION_FAILED', 'The issue key is not valid.', { errors: [{ field: 'issueKey', message: 'expected a key like ABC-123' }] });
       const location = await issues.locate(tenant.clientKey, jira, issueKey);
       if (!location) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found.`);
       const project = { id: location.projectId, key: location.projectKey ?? match[1] };
       const granted = await permissions.has({ tenant: tenant.clientKey, jira, accountId, permission: 'VIEW_DEV_TOOLS', projectId: location.projectId });
-      return { project, granted };
+      return { project, granted, ...(location.summary === undefined ? {} : { summary: location.summary }), ...(location.issueType === undefined ? {} : { issueType: location.issueType }) };
     };
     const requireProjectOf = async (issueKey: string): Promise<IssueProject> => {
       const { project, granted } = await projectAccess(issueKey);

@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../domain/errors';
 import { decideCredential, effectiveRequirement, REFUSAL_MESSAGES, tokenStatus, type CredentialDecision, type RefusalCode } from '../domain/policy';
 import { notAssociated, projectAssociated, type ProjectRef } from '../domain/project-association';
 import { createBranchSchema, createPullRequestSchema, deleteBranchSchema } from '../domain/git-action-schemas';
-import type { IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
+import type { AuditEntry, IntegrationRecord, RepositoryOverrideRecord, TenantRecord, UserTokenRecord } from '../domain/records';
 import type { ConflictingCreate, GitProvider, HostCredential, ResolvedRepository } from '../hosts/git-provider';
 import type { HostFamilies } from '../hosts/family-registry';
 import { candidateRepositoryKeys } from '../hosts/repository-id';
@@ -229,7 +229,7 @@ export class GitActionService {
     telemetry.gitActionSucceeded(integration.provider, request.action);
     // The issue's remote link runs beside the audit write, so it adds no latency of its own.
     await Promise.all([
-      this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined }),
+      this.audit.appendAfterAction(tenant.clientKey, { ...auditBase, outcome: 'success', actedAs, url: body.url as string | undefined, subject: subjectOf(request, body) }),
       jira ? this.#link(jira, request, integration, target.canonical, body, actedAs) : undefined,
     ]);
     return { status: request.action === 'delete-branch' ? 200 : 201, body: { ...body, actedAs } };
@@ -394,6 +394,11 @@ export class GitActionService {
     return { integration, provider, credential, actedAs, hostRepository: target.hostRepository, ...(token ? { token } : {}) };
   }
 
+  /** The integration, when it exists and the issue's project is associated with it (docs/architecture.md §3 step 0); nothing is decrypted. */
+  async integrationFor(tenant: TenantRecord, accountId: string, integrationId: string, project: ProjectRef): Promise<IntegrationRecord> {
+    return (await this.#integrationOnly(tenant.clientKey, accountId, integrationId, project)).integration;
+  }
+
   /** The integration and the user's token, for a choice that names no repository (the integration's own policy holds). */
   async #integrationOnly(tenant: string, accountId: string, integrationId: string, project: ProjectRef): Promise<ActionTarget> {
     const records = await this.tokens.readForAction(tenant, accountId, integrationId, undefined);
@@ -432,6 +437,12 @@ const retried = async (work: () => Promise<void>, attempts = 3): Promise<void> =
 const requireIntegration = (records: ActionRecords): IntegrationRecord => {
   if (!records.integration) throw new AppError('NOT_FOUND', 'Integration was not found.');
   return records.integration;
+};
+
+/** What the action made or removed, for its audit entry (the issue panel lists it: issue-development.ts). */
+const subjectOf = (request: GitAction, body: Record<string, unknown>): NonNullable<AuditEntry['subject']> => {
+  if (request.action !== 'create-pull-request') return { branchName: request.input.branchName };
+  return { ...(body.id === undefined ? {} : { pullRequestId: String(body.id) }), sourceBranch: request.input.sourceBranch, title: request.input.title };
 };
 
 const linkedItem = (request: GitAction, place: LinkedItem['place'], body: Record<string, unknown>, actedAs: ActedAs): LinkedItem | undefined => {

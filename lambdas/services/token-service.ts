@@ -44,7 +44,16 @@ export interface MyIntegrationView extends ExpiryNotice {
 
 export interface MyIntegrationsForIssue {
   readonly integrations: readonly (MyIntegrationView & { readonly availableInProject: boolean })[];
-  readonly issue: { readonly issueKey: string; readonly projectKey: string; readonly projectId: string; readonly viewDevTools: boolean; readonly message?: string };
+  readonly issue: {
+    readonly issueKey: string;
+    readonly projectKey: string;
+    readonly projectId: string;
+    readonly viewDevTools: boolean;
+    readonly message?: string;
+    /** The issue's summary and type name (Jira's `fields.summary`, `fields.issuetype.name`), for the suggested branch name. */
+    readonly summary?: string;
+    readonly issueType?: string;
+  };
 }
 
 const credentialFields = (input: SaveTokenInput): Record<string, string> =>
@@ -97,13 +106,25 @@ export class TokenService {
    * The issue panel's list (docs/architecture.md §11): `listMine` with, per integration, whether the
    * issue's project is associated with it, and whether the user has View Development Tools there.
    */
-  async listMineForIssue(tenant: TenantRecord, accountId: string, issueKey: string, access: { project: ProjectRef; granted: boolean }): Promise<MyIntegrationsForIssue> {
+  async listMineForIssue(
+    tenant: TenantRecord,
+    accountId: string,
+    issueKey: string,
+    access: { project: ProjectRef; granted: boolean; summary?: string; issueType?: string },
+  ): Promise<MyIntegrationsForIssue> {
     const [catalog, mine] = await Promise.all([this.catalog.of(tenant.clientKey, tenant.installedAt), this.listMine(tenant, accountId)]);
     const projectsOf = new Map(catalog.map(({ integration }) => [integration.id, integration.projects]));
     const { project, granted } = access;
     return {
       integrations: mine.map((view) => ({ ...view, availableInProject: projectAssociated(projectsOf.get(view.integrationId), undefined, project.id) })),
-      issue: { issueKey, projectKey: project.key, projectId: project.id, viewDevTools: granted, ...(granted ? {} : { message: `You need View Development Tools in ${project.key}.` }) },
+      issue: {
+        issueKey,
+        projectKey: project.key,
+        projectId: project.id,
+        viewDevTools: granted,
+        // Summary and type only to a user who may act: they feed the suggested branch name.
+        ...(granted ? { ...(access.summary === undefined ? {} : { summary: access.summary }), ...(access.issueType === undefined ? {} : { issueType: access.issueType }) } : { message: `You need View Development Tools in ${project.key}.` }),
+      },
     };
   }
 

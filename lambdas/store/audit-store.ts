@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import type { AuditEntry } from '../domain/records';
 import { parseAuditItem } from './item-codecs';
-import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditPk, auditSk, tenantPk, userMarkerSk } from './keys';
+import { AUDIT_COPY_SK_FLOOR, auditActorKey, auditIntegrationSkPrefix, auditIssueSkPrefix, auditPk, auditSk, tenantPk, userMarkerSk } from './keys';
 import { BY_AUDIT_ACTOR_INDEX } from './table-definition';
 
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -118,6 +118,11 @@ export class AuditStore {
    * copies (SK prefix); an account reads the byAuditActor index (entries, or with an integration
    * too, that integration's copies). No filter expression, so a rare match never walks the partition.
    */
+  /** The issue's successful git actions, newest first (see listIssueActions). */
+  listForIssue(clientKey: string, issueKey: string, limit: number): Promise<AuditEntry[]> {
+    return listIssueActions(this.db, this.tableName, clientKey, issueKey, limit);
+  }
+
   async list(clientKey: string, query: AuditQuery): Promise<AuditPage> {
     const pk = auditPk(clientKey);
     const shape = queryShape(clientKey, query);
@@ -139,16 +144,40 @@ export class AuditStore {
 }
 
 /**
+ * The issue's successful git actions, newest first, at most `limit`, in one Query of their copies
+ * under the issue (docs/architecture.md §5): what the issue panel lists as made by patgate.
+ */
+export const listIssueActions = async (db: DynamoDBDocumentClient, tableName: string, clientKey: string, issueKey: string, limit: number): Promise<AuditEntry[]> => {
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+      ExpressionAttributeValues: { ':p': auditPk(clientKey), ':s': auditIssueSkPrefix(issueKey) },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (page.Items ?? []).map(toEntry);
+};
+
+/**
  * The items one audit entry is stored as: the entry (SK `{time}#{id}`), and when it names an
- * integration its copy under `I#{integrationId}#…` for that filter. Both carry the actor's
- * byAuditActor key and the TTL; the uninstall deletes the audit partition, copies included.
+ * integration its copy under `I#{integrationId}#…` for that filter, and a successful git action's
+ * copy under `S#{issueKey}#…` (the issue panel's list). All carry the actor's byAuditActor key and the TTL; the uninstall deletes the audit partition, copies included.
  */
 export const auditItems = (clientKey: string, full: AuditEntry): Record<string, unknown>[] => {
   const ttl = Math.floor(Date.parse(full.at) / 1000) + RETENTION_SECONDS;
   const common = { PK: auditPk(clientKey), type: 'audit', ttl, auditActor: auditActorKey(clientKey, full.actorAccountId), ...full };
   const sk = auditSk(full.at, full.id);
-  return [{ ...common, SK: sk }, ...(full.integrationId ? [{ ...common, SK: `${auditIntegrationSkPrefix(full.integrationId)}${sk}`, type: 'audit-copy' }] : [])];
+  return [
+    { ...common, SK: sk },
+    ...(full.integrationId ? [{ ...common, SK: `${auditIntegrationSkPrefix(full.integrationId)}${sk}`, type: 'audit-copy' }] : []),
+    ...(full.issueKey && full.outcome === 'success' && GIT_ACTIONS.has(full.action) ? [{ ...common, SK: `${auditIssueSkPrefix(full.issueKey)}${sk}`, type: 'audit-copy' }] : []),
+  ];
 };
+
+/** The actions whose success is also copied under the issue (what the issue panel lists). */
+const GIT_ACTIONS: ReadonlySet<string> = new Set(['create-branch', 'delete-branch', 'create-pull-request']);
 
 interface QueryShape {
   readonly indexName?: string;

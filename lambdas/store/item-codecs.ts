@@ -90,6 +90,7 @@ const AUDIT: Shape<AuditEntry> = {
   code: optional(text),
   actedAs: optional((v) => object(v) && oneOf(['user-pat', 'service-account'])((v as Record<string, unknown>).credential)),
   url: optional(text),
+  subject: optional(object),
   changes: optional(object),
   summary: optional(texts),
 };

@@ -17,6 +17,8 @@ export const auditPk = (clientKey: string): string => `T#${clientKey}#AUDIT`;
 /** Audit entries: `{isoTime}#{id}`; each entry's copy for the integration filter: `I#{integrationId}#{isoTime}#{id}`. */
 export const auditSk = (at: string, id: string): string => `${at}#${id}`;
 export const auditIntegrationSkPrefix = (integrationId: string): string => `I#${integrationId}#`;
+/** A successful git action's copy under its issue (`S#ABC-1#…`, above the floor): the issue panel's "what patgate made here" in one Query. */
+export const auditIssueSkPrefix = (issueKey: string): string => `S#${issueKey}#`;
 /** Every audit copy's SK sorts at or above this; every entry's (an ISO time, a digit first) below it. */
 export const AUDIT_COPY_SK_FLOOR = 'I#';
 /** The byAuditActor index partition of one tenant's actor. */

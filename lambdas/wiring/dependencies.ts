@@ -11,6 +11,7 @@ import { BUILT_IN_FAMILIES, type HostFamilies } from '../hosts/family-registry';
 import type { ProviderLookup } from '../hosts/provider-registry';
 import { AppError } from '../domain/errors';
 import { instrumentHosts } from '../observability/instrumented-hosts';
+import { IssueDevelopmentService } from '../services/issue-development';
 import { GitActionService } from '../services/git-action-service';
 import { IntegrationCatalog } from '../services/integration-catalog';
 import { IntegrationService } from '../services/integration-service';
@@ -53,6 +54,8 @@ export interface Dependencies {
   readonly providers: ProviderLookup;
   readonly tokenService: TokenService;
   readonly gitActions: GitActionService;
+  /** The issue panel's branches and pull requests, with its per-container cache of host answers. */
+  readonly issueDevelopment: IssueDevelopmentService;
   /**
    * How long one personal data report run may start new steps (lambdas/privacy, docs/privacy.md;
    * the lifecycle handler builds the reporter, so other functions do not bundle it).
@@ -121,9 +124,10 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
   const tokenStore = new TokenStore(db, config.tableName, families.kinds);
   const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
   const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
+  const issueDevelopment = new IssueDevelopmentService(gitActions, audit, families, clock);
   // Forge waits 5 s for a scheduled trigger's answer (lambdas/privacy/personal-data-reporter.ts).
   const privacyRunBudgetMs = overrides.privacyRunBudgetMs ?? 3_000;
-  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, privacyRunBudgetMs };
+  return { config, clock, db, vault, tenants, audit, permissions, authenticator, forgeTokens, issues, deletions, lifecycle, integrationStore, integrations, families, tokenStore, providers, tokenService, gitActions, issueDevelopment, privacyRunBudgetMs };
 };
 
 /** SQS when the stack set a queue URL; otherwise (local runtime, tests) the same worker in this process. */

@@ -49,6 +49,9 @@ export interface SimPullRequest {
   readonly createdBy: string;
   readonly createdAt: string;
   readonly state: 'open' | 'closed';
+  /** Set when closed; a merged pull request is closed with `merged_at` too (https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request). */
+  readonly closedAt?: string;
+  readonly mergedAt?: string;
 }
 
 export interface SimRepository {
@@ -268,6 +271,16 @@ export class SimulatorState {
     };
     repository.pulls.push(pull);
     return pull;
+  }
+
+  /** Closes an open pull request, merged or not (what the web page's Merge / Close buttons do). */
+  closePullRequest(repository: SimRepository, number: number, merged: boolean): boolean {
+    const index = repository.pulls.findIndex((pull) => pull.number === number && pull.state === 'open');
+    const pull = repository.pulls[index];
+    if (!pull) return false;
+    const at = this.#clock().toISOString();
+    repository.pulls[index] = { ...pull, state: 'closed', closedAt: at, ...(merged ? { mergedAt: at } : {}) };
+    return true;
   }
 
   reset(): void {

@@ -130,6 +130,11 @@ export class GitHubSimulator implements SimulatorControls {
     return this.#state.pushCommit(this.#repository(repository), branch);
   }
 
+  /** Closes an open pull request (merged, or closed unmerged); false when there is none with that number. */
+  closePullRequest(repository: string, number: number, options: { merged: boolean }): boolean {
+    return this.#state.closePullRequest(this.#repository(repository), number, options.merged);
+  }
+
   /** github.com flavour only: leaves `remaining` requests in the user's hourly window (0 → rate-limit 403). */
   setRateLimitRemaining(login: string, remaining: number): void {
     this.#rateLimits.setRemaining(login, remaining, this.#state.now());

@@ -31,10 +31,15 @@ interface Project {
   readonly key: string;
 }
 
+/** Issue type ids of a new Jira site's defaults. */
+const ISSUE_TYPE_IDS: Readonly<Record<string, string>> = { Task: '10001', Bug: '10002', Story: '10003', Epic: '10000' };
+
 interface Issue {
   readonly id: number;
   readonly key: string;
   readonly summary: string;
+  /** The issue type's name (`fields.issuetype.name`); Task unless the test says otherwise. */
+  readonly type: string;
   readonly project: Project;
 }
 
@@ -260,7 +265,7 @@ export class JiraSimulator {
   }
 
   /** Adds an issue (its project is created from the key's prefix when new). */
-  addIssue(clientKey: string, issue: { key: string; summary: string }): { id: string; projectId: string } {
+  addIssue(clientKey: string, issue: { key: string; summary: string; type?: string }): { id: string; projectId: string } {
     const created = this.#addIssue(this.#site(clientKey), issue);
     return { id: String(created.id), projectId: String(created.project.id) };
   }
@@ -422,14 +427,14 @@ export class JiraSimulator {
     };
   }
 
-  #addIssue(site: Site, spec: { key: string; summary: string }): Issue {
+  #addIssue(site: Site, spec: { key: string; summary: string; type?: string }): Issue {
     const projectKey = spec.key.split('-')[0] ?? spec.key;
     let project = site.projects.get(projectKey);
     if (!project) {
       project = { id: (this.#nextId += 1), key: projectKey };
       site.projects.set(projectKey, project);
     }
-    const issue: Issue = { id: (this.#nextId += 1), key: spec.key, summary: spec.summary, project };
+    const issue: Issue = { id: (this.#nextId += 1), key: spec.key, summary: spec.summary, type: spec.type ?? 'Task', project };
     site.issues.set(spec.key, issue);
     return issue;
   }
@@ -602,6 +607,10 @@ export class JiraSimulator {
         fields: {
           ...(all || wanted.has('project') ? { project: { self: projectSelf, id: String(issue.project.id), key: issue.project.key, name: `Project ${issue.project.key}`, projectTypeKey: 'software', simplified: false } } : {}),
           ...(all || wanted.has('summary') ? { summary: issue.summary } : {}),
+          // IssueTypeDetails (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get).
+          ...(all || wanted.has('issuetype')
+            ? { issuetype: { self: `${this.#info(site).baseUrl}/rest/api/3/issuetype/${ISSUE_TYPE_IDS[issue.type] ?? '10001'}`, id: ISSUE_TYPE_IDS[issue.type] ?? '10001', description: '', iconUrl: `${this.#info(site).baseUrl}/images/icons/issuetypes/task.svg`, name: issue.type, subtask: false, avatarId: 10318, hierarchyLevel: 0 } }
+            : {}),
         },
       },
     };

@@ -17,6 +17,7 @@ import { listRouteCpuFailures, listRouteCpuTable, measureListRouteCpu } from './
 import { measureOverheadRatio } from './overhead-ratio';
 import { measurePageBundles } from './page-bundles';
 import { measurePageInteractive } from './page-interactive';
+import { measureIssueDevelopmentCalls } from './issue-development-calls';
 import { measurePanelCalls } from './panel-calls';
 import { reportTables } from './report-tables';
 import { measureReverifyThroughput, reverifyThroughputFailures, reverifyThroughputTable } from './reverify-throughput';
@@ -102,6 +103,8 @@ const main = async (): Promise<void> => {
     console.log(integrationDeletionTable(integrationDelete));
     const lifecycleEvents = await phase('lifecycle events within Forge\'s 5 s (issue 20)', () => measureLifecycleEvents(dynamo.endpoint));
     console.log(lifecycleEventTable(lifecycleEvents));
+    const issueDevelopment = await phase('host requests behind an issue\'s branches and pull requests (issue 22)', () => measureIssueDevelopmentCalls(dynamo.endpoint));
+    console.log(issueDevelopment.table);
     const targets = targetRows({ roundTrips, overhead, coldStart, listCpu, audit, reverify, uninstall, integrationDelete });
     // The Jira app's pages: bundle sizes (built here), then the panel's API calls on open in real Chromium.
     const pages = await phase('page bundles', () => measurePageBundles());
@@ -125,13 +128,14 @@ const main = async (): Promise<void> => {
       ...targetFailures(targets),
       ...pages.violations,
       ...panel.violations,
+      ...issueDevelopment.violations,
       ...interactive.violations,
     ];
     const unmeasured = targets.filter((t) => t.verdict === 'not measured').map((t) => `target not measured by this run: ${t.what}`);
     const warnings = [...throughputWarnings(throughput), ...unmeasured];
     const totalSeconds = (performance.now() - started) / 1000;
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, counts, awsCost: { actionCost, viewCost, month }, expiry, listCpu, reverify, audit, uninstall, integrationDelete, lifecycleEvents, pages: pages.sizes, pageCompositions: pages.compositions, panelCallsOnOpen: panel.rows, pagesInteractive: interactive.rows };
+    const results = { generatedAt: new Date().toISOString(), environment, totalSeconds, seconds, failures, warnings, targets, roundTrips, overhead, coldStart, throughput, cost, counts, awsCost: { actionCost, viewCost, month }, expiry, listCpu, reverify, audit, uninstall, integrationDelete, lifecycleEvents, pages: pages.sizes, pageCompositions: pages.compositions, panelCallsOnOpen: panel.rows, issueDevelopmentHostCalls: issueDevelopment.rows, pagesInteractive: interactive.rows };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Finished in ${totalSeconds.toFixed(0)} s on ${results.generatedAt}; results in bench/results.json.`);
     writeBenchmarksDoc();

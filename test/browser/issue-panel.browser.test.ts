@@ -92,7 +92,8 @@ describe('the issue panel', () => {
     await pick(frame, 'targetBranch', 'main');
     expect(await frame.locator('#title').inputValue()).toBe('DEMO-1 Fix login timeout');
     await frame.locator('form').getByRole('button', { name: 'Create pull request' }).click();
-    await shows(frame.getByTestId('action-result'), 'Pull request created');
+    // The success message names the pull request's number (issue 22).
+    await shows(frame.getByTestId('action-result'), /Pull request #\d+ created/);
     expect(stack.world('github').pullRequestAuthors()).toContain(login);
   });
 
@@ -169,10 +170,11 @@ describe.each([
     expect(String(world.branchAuthor(branch))).toContain(login);
 
     world.commitTo(branch);
-    await frame.getByRole('button', { name: 'Create pull request' }).first().click();
+    // GitLab says "merge request" (issue 22); the number is #12 on GitHub, !12 on GitLab and Azure DevOps.
+    await frame.getByRole('button', { name: /Create (pull|merge) request/ }).first().click();
     await pick(frame, 'targetBranch', world.defaultBranch);
-    await frame.locator('form').getByRole('button', { name: 'Create pull request' }).click();
-    await shows(frame.getByTestId('action-result'), 'Pull request created');
+    await frame.locator('form').getByRole('button', { name: /Create (pull|merge) request/ }).click();
+    await shows(frame.getByTestId('action-result'), /(Pull|Merge) request [#!]?\d+ created/);
     expect(world.pullRequestAuthors().join(' ')).toContain(login);
   });
 });

@@ -20,6 +20,7 @@ const EXPECTED_ROUTES: Record<string, FunctionName> = {
   'PUT /api/me/tokens/{integrationId}': 'tokens',
   'DELETE /api/me/tokens/{integrationId}': 'tokens',
   'GET /api/issues/{issueKey}/git-readiness': 'gitAction',
+  'GET /api/issues/{issueKey}/development': 'gitAction',
   'POST /api/git/branches': 'gitAction',
   'DELETE /api/git/branches': 'gitAction',
   'POST /api/git/pull-requests': 'gitAction',

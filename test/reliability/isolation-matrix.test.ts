@@ -41,6 +41,7 @@ const probesAt = (victim: Victim, auditCursor?: string): Probe[] => {
     { routeKey: 'PUT /api/me/tokens/{integrationId}', method: 'PUT', path: `/api/me/tokens/${id}`, body: { token: 'ghp_probe_token_1111111111111111' } },
     { routeKey: 'DELETE /api/me/tokens/{integrationId}', method: 'DELETE', path: `/api/me/tokens/${id}` },
     { routeKey: 'GET /api/issues/{issueKey}/git-readiness', method: 'GET', path: '/api/issues/PROJ-1/git-readiness', query: { integrationId: id, repositoryId: victim.repositoryId } },
+    { routeKey: 'GET /api/issues/{issueKey}/development', method: 'GET', path: '/api/issues/PROJ-1/development', query: { integrationId: id, repositoryId: victim.repositoryId } },
     { routeKey: 'POST /api/git/branches', method: 'POST', path: '/api/git/branches', body: { ...git, branchName: `probe/${uniqueSuffix()}`, fromRef: 'main' } },
     { routeKey: 'DELETE /api/git/branches', method: 'DELETE', path: '/api/git/branches', body: { ...git, branchName: 'main' } },
     { routeKey: 'POST /api/git/pull-requests', method: 'POST', path: '/api/git/pull-requests', body: { ...git, sourceBranch: 'main', targetBranch: 'main', title: 'probe' } },
@@ -149,6 +150,7 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       'PUT /api/me/tokens/{integrationId}': 404,
       'DELETE /api/me/tokens/{integrationId}': 404,
       'GET /api/issues/{issueKey}/git-readiness': 404,
+      'GET /api/issues/{issueKey}/development': 404,
       'POST /api/git/branches': 404,
       'DELETE /api/git/branches': 404,
       'POST /api/git/pull-requests': 404,
@@ -181,6 +183,8 @@ describe('tenant and user isolation: every route against another tenant\'s and a
       'DELETE /api/me/tokens/{integrationId}': [204],
       // The peer acts for themself: the policy asks for *their* PAT, the owner's is never used.
       'GET /api/issues/{issueKey}/git-readiness': [200],
+      // The issue's list: the repository's host read is refused for want of the peer's own token (read: refused), never done with the owner's.
+      'GET /api/issues/{issueKey}/development': [200],
       'POST /api/git/branches': [428, 'PAT_REQUIRED'],
       'DELETE /api/git/branches': [428, 'PAT_REQUIRED'],
       'POST /api/git/pull-requests': [428, 'PAT_REQUIRED'],

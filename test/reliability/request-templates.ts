@@ -79,6 +79,12 @@ export const requestTemplates = (t: TemplateTargets): RequestTemplate[] => {
       query: { integrationId: t.integrationId, repositoryId: t.repositoryId },
       signed: true,
     },
+    {
+      routeKey: 'GET /api/issues/{issueKey}/development',
+      pathParameters: { issueKey: 'PROJ-1' },
+      query: { integrationId: t.integrationId, repositoryId: t.repositoryId },
+      signed: true,
+    },
     { routeKey: 'POST /api/git/branches', pathParameters: {}, body: { ...git, branchName: branch(), fromRef: t.defaultBranch }, headers: { 'idempotency-key': 'fuzz-key-1' }, signed: true },
     { routeKey: 'DELETE /api/git/branches', pathParameters: {}, body: { ...git, branchName: branch() }, signed: true },
     {

@@ -2,10 +2,11 @@ import type { ProviderKind, TfsVersion } from '../../../lambdas/domain/integrati
 import type { AuditEntry } from '../../../lambdas/domain/records';
 import type { IntegrationView } from '../../../lambdas/services/integration-service';
 import type { MyIntegrationView, MyIntegrationsForIssue } from '../../../lambdas/services/token-service';
+import type { DevelopmentBranch, DevelopmentPullRequest, IssueDevelopment, RepositoryReading } from '../../../lambdas/services/issue-development';
 import { call, type ApiResult } from './client';
 
 /** Typed calls of the patgate API (docs/api.md), all through the one client. */
-export type { AuditEntry, IntegrationView, MyIntegrationView, MyIntegrationsForIssue, ProviderKind, TfsVersion };
+export type { AuditEntry, DevelopmentBranch, DevelopmentPullRequest, IntegrationView, IssueDevelopment, MyIntegrationView, MyIntegrationsForIssue, ProviderKind, RepositoryReading, TfsVersion };
 
 /** A Jira project for the integration form (Jira's project search through the API). */
 export interface JiraProject {
@@ -83,7 +84,7 @@ export const me = {
 
 /** Readiness of a git action on one repository (docs/architecture.md §3): whom it would act as, or why not. */
 export type Readiness =
-  | { status: 'ready'; actedAs: ActedAs; warning?: string; setupUrl?: string; newTokenUrl?: string }
+  | { status: 'ready'; actedAs: ActedAs; warning?: string; setupUrl?: string; newTokenUrl?: string; /** The admin's per-repository default source branch (when set). */ defaultSourceBranch?: string }
   | { status: 'refused'; code: string; message: string; setupUrl?: string; newTokenUrl?: string };
 
 export interface ActedAs {
@@ -128,6 +129,9 @@ export const git = {
     (await call<{ repositories: RepositoryOption[] }>('GET', at('/api/integrations', integrationId, 'repositories'), { query: { issueKey, query }, signal: options.signal })).body.repositories ?? [],
   branches: async (issueKey: string, integrationId: string, repositoryId: string, query: string, options: Signal = {}): Promise<BranchOption[]> =>
     (await call<{ branches: BranchOption[] }>('GET', at('/api/integrations', integrationId, 'branches'), { query: { issueKey, repositoryId, query }, signal: options.signal })).body.branches ?? [],
+  /** The issue's branches and pull requests: patgate's for it, and the host's carrying its key (bounded host calls, cached briefly). */
+  development: async (issueKey: string, integrationId: string, repositoryId: string | undefined, options: Signal = {}): Promise<IssueDevelopment> =>
+    (await call<IssueDevelopment>('GET', at('/api/issues', issueKey, 'development'), { query: { integrationId, repositoryId }, signal: options.signal })).body,
   createBranch: async (target: Target, input: { branchName: string; fromRef: string }, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>
     (await call<GitResult>('POST', '/api/git/branches', { body: { ...target, ...input }, headers: withKey(idempotencyKey), signal: options.signal })).body,
   deleteBranch: async (target: Target, branchName: string, idempotencyKey: string, options: Signal = {}): Promise<GitResult> =>

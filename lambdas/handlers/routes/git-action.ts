@@ -4,6 +4,7 @@ import { integrationIdSchema, repositoryIdSchema } from '../../domain/integratio
 import { idempotencyKeyHeaders } from '../../http/request-headers';
 import { defineRoutes } from '../../http/route-spec';
 import { USER_PAGE_MODULES } from '../../jira/forge-modules';
+import { developmentQuerySchema } from '../../services/issue-development';
 import { branchPickerQuerySchema, repositoryPickerQuerySchema } from '../../services/repository-browser';
 import { integrationPath, issuePath } from './path-parameters';
 
@@ -25,6 +26,17 @@ export const GIT_ACTION_ROUTES = defineRoutes({
     summary: 'What the user will see before acting',
     request: { path: issuePath, query: readinessQuerySchema },
     responses: { 200: { description: 'Ready (and as whom), or the refusal an action would get', body: 'Readiness' } },
+  },
+  development: {
+    // The issue panel's "what exists": reads with the policy's credential per repository, so this function.
+    method: 'GET',
+    path: '/api/issues/{issueKey}/development',
+    access: 'user',
+    modules: USER_PAGE_MODULES,
+    function: 'gitAction',
+    summary: 'The issue\'s branches and pull requests: made by patgate for it, and on the host carrying its key',
+    request: { path: issuePath, query: developmentQuerySchema },
+    responses: { 200: { description: 'What exists, per repository read or refused', body: 'IssueDevelopment' } },
   },
   createBranch: {
     method: 'POST',

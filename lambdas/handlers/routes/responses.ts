@@ -115,7 +115,7 @@ export const myIntegrationResponse = z.object({
 export const myIntegrationsResponse = z.object({
   integrations: z.array(myIntegrationResponse),
   issue: z
-    .object({ issueKey: z.string(), projectKey: z.string(), projectId: z.string(), viewDevTools: z.boolean(), message: z.string().optional() })
+    .object({ issueKey: z.string(), projectKey: z.string(), projectId: z.string(), viewDevTools: z.boolean(), message: z.string().optional(), summary: z.string().optional(), issueType: z.string().optional() })
     .optional()
     .meta({ description: 'With `issueKey`: the issue\'s project and whether the user may use git there (View Development Tools)' }),
 });
@@ -153,6 +153,32 @@ export const branchPageResponse = z.object({
   ...pickerPage,
 });
 
+const pullRequestState = z.enum(['open', 'merged', 'declined', 'closed']);
+export const issueDevelopmentResponse = z.object({
+  issueKey: z.string(),
+  integrationId: z.string(),
+  pullRequestNoun: z.string().meta({ description: '"pull request", or "merge request" on GitLab' }),
+  branches: z.array(z.object({ repositoryId: z.string(), name: z.string(), url: z.string().optional(), createdBy: actedAs.optional() })),
+  pullRequests: z.array(
+    z.object({
+      repositoryId: z.string(),
+      id: z.string(),
+      reference: z.string().meta({ description: '`#12` (GitHub), `!12` (GitLab, Azure DevOps), `12` (CodeCommit)' }),
+      title: z.string(),
+      state: pullRequestState.optional().meta({ description: 'Absent when only patgate\'s record of it is known' }),
+      url: z.string().optional(),
+      sourceBranch: z.string().optional(),
+      targetBranch: z.string().optional(),
+      createdBy: actedAs.optional().meta({ description: 'Made by patgate for this issue, as whom' }),
+      author: z.string().optional(),
+    }),
+  ),
+  repositories: z.array(
+    z.object({ repositoryId: z.string(), read: z.enum(['host', 'cached', 'refused', 'not-supported']), actedAs: actedAs.optional(), code: z.string().optional(), message: z.string().optional() }),
+  ),
+  hostCalls: z.number().int().meta({ description: 'Host requests this answer made (bounded: 2 per repository, at most 3 repositories)' }),
+});
+
 export const RESPONSE_BODIES = {
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
@@ -168,6 +194,7 @@ export const RESPONSE_BODIES = {
   PullRequestCreated: pullRequestCreatedResponse,
   RepositoryPage: repositoryPageResponse,
   BranchPage: branchPageResponse,
+  IssueDevelopment: issueDevelopmentResponse,
   JiraProjectPage: jiraProjectPageResponse,
 } as const;
 

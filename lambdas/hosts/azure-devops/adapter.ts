@@ -1,5 +1,6 @@
 import type { GitApi } from 'azure-devops-node-api/GitApi';
 import type { ConnectionData } from 'azure-devops-node-api/interfaces/LocationsInterfaces';
+import { carriesIssueKey } from '../../domain/branch-name';
 import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
@@ -13,6 +14,9 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type HostDevelopment,
+  type IssueDevelopmentInput,
+  type PullRequestState,
   type BranchSummary,
   type ListBranchesInput,
   type ListRepositoriesInput,
@@ -92,6 +96,12 @@ const refsPage = async (git: GitApi, repository: ProjectRepository, query: strin
   if (!Array.isArray(value)) throw unreadable('the list of branches');
   const next = (response.headers as Record<string, unknown>)['x-ms-continuationtoken'];
   return { refs: value, next: typeof next === 'string' && next !== '' ? next : undefined };
+};
+
+const PULL_REQUEST_STATE: Readonly<Partial<Record<PullRequestStatus, PullRequestState>>> = {
+  [PullRequestStatus.Active]: 'open',
+  [PullRequestStatus.Completed]: 'merged',
+  [PullRequestStatus.Abandoned]: 'declined',
 };
 
 /** Azure DevOps Services (dev.azure.com), VSTS ({account}.visualstudio.com) and TFS / Azure DevOps Server collections. */
@@ -191,6 +201,51 @@ class AzureDevOpsProvider implements GitProvider {
         }
       }
       return branchListing(pages(), withoutHeads(found.defaultBranch), input.query, input.limit);
+    });
+  }
+
+  /**
+   * Two listing requests: the repository's `heads/` refs (narrowed with `filterContains` = the key,
+   * first page of 100, where the server has it; TFS 2017/2018 answer all refs at once) and the first
+   * 100 pull requests of any status (Pull Requests - Get Pull Requests, `searchCriteria.status=all`),
+   * kept where the branch, source branch or title carries the key. Status: active → open,
+   * completed → merged, abandoned → declined.
+   */
+  async listIssueDevelopment(credential: HostCredential, input: IssueDevelopmentInput): Promise<HostDevelopment> {
+    const repository = parseRepositoryRef(input.repository);
+    const call = new HostCall(this.target, credential, this.options, 'list the issue\'s branches and pull requests');
+    const paged = this.target.provider !== 'tfs' || REFS_PAGING_TFS.has(this.target.tfsVersion ?? '');
+    return call.run(async () => {
+      const [refsApi, pullsApi] = await Promise.all([call.gitApi(REFS_LOCATION_ID), call.gitApi(PULL_REQUESTS_LOCATION_ID)]);
+      const [refs, pulls] = await Promise.all([
+        paged ? call.read(async () => (await refsPage(refsApi, repository, input.issueKey, undefined)).refs) : call.read(() => refsApi.getRefs(repository.repository, repository.project, 'heads/')),
+        call.read(() => pullsApi.getPullRequests(repository.repository, { status: PullRequestStatus.All }, repository.project, undefined, undefined, 100)),
+      ]);
+      if (!Array.isArray(pulls)) throw unreadable('the list of pull requests');
+      const names = (refs ?? []).map((ref) => withoutHeads(ref.name)).filter((name): name is string => name !== undefined && carriesIssueKey(name, input.issueKey));
+      const found = pulls.flatMap((pull) => {
+        const source = withoutHeads(pull.sourceRefName);
+        if (typeof pull.pullRequestId !== 'number' || !source) return [];
+        if (!carriesIssueKey(source, input.issueKey) && !carriesIssueKey(pull.title ?? '', input.issueKey)) return [];
+        const target = withoutHeads(pull.targetRefName);
+        const author = pull.createdBy?.uniqueName ?? pull.createdBy?.displayName;
+        return [
+          {
+            id: String(pull.pullRequestId),
+            title: pull.title ?? '',
+            state: PULL_REQUEST_STATE[pull.status ?? PullRequestStatus.Active] ?? 'open',
+            url: this.#links.pullRequest(repository, pull.pullRequestId),
+            sourceBranch: source,
+            ...(target ? { targetBranch: target } : {}),
+            ...(author ? { author } : {}),
+          },
+        ];
+      });
+      return {
+        branches: names.slice(0, input.limit).map((name) => ({ name, url: this.#links.branch(repository, name) })),
+        pullRequests: found.slice(0, input.limit),
+        hostCalls: 2,
+      };
     });
   }
 

@@ -29,4 +29,7 @@ export const azureDevOpsFamily: HostFamily = {
   },
   newTokenUrl: (target) => new WebLinks(target.webUrl, target.provider === 'tfs').newToken(),
   repositoryId: azureDevOpsRepositoryId,
+  // Azure DevOps writes a pull request as !12 in its Markdown (a work item is #12).
+  pullRequestSigil: '!',
+  listsIssueDevelopment: true,
 };

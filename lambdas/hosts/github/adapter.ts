@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors';
+import { carriesIssueKey } from '../../domain/branch-name';
 import type { Secret } from '../../domain/secret';
 import { logger } from '../../observability/logger';
 import {
@@ -13,6 +14,9 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type HostDevelopment,
+  type HostPullRequest,
+  type IssueDevelopmentInput,
   type BranchSummary,
   type ListBranchesInput,
   type ListRepositoriesInput,
@@ -111,6 +115,28 @@ const readBranchName = (item: unknown): string => {
   return branch.name;
 };
 
+/**
+ * One pull request of `GET /repos/{owner}/{repo}/pulls` (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests):
+ * `state` is open or closed; a closed one with `merged_at` was merged.
+ */
+const readPull = (item: unknown): HostPullRequest => {
+  const pull = asRecord(item);
+  const head = asRecord(pull.head);
+  const base = pull.base === undefined ? undefined : asRecord(pull.base);
+  const user = pull.user === null || pull.user === undefined ? undefined : asRecord(pull.user);
+  if (typeof pull.number !== 'number' || typeof pull.html_url !== 'string' || typeof head.ref !== 'string' || (pull.state !== 'open' && pull.state !== 'closed')) throw malformedAnswer();
+  const merged = typeof pull.merged_at === 'string' && pull.merged_at !== '';
+  return {
+    id: String(pull.number),
+    title: typeof pull.title === 'string' ? pull.title : '',
+    state: pull.state === 'open' ? 'open' : merged ? 'merged' : 'closed',
+    url: pull.html_url,
+    sourceBranch: head.ref,
+    ...(typeof base?.ref === 'string' ? { targetBranch: base.ref } : {}),
+    ...(typeof user?.login === 'string' ? { author: user.login } : {}),
+  };
+};
+
 class GitHubProvider implements GitProvider {
   readonly #apiUrl: string;
   readonly #webUrl: string;
@@ -203,6 +229,31 @@ class GitHubProvider implements GitProvider {
       const defaultBranch = asRecord(repository.data).default_branch;
       const responses = octokit.paginate.iterator('GET /repos/{owner}/{repo}/branches', { owner: coordinates.owner, repo: coordinates.repo, per_page: PAGE_SIZE });
       return branchListing(hostPages(responses, readBranchName), typeof defaultBranch === 'string' ? defaultBranch : undefined, input.query, input.limit);
+    });
+  }
+
+  /**
+   * The issue's branches and pull requests in two requests: the first page (100) of
+   * `GET /repos/{owner}/{repo}/branches` and of `GET /repos/{owner}/{repo}/pulls?state=all`, most
+   * recently updated first; a branch or pull request beyond them is not listed (bounded on purpose).
+   */
+  async listIssueDevelopment(credential: HostCredential, input: IssueDevelopmentInput): Promise<HostDevelopment> {
+    const coordinates = parseRepository(input.repository);
+    return this.#call(credential, async (octokit) => {
+      const [branches, pulls] = await Promise.all([
+        octokit.request('GET /repos/{owner}/{repo}/branches', { ...coordinates, per_page: PAGE_SIZE }),
+        octokit.request('GET /repos/{owner}/{repo}/pulls', { ...coordinates, state: 'all', sort: 'updated', direction: 'desc', per_page: PAGE_SIZE }),
+      ]);
+      requireSuccess(branches.status);
+      requireSuccess(pulls.status);
+      if (!Array.isArray(branches.data) || !Array.isArray(pulls.data)) throw malformedAnswer();
+      const names = (branches.data as unknown[]).map(readBranchName).filter((name) => carriesIssueKey(name, input.issueKey));
+      const found = (pulls.data as unknown[]).map(readPull).filter((pull) => carriesIssueKey(pull.sourceBranch, input.issueKey) || carriesIssueKey(pull.title, input.issueKey));
+      return {
+        branches: names.slice(0, input.limit).map((name) => ({ name, url: this.#branchUrl(coordinates, name) })),
+        pullRequests: found.slice(0, input.limit),
+        hostCalls: 2,
+      };
     });
   }
 

@@ -18,4 +18,7 @@ export const gitHubFamily: HostFamily = {
       : { provider: integration.provider, apiUrl: `${integration.baseUrl ?? ''}/api/v3`, webUrl: integration.baseUrl ?? '' },
   newTokenUrl: (target) => `${withoutTrailingSlash(target.webUrl)}/settings/tokens/new?scopes=repo&description=Jira%20(patgate)`,
   repositoryId: gitHubRepositoryId,
+  // GitHub writes a pull request as #12 (https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/autolinked-references-and-urls).
+  pullRequestSigil: '#',
+  listsIssueDevelopment: true,
 };

@@ -1,5 +1,6 @@
 import { Branches, GitbeakerRequestError, MergeRequests, PersonalAccessTokens, Projects, Users } from '@gitbeaker/rest';
 import * as z from 'zod';
+import { carriesIssueKey } from '../../domain/branch-name';
 import { AppError } from '../../domain/errors';
 import {
   DEFAULT_HOST_CALL_OPTIONS,
@@ -13,6 +14,9 @@ import {
   type HostCallOptions,
   type HostCredential,
   type HostTarget,
+  type HostDevelopment,
+  type IssueDevelopmentInput,
+  type PullRequestState,
   type BranchSummary,
   type ListBranchesInput,
   type ListRepositoriesInput,
@@ -59,6 +63,21 @@ const projectListPage = expandedPage(
   z.object({ id: z.number().int(), path_with_namespace: z.string().min(1), default_branch: z.string().nullish(), web_url: z.string().optional() }),
 );
 const branchListPage = expandedPage(z.object({ name: z.string().min(1) }));
+// The issue's development (https://docs.gitlab.com/api/branches/#list-repository-branches, https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests).
+const issueBranchPage = expandedPage(z.object({ name: z.string().min(1), web_url: z.string().optional() }));
+const issueMergeRequestPage = expandedPage(
+  z.object({
+    iid: z.number().int(),
+    title: z.string(),
+    state: z.string(),
+    web_url: z.string(),
+    source_branch: z.string(),
+    target_branch: z.string().optional(),
+    author: z.object({ username: z.string() }).nullish(),
+  }),
+);
+/** GitLab's merge request states; `locked` is a merge in progress, still open. */
+const MERGE_REQUEST_STATE: Readonly<Record<string, PullRequestState>> = { opened: 'open', locked: 'open', merged: 'merged', closed: 'closed' };
 const projectDefaultBranchSchema = z.object({ default_branch: z.string().nullish() });
 
 /** Pages from `fetchPage(n)` until GitLab's `x-next-page` is empty. */
@@ -210,6 +229,35 @@ class GitLabProvider implements GitProvider {
         return { items: parsed.data.map((branch) => branch.name), next: parsed.paginationInfo.next };
       });
       return branchListing(pages, project.default_branch ?? undefined, input.query, input.limit);
+    });
+  }
+
+  /**
+   * Two requests: `GET /projects/:id/repository/branches?search=KEY` (GitLab searches the names) and
+   * the first page of `GET /projects/:id/merge_requests?state=all`, most recently updated first,
+   * kept where the source branch or title carries the key.
+   */
+  listIssueDevelopment(credential: HostCredential, input: IssueDevelopmentInput): Promise<HostDevelopment> {
+    return this.#call(credential, async (options) => {
+      const [branchAnswer, mergeRequestAnswer] = await Promise.all([
+        new Branches(options).all(input.repository, { search: input.issueKey, perPage: PAGE_SIZE, page: 1, showExpanded: true } as never),
+        new MergeRequests(options).all({ projectId: input.repository, state: 'all', orderBy: 'updated_at', perPage: PAGE_SIZE, page: 1, showExpanded: true, pagination: 'offset' } as never),
+      ]);
+      const branches = parseAnswer(issueBranchPage, branchAnswer).data.filter((b) => carriesIssueKey(b.name, input.issueKey));
+      const mergeRequests = parseAnswer(issueMergeRequestPage, mergeRequestAnswer).data.filter((mr) => carriesIssueKey(mr.source_branch, input.issueKey) || carriesIssueKey(mr.title, input.issueKey));
+      return {
+        branches: branches.slice(0, input.limit).map((b) => ({ name: b.name, url: webLink(b.web_url) ?? `${this.#webUrl}/-/tree/${pathOf(b.name)}` })),
+        pullRequests: mergeRequests.slice(0, input.limit).map((mr) => ({
+          id: String(mr.iid),
+          title: mr.title,
+          state: MERGE_REQUEST_STATE[mr.state] ?? 'open',
+          url: webLink(mr.web_url) ?? mr.web_url,
+          sourceBranch: mr.source_branch,
+          ...(mr.target_branch ? { targetBranch: mr.target_branch } : {}),
+          ...(mr.author?.username ? { author: mr.author.username } : {}),
+        })),
+        hostCalls: 2,
+      };
     });
   }
 

@@ -22,4 +22,8 @@ export const gitLabFamily: HostFamily = {
   /** The `/-/user_settings/` path is GitLab 16+; older self-managed instances use `/-/profile/`. */
   newTokenUrl: (target) => `${withoutTrailingSlash(target.webUrl)}/-/user_settings/personal_access_tokens?name=Jira%20(patgate)&scopes=${REQUIRED_GITLAB_SCOPE}`,
   repositoryId: gitLabRepositoryId,
+  // GitLab writes a merge request as !12 (https://docs.gitlab.com/user/markdown/#gitlab-specific-references).
+  pullRequestSigil: '!',
+  pullRequestNoun: 'merge request',
+  listsIssueDevelopment: true,
 };
