@@ -30,7 +30,7 @@ describe('the built git-action module in a fresh process', () => {
     h = await Harness.start(hosts.env, { vault: kmsVault(kms.keyArn) });
     site = await h.installSite();
     h.jira.grant(site.clientKey, 'admin-1', 'ADMINISTER');
-  }, 60_000);
+  });
   afterAll(async () => {
     await h.stop();
     await hosts.stop();

@@ -4,7 +4,6 @@ import { GitHubSimulator } from '../../../simulators/github/simulator';
 import { captureLogs } from '../../support/capture-logs';
 import { MAIN_SHA, RELEASE_SHA, REPOSITORY, SHORT, TOKEN_EXPIRY, everythingAbout, failureOf, seedWorld, tokenCredential, untilHungRequestsEnd, type GitHubWorld } from './github-world';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
-import { DEFAULT_BUDGET_TEST_MS } from '../../support/work-budget';
 
 const LOCAL_DEFAULTS = { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED };
 
@@ -281,7 +280,7 @@ describe('the GitHub adapter with its default budget', () => {
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
     await untilHungRequestsEnd(sim);
     expect(sim.requests).toHaveLength(1);
-  }, DEFAULT_BUDGET_TEST_MS);
+  });
 });
 
 describe('newTokenUrl', () => {
