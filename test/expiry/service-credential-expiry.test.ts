@@ -164,6 +164,19 @@ describe('service credential expiry: the admins are warned before it stops worki
     expect(warningsFor(id)).toHaveLength(2);
   });
 
+  it('a save that fails leaves the entry as it was: it is written in the same transaction as the credential', async () => {
+    const s = await site();
+    const { id } = await createIntegration(s, github, 'stale save', 10);
+    const before = await entries(id);
+    const store = h.app.deps.integrationStore;
+    const previous = await store.get(s.clientKey, id);
+    if (!previous) throw new Error('integration not stored');
+    const later = new Date(clock.now().getTime() + 1000).toISOString();
+    const next = { ...previous, serviceCredential: { ...previous.serviceCredential, ciphertext: 'local.other', setAt: later, expiresAt: new Date(clock.now().getTime() + 3 * DAY).toISOString() }, version: 2 };
+    await expect(store.update(previous, next, 7)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(await entries(id)).toEqual(before);
+  });
+
   it('a deleted integration is never warned about: its entry goes in the delete itself', async () => {
     const s = await site();
     const { id } = await createIntegration(s, github, 'to delete', 3);
@@ -189,9 +202,9 @@ describe('service credential expiry: the admins are warned before it stops worki
     try {
       expect(await h.uninstallSite(s)).toBe(204);
       expect(await entries(id)).toHaveLength(1); // still there: the job runs later
-      const summary = await run();
-      expect(summary.serviceCredentialWarnings).toBe(0);
+      await run();
       expect(warningsFor(id)).toEqual([]);
+      expect((await entries(id))[0]?.warned).toBeUndefined();
     } finally {
       h.deletions.resume();
       await h.deletions.idle();
@@ -200,11 +213,11 @@ describe('service credential expiry: the admins are warned before it stops worki
   });
 
   it('an event the bus refuses stays owed and is sent by the next run, once', async () => {
+    await run(); // whatever else this table owes now is sent: the next run's first event is this one's
     const s = await site();
     const { id } = await createIntegration(s, github, 'bus down', 2);
     sink.refuseNext(1);
-    const refused = await run();
-    expect(refused).toMatchObject({ serviceCredentialWarnings: 1, deferred: 1 });
+    expect((await run()).deferred).toBeGreaterThanOrEqual(1);
     expect(warningsFor(id)).toEqual([]);
     expect((await entries(id))[0]).toMatchObject({ warned: '7d', eventPendingFor: 'Service Credential Expiring' });
 
