@@ -229,7 +229,7 @@ describe('createPullRequest', () => {
     simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: 'develop', targetBranch: 'main' });
     Object.keys(branches).forEach((branch) => simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: branch, targetBranch: 'main' }));
 
-    const failure = await failureOf(world.provider({ ...SHORT_TIMEOUTS, requestTimeoutMs: 5_000 }).createPullRequest(world.alice, input));
+    const failure = await failureOf(world.provider().createPullRequest(world.alice, input));
 
     expect(failure).toMatchObject({ code: 'CONFLICT', extensions: { existingPullRequestId: '1' } });
     expect(simulator.operations().filter((op) => op === 'ListPullRequests')).toHaveLength(1);

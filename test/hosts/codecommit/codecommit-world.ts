@@ -9,6 +9,11 @@ import { until } from '../../support/until';
 
 /** Short budgets keep the suites fast; one test per family uses the 10 s default instead. */
 export const SHORT_TIMEOUTS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2_000, connections: LOCAL_HOSTS_ALLOWED };
+/**
+ * The budget of calls in tests that inject no hang: a create pull request reads 120 open ones in one
+ * call, which a loaded two-core machine can take seconds over; only a hang should ever time out.
+ */
+export const CALL_BUDGET: HostCallOptions = { connectTimeoutMs: 5_000, requestTimeoutMs: 60_000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'payments';
 export const REGION = 'eu-west-1';
@@ -48,7 +53,7 @@ export const seedWorld = (simulator: CodeCommitSimulator): CodeCommitWorld => {
     target,
     aliceKey,
     alice: credentialOf(aliceKey),
-    provider: (options = SHORT_TIMEOUTS) => createCodeCommitProvider(target, options),
+    provider: (options = CALL_BUDGET) => createCodeCommitProvider(target, options),
   };
 };
 
