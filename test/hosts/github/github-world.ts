@@ -8,6 +8,8 @@ import { until } from '../../support/until';
 
 /** Short budgets keep failing calls fast; one test per family keeps the 10 s default. */
 export const SHORT: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500, connections: LOCAL_HOSTS_ALLOWED };
+/** Listings page through hundreds of branches in one call: a budget a loaded machine cannot exceed, only a hang. */
+export const LISTING_BUDGET: HostCallOptions = { connectTimeoutMs: 5_000, requestTimeoutMs: 60_000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'acme/widgets';
 export const MAIN_SHA = 'a'.repeat(40);
