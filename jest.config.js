@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 // Jest runs TypeScript through @swc/jest as CommonJS. Several host clients ship ESM only
 // (@octokit/*, @gitbeaker/*, @middy/*, ...): they are let through the same transform.
 const esmOnly = [
@@ -23,6 +25,11 @@ module.exports = {
   moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 30000,
-  maxWorkers: 2,
+  // Budgets by what a suite does: 30 s for pure code (a hang fails soon); suites on real parts
+  // (DynamoDB Local, simulators, child processes) get theirs in test/support/suite-budgets.ts.
+  testTimeout: 30_000,
+  setupFilesAfterEnv: ['<rootDir>/test/support/suite-budgets.ts'],
+  // At most two workers (one on a one-core machine): every suite shares one DynamoDB Local JVM and
+  // runs loopback servers in its own process, so on a two-core CI machine more workers only starve them.
+  maxWorkers: Math.max(1, Math.min(2, availableParallelism())),
 };

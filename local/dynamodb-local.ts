@@ -48,7 +48,8 @@ export const startDynamoDbLocal = async (options: { port?: number; timeoutMs?: n
   const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot start java for DynamoDB Local: ${e.message}`))));
   const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilReady(endpoint, child, options.timeoutMs ?? 30_000), spawnError]);
+  // The wait ends when it answers; the long default only catches a hang (a JVM start on a loaded two-core machine takes over 30 s).
+  await Promise.race([waitUntilReady(endpoint, child, options.timeoutMs ?? 180_000), spawnError]);
   return {
     endpoint,
     pid: child.pid ?? -1,

@@ -11,6 +11,8 @@ export interface ExpiryCheckSummary {
   readonly markedExpired: number;
   readonly markedInvalid: number;
   readonly reverified: number;
+  /** Warnings sent to the admins about integrations' service credentials (30, 7, 1 day before; expired). */
+  readonly serviceCredentialWarnings: number;
   /** Tokens left for a later run: host rate-limited, paused or failing, or an event not yet accepted. */
   readonly deferred: number;
   readonly itemsRead: number;
@@ -30,7 +32,7 @@ export class CheckRun {
   readonly now: Date;
   readonly today: string;
   readonly budget: RunBudget;
-  readonly #counts: Record<Counter, number> = { examined: 0, markedExpiring: 0, markedExpired: 0, markedInvalid: 0, reverified: 0, deferred: 0, itemsRead: 0 };
+  readonly #counts: Record<Counter, number> = { examined: 0, markedExpiring: 0, markedExpired: 0, markedInvalid: 0, reverified: 0, serviceCredentialWarnings: 0, deferred: 0, itemsRead: 0 };
   readonly #pausedHosts = new Set<string>();
   readonly #integrations = new Map<string, Promise<IntegrationRecord | undefined>>();
 

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventSink } from './event-sink';
 import { AuditStore } from '../store/audit-store';
 import { ExpiryTokenStore } from './expiry-token-store';
+import { ServiceCredentialExpiryStore } from './service-credential-expiry-store';
 import { TokenExpiryChecker } from './token-expiry-checker';
 
 /** The parts of the composed dependencies (wiring/dependencies.ts) the checker uses. */
@@ -26,6 +27,7 @@ export interface ExpiryCheckerParts {
 export const createTokenExpiryChecker = (parts: ExpiryCheckerParts, sink: EventSink): TokenExpiryChecker =>
   new TokenExpiryChecker({
     tokens: new ExpiryTokenStore(parts.db, parts.config.tableName),
+    serviceCredentials: new ServiceCredentialExpiryStore(parts.db, parts.config.tableName),
     integrations: parts.integrationStore,
     vault: parts.vault,
     providers: parts.providers,

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { EventSink, TokenEvent } from './event-sink';
+import type { EventSink, PatgateEvent } from './event-sink';
 import { JsonLinesEventSink } from './json-lines-event-sink';
 
 /**
@@ -11,7 +11,7 @@ export const defaultEventSink = (config: Pick<Config, 'eventsToFile' | 'region' 
   if (config.eventsToFile) return new JsonLinesEventSink();
   let sink: Promise<EventSink> | undefined;
   return {
-    emit: async (event: TokenEvent) => {
+    emit: async (event: PatgateEvent) => {
       sink ??= Promise.all([import('@aws-sdk/client-eventbridge'), import('./eventbridge-event-sink')]).then(
         ([{ EventBridgeClient }, { EventBridgeEventSink }]) => new EventBridgeEventSink(new EventBridgeClient({ region: config.region }), config.eventBusName),
       );

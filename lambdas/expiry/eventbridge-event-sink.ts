@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { TOKEN_EVENTS_SOURCE, type EventSink, type TokenEvent } from './event-sink';
+import { TOKEN_EVENTS_SOURCE, type EventSink, type PatgateEvent } from './event-sink';
 
 /** Puts each token event on the patgate event bus. */
 export class EventBridgeEventSink implements EventSink {
@@ -8,7 +8,7 @@ export class EventBridgeEventSink implements EventSink {
     private readonly eventBusName: string,
   ) {}
 
-  async emit(event: TokenEvent): Promise<void> {
+  async emit(event: PatgateEvent): Promise<void> {
     const out = await this.client.send(
       new PutEventsCommand({
         Entries: [{ EventBusName: this.eventBusName, Source: TOKEN_EVENTS_SOURCE, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Time: event.time }],

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { TOKEN_EVENTS_SOURCE, type EventSink, type TokenEvent } from './event-sink';
+import { TOKEN_EVENTS_SOURCE, type EventSink, type PatgateEvent } from './event-sink';
 
 /** Where the local runtime and `npm run check-expiry` write token events. */
 export const LOCAL_EVENTS_FILE = '.local/events.jsonl';
@@ -16,7 +16,7 @@ export class JsonLinesEventSink implements EventSink {
     closeSync(openSync(file, 'a'));
   }
 
-  async emit(event: TokenEvent): Promise<void> {
+  async emit(event: PatgateEvent): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const line = { time: event.time.toISOString(), source: TOKEN_EVENTS_SOURCE, 'detail-type': event.detailType, detail: event.detail };
     await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');

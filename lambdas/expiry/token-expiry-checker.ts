@@ -16,11 +16,19 @@ import type { CheckedToken } from './checked-token';
 import type { EventSink, TokenEventDetail } from './event-sink';
 import type { ExpiryTokenStore, PageKey, TokenPage } from './expiry-token-store';
 import { expiryTransition } from './expiry-transition';
+import type { ServiceCredentialExpiryEntry, ServiceCredentialExpiryStore } from './service-credential-expiry-store';
+import { expiresInDays, SERVICE_CREDENTIAL_EXPIRED_LOOKBACK_DAYS, SERVICE_CREDENTIAL_WINDOW_DAYS, serviceCredentialTransition } from './service-credential-warning';
+import { serviceCredentialExpiryBucket } from '../store/service-credential-expiry';
 
 export type { ExpiryCheckSummary } from './check-run';
 
 export interface TokenExpiryCheckerOptions {
   readonly tokens: ExpiryTokenStore;
+  /**
+   * The integrations' service-credential entries (docs/architecture.md §7): the admins' warnings.
+   * Absent: the run checks users' tokens only (the token benchmarks).
+   */
+  readonly serviceCredentials?: ServiceCredentialExpiryStore;
   readonly integrations: Pick<IntegrationStore, 'get'>;
   readonly vault: TokenVault;
   readonly providers: ProviderLookup;
@@ -38,6 +46,19 @@ export interface TokenExpiryCheckerOptions {
   /** Writes audit entries queued after a host acted but the audit write failed (AuditStore.drainOutbox). */
   readonly drainAuditOutbox?: () => Promise<{ written: number; dropped: number }>;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The `S#YYYY-MM` partitions from the month of `from` to the month of `until` (ISO instants). */
+const monthBuckets = (from: string, until: string): string[] => {
+  const buckets: string[] = [];
+  const month = new Date(`${from.slice(0, 7)}-01T00:00:00.000Z`);
+  while (month.toISOString() <= until) {
+    buckets.push(serviceCredentialExpiryBucket(month.toISOString()));
+    month.setUTCMonth(month.getUTCMonth() + 1);
+  }
+  return buckets;
+};
 
 /** Tokens worked on at once by default: at 200 ms host latency about 20 / 0.2 s, well over 50 tokens/s. */
 export const DEFAULT_CHECK_CONCURRENCY = 20;
@@ -64,7 +85,9 @@ const detailOf = (token: CheckedToken): TokenEventDetail => ({
  * The hourly token-expiry checker (docs/architecture.md §7). One run:
  * 1. reads the `byExpiry` partitions from yesterday to today + 7 days (expiring within 7 days) and marks
  *    tokens `expiring` / `expired`;
- * 2. reads the `byReverify` partitions from today − 30 days to today and asks the host about tokens whose
+ * 2. reads the service credentials' `S#` month partitions of byExpiry and warns the admins 30, 7 and 1 day
+ *    before a credential expires and once it has (each level once, only while the site is installed);
+ * 3. reads the `byReverify` partitions from today − 30 days to today and asks the host about tokens whose
  *    host tells no expiry: a 401 marks them `invalid`, success moves them to tomorrow.
  *
  * Each status change is one conditional write that also records the event it owes (`eventPendingFor`);
@@ -91,6 +114,8 @@ export class TokenExpiryChecker {
     const run = new CheckRun(this.options.clock, options.budgetMs, (tenant, id) => this.options.integrations.get(tenant, id));
     await this.#drainAuditOutbox();
     await this.#expiryPass(run);
+    // Before re-verification: few entries, no host call, and the one that stops a whole integration.
+    await this.#serviceCredentialPass(run);
     await this.#reverifyPass(run);
     return run.summary();
   }
@@ -110,6 +135,85 @@ export class TokenExpiryChecker {
       const day = calendarDay(run.now, offset);
       await this.#eachToken(run, (start) => this.options.tokens.queryExpiring(day, until, this.#pageSize, start), (token) => this.#checkExpiry(run, token));
     }
+  }
+
+  /**
+   * The byExpiry month partitions (`S#YYYY-MM`) holding service credentials that expire from 7 days ago
+   * to 30 days ahead: one entry per integration, so a plain page loop without a pool.
+   */
+  async #serviceCredentialPass(run: CheckRun): Promise<void> {
+    const store = this.options.serviceCredentials;
+    if (!store) return;
+    const from = new Date(run.now.getTime() - SERVICE_CREDENTIAL_EXPIRED_LOOKBACK_DAYS * DAY_MS).toISOString();
+    const until = new Date(run.now.getTime() + SERVICE_CREDENTIAL_WINDOW_DAYS * DAY_MS).toISOString();
+    const installed = new Map<string, Promise<boolean>>();
+    const tenantInstalled = (tenant: string): Promise<boolean> => {
+      let answer = installed.get(tenant);
+      if (!answer) installed.set(tenant, (answer = store.tenantInstalled(tenant)));
+      return answer;
+    };
+    for (const bucket of monthBuckets(from, until)) {
+      let start: PageKey | undefined;
+      do {
+        if (!run.budget.hasTime()) return;
+        const page = await store.queryBucket(bucket, from, until, this.#pageSize, start);
+        run.add('itemsRead', page.itemsRead);
+        for (const entry of page.entries) {
+          if (!run.budget.hasTime()) return;
+          try {
+            await this.#warnAdmins(run, store, entry, tenantInstalled);
+          } catch (error) {
+            run.add('deferred');
+            this.#logger.warn('service credential check failed; next run retries it', { tenant: entry.tenant, integrationId: entry.integrationId, code: errorCode(error) });
+          }
+        }
+        start = page.next;
+      } while (start);
+    }
+  }
+
+  /**
+   * One entry: nothing is read unless a warning is owed; then only while the site is installed and the
+   * integration still holds the credential the entry was written for. Same outbox as users' tokens:
+   * the warning and its pending event in one conditional write, the event, then the mark removed.
+   */
+  async #warnAdmins(run: CheckRun, store: ServiceCredentialExpiryStore, read: ServiceCredentialExpiryEntry, tenantInstalled: (tenant: string) => Promise<boolean>): Promise<void> {
+    if (!read.eventPendingFor && !serviceCredentialTransition(read, run.now)) return;
+    if (!(await tenantInstalled(read.tenant))) return;
+    const integration = await run.integrationOf(read);
+    if (!integration || integration.serviceCredential.setAt !== read.credentialSetAt) return;
+    let entry = read;
+    if (entry.eventPendingFor) {
+      if (!(await store.stillPending(entry, entry.eventPendingFor))) return;
+      if (!(await this.#deliverServiceCredential(run, store, entry, integration))) return;
+      const { eventPendingFor: _delivered, ...rest } = entry;
+      entry = rest;
+    }
+    const transition = serviceCredentialTransition(entry, run.now);
+    if (!transition) return;
+    const marked = await store.markWarned(entry, transition.warning, transition.event, run.at);
+    if (!marked) return;
+    run.add('serviceCredentialWarnings');
+    await this.#deliverServiceCredential(run, store, marked, integration);
+  }
+
+  async #deliverServiceCredential(run: CheckRun, store: ServiceCredentialExpiryStore, entry: ServiceCredentialExpiryEntry, integration: IntegrationRecord): Promise<boolean> {
+    const event = entry.eventPendingFor;
+    if (!event) return true;
+    const days = expiresInDays(entry.expiresAt, run.now);
+    try {
+      await this.options.sink.emit({
+        detailType: event,
+        detail: { tenant: entry.tenant, integrationId: entry.integrationId, integrationName: integration.name, provider: integration.provider, expiresAt: entry.expiresAt, ...(days === undefined ? {} : { expiresInDays: days }) },
+        time: run.now,
+      });
+    } catch (error) {
+      run.add('deferred');
+      this.#logger.warn('service credential event not accepted; next run emits it', { detailType: event, tenant: entry.tenant, integrationId: entry.integrationId, code: errorCode(error) });
+      return false;
+    }
+    await store.clearPendingEvent(entry, event);
+    return true;
   }
 
   async #reverifyPass(run: CheckRun): Promise<void> {

@@ -34,6 +34,7 @@ const run = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMi
   telemetry.expiryMarked('expiring', summary.markedExpiring);
   telemetry.expiryMarked('expired', summary.markedExpired);
   telemetry.expiryMarked('invalid', summary.markedInvalid);
+  telemetry.expiryMarked('service-credential-warned', summary.serviceCredentialWarnings);
   return summary;
 };
 

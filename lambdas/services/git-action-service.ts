@@ -98,7 +98,6 @@ export class GitActionService {
     private readonly audit: AuditStore,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
-    private readonly appKey: string,
   ) {}
 
   readonly #resolutions = new Map<string, { host: string; resolved: ResolvedRepository; until: number }>();
@@ -111,7 +110,7 @@ export class GitActionService {
     const provider = this.providers(integration);
     const links = {
       newTokenUrl: verifiedNewTokenUrl(provider, integration),
-      setupUrl: setupUrl(tenant, this.appKey, integration.id),
+      setupUrl: setupUrl(tenant, integration.id),
       ...(target.defaultSourceBranch ? { defaultSourceBranch: target.defaultSourceBranch } : {}),
     };
     const decision = this.#decide(target);
@@ -211,7 +210,7 @@ export class GitActionService {
       telemetry.gitActionRefused(integration.provider, request.action, prepared.code);
       await this.audit.append(tenant.clientKey, { ...auditBase, outcome: 'refused', code: prepared.code });
       throw new AppError(prepared.code, REFUSAL_MESSAGES[prepared.code](integration.name), {
-        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
+        extensions: { setupUrl: setupUrl(tenant, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
       });
     }
     const { token, credential } = prepared;
@@ -366,7 +365,7 @@ export class GitActionService {
     if (!token || !isCredentialRejected(error)) return error;
     await this.tokens.setStatus(token, 'invalid', this.clock.now().toISOString(), { removeReverify: true });
     return new AppError('PAT_INVALID', REFUSAL_MESSAGES.PAT_INVALID(integration.name), {
-      extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration) },
+      extensions: { setupUrl: setupUrl(tenant, integration.id), newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration) },
     });
   }
 
@@ -385,7 +384,7 @@ export class GitActionService {
     const decision = this.#decide(target);
     if (decision.kind === 'refused') {
       throw new AppError(decision.code, REFUSAL_MESSAGES[decision.code](integration.name), {
-        extensions: { setupUrl: setupUrl(tenant, this.appKey, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
+        extensions: { setupUrl: setupUrl(tenant, integration.id), newTokenUrl: verifiedNewTokenUrl(provider, integration) },
       });
     }
     const token = decision.kind === 'user-pat' ? target.token : undefined;

@@ -13,9 +13,8 @@ const lastSegment = (value: string): string => value.slice(value.lastIndexOf('/'
  * Both are ids, not ARIs: the FIT names the environment as
  * `ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`, so the link takes its last segment.
  * Site-relative when the site's URL is not known (the pages navigate inside their own site).
- * `_appKey` is no longer part of any page URL; kept so the services' calls stay as they are.
  */
-export const setupUrl = (tenant: LinkTenant, _appKey: string, integrationId: string): string => {
+export const setupUrl = (tenant: LinkTenant, integrationId: string): string => {
   const focus = encodeURIComponent(integrationId);
   const app = encodeURIComponent(lastSegment(tenant.forgeAppId ?? ''));
   const env = encodeURIComponent(environmentKeyOf(tenant.forgeEnvironmentId ?? ''));

@@ -91,7 +91,6 @@ export class TokenService {
     private readonly families: HostFamilies,
     private readonly audit: AuditStore,
     private readonly clock: Clock,
-    private readonly appKey: string,
     /** The tenant's integrations and overrides for the list, cached per container (integration-catalog.ts). */
     private readonly catalog: IntegrationCatalog = new IntegrationCatalog(integrations, clock),
   ) {}
@@ -314,7 +313,7 @@ export class TokenService {
   #links(tenant: TenantRecord, integration: IntegrationRecord) {
     return {
       newTokenUrl: verifiedNewTokenUrl(this.providers(integration), integration),
-      setupUrl: setupUrl(tenant, this.appKey, integration.id),
+      setupUrl: setupUrl(tenant, integration.id),
     };
   }
 }

@@ -9,6 +9,7 @@ import { queryPartition } from './partition-items';
 import { DELETION_MARKER_TYPE, type DeletionMarker } from './deletion-store';
 import { cancellationCodes, tenantInstalled, throwIfNotInstalled } from './tenant-guard';
 import { deleteTokenCounted, holdersOf } from './token-holders';
+import { serviceCredentialExpiryWrites } from './service-credential-expiry';
 import {
   INTEGRATION_SK_PREFIX,
   integrationDeletionSk,
@@ -81,6 +82,8 @@ export class IntegrationStore {
             // Ids are random (80 bits) and never reused; this makes a collision with an id whose
             // deletion job still runs impossible rather than improbable (the job would delete its items).
             { ConditionCheck: { TableName: this.tableName, Key: { PK: pk, SK: integrationDeletionSk(record.id) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            // Last, so the reasons' indexes above stay: the credential's byExpiry entry (docs/architecture.md §7).
+            ...serviceCredentialExpiryWrites(this.tableName, undefined, record),
           ],
         }),
       );
@@ -114,7 +117,8 @@ export class IntegrationStore {
         ]
       : [tenantInstalled(this.tableName, next.tenant), put];
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      // Last, so the reasons' indexes above stay: the credential's byExpiry entry, when the credential changes (§7).
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...serviceCredentialExpiryWrites(this.tableName, previous, next)] }));
     } catch (error) {
       throwIfNotInstalled(error);
       if (error instanceof TransactionCanceledException) {
@@ -150,6 +154,8 @@ export class IntegrationStore {
             },
             { Delete: { TableName: this.tableName, Key: { PK: pk, SK: nameSk(record.name) } } },
             { Put: { TableName: this.tableName, Item: { PK: pk, SK: integrationDeletionSk(record.id), type: DELETION_MARKER_TYPE, integrationId: record.id, ...marker } } },
+            // The credential's byExpiry entry goes with the integration: no warning about a deleted one (§7).
+            ...serviceCredentialExpiryWrites(this.tableName, record, undefined),
           ],
         }),
       );

@@ -122,8 +122,8 @@ export const createDependencies = (config: Config, overrides: DependencyOverride
     events: overrides.events ?? defaultEventSink(config),
   });
   const tokenStore = new TokenStore(db, config.tableName, families.kinds);
-  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, config.appKey, catalog);
-  const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock, config.appKey);
+  const tokenService = new TokenService(integrationStore, tokenStore, vault, providers, families, audit, clock, catalog);
+  const gitActions = new GitActionService(tokenStore, vault, providers, families, audit, new IdempotencyStore(db, config.tableName), clock);
   const issueDevelopment = new IssueDevelopmentService(gitActions, audit, families, clock);
   // Forge waits 5 s for a scheduled trigger's answer (lambdas/privacy/personal-data-reporter.ts).
   const privacyRunBudgetMs = overrides.privacyRunBudgetMs ?? 3_000;

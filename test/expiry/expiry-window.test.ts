@@ -8,6 +8,7 @@ import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
 import { localVault } from '../../local/local-encryption-key';
 import { createTestTable, DAY_MS, HOUR_MS, ManualClock, seedItems, tokenItem, type TestTable } from './expiry-fixtures';
+import { budgetForItems } from '../support/work-budget';
 
 const NOW = new Date('2030-03-10T12:00:00.000Z');
 const at = (offsetMs: number): string => new Date(NOW.getTime() + offsetMs).toISOString();
@@ -54,7 +55,7 @@ describe('token-expiry checker over 20,000 tokens', () => {
       sink,
       clock,
     });
-  }, 120_000);
+  }, budgetForItems(20_000));
 
   afterAll(() => table.destroy());
 
@@ -88,7 +89,7 @@ describe('token-expiry checker over 20,000 tokens', () => {
     expect((await statusOf('expiring-0'))?.eventPendingFor).toBeUndefined();
     expect(await statusOf('edge-0')).toMatchObject({ status: 'valid', version: 1 });
     expect(await statusOf('later-0')).toMatchObject({ status: 'valid', version: 1 });
-  }, 90_000);
+  });
 
   it('a second run in the same hour emits nothing new', async () => {
     clock.advance(20 * 60 * 1000);
@@ -96,7 +97,7 @@ describe('token-expiry checker over 20,000 tokens', () => {
     expect(sink.events).toHaveLength(200);
     expect(summary).toMatchObject({ examined: 200, markedExpired: 0, markedExpiring: 0, deferred: 0 });
     expect(summary.itemsRead).toBeLessThanOrEqual(210);
-  }, 60_000);
+  });
 
   it('hours later, tokens that passed expiry emit Token Expired once, and the window moves on', async () => {
     clock.advance(100 * 60 * 1000); // now + 2 h
@@ -112,5 +113,5 @@ describe('token-expiry checker over 20,000 tokens', () => {
     const again = await checker.run({ budgetMs: 60_000 });
     expect(sink.events.length).toBe(before + 62);
     expect(again).toMatchObject({ markedExpired: 0, markedExpiring: 0 });
-  }, 60_000);
+  });
 });

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, SAFETY_MARGIN_MS } from '../../lambdas/handlers/token-expiry';
+import type { IntegrationRecord } from '../../lambdas/domain/records';
+import { IntegrationStore } from '../../lambdas/store/integration-store';
 import { tokenSk, userPk } from '../../lambdas/store/keys';
+import { TenantStore } from '../../lambdas/store/tenant-store';
 import { createTestTable, HOUR_MS, seedItems, tokenItem, type TestTable } from './expiry-fixtures';
 import { FakeEventBus } from './fake-event-bus';
 
@@ -27,6 +30,23 @@ describe('token-expiry Lambda handler', () => {
     });
     const soon = (hours: number): string => new Date(Date.now() + hours * HOUR_MS).toISOString();
     await seedItems(table, [tokenItem({ accountId: 'a', expiresAt: soon(5) }), tokenItem({ accountId: 'b', expiresAt: soon(-1) })]);
+    // An installed site whose GitHub service credential expires in 2 days, saved as the admin API saves it.
+    const at = new Date().toISOString();
+    await new TenantStore(table.db, table.tableName).put({ clientKey: 'tenant-a', baseUrl: '', installedAt: at, updatedAt: at, version: 1 }, undefined);
+    const integration: IntegrationRecord = {
+      tenant: 'tenant-a',
+      id: 'int-github',
+      name: 'GitHub (acme)',
+      provider: 'github',
+      requireUserPat: false,
+      serviceCredential: { kind: 'token', ciphertext: 'kms.not-a-real-ciphertext', hint: '…wxyz', setAt: at, login: 'svc-bot', scopes: ['repo'], expiresAt: soon(48) },
+      version: 1,
+      createdAt: at,
+      createdBy: 'admin',
+      updatedAt: at,
+      updatedBy: 'admin',
+    };
+    await new IntegrationStore(table.db, table.tableName).create(integration);
   });
 
   afterAll(async () => {
@@ -43,13 +63,15 @@ describe('token-expiry Lambda handler', () => {
     expect(bus.entries).toHaveLength(0);
   });
 
-  it('marks the tokens and puts one event each on the configured bus', async () => {
+  it('marks the tokens, warns about the service credential, and puts one event each on the configured bus', async () => {
     const summary = await handler(scheduledEvent, { getRemainingTimeInMillis: () => 5 * 60 * 1000 });
-    expect(summary).toMatchObject({ examined: 2, markedExpiring: 1, markedExpired: 1, budgetExhausted: false });
-    expect(bus.entries.map((e) => [e.EventBusName, e.Source, e.DetailType, JSON.parse(e.Detail ?? '{}').accountId]).sort()).toEqual([
+    expect(summary).toMatchObject({ examined: 2, markedExpiring: 1, markedExpired: 1, serviceCredentialWarnings: 1, budgetExhausted: false });
+    expect(bus.entries.map((e) => [e.EventBusName, e.Source, e.DetailType, JSON.parse(e.Detail ?? '{}').accountId ?? JSON.parse(e.Detail ?? '{}').integrationName]).sort()).toEqual([
+      ['patgate-test-bus', 'patgate.tokens', 'Service Credential Expiring', 'GitHub (acme)'],
       ['patgate-test-bus', 'patgate.tokens', 'Token Expired', 'b'],
       ['patgate-test-bus', 'patgate.tokens', 'Token Expiring', 'a'],
     ]);
+    expect(bus.entries.find((e) => e.DetailType === 'Service Credential Expiring')?.Detail).not.toMatch(/wxyz|ciphertext|svc-bot/);
     const a = await table.db.send(new GetCommand({ TableName: table.tableName, Key: { PK: userPk('tenant-a', 'a'), SK: tokenSk('int-github') } }));
     expect(a.Item).toMatchObject({ status: 'expiring' });
   });

@@ -5,6 +5,7 @@ import { kmsVault } from '../../lambdas/vault/token-vault';
 import { Harness } from '../support/harness';
 import { startDeployedKms } from '../support/loopback-kms';
 import { apiEvent, buildLambdas, coldRun, localModeEnvironment, type BuiltLambdas } from './built-lambdas';
+import { until } from '../support/until';
 
 /**
  * The deployed asset runs: the built git-action module (ES modules, code splitting, source maps)
@@ -29,7 +30,7 @@ describe('the built git-action module in a fresh process', () => {
     h = await Harness.start(hosts.env, { vault: kmsVault(kms.keyArn) });
     site = await h.installSite();
     h.jira.grant(site.clientKey, 'admin-1', 'ADMINISTER');
-  }, 60_000);
+  });
   afterAll(async () => {
     await h.stop();
     await hosts.stop();
@@ -84,9 +85,8 @@ describe('the built git-action module in a fresh process', () => {
       };
       const run = await coldRun(`${built.dir}/git-action.mjs`, { env: { ...functionEnv(), ...lambdaEnv }, event: apiEvent('POST', '/api/git/branches', { body: {} }) });
       expect(run.response?.statusCode).toBe(401);
-      // UDP on loopback: give the datagram a moment to be read.
-      for (let i = 0; i < 50 && !received.some((m) => m.includes('## git-action.handler')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(received.some((m) => m.includes('## git-action.handler'))).toBe(true);
+      // UDP on loopback: the datagram is read on a later turn of the event loop.
+      await until(() => received.some((m) => m.includes('## git-action.handler')));
     } finally {
       daemon.close();
     }

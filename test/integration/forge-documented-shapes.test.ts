@@ -68,7 +68,7 @@ describe('Forge shapes: the documented examples', () => {
   });
 
   it("the personal settings link uses the environment's id, not its ARI", () => {
-    const url = setupUrl({ baseUrl: '', forgeAppId: 'd60dfafb-a14d-4d56-bf03-0c3823d39e2b', forgeEnvironmentId: USER_FIT_EXAMPLE.app.environment.id }, 'patgate', 'int-1');
+    const url = setupUrl({ baseUrl: '', forgeAppId: 'd60dfafb-a14d-4d56-bf03-0c3823d39e2b', forgeEnvironmentId: USER_FIT_EXAMPLE.app.environment.id }, 'int-1');
     expect(url).toBe('/jira/settings/personal/apps/d60dfafb-a14d-4d56-bf03-0c3823d39e2b/e62535ae-72f9-49da-a8d3-c0b82cab4ca1?integrationId=int-1');
   });
 });

@@ -67,7 +67,7 @@ describe.each(['forge'])('GET /api/me/integrations from cached rendered parts (%
     expect(githubToken.status).toBe(200);
     const codecommitToken = await h.call('PUT', `/api/me/tokens/${id('codecommit')}`, { as: as('user-a'), body: hosts.world('codecommit').userToken('user-a').body });
     expect(codecommitToken.status).toBe(200);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await h?.stop();

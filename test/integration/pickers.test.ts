@@ -35,7 +35,7 @@ describe('pickers API, end to end through the API, DynamoDB Local and the host s
     hosts.codecommit.createRepository({ name: 'big', defaultBranch: 'main', branches });
     hosts.codecommit.listPageSize = 40;
     for (const kind of KINDS) bigRepository[kind] = kind.startsWith('git') ? 'acme/big' : kind === 'codecommit' ? 'big' : 'web-project/big';
-  }, 60_000);
+  });
   const secrets: string[] = [];
   afterAll(async () => {
     // No token ever reached a log line, whatever the picker calls above did.

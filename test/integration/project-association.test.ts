@@ -24,7 +24,7 @@ describe('who may see and act on which repository', () => {
     site = await h.installSite();
     h.jira.grant(site.clientKey, admin, 'ADMINISTER');
     h.jira.addIssue(site.clientKey, { key: 'OPS-1', summary: 'Rotate the on-call pager' });
-  }, 60_000);
+  });
   afterAll(async () => {
     await h.stop();
     await hosts.stop();

@@ -1,10 +1,13 @@
-import type { EventSink, TokenEvent } from '../../lambdas/expiry/event-sink';
+import { isTokenEvent, type EventSink, type PatgateEvent, type ServiceCredentialEvent, type TokenEvent } from '../../lambdas/expiry/event-sink';
 
 /** Tests: keeps events in memory; can refuse the next few to show a failed emit is retried, not lost. */
 export class MemoryEventSink implements EventSink {
+  /** Users' token events. */
   readonly events: TokenEvent[] = [];
+  /** The admins' service-credential warnings. */
+  readonly serviceCredentialEvents: ServiceCredentialEvent[] = [];
   #refusals = 0;
-  #onEmit: ((event: TokenEvent) => void) | undefined;
+  #onEmit: ((event: PatgateEvent) => void) | undefined;
 
   /** The next `count` emits reject. */
   refuseNext(count: number): void {
@@ -12,16 +15,17 @@ export class MemoryEventSink implements EventSink {
   }
 
   /** Called for each accepted event (e.g. to advance a test clock as if emitting took time). */
-  onEmit(listener: (event: TokenEvent) => void): void {
+  onEmit(listener: (event: PatgateEvent) => void): void {
     this.#onEmit = listener;
   }
 
-  async emit(event: TokenEvent): Promise<void> {
+  async emit(event: PatgateEvent): Promise<void> {
     if (this.#refusals > 0) {
       this.#refusals -= 1;
       throw new Error('event sink unavailable');
     }
-    this.events.push(event);
+    if (isTokenEvent(event)) this.events.push(event);
+    else this.serviceCredentialEvents.push(event);
     this.#onEmit?.(event);
   }
 }

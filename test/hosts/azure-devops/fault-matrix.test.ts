@@ -4,6 +4,7 @@ import type { GitProvider, HostCallOptions, HostCredential } from '../../../lamb
 import { AzureDevOpsWorld, kind, MAIN_COMMIT, REPOSITORY, tokenCredential, uniqueBranch } from './azure-devops-world';
 import { callWithoutLeaks, failure } from './call-without-leaks';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
+import { until } from '../../support/until';
 
 /**
  * Every fault on every request of every action: the adapter reports the mapped code, retries only
@@ -114,10 +115,7 @@ const recorded = (step: Step): number =>
   world.sim.requests.filter((r) => r.method === step.match.method && r.path.includes(step.match.pathIncludes)).length;
 
 /** A hung request is recorded when the simulator gives up on it, shortly after the call timed out. */
-const settled = async (step: Step): Promise<void> => {
-  const until = Date.now() + 2000;
-  while (recorded(step) === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-};
+const settled = (step: Step): Promise<void> => until(() => recorded(step) > 0);
 
 test.each(CASES.map((c) => [`${c.action.label} · ${c.step.label} · ${c.fault.label}`, c] as const))('%s', async (_label, { action, step, later, fault }) => {
   const pat = world.pat();

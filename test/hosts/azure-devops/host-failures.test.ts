@@ -162,7 +162,6 @@ describe('timeouts', () => {
   test('a host hanging past a short budget is HOST_TIMEOUT, within the budget', async () => {
     const pat = world.pat();
     world.sim.injectFault({ method: 'GET', pathIncludes: '/refs', delayMs: 1500, resetConnection: true });
-    const started = Date.now();
     const outcome = await callWithoutLeaks(pat, () =>
       world.provider(services, { connectTimeoutMs: 300, requestTimeoutMs: 600, connections: LOCAL_HOSTS_ALLOWED }).createBranch(tokenCredential(pat), {
         repository: REPOSITORY,
@@ -170,20 +169,21 @@ describe('timeouts', () => {
         fromRef: 'main',
       }),
     );
+    // The hang ends in a reset (HOST_UNAVAILABLE) at 1.5 s: HOST_TIMEOUT proves the 600 ms budget ended the
+    // call first. Both are timers of this process, so the order holds however loaded it is.
     expect(failure(outcome)).toMatchObject({ code: 'HOST_TIMEOUT', status: 504, hostReason: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
-  test('with the default options, a hanging host is HOST_TIMEOUT after the 10 s whole-call budget, within 11 s', async () => {
+  test('with the default options, a hanging host is HOST_TIMEOUT after the 10 s whole-call budget, before a 10.5 s hang ends', async () => {
     const pat = world.pat();
     world.sim.injectFault({ method: 'GET', pathIncludes: '/connectionData', delayMs: 10_500, resetConnection: true });
     const started = Date.now();
     const outcome = await callWithoutLeaks(pat, () => world.provider(services, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED }).verifyToken(tokenCredential(pat)));
     const elapsed = Date.now() - started;
+    // Not sooner than the budget, and before the hang's reset (which would be HOST_UNAVAILABLE).
     expect(failure(outcome)).toMatchObject({ code: 'HOST_TIMEOUT', status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
-    expect(elapsed).toBeLessThan(11_000);
-  }, 20_000);
+  });
 
   test('every request carries the connect timeout and the call abort signal, on top of the credential', () => {
     const controller = new AbortController();

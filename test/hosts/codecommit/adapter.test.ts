@@ -229,7 +229,7 @@ describe('createPullRequest', () => {
     simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: 'develop', targetBranch: 'main' });
     Object.keys(branches).forEach((branch) => simulator.seedPullRequest({ repository: REPOSITORY, sourceBranch: branch, targetBranch: 'main' }));
 
-    const failure = await failureOf(world.provider({ ...SHORT_TIMEOUTS, requestTimeoutMs: 5_000 }).createPullRequest(world.alice, input));
+    const failure = await failureOf(world.provider().createPullRequest(world.alice, input));
 
     expect(failure).toMatchObject({ code: 'CONFLICT', extensions: { existingPullRequestId: '1' } });
     expect(simulator.operations().filter((op) => op === 'ListPullRequests')).toHaveLength(1);
@@ -343,18 +343,18 @@ describe('host trouble', () => {
   it('gives up on a host that hangs past the call budget: HOST_TIMEOUT', async () => {
     const tight = { connectTimeoutMs: 300, requestTimeoutMs: 700, connections: LOCAL_HOSTS_ALLOWED };
     simulator.injectFault({ delayMs: 1_000, resetConnection: true });
-    const started = Date.now();
 
     const failure = await failureOf(world.provider(tight).createBranch(world.alice, { repository: REPOSITORY, branchName: 'feature/x', fromRef: 'main' }));
 
-    const elapsed = Date.now() - started;
     await untilRecorded(simulator, 1);
+    // The hang ends in a reset (HOST_UNAVAILABLE) at 1 s: HOST_TIMEOUT proves the 700 ms budget ended the
+    // call first. Both are timers of this process, so the order holds however loaded it is.
     expect(failure).toMatchObject({ code: 'HOST_TIMEOUT', status: 504, hostReason: 'timeout' });
-    expect(elapsed).toBeLessThan(tight.requestTimeoutMs + 250);
+    expect(simulator.operations()).toEqual(['GetBranch']);
     expect(simulator.getBranch(REPOSITORY, 'feature/x')).toBeUndefined();
   });
 
-  it('with the default options, a hang gives HOST_TIMEOUT (504) after the 10 s budget, within 11 s', async () => {
+  it('with the default options, a hang gives HOST_TIMEOUT (504) after the 10 s budget, before a 10.8 s hang ends', async () => {
     simulator.injectFault({ delayMs: 10_800, resetConnection: true });
     const provider = createCodeCommitProvider(world.target, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED });
     const started = Date.now();
@@ -363,10 +363,10 @@ describe('host trouble', () => {
 
     const elapsed = Date.now() - started;
     await untilRecorded(simulator, 1);
+    // Not sooner than the budget, and before the hang's reset (which would be HOST_UNAVAILABLE).
     expect(failure).toMatchObject({ code: 'HOST_TIMEOUT', status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
-    expect(elapsed).toBeLessThan(11_000);
-  }, 15_000);
+  });
 
   it('maps a malformed JSON answer to HOST_UNAVAILABLE', async () => {
     simulator.injectFault({ malformedBody: true });

@@ -5,9 +5,15 @@ import type { IssuedAccessKey } from '../../../simulators/codecommit/simulated-i
 import { CodeCommitSimulator } from '../../../simulators/codecommit/simulator';
 import type { GitProvider, HostCallOptions, HostCredential, HostTarget } from '../../../lambdas/hosts/git-provider';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
+import { until } from '../../support/until';
 
 /** Short budgets keep the suites fast; one test per family uses the 10 s default instead. */
 export const SHORT_TIMEOUTS: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 2_000, connections: LOCAL_HOSTS_ALLOWED };
+/**
+ * The budget of calls in tests that inject no hang: a create pull request reads 120 open ones in one
+ * call, which a loaded two-core machine can take seconds over; only a hang should ever time out.
+ */
+export const CALL_BUDGET: HostCallOptions = { connectTimeoutMs: 5_000, requestTimeoutMs: 60_000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'payments';
 export const REGION = 'eu-west-1';
@@ -47,7 +53,7 @@ export const seedWorld = (simulator: CodeCommitSimulator): CodeCommitWorld => {
     target,
     aliceKey,
     alice: credentialOf(aliceKey),
-    provider: (options = SHORT_TIMEOUTS) => createCodeCommitProvider(target, options),
+    provider: (options = CALL_BUDGET) => createCodeCommitProvider(target, options),
   };
 };
 
@@ -88,7 +94,4 @@ export const everyRenderingOf = (error: unknown): string =>
  * A hung request reaches the simulator's log only when its delay ends; waiting for it keeps it from
  * landing in the next test's log.
  */
-export const untilRecorded = async (simulator: CodeCommitSimulator, count: number, limitMs = 12_000): Promise<void> => {
-  const until = Date.now() + limitMs;
-  while (simulator.requests.length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-};
+export const untilRecorded = (simulator: CodeCommitSimulator, count: number): Promise<void> => until(() => simulator.requests.length >= count);

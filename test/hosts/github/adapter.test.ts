@@ -213,11 +213,12 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter against 
 
     it('reports a hang past the whole-call budget as HOST_TIMEOUT', async () => {
       sim.injectFault({ delayMs: SHORT.requestTimeoutMs + 300, resetConnection: true });
-      const started = Date.now();
       const error = await failureOf(github.verifyToken(alice()));
+      // The hang ends in a reset (HOST_UNAVAILABLE) 300 ms after the budget: HOST_TIMEOUT proves the budget
+      // ended the call first. Both are timers of this process, so the order holds however loaded it is.
       expect(error).toMatchObject({ code: 'HOST_TIMEOUT', status: 504, hostReason: 'timeout' });
-      expect(Date.now() - started).toBeLessThan(SHORT.requestTimeoutMs + 1_000);
       await untilHungRequestsEnd(sim);
+      expect(sim.requests).toHaveLength(1);
     });
 
     it('reports a malformed JSON body as HOST_UNAVAILABLE', async () => {
@@ -266,19 +267,20 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter against 
 });
 
 describe('the GitHub adapter with its default budget', () => {
-  it('gives HOST_TIMEOUT within 11 s when the host hangs', async () => {
+  it('gives HOST_TIMEOUT after the 10 s budget, before a hang of 10.6 s ends', async () => {
     const world = seedWorld(sim);
     sim.injectFault({ delayMs: 10_600, resetConnection: true });
     const github = createGitHubProvider(sim.hostTarget('github'), LOCAL_DEFAULTS);
     const started = Date.now();
     const error = await failureOf(github.verifyToken(tokenCredential(world.aliceToken)));
     const elapsed = Date.now() - started;
+    // Not sooner than the budget; and before the hang's reset at 10.6 s, which would be HOST_UNAVAILABLE
+    // (timers of this one process fire in order, so no upper bound on the elapsed time is needed).
     expect(error).toMatchObject({ code: 'HOST_TIMEOUT', status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
-    expect(elapsed).toBeLessThan(11_000);
     await untilHungRequestsEnd(sim);
     expect(sim.requests).toHaveLength(1);
-  }, 15_000);
+  });
 });
 
 describe('newTokenUrl', () => {

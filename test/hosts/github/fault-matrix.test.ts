@@ -113,7 +113,7 @@ describe.each(STEPS)('$name', (step) => {
     const error = await failureOf(step.run(github, token));
     expect(error.code).toBe(code);
     if (code === 'HOST_RATE_LIMITED') expect(error.retryAfterSeconds).toBe(60);
-    if (name === 'timeout') await untilHungRequestsEnd(sim, 2_000);
+    if (name === 'timeout') await untilHungRequestsEnd(sim);
     step.unchanged(sim);
     expect(sim.getBranch(REPOSITORY, 'main')?.commitId).toBe(MAIN_SHA);
     const hits = sim.requests.filter((request) => request.method === step.method && request.path.includes(step.pathIncludes));

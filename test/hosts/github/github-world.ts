@@ -4,9 +4,12 @@ import { Secret } from '../../../lambdas/domain/secret';
 import type { HostCallOptions, HostCredential } from '../../../lambdas/hosts/git-provider';
 import type { GitHubSimulator } from '../../../simulators/github/simulator';
 import { LOCAL_HOSTS_ALLOWED } from '../../../lambdas/hosts/outbound-connections';
+import { until } from '../../support/until';
 
 /** Short budgets keep failing calls fast; one test per family keeps the 10 s default. */
 export const SHORT: HostCallOptions = { connectTimeoutMs: 500, requestTimeoutMs: 1_500, connections: LOCAL_HOSTS_ALLOWED };
+/** Listings page through hundreds of branches in one call: a budget a loaded machine cannot exceed, only a hang. */
+export const LISTING_BUDGET: HostCallOptions = { connectTimeoutMs: 5_000, requestTimeoutMs: 60_000, connections: LOCAL_HOSTS_ALLOWED };
 
 export const REPOSITORY = 'acme/widgets';
 export const MAIN_SHA = 'a'.repeat(40);
@@ -45,13 +48,7 @@ export const tokenCredential = (token: string): HostCredential => ({ kind: 'toke
  * Waits until the simulator has recorded a request the test left hanging (a delayed reset), so that
  * its late log entry cannot land in the next test's request log.
  */
-export const untilHungRequestsEnd = async (sim: GitHubSimulator, timeoutMs = 12_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!sim.requests.some((request) => request.status === 0)) {
-    if (Date.now() > deadline) throw new Error('the hung request never ended');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+export const untilHungRequestsEnd = (sim: GitHubSimulator): Promise<void> => until(() => sim.requests.some((request) => request.status === 0));
 
 /** Runs a call expected to fail and returns its AppError (fails the test when it succeeds or throws anything else). */
 export const failureOf = async (call: Promise<unknown>): Promise<AppError> => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createGitHubProvider } from '../../../lambdas/hosts/github/adapter';
 import { GitHubSimulator } from '../../../simulators/github/simulator';
-import { MAIN_SHA, REPOSITORY, SHORT, everythingAbout, failureOf, seedWorld, tokenCredential } from './github-world';
+import { LISTING_BUDGET, MAIN_SHA, REPOSITORY, everythingAbout, failureOf, seedWorld, tokenCredential } from './github-world';
 import { pinnedListPaths } from './list-route-schemas';
 import { OpenApiContract, type Exchange } from './openapi-contract';
 import { sendRequest } from './send-request';
@@ -18,7 +18,7 @@ const sim = new GitHubSimulator();
 
 beforeAll(async () => {
   await sim.start();
-  await createGitHubProvider(sim.hostTarget('github'), SHORT).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
+  await createGitHubProvider(sim.hostTarget('github'), LISTING_BUDGET).verifyToken(tokenCredential(seedWorld(sim).aliceToken));
 });
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
 
   it('lists the token user\'s repositories by full name, filtered case-insensitively', async () => {
     const world = seedLists();
-    const github = createGitHubProvider(sim.hostTarget(provider), SHORT);
+    const github = createGitHubProvider(sim.hostTarget(provider), LISTING_BUDGET);
     const listing = await github.listRepositories(tokenCredential(world.aliceToken), { limit: 50 });
     expect(listing).toEqual({
       truncated: false,
@@ -116,7 +116,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
   it('follows Link rel="next" across pages and stops once it holds one match past the limit', async () => {
     const world = seedWorld(sim);
     for (let i = 0; i < 230; i += 1) sim.seedRepository({ fullName: `alice/r${String(i).padStart(3, '0')}`, branches: { main: MAIN_SHA } });
-    const github = createGitHubProvider(sim.hostTarget(provider), SHORT);
+    const github = createGitHubProvider(sim.hostTarget(provider), LISTING_BUDGET);
     sim.clearRequests();
     const capped = await github.listRepositories(tokenCredential(world.aliceToken), { limit: 50 });
     expect(capped.truncated).toBe(true);
@@ -132,7 +132,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
   it('lists branches with the default branch first, wherever the host lists it', async () => {
     const world = seedWorld(sim);
     sim.seedRepository({ fullName: 'acme/zdefault', defaultBranch: 'zz-main', branches: { 'zz-main': MAIN_SHA, alpha: MAIN_SHA, beta: MAIN_SHA }, collaborators: { alice: 'write' } });
-    const github = createGitHubProvider(sim.hostTarget(provider), SHORT);
+    const github = createGitHubProvider(sim.hostTarget(provider), LISTING_BUDGET);
     const listing = await github.listBranches(tokenCredential(world.aliceToken), { repository: 'acme/zdefault', limit: 50 });
     expect(listing).toEqual({ truncated: false, items: [{ name: 'zz-main', isDefault: true }, { name: 'alpha', isDefault: false }, { name: 'beta', isDefault: false }] });
     expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${apiPrefix}/repos/acme/zdefault`, `GET ${apiPrefix}/repos/acme/zdefault/branches`]);
@@ -149,7 +149,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
     ['a malformed repository name', (w: ReturnType<typeof seedWorld>) => w.aliceToken, 'widgets', 'VALIDATION_FAILED', 'bad-request'],
   ])('maps %s as the GitProvider contract says', async (_, token, repository, code, hostReason) => {
     const world = seedWorld(sim);
-    const github = createGitHubProvider(sim.hostTarget(provider), SHORT);
+    const github = createGitHubProvider(sim.hostTarget(provider), LISTING_BUDGET);
     const failure = await failureOf(github.listBranches(tokenCredential(token(world)), { repository, limit: 50 }));
     expect({ code: failure.code, hostReason: failure.hostReason }).toEqual({ code, hostReason });
     expect(everythingAbout(failure)).not.toContain(world.aliceToken);
@@ -157,7 +157,7 @@ describe.each(['github', 'github-enterprise'] as const)('GitHub adapter pickers 
 
   it('maps 5xx, malformed bodies and rate limits on a list page', async () => {
     const world = seedWorld(sim);
-    const github = createGitHubProvider(sim.hostTarget(provider), SHORT);
+    const github = createGitHubProvider(sim.hostTarget(provider), LISTING_BUDGET);
     const alice = tokenCredential(world.aliceToken);
     sim.injectFault({ pathIncludes: '/user/repos', status: 500 });
     expect((await failureOf(github.listRepositories(alice, { limit: 50 }))).code).toBe('HOST_UNAVAILABLE');

@@ -114,16 +114,17 @@ describe('GitLab adapter with the default budget (connect 3 s, whole call 10 s)'
   beforeAll(() => sim.start());
   afterAll(() => sim.stop());
 
-  it('gives HOST_TIMEOUT (504) within 11 s when GitLab hangs', async () => {
+  it('gives HOST_TIMEOUT (504) after the 10 s budget, before a 10.2 s hang ends', async () => {
     const { alice } = seedScenario(sim);
     sim.injectFault({ pathIncludes: '/api/v4/user', delayMs: 10_200, resetConnection: true });
     const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, { ...DEFAULT_HOST_CALL_OPTIONS, connections: LOCAL_HOSTS_ALLOWED });
     const started = Date.now();
     const error = await gitlab.verifyToken(credential(alice)).catch((caught: unknown) => caught);
     const elapsed = Date.now() - started;
+    // Not sooner than the budget, and before the hang's reset (which would be HOST_UNAVAILABLE): timers of
+    // this one process fire in order, so no upper bound on the elapsed time is needed.
     expect(error).toMatchObject({ code: 'HOST_TIMEOUT', status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(9_900);
-    expect(elapsed).toBeLessThan(11_000);
     await untilHangDropped(sim, '/api/v4/user');
-  }, 15_000);
+  });
 });

@@ -263,11 +263,12 @@ describe.each(KINDS)('GitLab adapter against the simulator ($provider)', ({ prov
 
     it('answers HOST_TIMEOUT when GitLab hangs past the whole-call budget', async () => {
       sim.injectFault({ pathIncludes: '/user', delayMs: FAST.requestTimeoutMs + 200, resetConnection: true });
-      const started = Date.now();
       const error = await refuse(world.alice, verify);
+      // The hang ends in a reset (HOST_UNAVAILABLE) 200 ms after the budget: HOST_TIMEOUT proves the budget
+      // ended the call first. Both are timers of this process, so the order holds however loaded it is.
       expect(error).toMatchObject({ code: 'HOST_TIMEOUT', status: 504, hostReason: 'timeout' });
-      expect(Date.now() - started).toBeLessThan(FAST.requestTimeoutMs + 1_000);
       await untilHangDropped(sim, '/user');
+      expect(sim.requests.filter((r) => r.path.includes('/user'))).toHaveLength(1);
     });
 
     it('answers HOST_UNAVAILABLE for malformed JSON and for an answer of the wrong shape', async () => {

@@ -15,7 +15,8 @@ const problemsOf = (schema: object, body: unknown): unknown[] => {
 };
 
 // The simulator listens on loopback: allowed only by the local-mode connection policy.
-const FAST = { connectTimeoutMs: 500, requestTimeoutMs: 3_000, connections: LOCAL_HOSTS_ALLOWED };
+// Listings page through hundreds of branches in one call: a budget a loaded machine cannot exceed, only a hang.
+const LISTING_BUDGET = { connectTimeoutMs: 5_000, requestTimeoutMs: 60_000, connections: LOCAL_HOSTS_ALLOWED };
 const token = (value: string) => ({ kind: 'token', token: new Secret(value) }) as const;
 
 describe('GitLab pickers: simulator list routes and the adapter', () => {
@@ -76,7 +77,7 @@ describe('GitLab pickers: simulator list routes and the adapter', () => {
   it('listRepositories: membership projects, server-side search from three characters, paged by x-next-page', async () => {
     for (let i = 0; i < 120; i += 1) sim.seedProject({ path: `bulk/p${String(i).padStart(3, '0')}`, members: { alice: 'developer' } });
     sim.clearRequests();
-    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, FAST);
+    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, LISTING_BUDGET);
     const capped = await gitlab.listRepositories(token(world.alice), { limit: 50 });
     expect(capped).toMatchObject({ truncated: true });
     expect(capped.items).toHaveLength(50);
@@ -100,7 +101,7 @@ describe('GitLab pickers: simulator list routes and the adapter', () => {
     const branches = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`a-${String(i).padStart(3, '0')}`, MAIN_SHA]));
     sim.seedProject({ path: 'acme/many', defaultBranch: 'zz', branches: { zz: MAIN_SHA, ...branches }, members: { alice: 'developer' } });
     sim.clearRequests();
-    const gitlab = createGitLabProvider({ provider: 'gitlab-self-managed', apiUrl: sim.url, webUrl: sim.url }, FAST);
+    const gitlab = createGitLabProvider({ provider: 'gitlab-self-managed', apiUrl: sim.url, webUrl: sim.url }, LISTING_BUDGET);
     const listing = await gitlab.listBranches(token(world.alice), { repository: 'acme/many', query: '4', limit: 50 });
     expect(listing.truncated).toBe(false);
     expect(listing.items.map((b) => b.name)).toEqual(Array.from({ length: 150 }, (_, i) => `a-${String(i).padStart(3, '0')}`).filter((n) => n.includes('4')));
@@ -125,7 +126,7 @@ describe('GitLab pickers: simulator list routes and the adapter', () => {
   });
 
   it('maps failures as the GitProvider contract says', async () => {
-    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, FAST);
+    const gitlab = createGitLabProvider({ provider: 'gitlab', apiUrl: sim.url, webUrl: sim.url }, LISTING_BUDGET);
     await expect(gitlab.listRepositories(token(world.aliceRevoked), { limit: 50 })).rejects.toMatchObject({ code: 'SERVICE_CREDENTIAL_REJECTED', hostReason: 'unauthorized' });
     await expect(gitlab.listBranches(token(world.bob), { repository: PROJECT_PATH, limit: 50 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     sim.injectFault({ pathIncludes: '/repository/branches', status: 200, body: { not: 'a list' } });
