@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TOKEN_EVENTS_SOURCE } from '../lambdas/expiry/event-sink';
+import { SERVICE_CREDENTIAL_EVENT_TYPES, TOKEN_EVENT_TYPES, TOKEN_EVENTS_SOURCE } from '../lambdas/expiry/event-sink';
 import { acknowledgeTargetDeadLetters, ruleArnOf, ServicePublishTarget } from './service-publish-target';
 
 export interface TokenNotificationsProps {
@@ -27,6 +27,8 @@ export interface TokenNotificationsProps {
 export class TokenNotifications extends Construct {
   public readonly topic: sns.Topic;
   public readonly rule: events.Rule;
+  /** The admins' warnings about an integration's service credential, with their own wording. */
+  public readonly serviceCredentialRule: events.Rule;
   public readonly key: kms.Key;
   /** Token events EventBridge could not deliver to the topic after its retries (alarmed). */
   public readonly deadLetters: sqs.Queue;
@@ -53,7 +55,7 @@ export class TokenNotifications extends Construct {
       ruleName,
       description: 'patgate: token expiring, expired or invalid, to the operators\' topic',
       eventBus: props.eventBus,
-      eventPattern: { source: [TOKEN_EVENTS_SOURCE] },
+      eventPattern: { source: [TOKEN_EVENTS_SOURCE], detailType: [...TOKEN_EVENT_TYPES] },
     });
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -62,6 +64,16 @@ export class TokenNotifications extends Construct {
     });
     acknowledgeTargetDeadLetters(this.deadLetters);
     this.rule.addTarget(new ServicePublishTarget(this.topic, { message: chatbotMessage(), key: this.key, deadLetterQueue: this.deadLetters, retryAttempts: 8, ruleArn: ruleArnOf(this, ruleName, props.eventBus.eventBusName) }));
+
+    // Service Credential Expiring / Expired (docs/architecture.md §7) name an integration, not an account.
+    const serviceRuleName = `${props.namePrefix ?? 'patgate'}-service-credential-events`;
+    this.serviceCredentialRule = new events.Rule(this, 'ServiceCredentialEventsRule', {
+      ruleName: serviceRuleName,
+      description: 'patgate: an integration\'s service credential expiring or expired, to the operators\' topic',
+      eventBus: props.eventBus,
+      eventPattern: { source: [TOKEN_EVENTS_SOURCE], detailType: [...SERVICE_CREDENTIAL_EVENT_TYPES] },
+    });
+    this.serviceCredentialRule.addTarget(new ServicePublishTarget(this.topic, { message: serviceCredentialMessage(), key: this.key, deadLetterQueue: this.deadLetters, retryAttempts: 8, ruleArn: ruleArnOf(this, serviceRuleName, props.eventBus.eventBusName) }));
   }
 }
 
@@ -90,6 +102,32 @@ const chatbotMessage = (): events.RuleTargetInput =>
         integrationId: field('$.detail.integrationId'),
         accountId: field('$.detail.accountId'),
         // Absent for Token Invalid events of hosts that tell no expiry.
+        expiresAt: field('$.detail.expiresAt'),
+      },
+    },
+  });
+
+/** The same schema for a service credential: the integration and its expiry; no account, secret or hint. */
+const serviceCredentialMessage = (): events.RuleTargetInput =>
+  events.RuleTargetInput.fromObject({
+    version: '1.0',
+    source: 'custom',
+    id: field('$.id'),
+    content: {
+      textType: 'client-markdown',
+      title: `patgate: ${field('$.detail-type')}`,
+      description: [
+        `Integration ${field('$.detail.integrationName')} (${field('$.detail.provider')}, ${field('$.detail.integrationId')}) on Jira site ${field('$.detail.tenant')}:`,
+        `its service credential expires at ${field('$.detail.expiresAt')}.`,
+        'A Jira admin saves a new service credential on the patgate admin page.',
+      ].join(' '),
+    },
+    metadata: {
+      threadId: field('$.detail.integrationId'),
+      summary: `patgate: ${field('$.detail-type')}`,
+      additionalContext: {
+        tenant: field('$.detail.tenant'),
+        integrationId: field('$.detail.integrationId'),
         expiresAt: field('$.detail.expiresAt'),
       },
     },

@@ -10,18 +10,28 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
     Object.entries(template.findResources(type)) as [string, { Properties: Props }][];
 
   describe('token events reach operators', () => {
-    it('an EventBridge rule on the patgate bus matches source patgate.tokens and targets the SNS topic', () => {
+    it('an EventBridge rule on the patgate bus matches the users\' token events of patgate.tokens and targets the SNS topic', () => {
       const topicId = logicalIdOf(stack.tokenNotifications.topic);
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalIdOf(stack.schedule.eventBus) },
-        EventPattern: { source: ['patgate.tokens'] },
+        EventPattern: { source: ['patgate.tokens'], 'detail-type': ['Token Expiring', 'Token Expired', 'Token Invalid'] },
         State: 'ENABLED',
         Targets: [Match.objectLike({ Arn: { Ref: topicId }, InputTransformer: Match.objectLike({ InputPathsMap: Match.objectLike({ 'detail-type': '$.detail-type' }) }) })],
       });
     });
 
+    it('the service credential warnings have a rule of their own, to the same topic and dead-letter queue, worded for the admins', () => {
+      const rule = resourcesOf('AWS::Events::Rule').find(([id]) => id === logicalIdOf(stack.tokenNotifications.serviceCredentialRule))?.[1];
+      expect(rule?.Properties.EventPattern).toEqual({ source: ['patgate.tokens'], 'detail-type': ['Service Credential Expiring', 'Service Credential Expired'] });
+      const target = (rule?.Properties.Targets as Props[])[0] as { Arn: unknown; DeadLetterConfig: unknown; InputTransformer: { InputTemplate: string } };
+      expect(target.Arn).toEqual({ Ref: logicalIdOf(stack.tokenNotifications.topic) });
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack.tokenNotifications.deadLetters), 'Arn'] } });
+      expect(target.InputTransformer.InputTemplate).toContain('service credential');
+      expect(target.InputTransformer.InputTemplate).not.toMatch(/personal access token|accountId/);
+    });
+
     it('the message is an AWS Chatbot custom notification naming the event, never a token', () => {
-      const rule = resourcesOf('AWS::Events::Rule')[0]?.[1];
+      const rule = resourcesOf('AWS::Events::Rule').find(([id]) => id === logicalIdOf(stack.tokenNotifications.rule))?.[1];
       const targets = rule?.Properties.Targets as { InputTransformer: { InputTemplate: string } }[];
       const template_ = targets[0]?.InputTransformer.InputTemplate ?? '';
       expect(template_).toContain('"version":"1.0"');
@@ -68,8 +78,8 @@ describe('operations: token events to people, dashboard, alarms, throttle', () =
         .flatMap((r) => [r.Properties.PolicyDocument, r.Properties.KeyPolicy] as ({ Statement?: Props[] } | undefined)[])
         .flatMap((doc) => doc?.Statement ?? []);
       const toEvents = statements.filter((st) => JSON.stringify(st.Principal ?? '').includes('events.amazonaws.com'));
-      // Token-events topic, its key and DLQ; the alarm topic, its key and the alert DLQ.
-      expect(toEvents.length).toBe(6);
+      // Token-events topic, its key and DLQ, once per rule (users' tokens, service credentials); the alarm topic, its key and the alert DLQ.
+      expect(toEvents.length).toBe(9);
       for (const st of toEvents) {
         const condition = JSON.stringify(st.Condition);
         expect(condition).toContain('aws:SourceArn');
