@@ -1,3 +1,4 @@
+import '../../local/esm-only-packages';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +15,7 @@ import { BenchSite } from './bench-site';
 import { GitActionContainer } from './function-container';
 import { percentile } from './percentile';
 import { referenceWorkload } from './reference';
+import { runAlone } from './run-alone';
 
 export interface LatencySummary {
   readonly p50Ms: number;
@@ -143,3 +145,13 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     await site.stop();
   }
 };
+
+/** Standalone: `npx tsx test/bench/overhead-ratio.ts [iterations]` (starts its own DynamoDB Local). */
+if (require.main === module) {
+  runAlone(async (endpoint) => {
+    const r = await measureOverheadRatio(endpoint, Number(process.argv[2] ?? 200));
+    const line = (name: string, s: LatencySummary): string => `${name.padEnd(8)} p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms`;
+    const table = [line('api', r.api), line('direct', r.direct), line('added', r.added), `reference ${r.referenceMs.toFixed(2)} ms; added ${r.addedVsReference.p50.toFixed(2)}× / ${r.addedVsReference.p99.toFixed(2)}× the reference`].join('\n');
+    return { tables: [table], failures: [] };
+  });
+}
