@@ -78,7 +78,11 @@ const dedupeSameVersion = (): Plugin => {
     const name = where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length);
     if (where && !canonical.has(`${name}@${version}`)) canonical.set(`${name}@${version}`, resolve(APP_DIR, '..', where));
   }
-  const versionOf = (root: string): string | undefined => (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version;
+  const versions = new Map<string, string | undefined>();
+  const versionOf = (root: string): string | undefined => {
+    if (!versions.has(root)) versions.set(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version);
+    return versions.get(root);
+  };
   return {
     name: 'dedupe-same-version',
     setup(b) {
