@@ -1,5 +1,6 @@
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptionsFor, SQS_BUDGET } from '../wiring/aws-call-budget';
+import { runtimePackage } from '../wiring/runtime-package';
 import type { DeletionJob } from './deletion-job';
 import { MAX_DELAY_SECONDS } from './deletion-job';
 import type { DeletionQueue } from './deletion-queue';
@@ -36,7 +37,7 @@ export class SqsDeletionQueue implements DeletionQueue {
   }
 
   #sqs(): Promise<LoadedSqs> {
-    this.#client ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageCommand }) => ({
+    this.#client ??= runtimePackage(import('@aws-sdk/client-sqs')).then(({ SQSClient, SendMessageCommand }) => ({
       // The region's endpoint only (or the SDK's configured override): never one taken from the queue URL.
       client: new SQSClient({ region: this.#region, useQueueUrlAsEndpoint: false, ...clientOptionsFor(SQS_BUDGET) }),
       SendMessageCommand,

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { EventSink, PatgateEvent } from './event-sink';
 import { JsonLinesEventSink } from './json-lines-event-sink';
+import { runtimePackage } from '../wiring/runtime-package';
 
 /**
  * The token-event sink of an API function (the admin function, when a move drops users' tokens):
@@ -12,7 +13,7 @@ export const defaultEventSink = (config: Pick<Config, 'eventsToFile' | 'region' 
   let sink: Promise<EventSink> | undefined;
   return {
     emit: async (event: PatgateEvent) => {
-      sink ??= Promise.all([import('@aws-sdk/client-eventbridge'), import('./eventbridge-event-sink')]).then(
+      sink ??= Promise.all([runtimePackage(import('@aws-sdk/client-eventbridge')), import('./eventbridge-event-sink')]).then(
         ([{ EventBridgeClient }, { EventBridgeEventSink }]) => new EventBridgeEventSink(new EventBridgeClient({ region: config.region }), config.eventBusName),
       );
       await (await sink).emit(event);

@@ -17,6 +17,9 @@ export const AUDIT_OUTBOX_PK = 'AUDIT-OUTBOX';
 const AFTER_ACTION_ATTEMPTS = 3;
 /** Actors that are not Atlassian accounts (an install signed by Atlassian). */
 const SYSTEM_ACTORS: ReadonlySet<string> = new Set(['atlassian']);
+/** How long a container trusts that an account's user marker it wrote is still there (an erasure or uninstall may delete it). */
+const MARKER_REMEMBERED_MS = 15 * 60 * 1000;
+const MARKERS_REMEMBERED = 10_000;
 
 
 export interface AuditQuery {
@@ -33,6 +36,14 @@ export interface AuditPage {
 
 /** Append-only audit trail per tenant, newest first, kept 400 days (TTL). */
 export class AuditStore {
+  /**
+   * Accounts whose user marker this container wrote, and until when it skips writing it again: an
+   * entry names the same few actors over and over, and the marker only has to exist once
+   * (docs/architecture.md §5), so the hot audit transaction carries it on an account's first
+   * appearance instead of on every entry.
+   */
+  readonly #markersWritten = new Map<string, number>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -94,6 +105,7 @@ export class AuditStore {
   }
 
   async #put(clientKey: string, full: AuditEntry): Promise<void> {
+    const marker = this.#markerToWrite(clientKey, full.actorAccountId);
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -102,7 +114,7 @@ export class AuditStore {
             // Idempotent by key: a drained outbox entry written twice stays one entry (and one copy).
             ...auditItems(clientKey, full).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
             // The actor's user marker: the personal data report finds every account the audit names (docs/privacy.md).
-            ...(SYSTEM_ACTORS.has(full.actorAccountId) ? [] : [{ Put: { TableName: this.tableName, Item: { PK: tenantPk(clientKey), SK: userMarkerSk(full.actorAccountId), type: 'user-marker', accountId: full.actorAccountId } } }]),
+            ...(marker ? [{ Put: { TableName: this.tableName, Item: { PK: tenantPk(clientKey), SK: userMarkerSk(full.actorAccountId), type: 'user-marker', accountId: full.actorAccountId } } }] : []),
           ],
         }),
       );
@@ -110,6 +122,20 @@ export class AuditStore {
       throwIfNotInstalled(error);
       throw error;
     }
+    if (marker) this.#rememberMarker(marker);
+  }
+
+  /** The key under which the actor's marker is remembered, when this entry must write it (not a system actor, not written lately). */
+  #markerToWrite(clientKey: string, accountId: string): string | undefined {
+    if (SYSTEM_ACTORS.has(accountId)) return undefined;
+    const key = `${clientKey}\u0000${accountId}`;
+    const until = this.#markersWritten.get(key);
+    return until !== undefined && until > this.clock.now().getTime() ? undefined : key;
+  }
+
+  #rememberMarker(key: string): void {
+    if (this.#markersWritten.size >= MARKERS_REMEMBERED) this.#markersWritten.clear();
+    this.#markersWritten.set(key, this.clock.now().getTime() + MARKER_REMEMBERED_MS);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import type { EncryptionKey } from './encryption-key';
 import { kmsClientFor, regionOfKey } from './kms-client';
 
@@ -18,14 +17,16 @@ export class KmsEncryptionKey implements EncryptionKey {
   }
 
   async encrypt(plaintext: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array> {
-    const answer = await kmsClientFor(this.#region).send(new EncryptCommand({ KeyId: this.keyArn, Plaintext: plaintext, EncryptionContext: { ...context } }));
+    const kms = await kmsClientFor(this.#region);
+    const answer = await kms.encrypt({ KeyId: this.keyArn, Plaintext: plaintext, EncryptionContext: { ...context } });
     if (!answer.CiphertextBlob) throw new Error('KMS answered Encrypt without a ciphertext');
     return answer.CiphertextBlob;
   }
 
   async decrypt(blob: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array> {
     // KeyId pins the key: KMS refuses a blob made under another key, whatever the blob says.
-    const answer = await kmsClientFor(this.#region).send(new DecryptCommand({ KeyId: this.keyArn, CiphertextBlob: blob, EncryptionContext: { ...context } }));
+    const kms = await kmsClientFor(this.#region);
+    const answer = await kms.decrypt({ KeyId: this.keyArn, CiphertextBlob: blob, EncryptionContext: { ...context } });
     if (!answer.Plaintext) throw new Error('KMS answered Decrypt without a plaintext');
     return answer.Plaintext;
   }

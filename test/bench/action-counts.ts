@@ -1,3 +1,4 @@
+import '../../local/esm-only-packages';
 import { randomBytes } from 'node:crypto';
 import type { ApiEvent } from '../../lambdas/http/api-types';
 import { createApiHandler, type RouteDefinition } from '../../lambdas/http/create-api-handler';

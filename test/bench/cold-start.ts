@@ -1,3 +1,4 @@
+import '../../local/esm-only-packages';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kmsVault } from '../../lambdas/vault/token-vault';

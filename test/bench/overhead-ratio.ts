@@ -1,3 +1,4 @@
+import '../../local/esm-only-packages';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -6,14 +7,18 @@ import { decodeJwt } from 'jose';
 import type { IntegrationRecord, UserTokenRecord } from '../../lambdas/domain/records';
 import { createTimedFetch } from '../../lambdas/hosts/github/timed-fetch';
 import { LOCAL_HOSTS_ALLOWED } from '../../lambdas/hosts/outbound-connections';
+import { Secret } from '../../lambdas/domain/secret';
+import { ForgeJiraClient } from '../../lambdas/jira/jira-rest-client';
 import { openCredential, userTokenContext } from '../../lambdas/services/host-credentials';
+import { issueLinks } from '../../lambdas/services/issue-links';
 import { createDocumentClient } from '../../lambdas/store/dynamo-client';
 import { auditPk, integrationSk, overrideSk, tenantPk, TENANT_SK, tokenSk, userPk } from '../../lambdas/store/keys';
 import { tenantInstalled } from '../../lambdas/store/tenant-guard';
-import { BenchSite } from './bench-site';
+import { BenchSite, ISSUE_KEY } from './bench-site';
 import { GitActionContainer } from './function-container';
 import { percentile } from './percentile';
 import { referenceWorkload } from './reference';
+import { runAlone } from './run-alone';
 
 export interface LatencySummary {
   readonly p50Ms: number;
@@ -47,12 +52,13 @@ const timed = async (work: () => Promise<void>): Promise<number> => {
 };
 
 /**
- * Benchmark 2: a create-branch through the whole API against the same work done directly: verify the
- * Connect JWT (HS256), one consistent BatchGetItem (tenant, integration, override, token), decrypt the
- * user's token, the same two GitHub calls through the same keep-alive agent, one audit write with the
- * tenant check (TransactWriteItems). What remains is the API's own cost (routing, tenant
- * and permission caches, validation, policy, problem+json). The two alternate, so both see the same
- * machine load; the difference is paired per iteration.
+ * Benchmark 2: a create-branch through the whole API against the same work done directly: read the
+ * FIT's claims, one consistent BatchGetItem (tenant, integration, override, token), decrypt the
+ * user's token, the same two GitHub calls through the same keep-alive agent, then one audit write with
+ * the tenant check (TransactWriteItems) beside the issue's remote link (the same Jira call the API
+ * makes as the app, issue-links.ts). What remains is the API's own cost (routing, FIT verification,
+ * tenant and permission caches, validation, policy, problem+json). The two alternate, so both see
+ * the same machine load; the difference is paired per iteration.
  */
 export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 200, warmup = 20): Promise<OverheadResult> => {
   const site = await BenchSite.start();
@@ -83,7 +89,8 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     const tableName = site.harness.config.tableName;
     const direct = async (n: number): Promise<void> => {
       // The direct path reads the token's claims (the API verifies it against the JWKS as well).
-      decodeJwt((forge.authorization ?? '').slice('Bearer '.length));
+      const claims = decodeJwt((forge.authorization ?? '').slice('Bearer '.length)) as { app?: { apiBaseUrl?: string } };
+      const jira = new ForgeJiraClient(String(claims.app?.apiBaseUrl), new Secret(forge['x-forge-oauth-system'] ?? ''));
       const read = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
       const items = read.Responses?.[tableName] ?? [];
       const token = items.find((item) => item.SK === tokenSk(integrationId)) as UserTokenRecord | undefined;
@@ -93,16 +100,22 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
       const auth = credential.kind === 'token' ? credential.token.reveal() : '';
       const octokit = new GitHubClient({ auth, baseUrl: site.hosts.github.url, request: { fetch: fetchLikeTheApi } });
       const source = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: 'acme', repo: 'web', ref: 'heads/main' });
-      await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner: 'acme', repo: 'web', ref: `refs/heads/bench/direct-${n}`, sha: source.data.object.sha });
+      const branch = `bench/direct-${n}`;
+      const created = await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner: 'acme', repo: 'web', ref: `refs/heads/${branch}`, sha: source.data.object.sha });
       const at = new Date().toISOString();
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            tenantInstalled(tableName, site.site.clientKey),
-            { Put: { TableName: tableName, Item: { PK: auditPk(site.site.clientKey), SK: `${at}#${randomUUID()}`, type: 'audit', action: 'create-branch', at } } },
-          ],
-        }),
-      );
+      const place = { integrationId, integrationName: integration.name, repository: world.repositoryId };
+      await Promise.all([
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              tenantInstalled(tableName, site.site.clientKey),
+              { Put: { TableName: tableName, Item: { PK: auditPk(site.site.clientKey), SK: `${at}#${randomUUID()}`, type: 'audit', action: 'create-branch', at } } },
+            ],
+          }),
+        ),
+        issueLinks.upsert(jira, ISSUE_KEY, { kind: 'branch', place, branchName: branch, url: `${site.hosts.github.url}/acme/web/tree/${branch}`, actedAs: { credential: 'user-pat', login: user.login } }),
+      ]);
+      if (!created.data.ref) throw new Error('the direct create-branch made no ref');
     };
 
     site.hosts.github.latencyMs = HOST_LATENCY_MS;
@@ -121,6 +134,9 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
       directSamples.push(d);
       addedSamples.push(a - d);
     }
+    // Both paths did the same Jira work: a link per branch each (the direct path's upsert never throws, so count them).
+    const links = site.harness.jira.remoteLinks(site.site.clientKey, ISSUE_KEY).length;
+    if (links < 2 * (warmup + iterations)) throw new Error(`expected a remote link per create-branch on both paths, Jira has ${links}`);
     const api = summarise(apiSamples);
     const bare = summarise(directSamples);
     const added = summarise(addedSamples);
@@ -143,3 +159,13 @@ export const measureOverheadRatio = async (dynamoEndpoint: string, iterations = 
     await site.stop();
   }
 };
+
+/** Standalone: `npx tsx test/bench/overhead-ratio.ts [iterations]` (starts its own DynamoDB Local). */
+if (require.main === module) {
+  runAlone(async (endpoint) => {
+    const r = await measureOverheadRatio(endpoint, Number(process.argv[2] ?? 200));
+    const line = (name: string, s: LatencySummary): string => `${name.padEnd(8)} p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms`;
+    const table = [line('api', r.api), line('direct', r.direct), line('added', r.added), `reference ${r.referenceMs.toFixed(2)} ms; added ${r.addedVsReference.p50.toFixed(2)}× / ${r.addedVsReference.p99.toFixed(2)}× the reference`].join('\n');
+    return { tables: [table], failures: [] };
+  });
+}

@@ -1,3 +1,4 @@
+import '../../local/esm-only-packages';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { buildApp, type PageName } from '../../jira-app/build';

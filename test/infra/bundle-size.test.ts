@@ -43,7 +43,7 @@ describe('the Lambda asset as deployed', () => {
     expect(built.inputs(loaded).filter((input) => ANY_HOST_CLIENT.test(input) && !HOST_CLIENTS.github?.test(input))).toEqual([]);
   });
 
-  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK, no Encryption SDK and no SQS client at start', (name) => {
+  it.each(LAMBDA_HANDLERS)('%s loads no host client, no X-Ray SDK, no Encryption SDK, no SQS and no KMS client at start', (name) => {
     const entry = built.closure(built.outputOf(name));
     console.log(`${name} entry: ${kb(built.bytes(entry))}`);
     const inputs = built.inputs(entry);
@@ -54,6 +54,14 @@ describe('the Lambda asset as deployed', () => {
     expect(inputs.filter((input) => /node_modules\/@aws-crypto\//.test(input))).toEqual([]);
     // The deletion queue's SQS client is required on the first send only (lambdas/deletion/sqs-deletion-queue.ts).
     expect(inputs).not.toContain('external:@aws-sdk/client-sqs');
+    // The vault's KMS client is required on the first KMS call only (lambdas/vault/kms-client.ts).
+    expect(inputs).not.toContain('external:@aws-sdk/client-kms');
+  });
+
+  it('loads the KMS client from the runtime, in a chunk the vault imports on its first KMS call', () => {
+    const kmsChunk = built.chunkOf('runtime-package:@aws-sdk/client-kms');
+    expect(built.inputs([kmsChunk])).toContain('external:@aws-sdk/client-kms');
+    expect(LAMBDA_HANDLERS.filter((name) => built.closure(built.outputOf(name)).includes(kmsChunk))).toEqual([]);
   });
 
   it('loads the SQS client from the runtime, in a chunk the deletion queue imports on its first send', () => {
