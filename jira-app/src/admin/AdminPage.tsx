@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useState, type JSX } from 'react';
+import { serviceCredentialNotice } from '../common/service-credential';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
@@ -110,7 +111,21 @@ export const AdminPage = (): JSX.Element => {
   const rows = (integrations ?? []).map((i) => ({
     key: i.id,
     cells: [
-      { key: 'name', content: <span data-testid={`row-name-${i.id}`}>{i.name}</span> },
+      {
+        key: 'name',
+        content: (
+          <span data-testid={`row-name-${i.id}`}>
+            {i.name}
+            {((notice) =>
+              notice ? (
+                <span data-testid={`row-credential-${i.id}`}>
+                  {' '}
+                  <Lozenge appearance={notice.appearance}>{notice.text}</Lozenge>
+                </span>
+              ) : null)(serviceCredentialNotice(i.serviceCredential.expiresAt, new Date()))}
+          </span>
+        ),
+      },
       { key: 'kind', content: KIND_LABELS[i.provider] + (i.tfsVersion ? ` ${i.tfsVersion}` : '') },
       {
         key: 'policy',
