@@ -171,8 +171,13 @@ describe('a person with no prior knowledge finishes the demo', () => {
     await press(frame.getByRole('button', { name: 'Create pull request' }).first());
     await pick(frame, 'targetBranch', 'main');
     await press(frame.locator('form').getByRole('button', { name: 'Create pull request' }));
-    await frame.getByTestId('action-result').filter({ hasText: 'Pull request created' }).waitFor();
+    await frame.getByTestId('action-result').filter({ hasText: 'Pull request #1 created' }).waitFor();
     expect(stack.world('github').pullRequestAuthors()).toEqual([PERSON.login]);
+    // The panel lists it with the issue's branch, as the person made them.
+    await press(frame.getByRole('button', { name: 'Show branches and pull requests' }));
+    await frame.getByTestId('development-pull-requests').waitFor();
+    expect(await frame.getByTestId('development-pull-requests').locator('li').allInnerTexts()).toEqual([`#1 DEMO-1 Fix login timeout (open, by ${PERSON.login} (own token))`]);
+    expect(await frame.getByTestId('development-branches').locator('li').allInnerTexts()).toContain(`${BRANCH} in acme/web, by ${PERSON.login} (own token)`);
 
     const link = jira.locator('#web-links').getByRole('link', { name: /^Pull request 1 "DEMO-1 Fix login timeout" opened by uma \(own token\)$/ });
     await link.waitFor();
