@@ -79,8 +79,11 @@ export class TokenNotifications extends Construct {
 
 const field = (path: string): string => events.EventField.fromPath(path);
 
-/** The custom-notification schema AWS Chatbot renders (version 1.0, source `custom`). */
-const chatbotMessage = (): events.RuleTargetInput =>
+/**
+ * The custom-notification schema AWS Chatbot renders (version 1.0, source `custom`), threaded per
+ * integration: a description in words for whoever acts on it, and the event's fields as context.
+ */
+const customNotification = (description: readonly string[], context: Readonly<Record<string, string>>): events.RuleTargetInput =>
   events.RuleTargetInput.fromObject({
     version: '1.0',
     source: 'custom',
@@ -88,47 +91,34 @@ const chatbotMessage = (): events.RuleTargetInput =>
     content: {
       textType: 'client-markdown',
       title: `patgate: ${field('$.detail-type')}`,
-      description: [
-        `Integration ${field('$.detail.integrationId')} on Jira site ${field('$.detail.tenant')}:`,
-        `the personal access token of Jira account ${field('$.detail.accountId')}.`,
-        'The user saves a new token on the patgate setup page.',
-      ].join(' '),
+      description: description.join(' '),
     },
     metadata: {
       threadId: field('$.detail.integrationId'),
       summary: `patgate: ${field('$.detail-type')}`,
-      additionalContext: {
-        tenant: field('$.detail.tenant'),
-        integrationId: field('$.detail.integrationId'),
-        accountId: field('$.detail.accountId'),
-        // Absent for Token Invalid events of hosts that tell no expiry.
-        expiresAt: field('$.detail.expiresAt'),
-      },
+      additionalContext: { tenant: field('$.detail.tenant'), integrationId: field('$.detail.integrationId'), ...context },
     },
   });
 
-/** The same schema for a service credential: the integration and its expiry; no account, secret or hint. */
+/** A user's token: the user saves a new one. */
+const chatbotMessage = (): events.RuleTargetInput =>
+  customNotification(
+    [
+      `Integration ${field('$.detail.integrationId')} on Jira site ${field('$.detail.tenant')}:`,
+      `the personal access token of Jira account ${field('$.detail.accountId')}.`,
+      'The user saves a new token on the patgate setup page.',
+    ],
+    // expiresAt is absent for Token Invalid events of hosts that tell no expiry.
+    { accountId: field('$.detail.accountId'), expiresAt: field('$.detail.expiresAt') },
+  );
+
+/** An integration's service credential: the integration and its expiry; no account, secret or hint. */
 const serviceCredentialMessage = (): events.RuleTargetInput =>
-  events.RuleTargetInput.fromObject({
-    version: '1.0',
-    source: 'custom',
-    id: field('$.id'),
-    content: {
-      textType: 'client-markdown',
-      title: `patgate: ${field('$.detail-type')}`,
-      description: [
-        `Integration ${field('$.detail.integrationName')} (${field('$.detail.provider')}, ${field('$.detail.integrationId')}) on Jira site ${field('$.detail.tenant')}:`,
-        `its service credential expires at ${field('$.detail.expiresAt')}.`,
-        'A Jira admin saves a new service credential on the patgate admin page.',
-      ].join(' '),
-    },
-    metadata: {
-      threadId: field('$.detail.integrationId'),
-      summary: `patgate: ${field('$.detail-type')}`,
-      additionalContext: {
-        tenant: field('$.detail.tenant'),
-        integrationId: field('$.detail.integrationId'),
-        expiresAt: field('$.detail.expiresAt'),
-      },
-    },
-  });
+  customNotification(
+    [
+      `Integration ${field('$.detail.integrationName')} (${field('$.detail.provider')}, ${field('$.detail.integrationId')}) on Jira site ${field('$.detail.tenant')}:`,
+      `its service credential expires at ${field('$.detail.expiresAt')}.`,
+      'A Jira admin saves a new service credential on the patgate admin page.',
+    ],
+    { expiresAt: field('$.detail.expiresAt') },
+  );

@@ -11,6 +11,8 @@ import {
   signInPage,
   WebSessions,
   type Html,
+  decodeSegment as decode,
+  encodePath,
 } from '../kit/web-pages';
 import { atLeast, type SimRepository, type SimulatorState } from './simulator-state';
 
@@ -51,16 +53,6 @@ const RESERVED = new Set([
   'login', 'logout', 'markdown', 'meta', 'notifications', 'octocat', 'organizations', 'orgs', 'rate_limit', 'repos',
   'repositories', 'search', 'session', 'settings', 'teams', 'user', 'users', 'versions', 'zen',
 ]);
-
-const decode = (segment: string): string | undefined => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
-
-const encodePath = (text: string): string => text.split('/').map(encodeURIComponent).join('/');
 
 /**
  * GitHub's web pages at the paths the app links to and the API's `html_url`s name: sign-in

@@ -11,6 +11,8 @@ import {
   signInPage,
   WebSessions,
   type Html,
+  decodeSegment as decode,
+  encodePath,
 } from '../kit/web-pages';
 import { randomCommitId, type GitLabSimState, type SimProject } from './gitlab-sim-state';
 
@@ -32,16 +34,6 @@ const SCOPES: readonly { readonly name: string; readonly description: string }[]
 ];
 const KNOWN_SCOPES = new Set(SCOPES.map((s) => s.name));
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-const decode = (segment: string): string | undefined => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
-
-const encodePath = (text: string): string => text.split('/').map(encodeURIComponent).join('/');
 
 /**
  * GitLab's web pages at the paths the app links to and the API's `web_url`s name: sign-in

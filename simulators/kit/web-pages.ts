@@ -205,3 +205,15 @@ ${options.refused ? html`<p class="flash warn" role="alert">Choose one of the pe
 </form>`,
   });
 };
+
+/** A path segment decoded, or undefined when it is not valid percent-encoding (the page then 404s). */
+export const decodeSegment = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A repository path (`owner/repo`, `group/sub/project`) for a URL, each segment encoded. */
+export const encodePath = (text: string): string => text.split('/').map(encodeURIComponent).join('/');
